@@ -1,0 +1,37 @@
+"""``python -m fake_mailgun``: serve the Mailgun API, SMTP capture and inbox until Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from harness._options import parse
+
+from ._server import PortInUse, Running, Server
+from ._settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    settings = parse(Settings, "FAKE_MAILGUN", argv, "A local Mailgun: HTTP API, SMTP capture, inbox UI.")
+    try:
+        server = Server(settings)
+    except PortInUse as exc:
+        print(f"fake_mailgun: {exc.strerror}", file=sys.stderr)
+        return 1
+
+    def ready(running: Running) -> None:
+        print(f"fake_mailgun HTTP  {running.url}  (Mailgun API, inbox UI, /__harness/ control API)", flush=True)
+        if running.smtp_port is not None:
+            print(f"fake_mailgun SMTP  {running.host}:{running.smtp_port}", flush=True)
+        print(f"domains {', '.join(settings.domains)}  api key {settings.api_key}", flush=True)
+
+    try:
+        asyncio.run(server.serve(ready))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Fault injection: make the next sends fail or slow down, as a flaky Mailgun would.
+
+A fault rule applies to one intake (``api`` sends, ``smtp`` deliveries) — or to ``delivery``: the send is
+accepted but the message then fails to deliver (a ``failed`` event, 4xx temporary / 5xx permanent) — for
+the next ``count`` sends or
+a ``rate`` fraction of them (or every send until cleared), answering ``status`` and/or adding
+``latency_ms``. What each status looks like on the wire is one table (:data:`_API_ANSWERS`), in Mailgun's
+own words (``reference/mailgun.md``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http import HTTPStatus
+from typing import Any, Literal
+
+from ._errors import MailgunError
+
+Target = Literal["api", "smtp", "delivery"]
+
+
+def _rate_limited(domain: str, retry_after: int, now: float) -> MailgunError:
+    when = format_datetime(datetime.fromtimestamp(now + retry_after, UTC), usegmt=True)
+    return MailgunError(
+        429,
+        f"Domain {domain} is not allowed to send: request limit exceeded, try again after {when}",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _plain(status: int) -> Callable[[str, int, float], MailgunError]:
+    return lambda _domain, _retry, _now: MailgunError(status, HTTPStatus(status).phrase, plain=True)
+
+
+_API_ANSWERS: dict[int, Callable[[str, int, float], MailgunError]] = {
+    401: lambda _d, _r, _n: MailgunError(401, "Forbidden", plain=True),
+    429: _rate_limited,
+    500: _plain(500),
+    502: _plain(502),
+    503: _plain(503),
+    504: _plain(504),
+}
+
+_SMTP_DEFAULT_TEXT = {
+    421: "Service not available, closing transmission channel",
+    450: "Requested mail action not taken: mailbox unavailable",
+    451: "Requested action aborted: local error in processing",
+    452: "Requested action not taken: insufficient system storage",
+    550: "Requested action not taken: mailbox unavailable",
+    552: "Requested mail action aborted: exceeded storage allocation",
+    554: "Transaction failed",
+}
+SUPPORTED_API_STATUSES = tuple(sorted(_API_ANSWERS))
+
+
+@dataclass
+class Fault:
+    id: str
+    target: Target = "api"
+    status: int | None = None
+    count: int | None = None
+    rate: float | None = None
+    latency_ms: int = 0
+    retry_after: int = 0
+    message: str | None = None
+    applied: int = 0
+    seed: int | None = None
+    _random: random.Random = field(default_factory=random.Random, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        body = asdict(self)
+        body.pop("_random")
+        body["remaining"] = None if self.count is None else self.count - self.applied
+        return body
+
+
+@dataclass(frozen=True)
+class Action:
+    """What to do to one send: wait ``latency_ms``, then fail with ``status`` if set."""
+
+    latency_ms: int = 0
+    status: int | None = None
+    retry_after: int = 0
+    message: str | None = None
+
+    def api_error(self, domain: str, now: float) -> MailgunError | None:
+        if self.status is None:
+            return None
+        if self.message is not None:
+            headers = {"Retry-After": str(self.retry_after)} if self.status == 429 else None
+            return MailgunError(self.status, self.message, headers=headers)
+        answer = _API_ANSWERS.get(self.status, _plain(self.status))
+        return answer(domain, self.retry_after, now)
+
+    def smtp_text(self) -> str:
+        return self.message or _SMTP_DEFAULT_TEXT.get(self.status or 0, "Rejected")
+
+    def smtp_reply(self) -> str | None:
+        if self.status is None:
+            return None
+        return f"{self.status} {self.smtp_text()}"
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[Fault] = []
+        self._ids = itertools.count(1)
+
+    def add(self, **spec: Any) -> Fault:
+        target = spec.get("target", "api")
+        status = spec.get("status")
+        if target not in ("api", "smtp", "delivery"):
+            raise ValueError("target must be 'api', 'smtp' or 'delivery'")
+        if status is None and not spec.get("latency_ms"):
+            raise ValueError("a fault needs a status, a latency_ms, or both")
+        if status is not None and target == "api" and not 400 <= status <= 599:
+            raise ValueError("an api fault status must be an HTTP error status (400-599)")
+        if target == "delivery" and status is None:
+            raise ValueError("a delivery fault needs an SMTP status (4xx temporary, 5xx permanent)")
+        if status is not None and target != "api" and not 400 <= status <= 599:
+            raise ValueError(f"an {target} fault status must be an SMTP error code (4xx or 5xx)")
+        rate = spec.get("rate")
+        if rate is not None and not 0 < rate <= 1:
+            raise ValueError("rate must be in (0, 1]")
+        count = spec.get("count")
+        if count is not None and count < 1:
+            raise ValueError("count must be at least 1")
+        fault = Fault(id=str(next(self._ids)), **spec)
+        if fault.seed is not None:
+            fault._random.seed(fault.seed)
+        with self._lock:
+            self._rules.append(fault)
+        return fault
+
+    def list(self) -> list[Fault]:
+        with self._lock:
+            return list(self._rules)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def take(self, target: Target) -> Action | None:
+        """The action for one send through ``target``, consuming a count-limited rule."""
+        with self._lock:
+            for fault in self._rules:
+                if fault.target != target:
+                    continue
+                if fault.rate is not None and fault._random.random() >= fault.rate:
+                    continue
+                fault.applied += 1
+                if fault.count is not None and fault.applied >= fault.count:
+                    self._rules.remove(fault)
+                return Action(fault.latency_ms, fault.status, fault.retry_after, fault.message)
+        return None
+
+    def take_delivery(self) -> tuple[int, str] | None:
+        """``(smtp status, text)`` when the next accepted message is to fail delivery."""
+        action = self.take("delivery")
+        if action is None or action.status is None:
+            return None
+        return action.status, action.smtp_text()

@@ -1,0 +1,238 @@
+"""``POST /v3/{domain}/messages`` and ``messages.mime``: validate a send as Mailgun does, build the message.
+
+Validation order and wording follow ``reference/mailgun.md`` (the error table is quoted word for word).
+A form is a list of (key, value) pairs so repeated keys and their order survive; file parts arrive as
+:class:`Attachment`.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from email.utils import getaddresses, parsedate_to_datetime
+from typing import Any
+
+from ._errors import bad_request
+from ._extract import html_to_text
+from ._message import Attachment, CapturedMessage, addresses, compose_mime, parse_mime
+from ._templates import Templates, render
+
+FormValue = str | Attachment
+Form = list[tuple[str, FormValue]]
+
+MAX_RECIPIENTS = 1000
+MAX_OPTIONS_BYTES = 16 * 1024
+_TRUE = ("yes", "true", "1", "on")
+_FALSE = ("no", "false", "0", "off")
+
+
+def _strings(form: Form, key: str) -> list[str]:
+    return [v for k, v in form if k == key and isinstance(v, str)]
+
+
+def _first(form: Form, key: str) -> str:
+    values = _strings(form, key)
+    return values[0] if values else ""
+
+
+def _recipients(form: Form, key: str) -> list[str]:
+    """Every address of a repeatable, comma-separated recipient field; raises Mailgun's 400 if one is bad."""
+    values = [v for v in _strings(form, key) if v.strip()]
+    found = getaddresses(values)
+    for _name, addr in found:
+        local, at, host = addr.rpartition("@")
+        if not at or not local or "." not in host and host != "localhost":
+            raise bad_request(f"'{key}' parameter is not a valid address. please check documentation")
+    if values and not found:
+        raise bad_request(f"'{key}' parameter is not a valid address. please check documentation")
+    return [addr for _name, addr in found]
+
+
+def _displayed(form: Form, key: str) -> list[str]:
+    """Header form of a recipient field: each comma-separated entry as written (``Name <addr>``)."""
+    return [f"{name} <{addr}>" if name else addr for name, addr in getaddresses(_strings(form, key)) if addr]
+
+
+def _json_object(text: str, error: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise bad_request(error) from exc
+    if not isinstance(value, dict):
+        raise bad_request(error)
+    return value
+
+
+def _check_options(form: Form) -> dict[str, Any]:
+    size = sum(len(k) + len(v) for k, v in form if isinstance(v, str) and k[:2] in ("o:", "h:", "v:", "t:"))
+    if size > MAX_OPTIONS_BYTES:
+        raise bad_request("Send options (parameters starting with o:, h:, or v:) are limited to 16 kB total")
+    options: dict[str, Any] = {}
+    for key, value in form:
+        if not isinstance(value, str) or not key.startswith("o:"):
+            continue
+        name = key[2:]
+        if name == "tag":
+            continue
+        if name == "deliverytime":
+            try:
+                parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError) as exc:
+                raise bad_request("invalid delivery time format") from exc
+        lowered = value.lower()
+        options[name] = True if lowered in _TRUE else False if lowered in _FALSE else value
+    return options
+
+
+def _variables(form: Form) -> dict[str, Any]:
+    """User variables: ``v:*`` (JSON values decoded when they are JSON), then ``h:X-Mailgun-Variables``."""
+    variables: dict[str, Any] = {}
+    for key, value in form:
+        if isinstance(value, str) and key.startswith("v:"):
+            try:
+                variables[key[2:]] = json.loads(value)
+            except ValueError:
+                variables[key[2:]] = value
+    header = _first(form, "h:X-Mailgun-Variables")
+    if header:
+        variables.update(_json_object(header, "'h:X-Mailgun-Variables' parameter is not a valid JSON"))
+    return variables
+
+
+def _recipient_substitute(text: str, values: dict[str, Any]) -> str:
+    for key, value in values.items():
+        text = text.replace(f"%recipient.{key}%", str(value))
+    return text
+
+
+def new_message_id(domain: str, now: float) -> str:
+    stamp = datetime.fromtimestamp(now, UTC).strftime("%Y%m%d%H%M%S")
+    return f"{stamp}.{secrets.token_hex(8)}@{domain}"
+
+
+def build_messages(form: Form, *, domain: str, templates: Templates, now: float) -> list[CapturedMessage]:
+    """The message(s) one API send creates: one, or one per recipient with ``recipient-variables``."""
+    sender = _first(form, "from")
+    template_name = _first(form, "template")
+    template_version = None
+    if template_name:
+        template_version = templates.version(domain, template_name, _first(form, "t:version") or None)
+    template_headers = template_version.headers if template_version else {}
+    if not sender and not template_headers.get("From"):
+        raise bad_request("'from' parameter is missing")
+    to = _recipients(form, "to")
+    if not to:
+        raise bad_request("'to' parameter is missing")
+    if sender:
+        _recipients(form, "from")
+    cc, bcc = _recipients(form, "cc"), _recipients(form, "bcc")
+    if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
+        raise bad_request("Too many recipients, max is 1000")
+    text, html, amp = _first(form, "text"), _first(form, "html"), _first(form, "amp-html")
+    if not (text or html or amp or template_name):
+        raise bad_request("Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified")
+    if html and template_name:
+        raise bad_request("Only one parameters 'html' or 'template' is allowed")
+    recipient_vars: dict[str, Any] = {}
+    if _first(form, "recipient-variables"):
+        recipient_vars = _json_object(
+            _first(form, "recipient-variables"), "'recipient-variables' parameter is not a valid JSON"
+        )
+    options = _check_options(form)
+    variables = _variables(form)
+    tags = _strings(form, "o:tag")
+    subject = _first(form, "subject") or template_headers.get("Subject", "")
+    sender = sender or template_headers["From"]
+    headers = [(k[2:], v.replace("\r", " ").replace("\n", " ")) for k, v in form if k.startswith("h:") and isinstance(v, str)]
+    if template_headers.get("Reply-To") and not any(k.lower() == "reply-to" for k, _ in headers):
+        headers.append(("Reply-To", template_headers["Reply-To"]))
+    if tags:
+        headers.append(("X-Mailgun-Tag", ", ".join(tags)))
+    template_info: dict[str, Any] | None = None
+    if template_version is not None:
+        template_vars = dict(variables)
+        if _first(form, "t:variables"):
+            template_vars.update(_json_object(_first(form, "t:variables"), "'t:variables' parameter is not a valid JSON"))
+        html = render(template_version.template, template_vars)
+        if str(_first(form, "t:text")).lower() in _TRUE:
+            text = html_to_text(html)
+        subject = render(subject, template_vars) if "{{" in subject else subject
+        template_info = {"name": template_name.lower(), "version": template_version.tag, "variables": template_vars}
+    files = [
+        (k, v) for k, v in form if isinstance(v, Attachment) and k.split("[")[0] in ("attachment", "inline")
+    ]
+    attachments = [
+        Attachment(
+            filename=v.filename,
+            content_type=v.content_type,
+            content=v.content,
+            disposition="inline" if k.startswith("inline") else "attachment",
+            content_id=v.filename if k.startswith("inline") else None,
+        )
+        for k, v in files
+    ]
+    batches: list[tuple[list[str], dict[str, Any]]] = (
+        [([addr], recipient_vars.get(addr, {})) for addr in to] if recipient_vars else [(to, {})]
+    )
+    shown_to = _displayed(form, "to")
+    messages = []
+    for batch_to, values in batches:
+        message_id = new_message_id(domain, now)
+        header_to = [t for t in shown_to if addresses([t])[0] in batch_to] if recipient_vars else shown_to
+        raw = compose_mime(
+            sender=sender,
+            to=header_to,
+            cc=_displayed(form, "cc"),
+            subject=_recipient_substitute(subject, values),
+            text=_recipient_substitute(text, values),
+            html=_recipient_substitute(html, values),
+            headers=headers,
+            attachments=attachments,
+            message_id=message_id,
+            date=datetime.fromtimestamp(now, UTC),
+        )
+        messages.append(
+            CapturedMessage(
+                source="api",
+                parsed=parse_mime(raw),
+                raw=raw,
+                recipients=batch_to + cc + bcc,
+                received_at=now,
+                domain=domain,
+                template=template_info,
+                variables=variables,
+                tags=tags,
+                options=options,
+                envelope_from=addresses([sender])[0] if addresses([sender]) else sender,
+            )
+        )
+    return messages
+
+
+def build_mime_message(form: Form, *, domain: str, now: float) -> CapturedMessage:
+    """``messages.mime``: the MIME is taken as given; ``to`` lists the envelope recipients."""
+    to = _recipients(form, "to")
+    if not to:
+        raise bad_request("'to' parameter is missing")
+    mime = next((v for k, v in form if k == "message"), None)
+    if mime is None or (isinstance(mime, str) and not mime):
+        raise bad_request("message parameter is missing")
+    raw = mime.content if isinstance(mime, Attachment) else mime.encode("utf-8")
+    options = _check_options(form)
+    parsed = parse_mime(raw)
+    if not parsed.message_id:
+        raw = b"Message-Id: <" + new_message_id(domain, now).encode() + b">\r\n" + raw
+        parsed = parse_mime(raw)
+    return CapturedMessage(
+        source="api",
+        parsed=parsed,
+        raw=raw,
+        recipients=to,
+        received_at=now,
+        domain=domain,
+        variables=_variables(form),
+        tags=_strings(form, "o:tag"),
+        options=options,
+        envelope_from=addresses([parsed.sender])[0] if addresses([parsed.sender]) else "",
+    )

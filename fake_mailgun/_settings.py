@@ -1,0 +1,39 @@
+"""fake_mailgun's settings, defined once.
+
+The same names serve the app factory, the thread runner, ``python -m fake_mailgun`` (each field is a
+``--flag`` and a ``FAKE_MAILGUN_*`` env var) and the harness's pytest fixtures.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+DEFAULT_DOMAIN = "mg.example.test"
+DEFAULT_API_KEY = "key-harness"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
+    port: int = field(default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)"})
+    smtp_port: int = field(default=2525, metadata={"help": "SMTP capture port (0: any free, -1: off)"})
+    domains: tuple[str, ...] = field(
+        default=(DEFAULT_DOMAIN,), metadata={"help": "sending domain the API accepts (repeatable)"}
+    )
+    api_key: str = field(default=DEFAULT_API_KEY, metadata={"help": "API key (HTTP Basic password, user 'api')"})
+    webhook_signing_key: str = field(
+        default="", metadata={"help": "HMAC key for webhook signatures (default: the API key)"}
+    )
+    webhooks: tuple[str, ...] = field(
+        default=(), metadata={"help": "webhook target, 'URL' (all events) or 'EVENT=URL' (repeatable)"}
+    )
+    public_url: str = field(
+        default="", metadata={"help": "base URL put in paging links (default: http://HOST:PORT)"}
+    )
+    clock: Callable[[], float] = field(default=time.time, metadata={"cli": False})
+
+    @property
+    def signing_key(self) -> str:
+        return self.webhook_signing_key or self.api_key

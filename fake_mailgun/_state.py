@@ -1,0 +1,36 @@
+"""Everything one fake_mailgun instance keeps, in one object the app factory creates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._faults import Faults
+from ._settings import Settings
+from ._store import Mailbox
+from ._templates import Templates
+from ._webhooks import Webhooks
+
+
+@dataclass
+class State:
+    settings: Settings
+    mailbox: Mailbox
+    templates: Templates = field(default_factory=Templates)
+    faults: Faults = field(default_factory=Faults)
+    webhooks: Webhooks = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.webhooks = Webhooks(self.settings.signing_key, self.settings.webhooks)
+
+    @classmethod
+    def create(cls, settings: Settings) -> State:
+        return cls(settings=settings, mailbox=Mailbox(settings.clock))
+
+    def now(self) -> float:
+        return self.settings.clock()
+
+    def reset(self) -> None:
+        self.mailbox.reset()
+        self.templates.reset()
+        self.faults.clear()
+        self.webhooks.reset()
