@@ -66,24 +66,27 @@ async def read_form(request: Request) -> Form:
     except Exception as exc:  # starlette raises HTTPException / MultiPartException for broken bodies
         raise bad_request(f"malformed request body: {getattr(exc, 'detail', exc)}") from exc
     form: Form = []
-    for key, value in data.multi_items():
-        if isinstance(value, UploadFile):
-            content = await value.read()
-            form.append(
-                (
-                    key,
-                    Attachment(
-                        filename=value.filename,
-                        content_type=value.content_type
-                        or mimetypes.guess_type(value.filename or "")[0]
-                        or "application/octet-stream",
-                        content=content,
-                        disposition="attachment",
-                    ),
+    try:
+        for key, value in data.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read()
+                form.append(
+                    (
+                        key,
+                        Attachment(
+                            filename=value.filename,
+                            content_type=value.content_type
+                            or mimetypes.guess_type(value.filename or "")[0]
+                            or "application/octet-stream",
+                            content=content,
+                            disposition="attachment",
+                        ),
+                    )
                 )
-            )
-        else:
-            form.append((key, value))
+            else:
+                form.append((key, value))
+    finally:
+        await data.close()  # file parts are spooled temp files: close them, or they leak (ResourceWarning)
     return form
 
 

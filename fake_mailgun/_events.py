@@ -26,8 +26,10 @@ def _event_id() -> str:
 def items_for(message: CapturedMessage, now: float, *, failure: tuple[int, str] | None = None) -> list[dict[str, Any]]:
     """The ``accepted`` then ``delivered`` (or ``failed``) events of one message, one per recipient."""
     p = message.parsed
+    # Mailgun shows the To header as written ("Alice <alice@example.com>"), like "from".
+    to_header = next((value for name, value in p.headers if name.lower() == "to"), "")
     base_message = {
-        "headers": {"to": ", ".join(p.to), "message-id": p.message_id, "from": p.sender, "subject": p.subject},
+        "headers": {"to": to_header, "message-id": p.message_id, "from": p.sender, "subject": p.subject},
         "attachments": [
             {"filename": a.filename, "content-type": a.content_type, "size": len(a.content)}
             for a in p.attachments

@@ -11,8 +11,15 @@ import email
 import email.policy
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.message import EmailMessage, Message
-from email.utils import getaddresses
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.errors import HeaderParseError
+from email.header import Header, decode_header, make_header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import format_datetime, formataddr, getaddresses
 from typing import Any, Literal
 
 from ._extract import extract_codes, extract_links
@@ -137,18 +144,39 @@ def addresses(values: list[str]) -> list[str]:
     return [addr for _name, addr in getaddresses(values) if addr]
 
 
-def _content(part: Message) -> str:
+def _decode_header(value: str) -> str:
+    """A raw header value → text: 8-bit UTF-8 (SMTPUTF8) and RFC 2047 encoded-words decoded, folding
+    undone; undecodable input is kept as it came."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):  # raw 8-bit bytes, surrogate-escaped by the parser
+        value = value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    if "=?" not in value:
+        return " ".join(value.split()) if "\n" in value else value
     try:
-        payload = part.get_content()  # type: ignore[attr-defined]
-    except (LookupError, ValueError, AssertionError):
-        raw = part.get_payload(decode=True)
-        payload = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw or "")
-    return payload if isinstance(payload, str) else payload.decode("utf-8", "replace")
+        return str(make_header(decode_header(value)))
+    except (LookupError, ValueError, HeaderParseError):
+        return value
+
+
+def _content(part: Message) -> str:
+    """A text part's body as a Python string: decoded, the wire's CRLF line ends read as LF."""
+    raw = part.get_payload(decode=True)
+    if not isinstance(raw, bytes):
+        raw = str(part.get_payload() or "").encode("utf-8", "surrogateescape")
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        text = raw.decode(charset, "replace")
+    except LookupError:
+        text = raw.decode("utf-8", "replace")
+    return text.replace("\r\n", "\n")
 
 
 def parse_mime(raw: bytes) -> ParsedMime:
-    """Read a MIME document; never raises — broken input becomes ``defects`` and best-effort fields."""
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    """Read a MIME document; never raises — broken input becomes ``defects`` and best-effort fields.
+
+    The ``compat32`` policy with explicit header decoding is used because ``policy.default`` parses
+    every header into objects and costs several milliseconds per message.
+    """
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     text = html = ""
     attachments: list[Attachment] = []
     defects = [type(d).__name__ for d in msg.defects]
@@ -170,19 +198,23 @@ def parse_mime(raw: bytes) -> ParsedMime:
         cid = part.get("Content-ID")
         attachments.append(
             Attachment(
-                filename=filename,
+                filename=_decode_header(filename) if filename else None,
                 content_type=ctype,
                 content=data if isinstance(data, bytes) else b"",
                 disposition=disposition or ("inline" if cid else "attachment"),
-                content_id=str(cid).strip("<>") if cid else None,
+                content_id=str(cid).strip().strip("<>") if cid else None,
             )
         )
-    headers = [(k, str(v)) for k, v in msg.items()]
+    headers = [(k, _decode_header(str(v))) for k, v in msg.raw_items()]
+
+    def every(name: str) -> list[str]:
+        return [v for k, v in headers if k.lower() == name]
+
     return ParsedMime(
-        sender=str(msg.get("From", "")),
-        to=addresses([str(v) for v in msg.get_all("To", [])]),
-        cc=addresses([str(v) for v in msg.get_all("Cc", [])]),
-        subject=str(msg.get("Subject", "")),
+        sender=next(iter(every("from")), ""),
+        to=addresses(every("to")),
+        cc=addresses(every("cc")),
+        subject=next(iter(every("subject")), ""),
         text=text,
         html=html,
         headers=headers,
@@ -190,6 +222,37 @@ def parse_mime(raw: bytes) -> ParsedMime:
         message_id=str(msg.get("Message-Id", "")).strip().strip("<>"),
         defects=defects,
     )
+
+
+def _encoded(value: str) -> str:
+    return value if value.isascii() else Header(value, "utf-8").encode()
+
+
+def _encoded_addresses(values: list[str]) -> str:
+    return ", ".join(formataddr(pair, "utf-8") for pair in getaddresses(values))
+
+
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable raw source, as Mailgun delivers text parts
+
+
+def _text_part(body: str, subtype: str) -> MIMEText:
+    part = MIMEText(body, subtype, _UTF8_QP)  # type: ignore[arg-type]
+    del part["MIME-Version"]
+    return part
+
+
+def _attachment_part(att: Attachment) -> MIMEBase:
+    maintype, _, subtype = att.content_type.partition("/")
+    part = MIMEBase(maintype or "application", subtype or "octet-stream")
+    del part["MIME-Version"]
+    part.set_payload(att.content)
+    encode_base64(part)
+    filename = att.filename or "attachment"
+    part.add_header("Content-Disposition", att.disposition, filename=filename)
+    if att.disposition == "inline":
+        part.add_header("Content-ID", f"<{att.content_id or filename}>")
+    return part
 
 
 def compose_mime(
@@ -204,40 +267,48 @@ def compose_mime(
     attachments: list[Attachment],
     message_id: str,
     date: datetime,
-) -> bytes:
-    """The MIME document Mailgun would deliver for an API send (what the inbox's "raw" view shows)."""
-    msg = EmailMessage(policy=email.policy.SMTPUTF8)
+) -> tuple[bytes, list[tuple[str, str]]]:
+    """The MIME document Mailgun would deliver for an API send (what the inbox's "raw" view shows), and
+    its top-level headers as text (the message record is built from the fields, not re-parsed)."""
+    body: Message
+    if text and html:
+        body = MIMEMultipart("alternative")
+        body.attach(_text_part(text, "plain"))
+        body.attach(_text_part(html, "html"))
+    else:
+        body = _text_part(html or text, "html" if html else "plain")
+    inline = [a for a in attachments if a.disposition == "inline"]
+    regular = [a for a in attachments if a.disposition != "inline"]
+    if inline:
+        related = MIMEMultipart("related")
+        related.attach(body)
+        for att in inline:
+            related.attach(_attachment_part(att))
+        body = related
+    if regular:
+        mixed = MIMEMultipart("mixed")
+        mixed.attach(body)
+        for att in regular:
+            mixed.attach(_attachment_part(att))
+        body = mixed
+    shown: list[tuple[str, str]] = []
     if sender:
-        msg["From"] = sender
+        shown.append(("From", sender))
     if to:
-        msg["To"] = ", ".join(to)
+        shown.append(("To", ", ".join(to)))
     if cc:
-        msg["Cc"] = ", ".join(cc)
-    msg["Subject"] = subject
-    msg["Date"] = date
-    msg["Message-Id"] = f"<{message_id}>"
-    for name, value in headers:
-        msg[name] = value
-    if text or not html:
-        msg.set_content(text)
-    if html:
-        if text:
-            msg.add_alternative(html, subtype="html")
-        else:
-            msg.set_content(html, subtype="html")
-    for att in attachments:
-        maintype, _, subtype = att.content_type.partition("/")
-        if att.disposition == "inline":
-            msg.add_attachment(
-                att.content,
-                maintype=maintype,
-                subtype=subtype or "octet-stream",
-                filename=att.filename,
-                disposition="inline",
-                cid=f"<{att.content_id or att.filename}>",
-            )
-        else:
-            msg.add_attachment(
-                att.content, maintype=maintype, subtype=subtype or "octet-stream", filename=att.filename
-            )
-    return msg.as_bytes()
+        shown.append(("Cc", ", ".join(cc)))
+    shown += [("Subject", subject), ("Date", format_datetime(date)), ("Message-Id", f"<{message_id}>")]
+    shown += headers
+    for name, value in shown:
+        address_header = name.lower() in ("from", "to", "cc", "reply-to", "sender")
+        body[name] = _encoded_addresses([value]) if address_header else _encoded(value)
+    # Move the envelope headers before the MIME headers, as mail clients write them.
+    mime_headers = [(k, v) for k, v in body.items() if k.lower().startswith(("content-", "mime-"))]
+    for name in {k for k, _ in mime_headers}:
+        del body[name]
+    for name, value in mime_headers:
+        body[name] = value
+    raw = body.as_bytes(policy=email.policy.SMTP)
+    top_headers = shown + [(k, str(v)) for k, v in mime_headers]
+    return raw, top_headers

@@ -15,7 +15,7 @@ from typing import Any
 
 from ._errors import bad_request
 from ._extract import html_to_text
-from ._message import Attachment, CapturedMessage, addresses, compose_mime, parse_mime
+from ._message import Attachment, CapturedMessage, ParsedMime, addresses, compose_mime, parse_mime
 from ._templates import Templates, render
 
 FormValue = str | Attachment
@@ -175,27 +175,41 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     batches: list[tuple[list[str], dict[str, Any]]] = (
         [([addr], recipient_vars.get(addr, {})) for addr in to] if recipient_vars else [(to, {})]
     )
-    shown_to = _displayed(form, "to")
+    shown_to, shown_cc = _displayed(form, "to"), _displayed(form, "cc")
     messages = []
     for batch_to, values in batches:
         message_id = new_message_id(domain, now)
         header_to = [t for t in shown_to if addresses([t])[0] in batch_to] if recipient_vars else shown_to
-        raw = compose_mime(
+        parts = {
+            "subject": _recipient_substitute(subject, values),
+            "text": _recipient_substitute(text, values),
+            "html": _recipient_substitute(html, values),
+        }
+        raw, top_headers = compose_mime(
             sender=sender,
             to=header_to,
-            cc=_displayed(form, "cc"),
-            subject=_recipient_substitute(subject, values),
-            text=_recipient_substitute(text, values),
-            html=_recipient_substitute(html, values),
+            cc=shown_cc,
             headers=headers,
             attachments=attachments,
             message_id=message_id,
             date=datetime.fromtimestamp(now, UTC),
+            **parts,
+        )
+        # The record is built from the fields as sent (exact text, no re-parse of what we just wrote).
+        parsed = ParsedMime(
+            sender=sender,
+            to=addresses(header_to),
+            cc=cc,
+            headers=top_headers,
+            attachments=attachments,
+            message_id=message_id,
+            defects=[],
+            **parts,
         )
         messages.append(
             CapturedMessage(
                 source="api",
-                parsed=parse_mime(raw),
+                parsed=parsed,
                 raw=raw,
                 recipients=batch_to + cc + bcc,
                 received_at=now,

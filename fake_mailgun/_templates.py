@@ -8,14 +8,13 @@ into nested blocks before compiling.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
-
-import pybars
 
 from ._errors import MailgunError, bad_request, not_found
 
@@ -55,20 +54,31 @@ def _equal(this: Any, options: dict[str, Any], left: Any, right: Any) -> Any:
 
 
 _HELPERS = {"equal": _equal}
-_compiler = pybars.Compiler()
+
+
+@functools.cache
+def _compiler() -> Any:
+    """pybars builds its grammar at import (~2 s): import it on first use, not at server start."""
+    import pybars
+
+    return pybars.Compiler()
+
+
+@functools.lru_cache(maxsize=256)
+def _compile(source: str) -> Any:
+    return _compiler().compile(_desugar_else_if(source))
 
 
 def render(source: str, variables: dict[str, Any]) -> str:
     try:
-        compiled = _compiler.compile(_desugar_else_if(source))
-        return str(compiled(variables, helpers=_HELPERS))
+        return str(_compile(source)(variables, helpers=_HELPERS))
     except Exception as exc:  # pybars raises bare Exceptions for syntax errors
         raise bad_request(f"template rendering failed: {exc}") from exc
 
 
 def check_syntax(source: str) -> None:
     try:
-        _compiler.compile(_desugar_else_if(source))
+        _compile(source)
     except Exception as exc:
         raise bad_request(f"template is not valid handlebars: {exc}") from exc
 

@@ -1,0 +1,108 @@
+"""``python -m fake_mailgun`` and ``harness up`` / ``harness mail`` as processes, over real sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from fake_mailgun import DEFAULT_API_KEY, Running, Settings, serve_in_thread
+
+
+def _spawn(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def processes() -> Iterator[list[subprocess.Popen[str]]]:
+    started: list[subprocess.Popen[str]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=10)
+
+
+def test_fake_mailgun_module_prints_chosen_ports_and_reads_env(processes: list[subprocess.Popen[str]]) -> None:
+    proc = _spawn(
+        "-m", "fake_mailgun", "--port", "0", "--smtp-port", "0",
+        env={"FAKE_MAILGUN_DOMAINS": "a.example.test,b.example.test", "FAKE_MAILGUN_API_KEY": "key-from-env"},
+    )  # fmt: skip
+    processes.append(proc)
+    assert proc.stdout is not None
+    http_line, smtp_line, domains_line = (proc.stdout.readline() for _ in range(3))
+    url = re.search(r"http://127\.0\.0\.1:(\d+)", http_line)
+    assert url and int(url.group(1)) > 0, http_line
+    assert re.search(r"SMTP\s+127\.0\.0\.1:\d+", smtp_line), smtp_line
+    assert "a.example.test, b.example.test" in domains_line
+    with httpx.Client(base_url=url.group(0), timeout=10) as client:
+        domains = client.get("/v3/domains", auth=("api", "key-from-env")).json()
+        assert [d["name"] for d in domains["items"]] == ["a.example.test", "b.example.test"]
+        assert client.get("/v3/domains", auth=("api", DEFAULT_API_KEY)).status_code == 401
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0
+
+
+def test_port_in_use_fails_with_a_message_naming_it(processes: list[subprocess.Popen[str]]) -> None:
+    with serve_in_thread(Settings(port=0, smtp_port=-1)) as taken:
+        proc = _spawn("-m", "fake_mailgun", "--port", str(taken.port), "--smtp-port", "-1")
+        processes.append(proc)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    assert f"HTTP port {taken.port} on 127.0.0.1 is already in use" in err
+
+
+def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]]) -> None:
+    proc = _spawn("-m", "harness", "up", "--json", "--mailgun-port", "0", "--smtp-port", "0")
+    processes.append(proc)
+    assert proc.stdout is not None
+    info = json.loads(proc.stdout.readline())
+    assert set(info) >= {"mailgun_url", "smtp", "inbox_url", "env"}
+    with httpx.Client(timeout=10) as client:
+        assert client.get(info["mailgun_url"] + "/__harness/health").json()["status"] == "ok"
+        assert "<title>" in client.get(info["inbox_url"]).text
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=10) == 0
+    with pytest.raises(httpx.ConnectError), httpx.Client(timeout=2) as client:
+        client.get(info["mailgun_url"] + "/__harness/health")
+
+
+def test_harness_mail_code_prints_the_code_of_a_later_message(
+    mailgun: Running, api: httpx.Client, address: str, processes: list[subprocess.Popen[str]]
+) -> None:
+    proc = _spawn(
+        "-m", "harness", "mail", "code", address, "--timeout", "10", env={"HARNESS_MAILGUN_URL": mailgun.url}
+    )
+    processes.append(proc)
+    assert proc.stderr is not None
+    assert "waiting up to 10 s for a message to" in proc.stderr.readline()
+    data = {"from": "a@example.test", "to": address, "subject": "Code 918273", "text": "Your code is 918273"}
+    api.post("/v3/mg.example.test/messages", data=data).raise_for_status()
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert out == "918273\n"
+
+
+def test_harness_mail_code_times_out_clearly(mailgun: Running, address: str) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "mail", "code", address, "--timeout", "0.2"],
+        env={**os.environ, "HARNESS_MAILGUN_URL": mailgun.url},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 1
+    assert f"no message to {address} arrived within 0.2 s" in done.stderr
