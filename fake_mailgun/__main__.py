@@ -13,7 +13,9 @@ from ._settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    settings = parse(Settings, "FAKE_MAILGUN", argv, "A local Mailgun: HTTP API, SMTP capture, inbox UI.")
+    settings = parse(
+        Settings, "FAKE_MAILGUN", argv, "A local Mailgun: HTTP API, SMTP capture, inbox UI.", "python -m fake_mailgun"
+    )
     try:
         server = Server(settings)
     except PortInUse as exc:

@@ -1,6 +1,7 @@
 """Settings dataclass → command-line flags and environment variables, one definition for both.
 
-Each field of a frozen settings dataclass becomes ``--field-name`` and ``PREFIX_FIELD_NAME``; the flag
+Each field of a frozen settings dataclass becomes ``--field-name`` (or ``metadata["flag"]``) and
+``PREFIX_FIELD_NAME``; the flag
 wins over the variable, the variable over the default. Tuple fields are repeatable flags and
 comma-separated variables. Fields with ``metadata={"cli": False}`` (the clock) are left out.
 """
@@ -30,15 +31,20 @@ def env_name(prefix: str, field: dataclasses.Field[Any]) -> str:
 
 def add_arguments(parser: argparse.ArgumentParser, settings_type: type[Any], prefix: str) -> None:
     for field in cli_fields(settings_type):
-        flag = "--" + field.name.replace("_", "-")
+        flag = field.metadata.get("flag") or "--" + field.name.replace("_", "-")
         kind = _kind(field)
         help_text = f"{field.metadata.get('help', '')} [env {env_name(prefix, field)}]"
         if kind.startswith("tuple"):
-            parser.add_argument(flag, action="append", default=None, help=help_text, metavar="VALUE")
+            parser.add_argument(
+                flag, action="append", default=None, help=help_text, metavar="VALUE", dest=field.name
+            )
         elif kind == "bool":
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help_text)
+            parser.add_argument(
+                flag, action=argparse.BooleanOptionalAction, default=None, help=help_text, dest=field.name
+            )
         else:
-            parser.add_argument(flag, default=None, help=help_text, type=int if kind == "int" else str)
+            kind_type = int if kind == "int" else str
+            parser.add_argument(flag, default=None, help=help_text, type=kind_type, dest=field.name)
 
 
 def _convert(field: dataclasses.Field[Any], raw: str) -> Any:
@@ -69,7 +75,9 @@ def settings_from(
     return settings_type(**values)
 
 
-def parse(settings_type: type[T], prefix: str, argv: Sequence[str] | None, description: str) -> T:
-    parser = argparse.ArgumentParser(description=description)
+def parse(
+    settings_type: type[T], prefix: str, argv: Sequence[str] | None, description: str, prog: str | None = None
+) -> T:
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     add_arguments(parser, settings_type, prefix)
     return settings_from(settings_type, prefix, parser.parse_args(argv))

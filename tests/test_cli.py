@@ -106,3 +106,18 @@ def test_harness_mail_code_times_out_clearly(mailgun: Running, address: str) -> 
     )
     assert done.returncode == 1
     assert f"no message to {address} arrived within 0.2 s" in done.stderr
+
+
+def test_every_setting_is_a_flag_and_an_env_var() -> None:
+    from harness._options import cli_fields, env_name, parse, settings_from
+
+    flags = parse(Settings, "FAKE_MAILGUN", ["--domain", "a.test", "--domain", "b.test", "--port", "0"], "")
+    assert (flags.domains, flags.port) == (("a.test", "b.test"), 0)
+    environ = {"FAKE_MAILGUN_DOMAINS": "c.test, d.test", "FAKE_MAILGUN_SMTP_PORT": "-1"}
+    import argparse
+
+    from_env = settings_from(Settings, "FAKE_MAILGUN", argparse.Namespace(), environ)
+    assert (from_env.domains, from_env.smtp_port) == (("c.test", "d.test"), -1)
+    names = {f.name for f in cli_fields(Settings)}
+    assert names == {"host", "port", "smtp_port", "domains", "api_key", "webhook_signing_key", "webhooks", "public_url"}
+    assert {env_name("FAKE_MAILGUN", f) for f in cli_fields(Settings)} >= {"FAKE_MAILGUN_API_KEY"}
