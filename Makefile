@@ -5,7 +5,7 @@ up: setup
 	.venv/bin/harness up $(ARGS)
 
 test: setup
-	.venv/bin/python -m pytest $(ARGS)
+	.venv/bin/python -m pytest -n auto $(ARGS)
 
 setup:
 	@scripts/setup

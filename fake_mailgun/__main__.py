@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 from collections.abc import Sequence
 
@@ -14,7 +15,11 @@ from ._settings import Settings
 
 def main(argv: Sequence[str] | None = None) -> int:
     settings = parse(
-        Settings, "FAKE_MAILGUN", argv, "A local Mailgun: HTTP API, SMTP capture, inbox UI.", "python -m fake_mailgun"
+        Settings,
+        "FAKE_MAILGUN",
+        argv,
+        "A local Mailgun: HTTP API, SMTP capture, inbox UI.",
+        "python -m fake_mailgun",
     )
     try:
         server = Server(settings)
@@ -23,15 +28,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
     def ready(running: Running) -> None:
-        print(f"fake_mailgun HTTP  {running.url}  (Mailgun API, inbox UI, /__harness/ control API)", flush=True)
+        print(
+            f"fake_mailgun HTTP  {running.url}  (Mailgun API, inbox UI, /__harness/ control API)", flush=True
+        )
         if running.smtp_port is not None:
             print(f"fake_mailgun SMTP  {running.host}:{running.smtp_port}", flush=True)
         print(f"domains {', '.join(settings.domains)}  api key {settings.api_key}", flush=True)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve(ready))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

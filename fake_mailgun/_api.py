@@ -257,7 +257,10 @@ async def create_version(request: Request, state: State, domain: str) -> Respons
     active = _form_value(form, "active").lower() in ("yes", "true")
     template = state.templates.add_version(domain, _template_path_name(request), version, activate=active)
     return JSONResponse(
-        {"template": template.to_json(version=version), "message": "new version of the template has been stored"}
+        {
+            "template": template.to_json(version=version),
+            "message": "new version of the template has been stored",
+        }
     )
 
 
@@ -266,7 +269,9 @@ async def list_versions(request: Request, state: State, domain: str) -> Response
     body = template.to_json()
     body["versions"] = [v.to_json(with_body=False) for v in template.versions.values()]
     path = _paths.TEMPLATE_VERSIONS.format(domain=domain, name=template.name)
-    return JSONResponse({"template": body, "paging": _paging_urls(request, state, path, list(template.versions))})
+    return JSONResponse(
+        {"template": body, "paging": _paging_urls(request, state, path, list(template.versions))}
+    )
 
 
 async def get_version(request: Request, state: State, domain: str) -> Response:
@@ -287,14 +292,18 @@ async def update_version(request: Request, state: State, domain: str) -> Respons
     version.comment = _form_value(form, "comment", version.comment)
     if _form_value(form, "active").lower() in ("yes", "true"):
         state.templates.activate(template, tag)
-    return JSONResponse({"message": "version has been updated", "template": {"name": template.name, "version": {"tag": tag}}})
+    return JSONResponse(
+        {"message": "version has been updated", "template": {"name": template.name, "version": {"tag": tag}}}
+    )
 
 
 async def delete_version(request: Request, state: State, domain: str) -> Response:
     tag = str(request.path_params["tag"])
     template = state.templates.get(domain, _template_path_name(request))
     state.templates.delete_version(template, tag)
-    return JSONResponse({"template": {"name": template.name, "version": {"tag": tag}}, "message": "version has been deleted"})
+    return JSONResponse(
+        {"template": {"name": template.name, "version": {"tag": tag}}, "message": "version has been deleted"}
+    )
 
 
 # --- events -----------------------------------------------------------------------------------------
@@ -308,12 +317,16 @@ def _domain_events(state: State, domain: str) -> list[dict[str, Any]]:
 
 async def list_events(request: Request, state: State, domain: str) -> Response:
     query = _events.query_from_params(dict(request.query_params))
-    return JSONResponse(_events.page(_domain_events(state, domain), query, None, _events_base(request, state, domain)))
+    return JSONResponse(
+        _events.page(_domain_events(state, domain), query, None, _events_base(request, state, domain))
+    )
 
 
 async def events_page(request: Request, state: State, domain: str) -> Response:
     query, cursor = _events.page_from_token(str(request.path_params["page"]))
-    return JSONResponse(_events.page(_domain_events(state, domain), query, cursor, _events_base(request, state, domain)))
+    return JSONResponse(
+        _events.page(_domain_events(state, domain), query, cursor, _events_base(request, state, domain))
+    )
 
 
 # --- domains ----------------------------------------------------------------------------------------
@@ -366,7 +379,9 @@ async def create_webhook(request: Request, state: State, domain: str) -> Respons
 
 
 async def get_webhook(request: Request, state: State, domain: str) -> Response:
-    return JSONResponse({"webhook": {"urls": state.webhooks.get(domain, str(request.path_params["webhook_id"]))}})
+    return JSONResponse(
+        {"webhook": {"urls": state.webhooks.get(domain, str(request.path_params["webhook_id"]))}}
+    )
 
 
 async def update_webhook(request: Request, state: State, domain: str) -> Response:

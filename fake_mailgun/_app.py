@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -9,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import _api, _control, _errors, _paths
 from ._settings import Settings
@@ -25,6 +27,44 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith(_paths.CONTROL):
         return JSONResponse({"error": "invalid_request", "message": details}, status_code=400)
     return JSONResponse({"message": details}, status_code=400)
+
+
+class _EndWaitOnDisconnect:
+    """Ends a ``/__harness/messages/wait`` long-poll as soon as its client goes away.
+
+    The inbox UI keeps one such request open per tab; without this an abandoned one (a closed tab, a
+    finished browser test) would hold its waiter, and delay server shutdown, until its timeout ran out.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != _paths.MAILBOX_WAIT:
+            await self.app(scope, receive, send)
+            return
+        inbox: asyncio.Queue[Message] = asyncio.Queue()
+        handler = asyncio.ensure_future(self.app(scope, inbox.get, send))
+        gone = False
+
+        async def watch() -> None:
+            nonlocal gone
+            while True:
+                message = await receive()
+                inbox.put_nowait(message)
+                if message["type"] == "http.disconnect":
+                    gone = True
+                    handler.cancel()
+                    return
+
+        watcher = asyncio.ensure_future(watch())
+        try:
+            await handler
+        except asyncio.CancelledError:
+            if not gone:  # we were cancelled ourselves, not the handler for a departed client
+                raise
+        finally:
+            watcher.cancel()
 
 
 def create_app(settings: Settings | None = None, *, state: State | None = None) -> FastAPI:
@@ -45,6 +85,7 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     app.add_exception_handler(_errors.MailgunError, _errors.handle)
     app.add_exception_handler(_control.ControlError, _control.handle_control_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(_EndWaitOnDisconnect)
 
     @app.get(_paths.INBOX, response_class=HTMLResponse, include_in_schema=False)
     async def inbox() -> HTMLResponse:

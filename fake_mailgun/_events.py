@@ -23,7 +23,9 @@ def _event_id() -> str:
     return secrets.token_urlsafe(16)[:22]
 
 
-def items_for(message: CapturedMessage, now: float, *, failure: tuple[int, str] | None = None) -> list[dict[str, Any]]:
+def items_for(
+    message: CapturedMessage, now: float, *, failure: tuple[int, str] | None = None
+) -> list[dict[str, Any]]:
     """The ``accepted`` then ``delivered`` (or ``failed``) events of one message, one per recipient."""
     p = message.parsed
     # Mailgun shows the To header as written ("Alice <alice@example.com>"), like "from".
@@ -44,7 +46,12 @@ def items_for(message: CapturedMessage, now: float, *, failure: tuple[int, str] 
             "log-level": "info",
             "method": "HTTP" if message.source == "api" else "SMTP",
             "envelope": {"sender": message.envelope_from, "targets": recipient, "transport": "smtp"},
-            "flags": {"is-test-mode": test_mode, "is-authenticated": True, "is-routed": False, "is-big": False},
+            "flags": {
+                "is-test-mode": test_mode,
+                "is-authenticated": True,
+                "is-routed": False,
+                "is-big": False,
+            },
             "message": base_message,
             "recipient": recipient,
             "recipient-domain": recipient.rpartition("@")[2],

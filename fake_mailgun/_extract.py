@@ -11,7 +11,9 @@ import re
 from html.parser import HTMLParser
 
 _CANDIDATE = re.compile(r"(?<![\w#./:@+-])(\d{4,8})(?![\w/:@-]|\.\d)")
-_KEYWORD = re.compile(r"\b(code|codes|otp|passcode|pin|verification|verify|one[- ]time|token)\b", re.IGNORECASE)
+_KEYWORD = re.compile(
+    r"\b(code|codes|otp|passcode|pin|verification|verify|one[- ]time|token)\b", re.IGNORECASE
+)
 _URL = re.compile(r"https?://[^\s<>\"')\]]+")
 _YEAR = re.compile(r"^(19|20)\d\d$")
 

@@ -42,7 +42,7 @@ def _recipients(form: Form, key: str) -> list[str]:
     found = getaddresses(values)
     for _name, addr in found:
         local, at, host = addr.rpartition("@")
-        if not at or not local or "." not in host and host != "localhost":
+        if not at or not local or ("." not in host and host != "localhost"):
             raise bad_request(f"'{key}' parameter is not a valid address. please check documentation")
     if values and not found:
         raise bad_request(f"'{key}' parameter is not a valid address. please check documentation")
@@ -131,7 +131,9 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
         raise bad_request("Too many recipients, max is 1000")
     text, html, amp = _first(form, "text"), _first(form, "html"), _first(form, "amp-html")
     if not (text or html or amp or template_name):
-        raise bad_request("Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified")
+        raise bad_request(
+            "Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified"
+        )
     if html and template_name:
         raise bad_request("Only one parameters 'html' or 'template' is allowed")
     recipient_vars: dict[str, Any] = {}
@@ -144,7 +146,11 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     tags = _strings(form, "o:tag")
     subject = _first(form, "subject") or template_headers.get("Subject", "")
     sender = sender or template_headers["From"]
-    headers = [(k[2:], v.replace("\r", " ").replace("\n", " ")) for k, v in form if k.startswith("h:") and isinstance(v, str)]
+    headers = [
+        (k[2:], v.replace("\r", " ").replace("\n", " "))
+        for k, v in form
+        if k.startswith("h:") and isinstance(v, str)
+    ]
     if template_headers.get("Reply-To") and not any(k.lower() == "reply-to" for k, _ in headers):
         headers.append(("Reply-To", template_headers["Reply-To"]))
     if tags:
@@ -153,12 +159,18 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     if template_version is not None:
         template_vars = dict(variables)
         if _first(form, "t:variables"):
-            template_vars.update(_json_object(_first(form, "t:variables"), "'t:variables' parameter is not a valid JSON"))
+            template_vars.update(
+                _json_object(_first(form, "t:variables"), "'t:variables' parameter is not a valid JSON")
+            )
         html = render(template_version.template, template_vars)
         if str(_first(form, "t:text")).lower() in _TRUE:
             text = html_to_text(html)
         subject = render(subject, template_vars) if "{{" in subject else subject
-        template_info = {"name": template_name.lower(), "version": template_version.tag, "variables": template_vars}
+        template_info = {
+            "name": template_name.lower(),
+            "version": template_version.tag,
+            "variables": template_vars,
+        }
     files = [
         (k, v) for k, v in form if isinstance(v, Attachment) and k.split("[")[0] in ("attachment", "inline")
     ]

@@ -20,14 +20,21 @@ class Settings:
     port: int = field(default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)"})
     smtp_port: int = field(default=2525, metadata={"help": "SMTP capture port (0: any free, -1: off)"})
     domains: tuple[str, ...] = field(
-        default=(DEFAULT_DOMAIN,), metadata={"help": "sending domain the API accepts (repeatable)", "flag": "--domain"}
+        default=(DEFAULT_DOMAIN,),
+        metadata={"help": "sending domain the API accepts (repeatable)", "flag": "--domain"},
     )
-    api_key: str = field(default=DEFAULT_API_KEY, metadata={"help": "API key (HTTP Basic password, user 'api')"})
+    api_key: str = field(
+        default=DEFAULT_API_KEY, metadata={"help": "API key (HTTP Basic password, user 'api')"}
+    )
     webhook_signing_key: str = field(
         default="", metadata={"help": "HMAC key for webhook signatures (default: the API key)"}
     )
     webhooks: tuple[str, ...] = field(
-        default=(), metadata={"help": "webhook target, 'URL' (all events) or 'EVENT=URL' (repeatable)", "flag": "--webhook"},
+        default=(),
+        metadata={
+            "help": "webhook target, 'URL' (all events) or 'EVENT=URL' (repeatable)",
+            "flag": "--webhook",
+        },
     )
     public_url: str = field(
         default="", metadata={"help": "base URL put in paging links (default: http://HOST:PORT)"}

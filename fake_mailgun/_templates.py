@@ -140,7 +140,7 @@ class Template:
 
 
 class Templates:
-    """All templates of all domains, keyed by (domain, lower-cased name) as Mailgun names are case-insensitive."""
+    """Templates of every domain, keyed by (domain, lower-cased name): names are case-insensitive."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -168,7 +168,7 @@ class Templates:
             raise bad_request("name: invalid template name")
         with self._lock:
             if (domain, name.lower()) in self._items:
-                raise MailgunError(409, "template with name '%s' already exists" % name.lower())
+                raise MailgunError(409, f"template with name '{name.lower()}' already exists")
             if sum(1 for d, _ in self._items if d == domain) >= MAX_TEMPLATES:
                 raise bad_request(f"template limit reached: {MAX_TEMPLATES}")
             template = Template(name=name.lower(), description=description, created_at=now)

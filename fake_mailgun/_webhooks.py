@@ -108,7 +108,11 @@ class Webhooks:
     def payload(self, event: dict[str, Any], now: float) -> dict[str, Any]:
         timestamp, token = str(int(now)), secrets.token_hex(25)
         return {
-            "signature": {"timestamp": timestamp, "token": token, "signature": sign(self.signing_key, timestamp, token)},
+            "signature": {
+                "timestamp": timestamp,
+                "token": token,
+                "signature": sign(self.signing_key, timestamp, token),
+            },
             "event-data": event,
         }
 

@@ -81,7 +81,11 @@ def _mail(args: argparse.Namespace) -> int:
             elif args.action == "show":
                 response = client.get("/__harness/messages/latest", params={"to": args.address})
             else:
-                print(f"waiting up to {args.timeout:g} s for a message to {args.address}…", file=sys.stderr, flush=True)
+                print(
+                    f"waiting up to {args.timeout:g} s for a message to {args.address}…",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 params = {"to": args.address, "timeout": args.timeout}
                 if args.after:
                     params["after"] = args.after

@@ -36,7 +36,9 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
         proc.communicate(timeout=10)
 
 
-def test_fake_mailgun_module_prints_chosen_ports_and_reads_env(processes: list[subprocess.Popen[str]]) -> None:
+def test_fake_mailgun_module_prints_chosen_ports_and_reads_env(
+    processes: list[subprocess.Popen[str]],
+) -> None:
     proc = _spawn(
         "-m", "fake_mailgun", "--port", "0", "--smtp-port", "0",
         env={"FAKE_MAILGUN_DOMAINS": "a.example.test,b.example.test", "FAKE_MAILGUN_API_KEY": "key-from-env"},
@@ -45,7 +47,8 @@ def test_fake_mailgun_module_prints_chosen_ports_and_reads_env(processes: list[s
     assert proc.stdout is not None
     http_line, smtp_line, domains_line = (proc.stdout.readline() for _ in range(3))
     url = re.search(r"http://127\.0\.0\.1:(\d+)", http_line)
-    assert url and int(url.group(1)) > 0, http_line
+    assert url, http_line
+    assert int(url.group(1)) > 0, http_line
     assert re.search(r"SMTP\s+127\.0\.0\.1:\d+", smtp_line), smtp_line
     assert "a.example.test, b.example.test" in domains_line
     with httpx.Client(base_url=url.group(0), timeout=10) as client:
@@ -119,5 +122,14 @@ def test_every_setting_is_a_flag_and_an_env_var() -> None:
     from_env = settings_from(Settings, "FAKE_MAILGUN", argparse.Namespace(), environ)
     assert (from_env.domains, from_env.smtp_port) == (("c.test", "d.test"), -1)
     names = {f.name for f in cli_fields(Settings)}
-    assert names == {"host", "port", "smtp_port", "domains", "api_key", "webhook_signing_key", "webhooks", "public_url"}
+    assert names == {
+        "host",
+        "port",
+        "smtp_port",
+        "domains",
+        "api_key",
+        "webhook_signing_key",
+        "webhooks",
+        "public_url",
+    }
     assert {env_name("FAKE_MAILGUN", f) for f in cli_fields(Settings)} >= {"FAKE_MAILGUN_API_KEY"}

@@ -59,9 +59,10 @@ def receiver() -> Iterator[Receiver]:
 
 def test_webhooks_api_and_signed_delivery(receiver: Receiver, address: str) -> None:
     settings = Settings(port=0, smtp_port=-1, webhook_signing_key="whsec-test")
-    with serve_in_thread(settings) as mg, httpx.Client(
-        base_url=mg.url, auth=("api", DEFAULT_API_KEY), timeout=10
-    ) as api:
+    with (
+        serve_in_thread(settings) as mg,
+        httpx.Client(base_url=mg.url, auth=("api", DEFAULT_API_KEY), timeout=10) as api,
+    ):
         hooks = f"/v3/domains/{DEFAULT_DOMAIN}/webhooks"
         created = api.post(hooks, data={"id": "delivered", "url": receiver.url})
         assert created.json() == {"message": "Webhook has been created", "webhook": {"urls": [receiver.url]}}
@@ -69,7 +70,9 @@ def test_webhooks_api_and_signed_delivery(receiver: Receiver, address: str) -> N
         assert api.get(f"{hooks}/delivered").json() == {"webhook": {"urls": [receiver.url]}}
         assert api.post(hooks, data={"id": "bogus", "url": receiver.url}).status_code == 400
 
-        api.post(SEND, data={"from": "a@example.test", "to": address, "subject": "s", "text": "t", "v:k": "v"})
+        api.post(
+            SEND, data={"from": "a@example.test", "to": address, "subject": "s", "text": "t", "v:k": "v"}
+        )
         (payload,) = receiver.wait_for(1)
         signature = payload["signature"]
         expected = hmac.new(
@@ -77,7 +80,11 @@ def test_webhooks_api_and_signed_delivery(receiver: Receiver, address: str) -> N
         ).hexdigest()
         assert signature["signature"] == expected
         event = payload["event-data"]
-        assert (event["event"], event["recipient"], event["user-variables"]) == ("delivered", address, {"k": "v"})
+        assert (event["event"], event["recipient"], event["user-variables"]) == (
+            "delivered",
+            address,
+            {"k": "v"},
+        )
 
         deleted = api.delete(f"{hooks}/delivered")
         assert deleted.json()["message"] == "Webhook has been deleted"
@@ -88,7 +95,9 @@ def test_webhooks_api_and_signed_delivery(receiver: Receiver, address: str) -> N
 def test_delivery_fault_gives_failed_events_and_keeps_the_message(
     api: httpx.Client, control: httpx.Client, address: str
 ) -> None:
-    control.post("/__harness/faults", json={"target": "delivery", "status": 550, "count": 1}).raise_for_status()
+    control.post(
+        "/__harness/faults", json={"target": "delivery", "status": 550, "count": 1}
+    ).raise_for_status()
     sent = api.post(SEND, data={"from": "a@example.test", "to": address, "subject": "bounce", "text": "t"})
     assert sent.status_code == 200, "Mailgun accepts the send; delivery fails later"
     events = api.get(f"/v3/{DEFAULT_DOMAIN}/events", params={"recipient": address}).json()["items"]
@@ -108,9 +117,13 @@ def test_event_filters_and_ordering(api: httpx.Client, address: str) -> None:
     url = f"/v3/{DEFAULT_DOMAIN}/events"
     newest_first = api.get(url, params={"recipient": address, "event": "delivered"}).json()["items"]
     assert [e["message"]["headers"]["subject"] for e in newest_first] == ["beta", "alpha"]
-    oldest_first = api.get(url, params={"recipient": address, "event": "delivered", "ascending": "yes"}).json()
+    oldest_first = api.get(
+        url, params={"recipient": address, "event": "delivered", "ascending": "yes"}
+    ).json()
     assert [e["message"]["headers"]["subject"] for e in oldest_first["items"]] == ["alpha", "beta"]
-    tagged = api.get(url, params={"recipient": address, "tags": "alpha", "event": "NOT accepted"}).json()["items"]
+    tagged = api.get(url, params={"recipient": address, "tags": "alpha", "event": "NOT accepted"}).json()[
+        "items"
+    ]
     assert [(e["event"], e["tags"]) for e in tagged] == [("delivered", ["alpha"])]
     either = api.get(url, params={"recipient": address, "event": "accepted OR delivered"}).json()["items"]
     assert len(either) == 4

@@ -33,7 +33,9 @@ def test_links_from_html_and_text_in_order_without_duplicates() -> None:
 
 
 def test_html_to_text_drops_markup_scripts_and_styles() -> None:
-    html = "<html><head><title>T</title><style>p{}</style></head><body><h1>Hi</h1><p>a &amp; b</p></body></html>"
+    html = (
+        "<html><head><title>T</title><style>p{}</style></head><body><h1>Hi</h1><p>a &amp; b</p></body></html>"
+    )
     assert html_to_text(html) == "Hi\na & b"
 
 

@@ -1,4 +1,4 @@
-"""The mailbox control API under /__harness/: list, get, latest, wait (server-side), clear, faults, OpenAPI."""
+"""The mailbox control API under /__harness/: list, get, latest, wait, clear, faults, OpenAPI."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def _send(api: httpx.Client, to: str, subject: str, text: str = "hello") -> str:
     return message_id
 
 
-def test_list_is_newest_first_with_total_and_limit(api: httpx.Client, control: httpx.Client, address: str) -> None:
+def test_list_is_newest_first_with_total_and_limit(
+    api: httpx.Client, control: httpx.Client, address: str
+) -> None:
     for n in range(3):
         _send(api, address, f"message {n}")
     body = control.get("/__harness/messages", params={"to": address, "limit": 2}).json()
@@ -50,7 +52,9 @@ def test_get_by_id_and_latest(api: httpx.Client, control: httpx.Client, address:
     assert control.get("/__harness/messages/latest", params={"to": "nobody@example.test"}).status_code == 404
 
 
-def test_wait_returns_existing_message_without_after(api: httpx.Client, control: httpx.Client, address: str) -> None:
+def test_wait_returns_existing_message_without_after(
+    api: httpx.Client, control: httpx.Client, address: str
+) -> None:
     _send(api, address, "already here 123456")
     got = control.get("/__harness/messages/wait", params={"to": address, "timeout": 1})
     assert got.status_code == 200
@@ -60,7 +64,9 @@ def test_wait_returns_existing_message_without_after(api: httpx.Client, control:
 def test_wait_with_after_returns_only_newer(api: httpx.Client, control: httpx.Client, address: str) -> None:
     _send(api, address, "old code 111111")
     old = control.get("/__harness/messages/latest", params={"to": address}).json()
-    timed_out = control.get("/__harness/messages/wait", params={"to": address, "after": old["id"], "timeout": 0.2})
+    timed_out = control.get(
+        "/__harness/messages/wait", params={"to": address, "after": old["id"], "timeout": 0.2}
+    )
     assert timed_out.status_code == 408
     assert timed_out.json()["error"] == "timeout"
     _send(api, address, "new code 222222")
@@ -89,7 +95,9 @@ def test_wait_wakes_within_50ms_of_arrival(mailgun: Running, api: httpx.Client) 
         woke: list[float] = []
         registered = threading.Event()
 
-        def waiter(to: str = address, woke: list[float] = woke, registered: threading.Event = registered) -> None:
+        def waiter(
+            to: str = address, woke: list[float] = woke, registered: threading.Event = registered
+        ) -> None:
             with httpx.Client(base_url=mailgun.url, timeout=10) as client:
                 registered.set()
                 response = client.get("/__harness/messages/wait", params={"to": to, "timeout": 5})
@@ -107,7 +115,9 @@ def test_wait_wakes_within_50ms_of_arrival(mailgun: Running, api: httpx.Client) 
     assert statistics.median(delays) < 0.05, f"wake-up delays (s): {delays}"
 
 
-def test_concurrent_api_and_smtp_sends_are_stored_exactly_once(mailgun: Running, control: httpx.Client) -> None:
+def test_concurrent_api_and_smtp_sends_are_stored_exactly_once(
+    mailgun: Running, control: httpx.Client
+) -> None:
     batch = f"batch-{uuid.uuid4().hex[:10]}@example.test"
     per_intake = 500
 
@@ -196,7 +206,9 @@ def test_latency_fault_delays_the_send(api: httpx.Client, control: httpx.Client,
 def test_rate_fault_fails_a_seeded_fraction(api: httpx.Client, control: httpx.Client, address: str) -> None:
     control.post("/__harness/faults", json={"status": 500, "rate": 0.5, "seed": 7}).raise_for_status()
     statuses = [
-        api.post(SEND, data={"from": "a@example.test", "to": address, "subject": "s", "text": "t"}).status_code
+        api.post(
+            SEND, data={"from": "a@example.test", "to": address, "subject": "s", "text": "t"}
+        ).status_code
         for _ in range(40)
     ]
     assert set(statuses) == {200, 500}

@@ -52,7 +52,9 @@ def test_html_alternative_cc_and_bcc(mailgun: Running, control: httpx.Client, ad
     msg["Cc"] = cc
     msg["Subject"] = "Welcome"
     msg.set_content("Open https://app.example.test/verify?token=abc to continue.")
-    msg.add_alternative('<p>Click <a href="https://app.example.test/verify?token=abc">here</a></p>', subtype="html")
+    msg.add_alternative(
+        '<p>Click <a href="https://app.example.test/verify?token=abc">here</a></p>', subtype="html"
+    )
     with smtplib.SMTP("127.0.0.1", mailgun.smtp_port or 0, timeout=10) as smtp:
         smtp.send_message(msg, to_addrs=[address, cc, bcc])
 
