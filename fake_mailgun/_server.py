@@ -1,48 +1,24 @@
 """Run fake_mailgun as real socket servers: HTTP (uvicorn) and SMTP (aiosmtpd) on one event loop.
 
 ``serve_in_thread`` is what the pytest plugin and the harness use (port 0 → free ports, bounded
-shutdown); ``run`` is what ``python -m fake_mailgun`` uses. Sockets are bound before the loop starts so a
-port in use fails at once with a message naming it.
+shutdown); ``Server.serve`` is what ``python -m fake_mailgun`` runs.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import errno
 import socket
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import uvicorn
+from harness._serving import PortInUse, ReadyUvicorn, bind, run_in_thread
 
 from ._app import create_app
 from ._settings import Settings
 from ._smtp import start_smtp
 from ._state import State
 
-
-class PortInUse(OSError):
-    pass
-
-
-def bind(host: str, port: int, what: str) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
-    # and without it every keep-alive response waits ~40 ms for a delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise PortInUse(exc.errno, f"{what} port {port} on {host} is already in use") from exc
-        raise
-    sock.listen(512)
-    sock.setblocking(False)
-    return sock
+__all__ = ["PortInUse", "Running", "Server", "serve_in_thread"]
 
 
 @dataclass(frozen=True)
@@ -60,18 +36,6 @@ class Running:
         return f"http://{host}:{self.port}"
 
 
-class _Uvicorn(uvicorn.Server):
-    """uvicorn with a "started" event, so readiness is awaited rather than polled."""
-
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
-        self.started_event = asyncio.Event()
-
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
-        self.started_event.set()
-
-
 class Server:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -84,10 +48,7 @@ class Server:
         except OSError:
             self.http_sock.close()
             raise
-        config = uvicorn.Config(
-            create_app(settings, state=self.state), log_level="warning", access_log=False, lifespan="off"
-        )
-        self.uvicorn = _Uvicorn(config)
+        self.uvicorn = ReadyUvicorn(create_app(settings, state=self.state))
         self.running = Running(
             host=settings.host,
             port=self.http_sock.getsockname()[1],
@@ -98,13 +59,9 @@ class Server:
     async def serve(self, on_ready: Callable[[Running], None] | None = None) -> None:
         smtp = await start_smtp(self.state, self.smtp_sock) if self.smtp_sock else None
         try:
-            task = asyncio.create_task(self.uvicorn.serve(sockets=[self.http_sock]))
-            started = asyncio.create_task(self.uvicorn.started_event.wait())
-            await asyncio.wait({task, started}, return_when=asyncio.FIRST_COMPLETED)
-            started.cancel()
-            if on_ready and self.uvicorn.started and not task.done():
-                on_ready(self.running)
-            await task
+            await self.uvicorn.serve_until_stopped(
+                self.http_sock, on_ready and (lambda: on_ready(self.running))
+            )
         finally:
             if smtp is not None:
                 smtp.close()
@@ -115,29 +72,10 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve_in_thread(settings: Settings | None = None, **overrides: object) -> Iterator[Running]:
-    """Start fake_mailgun in a daemon thread; yields once both servers accept connections."""
-    if settings is None:
-        settings = Settings(**{"port": 0, "smtp_port": 0, **overrides})  # type: ignore[arg-type]
-    server = Server(settings)
-    ready = threading.Event()
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            asyncio.run(server.serve(lambda _running: ready.set()))
-        except BaseException as exc:  # surfaced to the caller below
-            failure.append(exc)
-        finally:
-            ready.set()
-
-    thread = threading.Thread(target=target, name="fake_mailgun", daemon=True)
-    thread.start()
-    ready.wait(30)
-    if failure:
-        raise RuntimeError("fake_mailgun failed to start") from failure[0]
-    try:
+def serve_in_thread(settings: Settings | None = None) -> Iterator[Running]:
+    """Start fake_mailgun in a daemon thread (default: free ports); yields once both servers accept."""
+    server = Server(settings or Settings(port=0, smtp_port=0))
+    with run_in_thread(
+        "fake_mailgun", lambda ready: server.serve(lambda _r: ready()), server.stop, server.running
+    ):
         yield server.running
-    finally:
-        server.stop()
-        thread.join(10)

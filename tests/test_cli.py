@@ -69,18 +69,27 @@ def test_port_in_use_fails_with_a_message_naming_it(processes: list[subprocess.P
 
 
 def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]]) -> None:
-    proc = _spawn("-m", "harness", "up", "--json", "--mailgun-port", "0", "--smtp-port", "0")
+    proc = _spawn(
+        "-m", "harness", "up", "--json", "--logto-port", "0", "--mailgun-port", "0", "--smtp-port", "0"
+    )
     processes.append(proc)
     assert proc.stdout is not None
     info = json.loads(proc.stdout.readline())
-    assert set(info) >= {"mailgun_url", "smtp", "inbox_url", "env"}
+    contract = {"logto_endpoint", "mailgun_url", "smtp", "inbox_url", "debug_url", "app", "app_url", "env"}
+    assert set(info) >= contract
+    assert set(info["app"]) == {"id", "secret", "redirect_uri", "post_logout_redirect_uri"}
+    assert info["app"]["redirect_uri"] == "http://localhost:3000/callback"
+    assert {"LOGTO_ENDPOINT", "LOGTO_APP_ID", "LOGTO_APP_SECRET"} <= set(info["env"])
     with httpx.Client(timeout=10) as client:
+        discovery = client.get(info["logto_endpoint"] + "/oidc/.well-known/openid-configuration").json()
+        assert discovery["issuer"] == info["logto_endpoint"] + "/oidc"
         assert client.get(info["mailgun_url"] + "/__harness/health").json()["status"] == "ok"
         assert "<title>" in client.get(info["inbox_url"]).text
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 0
-    with pytest.raises(httpx.ConnectError), httpx.Client(timeout=2) as client:
-        client.get(info["mailgun_url"] + "/__harness/health")
+    for url in (info["mailgun_url"] + "/__harness/health", info["logto_endpoint"] + "/oidc/jwks"):
+        with pytest.raises(httpx.ConnectError), httpx.Client(timeout=2) as client:
+            client.get(url)
 
 
 def test_harness_mail_code_prints_the_code_of_a_later_message(

@@ -1,0 +1,73 @@
+"""The app factory: every room's route table on one ASGI app, the two error types rendered once."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import _errors, _paths
+from ._config import TenantConfig, load_config
+from ._keys import SigningKey
+from ._settings import Settings
+from ._tenant import Tenant
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+# The rooms, in the order their routes are matched. Each module exposes ROUTES: [(method, path, handler)].
+ROOMS: Sequence[str] = (
+    "_discovery",
+    "_authorize",
+    "_token",
+    "_userinfo",
+    "_session_end",
+    "_revocation",
+    "_experience",
+    "_pages",
+    "_control",
+)
+
+
+def create_tenant(settings: Settings, config: TenantConfig | None = None, port: int | None = None) -> Tenant:
+    config = config or load_config(settings.config or None)
+    keys = SigningKey.from_file(settings.keys_file) if settings.keys_file else SigningKey.generate()
+    # The public endpoint: the flag, else the config's, else localhost on the port actually bound.
+    endpoint = settings.endpoint or config.endpoint or f"http://localhost:{port or settings.port}"
+    return Tenant(config=config, clock=settings.clock, keys=keys, endpoint=endpoint)
+
+
+async def _invalid_input(request: Request, exc: Exception) -> Response:
+    """Bodies FastAPI itself rejects (malformed JSON): a control error under /__harness, else Logto's
+    ``guard.invalid_input`` — never FastAPI's 422."""
+    assert isinstance(exc, RequestValidationError)
+    details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+    if request.url.path.startswith(_paths.CONTROL):
+        return JSONResponse({"error": "invalid_request", "message": details}, status_code=400)
+    return await _errors.handle_logto(request, _errors.LogtoError("guard.invalid_input", 400))
+
+
+def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None) -> FastAPI:
+    settings = settings or Settings()
+    tenant = tenant or create_tenant(settings)
+    app = FastAPI(
+        title="fake_logto",
+        version="0.1.0",
+        description="A local Logto tenant: OIDC issuer, sign-in experience and Experience API, and a test "
+        "control API under /__harness/.",
+    )
+    app.state.tenant = tenant
+    for room in ROOMS:
+        module: Any = importlib.import_module(f"fake_logto.{room}")
+        for method, path, handler in module.ROUTES:
+            app.add_api_route(
+                path, handler, methods=[method], include_in_schema=path.startswith("/__harness")
+            )
+    app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
+    app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
+    return app

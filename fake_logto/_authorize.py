@@ -1,0 +1,354 @@
+"""``/oidc/auth``: the authorization request, and ``/oidc/auth/<uid>`` which finishes it.
+
+Order of checks as node-oidc-provider: the client and the exact redirect_uri first (failures on an
+error page, since there is nowhere safe to redirect), then everything else as an error sent back to
+the redirect_uri with ``state`` and ``iss``. A live SSO session signs in silently (unless
+``prompt=login``); otherwise an interaction is created, bound to the ``_interaction`` cookie, and the
+browser goes to the sign-in UI route Logto's ``buildLoginPromptUrl`` picks
+(``packages/core/src/oidc/utils.ts``). First-party apps are auto-consented.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from . import _paths
+from ._config import Application
+from ._errors import OAuthError
+from ._pages import error_page
+from ._store import (
+    AUTHORIZATION_CODE_TTL,
+    GRANT_TTL,
+    INTERACTION_TTL,
+    SESSION_TTL,
+    AuthorizationCode,
+    Grant,
+    Interaction,
+    Session,
+    new_id,
+    new_token,
+)
+from ._tenant import Tenant
+
+PROMPTS = ("none", "login", "consent")
+FIRST_SCREENS = {
+    "sign_in": _paths.SIGN_IN,
+    "signIn": _paths.SIGN_IN,
+    "register": _paths.REGISTER,
+    "signUp": _paths.REGISTER,
+    "reset_password": _paths.RESET_PASSWORD,
+    "identifier:sign_in": "/identifier-sign-in",
+    "identifier:register": "/identifier-register",
+    "single_sign_on": "/single-sign-on",
+}
+_ORGANIZATION_SCOPES = ("urn:logto:scope:organizations", "urn:logto:scope:organization_roles")
+
+
+def _tenant(request: Request) -> Tenant:
+    tenant: Tenant = request.app.state.tenant
+    return tenant
+
+
+def query_items(request: Request) -> list[tuple[str, str]]:
+    """The query as (key, value) pairs, tolerant of the Go SDK's unencoded values (literal spaces that
+    browsers send as %20, raw ``:`` and ``/`` in redirect_uri)."""
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    return parse_qsl(raw, keep_blank_values=True)
+
+
+async def request_params(request: Request) -> list[tuple[str, str]]:
+    if request.method == "POST":
+        form = await request.form()
+        return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    return query_items(request)
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    parts = urlsplit(url)
+    query = parts.query + ("&" if parts.query else "") + urlencode(params)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+class _Redirected(Exception):
+    """An authorization error to send back to the (validated) redirect_uri."""
+
+    def __init__(self, error: str, description: str) -> None:
+        super().__init__(description)
+        self.error, self.description = error, description
+
+
+def _first(items: list[tuple[str, str]], key: str) -> str | None:
+    values = [v for k, v in items if k == key]
+    if len(values) > 1 and key != "resource":
+        raise _Redirected("invalid_request", f"'{key}' parameter must not be provided twice")
+    return values[0] if values else None
+
+
+def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, str, dict[str, Any]]:
+    """Check an authorization request; returns the client, redirect_uri and the normalized parameters.
+    Raises OAuthError (for the error page) or _Redirected (for the redirect_uri)."""
+    keys = [k for k, _ in items]
+    client_id = next((v for k, v in items if k == "client_id"), None)
+    if not client_id:
+        raise OAuthError("invalid_request", "missing required parameter 'client_id'")
+    client = tenant.config.application(client_id)
+    if client is None:
+        raise OAuthError("invalid_client", "client is invalid")
+    redirect_uri = next((v for k, v in items if k == "redirect_uri"), None)
+    if not redirect_uri:
+        raise OAuthError("invalid_request", "missing required parameter 'redirect_uri'")
+    if redirect_uri not in client.redirect_uris:
+        raise OAuthError(
+            "invalid_redirect_uri", "redirect_uri did not match any of the client's registered redirect_uris"
+        )
+    if keys.count("client_id") > 1 or keys.count("redirect_uri") > 1:
+        raise _Redirected("invalid_request", "'client_id' and 'redirect_uri' must not be provided twice")
+    state = _first(items, "state")
+    params: dict[str, Any] = {"client_id": client.id, "redirect_uri": redirect_uri, "state": state}
+    response_type = _first(items, "response_type")
+    if response_type is None:
+        raise _Redirected("invalid_request", "missing required parameter 'response_type'")
+    if response_type != "code":
+        raise _Redirected("unsupported_response_type", "unsupported response_type requested")
+    if client.type == "m2m":
+        raise _Redirected("unauthorized_client", "requested response_type is not allowed for this client")
+    prompts = (_first(items, "prompt") or "").split()
+    if any(p not in PROMPTS for p in prompts):
+        raise _Redirected("invalid_request", "unsupported prompt value requested")
+    if "none" in prompts and len(prompts) > 1:
+        raise _Redirected("invalid_request", "prompt none must only be used alone")
+    scopes = list(dict.fromkeys((_first(items, "scope") or "").split()))
+    if "openid" not in scopes:
+        raise _Redirected(
+            "invalid_scope", "openid scope must be requested when using the authorization code flow"
+        )
+    if "offline_access" in scopes and "consent" not in prompts:
+        scopes.remove("offline_access")  # node-oidc-provider drops it silently without prompt=consent
+    challenge = _first(items, "code_challenge")
+    method = _first(items, "code_challenge_method")
+    if challenge is None and method is not None:
+        raise _Redirected("invalid_request", "code_challenge_method requires code_challenge")
+    if challenge is not None:
+        method = method or "plain"
+        if method != "S256":
+            raise _Redirected("invalid_request", "not supported value of code_challenge_method")
+        if not 43 <= len(challenge) <= 128:
+            raise _Redirected(
+                "invalid_request", "code_challenge must be a string with a minimum length of 43 characters"
+            )
+    elif not client.confidential:
+        raise _Redirected(
+            "invalid_request", "Authorization Server policy requires PKCE to be used for this request"
+        )
+    resources = [v for k, v in items if k == "resource"]
+    for indicator in resources:
+        if tenant.config.resource(indicator) is None:
+            raise _Redirected("invalid_target", "resource indicator is missing, or unknown")
+    organization_id = _first(items, "organization_id")
+    if organization_id is not None and not any(o.id == organization_id for o in tenant.config.organizations):
+        raise _Redirected("invalid_target", "organization is unknown")
+    interaction_mode = _first(items, "interaction_mode")
+    if interaction_mode not in (None, "signIn", "signUp"):
+        raise _Redirected("invalid_request", "interaction_mode must be signIn or signUp")
+    first_screen = _first(items, "first_screen")
+    if first_screen is not None and first_screen not in FIRST_SCREENS:
+        raise _Redirected(
+            "invalid_request", f"first_screen must be one of {', '.join(sorted(FIRST_SCREENS))}"
+        )
+    params.update(
+        response_type=response_type,
+        scopes=scopes,
+        prompts=prompts,
+        code_challenge=challenge,
+        code_challenge_method=method if challenge else None,
+        resources=resources,
+        nonce=_first(items, "nonce"),
+        organization_id=organization_id,
+        interaction_mode=interaction_mode,
+        first_screen=first_screen,
+        login_hint=_first(items, "login_hint"),
+        identifier=_first(items, "identifier") or _first(items, "identifiers"),
+        direct_sign_in=_first(items, "direct_sign_in"),
+        ui_locales=_first(items, "ui_locales"),
+    )
+    return client, redirect_uri, params
+
+
+def error_redirect(
+    tenant: Tenant, redirect_uri: str, state: str | None, error: str, description: str
+) -> RedirectResponse:
+    params = {"error": error, "error_description": description}
+    if state is not None:
+        params["state"] = state
+    params["iss"] = tenant.issuer
+    return _redirect(with_query(redirect_uri, params))
+
+
+def _resource_scopes(tenant: Tenant, indicator: str, requested: list[str]) -> list[str]:
+    resource = tenant.config.resource(indicator)
+    return [s for s in requested if resource is not None and s in resource.scopes]
+
+
+def issue_code(
+    tenant: Tenant, client: Application, params: dict[str, Any], session: Session
+) -> RedirectResponse:
+    """Consent (automatic for first-party apps), then the code, sent back to the redirect_uri."""
+    store = tenant.store
+    now = tenant.now()
+    scopes = [s for s in params["scopes"] if not _is_resource_scope(tenant, s)]
+    grant = Grant(
+        id=new_id(16),
+        user_id=session.user_id,
+        client_id=client.id,
+        scopes=scopes,
+        resources={r: _resource_scopes(tenant, r, params["scopes"]) for r in params["resources"]},
+        session_id=session.id,
+        created_at=now,
+        expires_at=now + GRANT_TTL,
+    )
+    code = AuthorizationCode(
+        code=new_token(32),
+        client_id=client.id,
+        redirect_uri=params["redirect_uri"],
+        user_id=session.user_id,
+        grant_id=grant.id,
+        session_id=session.id,
+        scopes=scopes,
+        resource=params["resources"][0] if len(params["resources"]) == 1 else None,
+        code_challenge=params["code_challenge"],
+        code_challenge_method=params["code_challenge_method"],
+        nonce=params["nonce"],
+        auth_time=session.login_at,
+        expires_at=now + AUTHORIZATION_CODE_TTL,
+    )
+    with store.lock:
+        store.grants[grant.id] = grant
+        store.codes[code.code] = code
+        session.grants[client.id] = grant.id
+    answer = {"code": code.code}
+    if params["state"] is not None:
+        answer["state"] = params["state"]
+    answer["iss"] = tenant.issuer
+    return _redirect(with_query(params["redirect_uri"], answer))
+
+
+def _is_resource_scope(tenant: Tenant, scope: str) -> bool:
+    known = {
+        "openid",
+        "offline_access",
+        "profile",
+        "email",
+        "phone",
+        "address",
+        "custom_data",
+        "identities",
+        "roles",
+    }
+    return scope not in known and not scope.startswith("urn:logto:scope:")
+
+
+def _sign_in_url(tenant: Tenant, client: Application, params: dict[str, Any]) -> str:
+    route = _paths.SIGN_IN
+    if params["interaction_mode"] == "signUp":
+        route = _paths.REGISTER
+    if params["first_screen"]:
+        route = FIRST_SCREENS[params["first_screen"]]
+    query = {"app_id": client.id}
+    for key in ("organization_id", "ui_locales", "login_hint", "identifier"):
+        if params[key]:
+            query[key] = params[key]
+    return with_query(tenant.url(route), query)
+
+
+async def authorize(request: Request) -> Response:
+    tenant = _tenant(request)
+    items = await request_params(request)
+    try:
+        client, redirect_uri, params = validate(tenant, items)
+    except OAuthError as exc:
+        return error_page(request, exc.error, exc.description, 400)
+    except _Redirected as exc:
+        # The client and redirect_uri are good here (they are checked first).
+        redirect_uri = next(v for k, v in items if k == "redirect_uri")
+        state = next((v for k, v in items if k == "state"), None)
+        return error_redirect(tenant, redirect_uri, state, exc.error, exc.description)
+    session = tenant.store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
+    if session is not None and "login" not in params["prompts"]:
+        return issue_code(tenant, client, params, session)
+    if "none" in params["prompts"]:
+        return error_redirect(
+            tenant, redirect_uri, params["state"], "login_required", "End-User authentication is required"
+        )
+    now = tenant.now()
+    interaction = Interaction(
+        uid=new_id(21), client_id=client.id, params=params, created_at=now, expires_at=now + INTERACTION_TTL
+    )
+    with tenant.store.lock:
+        tenant.store.interactions[interaction.uid] = interaction
+    response = _redirect(_sign_in_url(tenant, client, params))
+    response.set_cookie(
+        _paths.INTERACTION_COOKIE,
+        interaction.uid,
+        max_age=INTERACTION_TTL,
+        path="/",
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+async def resume(request: Request) -> Response:
+    """``/oidc/auth/<uid>``: after the Experience API's submit, sign the browser in and issue the code."""
+    tenant = _tenant(request)
+    uid = request.path_params["uid"]
+    interaction = tenant.store.live_interaction(uid)
+    if interaction is None or request.cookies.get(_paths.INTERACTION_COOKIE) != uid:
+        return _redirect(tenant.url(_paths.UNKNOWN_SESSION))
+    client = tenant.config.application(interaction.client_id)
+    if client is None or not interaction.submitted or interaction.user_id is None:
+        return _redirect(
+            _sign_in_url(tenant, client, interaction.params) if client else tenant.url(_paths.UNKNOWN_SESSION)
+        )
+    store = tenant.store
+    now = tenant.now()
+    existing = store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
+    with store.lock:
+        if existing is not None and existing.user_id == interaction.user_id:
+            session = existing
+            session.login_at = interaction.login_at or now
+        else:
+            session = Session(
+                id=new_token(24),
+                user_id=interaction.user_id,
+                login_at=interaction.login_at or now,
+                expires_at=now + SESSION_TTL,
+            )
+            store.sessions[session.id] = session
+        store.interactions.pop(uid, None)
+    response = issue_code(tenant, client, interaction.params, session)
+    response.set_cookie(
+        _paths.SESSION_COOKIE, session.id, max_age=SESSION_TTL, path="/", httponly=True, samesite="lax"
+    )
+    response.delete_cookie(_paths.INTERACTION_COOKIE, path="/")
+    return response
+
+
+def s256(verifier: str) -> str:
+    return base64.urlsafe_b64encode(hashlib.sha256(verifier.encode("ascii")).digest()).decode().rstrip("=")
+
+
+ROUTES = [
+    ("GET", _paths.AUTH, authorize),
+    ("POST", _paths.AUTH, authorize),
+    ("GET", _paths.AUTH_RESUME, resume),
+]

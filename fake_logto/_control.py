@@ -1,0 +1,188 @@
+"""The test-control API under ``/__harness/``: health, the tenant clock, users, sent codes, reset.
+
+Not part of Logto: this is the harness's own contract (the CLI, the pytest fixtures and tests use it),
+documented by the app's OpenAPI schema. Errors are ``{"error": code, "message": text}``, as on
+fake_mailgun's control API. Codes are listed for debugging; tests should read them from the mailbox
+(fake_mailgun's ``/__harness/messages/wait``), which is what a real Logto would have sent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Body, Query
+from pydantic import BaseModel, Field, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import _guards, _paths
+from ._config import SeedUser
+from ._tenant import Tenant
+
+
+def _tenant(request: Request) -> Tenant:
+    tenant: Tenant = request.app.state.tenant
+    return tenant
+
+
+def _error(status: int, error: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": error, "message": message}, status_code=status)
+
+
+class Health(BaseModel):
+    status: str = Field(description='always "ok"')
+    issuer: str = Field(description="the tenant's OIDC issuer (``<endpoint>/oidc``)")
+
+
+class ClockState(BaseModel):
+    offset: float = Field(description="seconds the tenant clock runs ahead of real time")
+    now: float = Field(description="the tenant clock's time, epoch seconds")
+
+
+class ClockAdvance(BaseModel):
+    advance: float = Field(
+        allow_inf_nan=False, description="seconds to move the tenant clock forward (negative: back)"
+    )
+
+
+class NewUser(BaseModel):
+    """A user to create; needs an email, a username or a phone."""
+
+    email: str | None = None
+    username: str | None = None
+    phone: str | None = None
+    password: str | None = Field(None, description="plain text; stored hashed")
+    name: str | None = None
+    custom_data: dict[str, Any] = Field(default_factory=dict)
+
+
+class SentCodeJson(BaseModel):
+    to: str
+    usage_type: str = Field(description="SignIn, Register or ForgotPassword")
+    code: str | None = Field(description="null when no code was sent (suppressed: no such account)")
+    verification_id: str
+    sent_at: float = Field(description="tenant clock, epoch seconds")
+    delivered: bool = Field(description="the connector accepted it")
+    error: str | None = Field(description="why the send was refused or failed")
+
+
+class Items(BaseModel):
+    items: list[dict[str, Any]]
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _schema(model: type[BaseModel]) -> Any:
+    """A body parameter documented as ``model`` but validated by the handler (:func:`_validate`), so a
+    bad body gets a control error — FastAPI's own 422 echoes the input, and a non-finite number in it
+    makes that a 500."""
+    return Body(json_schema_extra=model.model_json_schema())
+
+
+def _validate(model: type[Model], data: Any) -> Model | JSONResponse:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
+        return _error(400, "invalid_request", problems)
+
+
+async def health(request: Request) -> Health:
+    """Liveness, and which issuer this tenant is."""
+    return Health(status="ok", issuer=_tenant(request).issuer)
+
+
+def _clock_state(tenant: Tenant) -> ClockState:
+    return ClockState(offset=tenant.clock.offset, now=tenant.clock.now())
+
+
+async def get_clock(request: Request) -> ClockState:
+    """The tenant clock (every expiry — codes, interactions, sessions, grants, tokens — is on it)."""
+    return _clock_state(_tenant(request))
+
+
+async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdvance)]) -> Response:
+    """Move the tenant clock, e.g. ``{"advance": 601}`` to expire a verification code without waiting;
+    answers the clock as ``GET`` does."""
+    parsed = _validate(ClockAdvance, body)
+    if isinstance(parsed, Response):
+        return parsed
+    tenant = _tenant(request)
+    tenant.clock.advance(parsed.advance)
+    return JSONResponse(_clock_state(tenant).model_dump())
+
+
+async def reset(request: Request) -> dict[str, str]:
+    """Forget every user, interaction, session, grant, token and sent code; re-seed the config's users;
+    put the clock back to real time."""
+    _tenant(request).store.reset()
+    return {"status": "reset"}
+
+
+async def list_users(request: Request) -> Items:
+    """Every user, oldest first, in Logto's Management API shape."""
+    store = _tenant(request).store
+    with store.lock:
+        return Items(items=[user.to_json() for user in store.users.values()])
+
+
+async def create_user(request: Request, body: Annotated[Any, _schema(NewUser)]) -> Response:
+    """Create a user: 201 with the user as ``GET`` lists it; 409 if its email, username or phone is taken."""
+    new = _validate(NewUser, body)
+    if isinstance(new, Response):
+        return new
+    if not (new.email or new.username or new.phone):
+        return _error(400, "invalid_request", "a user needs an email, a username or a phone")
+    if new.email and not _guards.EMAIL_RE.match(new.email):
+        return _error(400, "invalid_request", f"not an email address: {new.email!r}")
+    store = _tenant(request).store
+    seed = SeedUser(
+        email=new.email,
+        username=new.username,
+        phone=new.phone,
+        password=new.password,
+        name=new.name,
+        custom_data=new.custom_data,
+    )
+    with store.lock:
+        if new.phone and store.user_by("phone", new.phone) is not None:
+            return _error(409, "conflict", f"a user with phone {new.phone} exists")
+        try:
+            user = store.create_user(seed)
+        except ValueError as exc:
+            return _error(409, "conflict", str(exc))
+        return JSONResponse(user.to_json(), status_code=201)
+
+
+async def delete_user(request: Request, user_id: str) -> Response:
+    """Delete a user, ending their sessions and revoking their grants (204; 404 if unknown)."""
+    if _tenant(request).store.delete_user(user_id) is None:
+        return _error(404, "not_found", f"no user with id {user_id!r}")
+    return Response(status_code=204)
+
+
+async def list_codes(
+    request: Request,
+    to: str | None = Query(None, description="only codes sent to this address (case-insensitive)"),
+    limit: int = Query(50, ge=1, le=10_000),
+) -> Items:
+    """Codes handed to the connector (and refused or failed attempts), newest first."""
+    store = _tenant(request).store
+    wanted = to.strip().lower() if to else None
+    with store.lock:
+        sent = [s for s in reversed(store.sent) if wanted is None or s.to.strip().lower() == wanted]
+        items = [SentCodeJson.model_validate(s, from_attributes=True).model_dump() for s in sent[:limit]]
+    return Items(items=items)
+
+
+ROUTES = [
+    ("GET", _paths.HEALTH, health),
+    ("GET", _paths.CLOCK, get_clock),
+    ("POST", _paths.CLOCK, advance_clock),
+    ("POST", _paths.RESET, reset),
+    ("GET", _paths.USERS, list_users),
+    ("POST", _paths.USERS, create_user),
+    ("DELETE", _paths.USER, delete_user),
+    ("GET", _paths.CODES, list_codes),
+]

@@ -1,0 +1,159 @@
+"""Discovery and JWKS: what an SDK reads first.
+
+The discovery document mirrors Logto's, pinned in
+``packages/integration-tests/src/tests/api/oidc/discovery.test.ts`` (reference/logto.md, "OIDC surface").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import _paths
+from ._tenant import Tenant
+
+SCOPES_SUPPORTED = [
+    "openid",
+    "offline_access",
+    "profile",
+    "email",
+    "phone",
+    "address",
+    "custom_data",
+    "identities",
+    "roles",
+    "urn:logto:scope:organizations",
+    "urn:logto:scope:organization_roles",
+    "urn:logto:scope:sessions",
+    "urn:logto:scope:trusted_devices",
+]
+CLAIMS_SUPPORTED = [
+    "sub", "name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile",
+    "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at", "username", "created_at",
+    "email", "email_verified", "phone_number", "phone_number_verified", "address", "custom_data", "identities",
+    "sso_identities", "roles", "organizations", "organization_data", "organization_roles", "sid", "auth_time", "iss",
+]  # fmt: skip
+
+
+def document(tenant: Tenant) -> dict[str, Any]:
+    url = tenant.url
+    return {
+        "authorization_endpoint": url(_paths.AUTH),
+        "device_authorization_endpoint": url(_paths.DEVICE_AUTH),
+        "claims_parameter_supported": False,
+        "claims_supported": CLAIMS_SUPPORTED,
+        "code_challenge_methods_supported": ["S256"],
+        "end_session_endpoint": url(_paths.END_SESSION),
+        "grant_types_supported": [
+            "implicit",
+            "authorization_code",
+            "refresh_token",
+            "client_credentials",
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:ietf:params:oauth:grant-type:token-exchange",
+        ],
+        "issuer": tenant.issuer,
+        "jwks_uri": url(_paths.JWKS),
+        "authorization_response_iss_parameter_supported": True,
+        "response_modes_supported": ["form_post", "fragment", "query"],
+        "response_types_supported": ["code id_token", "code", "id_token", "none"],
+        "scopes_supported": SCOPES_SUPPORTED,
+        "subject_types_supported": ["public"],
+        "token_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_jwt",
+            "client_secret_post",
+            "private_key_jwt",
+            "none",
+        ],
+        "token_endpoint_auth_signing_alg_values_supported": [
+            "HS256",
+            "RS256",
+            "PS256",
+            "ES256",
+            "ES384",
+            "EdDSA",
+        ],
+        "token_endpoint": url(_paths.TOKEN),
+        "id_token_signing_alg_values_supported": ["ES384"],
+        "pushed_authorization_request_endpoint": url(_paths.PAR),
+        "request_parameter_supported": False,
+        "request_uri_parameter_supported": False,
+        "userinfo_endpoint": url(_paths.USERINFO),
+        "claim_types_supported": ["normal"],
+        "introspection_endpoint": url(_paths.INTROSPECTION),
+        "introspection_endpoint_auth_methods_supported": [
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
+        ],
+        "revocation_endpoint": url(_paths.REVOCATION),
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
+    }
+
+
+def _tenant(request: Request) -> Tenant:
+    tenant: Tenant = request.app.state.tenant
+    return tenant
+
+
+async def discovery(request: Request) -> Response:
+    return JSONResponse(document(_tenant(request)))
+
+
+async def jwks(request: Request) -> Response:
+    return JSONResponse(
+        _tenant(request).keys.jwks(),
+        media_type="application/jwk-set+json; charset=utf-8",
+        headers={"Cache-Control": "no-cache, max-age=0, must-revalidate"},
+    )
+
+
+async def sign_in_experience(request: Request) -> Response:
+    """``GET /api/.well-known/sign-in-exp``: the configured experience in Logto's shape (the parts the
+    sign-in pages use)."""
+    tenant = _tenant(request)
+    exp = tenant.config.sign_in_experience
+    connector = tenant.config.connector
+    body = {
+        "signUp": {
+            "identifiers": list(exp.sign_up_identifiers) if exp.registration_enabled else [],
+            "password": exp.sign_up_password,
+            "verify": exp.sign_up_verify,
+        },
+        "signIn": {
+            "methods": [
+                {
+                    "identifier": m.identifier,
+                    "password": m.password,
+                    "verificationCode": m.verification_code,
+                    "isPasswordPrimary": m.password,
+                }
+                for m in exp.sign_in_methods
+            ]
+        },
+        "signInMode": "SignInAndRegister" if exp.registration_enabled else "SignIn",
+        "forgotPassword": {"email": exp.forgot_password_email and connector is not None, "phone": False},
+        "passwordPolicy": {"length": {"min": 8, "max": 256}},
+        "connectors": [{"id": connector.kind, "type": "Email", "platform": None}] if connector else [],
+        "socialSignInConnectorTargets": [],
+        "color": {"primaryColor": "#5D34F2", "isDarkModeEnabled": False, "darkPrimaryColor": "#7958FF"},
+        "branding": {},
+        "languageInfo": {"autoDetect": True, "fallbackLanguage": "en"},
+        "termsOfUseUrl": None,
+        "privacyPolicyUrl": None,
+        "appName": exp.app_name or None,
+    }
+    return JSONResponse(body)
+
+
+ROUTES = [
+    ("GET", _paths.DISCOVERY, discovery),
+    ("GET", _paths.DISCOVERY_OAUTH, discovery),
+    ("GET", _paths.JWKS, jwks),
+    ("GET", _paths.SIGN_IN_EXP, sign_in_experience),
+]

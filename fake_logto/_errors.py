@@ -1,0 +1,136 @@
+"""The two error types of the Logto surface, each rendered in one place.
+
+- :class:`OAuthError` — OIDC endpoints: ``{"error", "error_description", "code": "oidc.<error>"}``
+  (RFC 6749 §5.2 plus Logto's code). At the authorization endpoint, once the client and redirect_uri are
+  known good, the same error goes back to the redirect_uri with ``state`` and ``iss``.
+- :class:`LogtoError` — the Experience API and other ``/api`` routes: ``{"code", "message", "data"?}``
+  (``packages/core/src/errors/RequestError``), default status 400.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+
+class OAuthError(Exception):
+    def __init__(
+        self, error: str, description: str, status: int = 400, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(f"{error}: {description}")
+        self.error, self.description, self.status = error, description, status
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, str]:
+        return {"error": self.error, "error_description": self.description, "code": f"oidc.{self.error}"}
+
+
+def invalid_request(description: str) -> OAuthError:
+    return OAuthError("invalid_request", description)
+
+
+def invalid_client(description: str = "client authentication failed") -> OAuthError:
+    return OAuthError("invalid_client", description, 401)
+
+
+def invalid_grant(description: str = "grant request is invalid") -> OAuthError:
+    return OAuthError("invalid_grant", description)
+
+
+def invalid_token(description: str = "invalid token provided") -> OAuthError:
+    return OAuthError(
+        "invalid_token", description, 401, {"WWW-Authenticate": 'Bearer realm="Logto", error="invalid_token"'}
+    )
+
+
+# Messages in Logto's English phrasing (packages/phrases/src/locales/en/errors/*.ts).
+MESSAGES: dict[str, str] = {
+    "guard.invalid_input": "The request {type} is invalid.",
+    "session.interaction_not_found": (
+        "Interaction session not found. Please go back and start the session again."
+    ),
+    "session.verification_session_not_found": (
+        "The verification was not successful. Restart the verification flow and try again."
+    ),
+    "session.identifier_not_found": "User identifier not found. Please go back and sign in again.",
+    "session.not_supported_for_forgot_password": "This operation is not supported for forgot password.",
+    "session.invalid_credentials": "Incorrect account or password. Please check your input.",
+    "session.verification_failed": (
+        "The verification was not successful. Restart the verification flow and try again."
+    ),
+    "session.invalid_interaction_type": (
+        "This operation is not supported for the current interaction. Please initiate a new session."
+    ),
+    "session.identity_conflict": (
+        "Identity mismatch detected. Please initiate a new session to proceed with a different identity."
+    ),
+    "session.interaction_event_not_supported": "This interaction event is not supported.",
+    "verification_code.code_mismatch": "Invalid verification code.",
+    "verification_code.expired": "Verification code has expired. Please request a new verification code.",
+    "verification_code.exceed_max_try": (
+        "Verification code retries limitation exceeded. Please request a new verification code."
+    ),
+    "verification_code.not_found": "Verification code not found. Please send verification code first.",
+    "verification_code.email_mismatch": "Email mismatch. Please request a new verification code.",
+    "verification_code.phone_mismatch": "Phone mismatch. Please request a new verification code.",
+    "request.message_rate_limited": "Too many messages sent to this recipient. Please try again later.",
+    "connector.not_found": "Cannot find any available connector for type: {type}.",
+    "connector.general": "Error occurred in connector: {errorDescription}",
+    "connector.template_not_found": "Unable to find correct template in connector config.",
+    "user.user_not_exist": "User with {identifier} does not exist.",
+    "user.email_already_in_use": "This email is associated with an existing account.",
+    "user.phone_already_in_use": "This phone number is associated with an existing account.",
+    "user.username_exists_in_profile": "Username already exists in your profile.",
+    "user.email_exists_in_profile": "Your profile has already associated with an email address.",
+    "user.phone_exists_in_profile": "Your profile has already associated with a phone number.",
+    "user.password_exists_in_profile": "Password already exists in your profile.",
+    "user.username_already_in_use": "This username is already in use.",
+    "user.missing_profile": "You need to provide additional info before signing-in.",
+    "user.sign_up_method_not_enabled": "This sign-up method is not enabled.",
+    "user.sign_in_method_not_enabled": "This sign-in method is not enabled.",
+    "user.password_required_in_profile": "You need to set a password before signing-in.",
+    "user.new_password_required_in_profile": "You need to set a new password.",
+    "user.same_password": "New password cannot be the same as your old password.",
+    "user.suspended": "This account is suspended.",
+    "password.rejected": "Password rejected. Please check if your password meets the requirements.",
+    "entity.not_found": "The entity does not exist.",
+    "auth.forbidden": "Forbidden. Please check your user roles and permissions.",
+    "oidc.invalid_grant": "Grant request is invalid.",
+}
+
+
+class LogtoError(Exception):
+    def __init__(
+        self, code: str, status: int = 400, data: Any = None, *, details: str | None = None, **params: str
+    ) -> None:
+        template = MESSAGES.get(code, code)
+        message = (
+            template.format(**params)
+            if params
+            else template.replace("{type}", "").replace("{identifier}", "identifier")
+        )
+        super().__init__(message)
+        self.code, self.status, self.message, self.data = code, status, message, data
+        self.details = details  # Logto's readable guard failure: 'Error in key path "identifier.value": …'
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.data is not None:
+            body["data"] = self.data
+        if self.details is not None:
+            body["details"] = self.details
+        return body
+
+
+async def handle_oauth(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OAuthError)
+    return JSONResponse(
+        exc.body(), status_code=exc.status, headers={"Cache-Control": "no-store", **exc.headers}
+    )
+
+
+async def handle_logto(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, LogtoError)
+    return JSONResponse(exc.body(), status_code=exc.status)

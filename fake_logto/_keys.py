@@ -1,0 +1,60 @@
+"""The tenant's signing key: one EC P-384 key, ES384, ``kid`` = RFC 7638 thumbprint (joserfc).
+
+As Logto (``packages/core/src/utils/jwks.ts``): the JWKS entry is ``{kty, use, kid, alg, crv, x, y}`` with
+every member a string (the Go SDK decodes JWKS into ``map[string]string``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from joserfc import jwt
+from joserfc.jwk import ECKey
+
+ALG = "ES384"
+
+
+class SigningKey:
+    def __init__(self, key: ECKey) -> None:
+        self.key = key
+        self.kid = key.thumbprint()
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls(ECKey.generate_key("P-384", private=True))
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> SigningKey:
+        """Load the private JWK in ``path``, or create it there (so restarts keep one key)."""
+        file = Path(path)
+        if file.exists():
+            return cls(ECKey.import_key(json.loads(file.read_text())))
+        key = cls.generate()
+        file.write_text(json.dumps(key.key.as_dict(private=True)))
+        return key
+
+    def jwks(self) -> dict[str, Any]:
+        public = self.key.as_dict(private=False)
+        entry = {
+            "kty": "EC",
+            "use": "sig",
+            "kid": self.kid,
+            "alg": ALG,
+            "crv": public["crv"],
+            "x": public["x"],
+            "y": public["y"],
+        }
+        return {"keys": [entry]}
+
+    def sign(self, claims: dict[str, Any], typ: str = "JWT") -> str:
+        return jwt.encode({"alg": ALG, "typ": typ, "kid": self.kid}, claims, self.key, algorithms=[ALG])
+
+    def verify(self, token: str) -> dict[str, Any] | None:
+        """The claims of a token this key signed, or None (bad signature, not a JWT)."""
+        try:
+            decoded = jwt.decode(token, self.key, algorithms=[ALG])
+        except Exception:  # joserfc raises several types for malformed input
+            return None
+        return dict(decoded.claims)

@@ -1,0 +1,69 @@
+"""Run fake_logto as a real socket server (SDKs block on sockets: reference/sdks.md)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+from harness._serving import PortInUse, ReadyUvicorn, bind, run_in_thread
+
+from ._app import create_app, create_tenant
+from ._config import TenantConfig
+from ._settings import Settings
+from ._tenant import Tenant
+
+__all__ = ["PortInUse", "Running", "Server", "serve_in_thread"]
+
+
+@dataclass(frozen=True)
+class Running:
+    host: str
+    port: int
+    tenant: Tenant
+
+    @property
+    def url(self) -> str:
+        """Where this process answers (the bind address); ``endpoint`` is the public URL."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def endpoint(self) -> str:
+        return self.tenant.endpoint
+
+
+class Server:
+    def __init__(self, settings: Settings, config: TenantConfig | None = None) -> None:
+        self.settings = settings
+        self.sock = bind(settings.host, settings.port, "fake_logto HTTP")
+        port = self.sock.getsockname()[1]
+        try:
+            self.tenant = create_tenant(settings, config, port)
+        except BaseException:
+            self.sock.close()
+            raise
+        self.uvicorn = ReadyUvicorn(create_app(settings, tenant=self.tenant))
+        self.running = Running(host=settings.host, port=port, tenant=self.tenant)
+
+    async def serve(self, on_ready: Callable[[Running], None] | None = None) -> None:
+        try:
+            await self.uvicorn.serve_until_stopped(self.sock, on_ready and (lambda: on_ready(self.running)))
+        finally:
+            await self.tenant.http.aclose()
+
+    def stop(self) -> None:
+        self.uvicorn.should_exit = True
+
+
+@contextlib.contextmanager
+def serve_in_thread(
+    settings: Settings | None = None, *, config: TenantConfig | None = None, **overrides: object
+) -> Iterator[Running]:
+    """Start fake_logto in a daemon thread on real sockets (default: a free port); yields once it accepts."""
+    settings = replace(settings or Settings(port=0), **overrides)  # type: ignore[arg-type]
+    server = Server(settings, config)
+    with run_in_thread(
+        "fake_logto", lambda ready: server.serve(lambda _r: ready()), server.stop, server.running
+    ):
+        yield server.running

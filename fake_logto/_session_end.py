@@ -1,0 +1,108 @@
+"""``/oidc/session/end`` (RP-initiated logout), its confirm step and the success page.
+
+As node-oidc-provider in Logto: ``post_logout_redirect_uri`` needs a client (``client_id`` or
+``id_token_hint``) and must be registered for it, else ``invalid_request`` on an error page. With a
+session, a confirm page auto-submits to ``/oidc/session/end/confirm``, which destroys the session,
+clears its cookie, revokes the grants without ``offline_access`` and redirects (303) to the
+post-logout URI (+ state) or to the success page.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from . import _paths
+from ._authorize import request_params, with_query
+from ._pages import error_page, render
+from ._tenant import Tenant
+
+
+def _client_from_hint(tenant: Tenant, hint: str | None) -> str | None:
+    """The ``aud`` of an ID token this tenant signed (expired ones included, as the spec allows)."""
+    claims = tenant.keys.verify(hint) if hint else None
+    aud = claims.get("aud") if claims else None
+    return aud if isinstance(aud, str) else None
+
+
+async def end_session(request: Request) -> Response:
+    tenant: Tenant = request.app.state.tenant
+    params = dict(await request_params(request))
+    client_id = params.get("client_id") or _client_from_hint(tenant, params.get("id_token_hint"))
+    post_logout = params.get("post_logout_redirect_uri")
+    if client_id is not None and tenant.config.application(client_id) is None:
+        return error_page(request, "invalid_client", "client is invalid", 400)
+    if post_logout:
+        if client_id is None:
+            return error_page(
+                request,
+                "invalid_request",
+                "post_logout_redirect_uri can only be used in combination with id_token_hint or client_id",
+                400,
+            )
+        client = tenant.config.application(client_id)
+        assert client is not None
+        if post_logout not in client.post_logout_redirect_uris:
+            return error_page(request, "invalid_request", "post_logout_redirect_uri not registered", 400)
+    pending: dict[str, Any] = {
+        "post_logout_redirect_uri": post_logout,
+        "state": params.get("state"),
+        "client_id": client_id,
+    }
+    session = tenant.store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
+    if session is None:
+        return _finish(tenant, pending)
+    xsrf = secrets.token_urlsafe(16)
+    with tenant.store.lock:
+        tenant.store.pending_logouts[xsrf] = pending
+    return render(
+        request, "end_session_confirm.html", {"action": tenant.url(_paths.END_SESSION_CONFIRM), "xsrf": xsrf}
+    )
+
+
+def _finish(tenant: Tenant, pending: dict[str, Any]) -> RedirectResponse:
+    target = pending.get("post_logout_redirect_uri")
+    if target:
+        url = with_query(target, {"state": pending["state"]}) if pending.get("state") else target
+    else:
+        url = tenant.url(_paths.END_SESSION_SUCCESS) + (
+            f"?client_id={pending['client_id']}" if pending.get("client_id") else ""
+        )
+    response = RedirectResponse(url, status_code=303)
+    response.delete_cookie(_paths.SESSION_COOKIE, path="/")
+    return response
+
+
+async def confirm(request: Request) -> Response:
+    tenant: Tenant = request.app.state.tenant
+    form = await request.form()
+    xsrf = form.get("xsrf")
+    store = tenant.store
+    with store.lock:
+        pending = store.pending_logouts.pop(xsrf, None) if isinstance(xsrf, str) else None
+    if pending is None:
+        return error_page(request, "invalid_request", "xsrf token invalid", 400)
+    session_id = request.cookies.get(_paths.SESSION_COOKIE)
+    with store.lock:
+        session = store.sessions.pop(session_id or "", None)
+        if session is not None:
+            for grant_id in session.grants.values():
+                grant = store.grants.get(grant_id)
+                if grant is not None and "offline_access" not in grant.scopes:
+                    store.revoke_grant(grant_id)
+    return _finish(tenant, pending)
+
+
+async def success(request: Request) -> Response:
+    return render(request, "end_session_success.html", {})
+
+
+ROUTES = [
+    ("GET", _paths.END_SESSION, end_session),
+    ("POST", _paths.END_SESSION, end_session),
+    ("POST", _paths.END_SESSION_CONFIRM, confirm),
+    ("GET", _paths.END_SESSION_SUCCESS, success),
+]

@@ -1,0 +1,28 @@
+"""fake_logto's settings, defined once: app factory, thread runner, ``python -m fake_logto`` flags
+(``--flag`` / ``FAKE_LOGTO_*``) and the harness fixtures all use these names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ._clock import Clock
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
+    port: int = field(default=3001, metadata={"help": "port to listen on (0: any free)"})
+    config: str = field(
+        default="", metadata={"help": "tenant config file (TOML); default: the seed's tenant"}
+    )
+    endpoint: str = field(
+        default="",
+        metadata={
+            "help": "public URL (issuer and browser URLs); default: the config's, else http://localhost:PORT"
+        },
+    )
+    keys_file: str = field(
+        default="",
+        metadata={"help": "JWK file with the P-384 signing key (created if missing); default: new key"},
+    )
+    clock: Clock = field(default_factory=Clock, metadata={"cli": False})

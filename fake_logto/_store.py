@@ -1,0 +1,361 @@
+"""Tenant state: users, interactions, sessions, grants, codes and tokens — the only place they live.
+
+Thread-safe through one re-entrant lock (``store.lock``); records are plain dataclasses the rooms mutate
+under it. Every expiry is a time on the tenant :class:`Clock` (``clock.now()``), so advancing the clock
+expires codes, interactions, sessions, grants and tokens without sleeping.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ._clock import Clock
+from ._config import SeedUser, TenantConfig
+
+InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+# TTLs in seconds (reference/logto.md, "TTLs").
+AUTHORIZATION_CODE_TTL = 60
+ID_TOKEN_TTL = 3600
+OPAQUE_ACCESS_TOKEN_TTL = 3600
+REFRESH_TOKEN_TTL = 14 * 24 * 3600
+REFRESH_GRACE = 3
+INTERACTION_TTL = 3600
+SESSION_TTL = 14 * 24 * 3600
+GRANT_TTL = 180 * 24 * 3600
+
+
+def new_id(length: int = 12) -> str:
+    """Logto-style ids: lower-case alphanumerics."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
+
+
+def new_token(nbytes: int = 32) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+# --- passwords: scrypt (stdlib hashlib), salted ---------------------------------------------------------
+def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, encoded: str | None) -> bool:
+    if not encoded:
+        return False
+    _scheme, salt, digest = encoded.split("$")
+    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
+    return secrets.compare_digest(candidate.hex(), digest)
+
+
+@dataclass
+class User:
+    id: str
+    created_at: int  # epoch ms
+    updated_at: int
+    username: str | None = None
+    primary_email: str | None = None
+    primary_phone: str | None = None
+    name: str | None = None
+    avatar: str | None = None
+    password_hash: str | None = None
+    custom_data: dict[str, Any] = field(default_factory=dict)
+    identities: dict[str, Any] = field(default_factory=dict)
+    roles: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    organization_roles: list[str] = field(default_factory=list)  # "<orgId>:<role>"
+    last_sign_in_at: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "username": self.username,
+            "primaryEmail": self.primary_email,
+            "primaryPhone": self.primary_phone,
+            "name": self.name,
+            "avatar": self.avatar,
+            "customData": self.custom_data,
+            "identities": self.identities,
+            "hasPassword": self.password_hash is not None,
+            "roles": self.roles,
+            "organizations": self.organizations,
+            "createdAt": self.created_at,
+            "updatedAt": self.updated_at,
+            "lastSignInAt": self.last_sign_in_at,
+        }
+
+
+@dataclass
+class CodeVerification:
+    """An email/phone verification-code record of an interaction (``verificationId``)."""
+
+    id: str
+    identifier_type: str  # "email" | "phone"
+    value: str
+    event: InteractionEvent
+    code: str | None  # None when no code was sent (no account enumeration)
+    created_at: float
+    expires_at: float
+    attempts: int = 0
+    verified: bool = False
+
+
+@dataclass
+class PasswordVerification:
+    id: str
+    identifier_type: str
+    value: str
+    user_id: str
+    verified: bool = True
+
+
+@dataclass
+class Interaction:
+    """A sign-in/registration in progress, bound to the ``_interaction`` cookie."""
+
+    uid: str
+    client_id: str
+    params: dict[str, Any]  # the validated authorization request
+    created_at: float
+    expires_at: float
+    event: InteractionEvent | None = None
+    verifications: dict[str, CodeVerification | PasswordVerification] = field(default_factory=dict)
+    user_id: str | None = None  # identified (SignIn, ForgotPassword) or created (Register)
+    profile: dict[str, Any] = field(default_factory=dict)  # email, username, password_hash to be set
+    submitted: bool = False  # the Experience API's submit ran: /oidc/auth/<uid> may finish it
+    login_at: float | None = None
+
+
+@dataclass
+class Session:
+    """The SSO session (``_session`` cookie): who is signed in to this browser, and since when."""
+
+    id: str
+    user_id: str
+    login_at: float  # auth_time, on the tenant clock
+    expires_at: float
+    grants: dict[str, str] = field(default_factory=dict)  # client_id -> grant id
+
+
+@dataclass
+class Grant:
+    id: str
+    user_id: str
+    client_id: str
+    scopes: list[str]
+    resources: dict[str, list[str]]  # indicator -> scopes granted for it
+    session_id: str | None
+    created_at: float
+    expires_at: float
+    revoked: bool = False
+
+
+@dataclass
+class AuthorizationCode:
+    code: str
+    client_id: str
+    redirect_uri: str
+    user_id: str
+    grant_id: str
+    session_id: str
+    scopes: list[str]
+    resource: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+    nonce: str | None
+    auth_time: float
+    expires_at: float
+    consumed: bool = False
+    issued: list[str] = field(default_factory=list)  # tokens issued from it (revoked on reuse)
+
+
+@dataclass
+class RefreshToken:
+    token: str
+    grant_id: str
+    client_id: str
+    user_id: str
+    scopes: list[str]
+    auth_time: float
+    created_at: float
+    expires_at: float
+    consumed_at: float | None = None
+    successor: str | None = None  # the refresh token that replaced it (returned again within the grace)
+    revoked: bool = False
+
+
+@dataclass
+class AccessToken:
+    """An issued access token: opaque (userinfo only) or a resource JWT (tracked by ``jti``)."""
+
+    id: str  # the opaque token itself, or the JWT's jti
+    kind: Literal["opaque", "jwt"]
+    client_id: str
+    user_id: str | None  # None for client_credentials
+    scopes: list[str]
+    audience: str | None
+    grant_id: str | None
+    issued_at: float
+    expires_at: float
+    revoked: bool = False
+
+
+@dataclass
+class SentCode:
+    """A code handed to the connector (for debugging; tests read codes from the mailbox)."""
+
+    to: str
+    usage_type: str
+    code: str | None
+    verification_id: str
+    sent_at: float
+    delivered: bool
+    error: str | None = None
+
+
+class TenantStore:
+    def __init__(self, config: TenantConfig, clock: Clock) -> None:
+        self.config = config
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.users: dict[str, User] = {}
+        self.interactions: dict[str, Interaction] = {}
+        self.sessions: dict[str, Session] = {}
+        self.grants: dict[str, Grant] = {}
+        self.codes: dict[str, AuthorizationCode] = {}
+        self.refresh_tokens: dict[str, RefreshToken] = {}
+        self.access_tokens: dict[str, AccessToken] = {}
+        self.sent: list[SentCode] = []  # newest last
+        self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
+        self.seed()
+
+    # --- users --------------------------------------------------------------------------------------
+    def seed(self) -> None:
+        for seed in self.config.users:
+            self.create_user(seed)
+
+    def now_ms(self) -> int:
+        return int(self.clock.now() * 1000)
+
+    def create_user(self, seed: SeedUser) -> User:
+        with self.lock:
+            for existing in self.users.values():
+                if (
+                    seed.email
+                    and existing.primary_email
+                    and existing.primary_email.lower() == seed.email.lower()
+                ):
+                    raise ValueError(f"a user with email {seed.email} exists")
+                if seed.username and existing.username == seed.username:
+                    raise ValueError(f"a user with username {seed.username} exists")
+            now = self.now_ms()
+            user = User(
+                id=seed.id or new_id(),
+                created_at=now,
+                updated_at=now,
+                username=seed.username,
+                primary_email=seed.email,
+                primary_phone=seed.phone,
+                name=seed.name,
+                avatar=seed.picture,
+                password_hash=hash_password(seed.password) if seed.password else None,
+                custom_data=dict(seed.custom_data),
+                roles=list(seed.roles),
+            )
+            for org in self.config.organizations:
+                if any(m in (seed.email, seed.username) for m in org.members if m):
+                    user.organizations.append(org.id)
+                    user.organization_roles.extend(
+                        f"{org.id}:{role}"
+                        for member, role in org.roles
+                        if member in (seed.email, seed.username)
+                    )
+            self.users[user.id] = user
+            return user
+
+    def user_by(self, identifier_type: str, value: str) -> User | None:
+        value_cmp = value.strip().lower()
+        with self.lock:
+            for user in self.users.values():
+                if identifier_type == "email" and (user.primary_email or "").lower() == value_cmp:
+                    return user
+                if identifier_type == "username" and (user.username or "").lower() == value_cmp:
+                    return user
+                if identifier_type == "phone" and (user.primary_phone or "") == value.strip():
+                    return user
+        return None
+
+    def delete_user(self, user_id: str) -> User | None:
+        with self.lock:
+            user = self.users.pop(user_id, None)
+            if user is None:
+                return None
+            for session_id in [s.id for s in self.sessions.values() if s.user_id == user_id]:
+                del self.sessions[session_id]
+            for grant in self.grants.values():
+                if grant.user_id == user_id:
+                    grant.revoked = True
+            return user
+
+    # --- lookups that honour expiry -----------------------------------------------------------------
+    def live_session(self, session_id: str | None) -> Session | None:
+        if not session_id:
+            return None
+        with self.lock:
+            session = self.sessions.get(session_id)
+            if session is None or session.expires_at <= self.clock.now() or session.user_id not in self.users:
+                return None
+            return session
+
+    def live_interaction(self, uid: str | None) -> Interaction | None:
+        if not uid:
+            return None
+        with self.lock:
+            interaction = self.interactions.get(uid)
+            if interaction is None or interaction.expires_at <= self.clock.now():
+                return None
+            return interaction
+
+    def live_grant(self, grant_id: str) -> Grant | None:
+        with self.lock:
+            grant = self.grants.get(grant_id)
+            if grant is None or grant.revoked or grant.expires_at <= self.clock.now():
+                return None
+            return grant
+
+    def revoke_grant(self, grant_id: str) -> None:
+        """Revoke a grant and everything issued under it (refresh and access tokens)."""
+        with self.lock:
+            grant = self.grants.get(grant_id)
+            if grant is not None:
+                grant.revoked = True
+            for token in self.refresh_tokens.values():
+                if token.grant_id == grant_id:
+                    token.revoked = True
+            for access in self.access_tokens.values():
+                if access.grant_id == grant_id:
+                    access.revoked = True
+
+    def reset(self) -> None:
+        with self.lock:
+            for table in (
+                self.users,
+                self.interactions,
+                self.sessions,
+                self.grants,
+                self.codes,
+                self.refresh_tokens,
+                self.access_tokens,
+            ):
+                table.clear()
+            self.sent.clear()
+            self.pending_logouts.clear()
+            self.clock.reset()
+            self.seed()

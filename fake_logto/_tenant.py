@@ -1,0 +1,42 @@
+"""One fake Logto tenant: config, clock, keys, store and connector, plus its public URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import httpx
+
+from . import _paths
+from ._clock import Clock
+from ._config import TenantConfig
+from ._connectors import Connector, build_connector, nodelay_client
+from ._keys import SigningKey
+from ._store import TenantStore
+
+
+@dataclass
+class Tenant:
+    config: TenantConfig
+    clock: Clock
+    keys: SigningKey
+    endpoint: str  # public base URL: what goes in `iss` and in browser-facing URLs
+    store: TenantStore = field(init=False)
+    http: httpx.AsyncClient = field(init=False)
+    connector: Connector | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.endpoint = self.endpoint.rstrip("/")
+        self.store = TenantStore(self.config, self.clock)
+        self.http = nodelay_client()
+        connector = self.config.connector
+        self.connector = build_connector(connector.kind, connector.config, self.http) if connector else None
+
+    @property
+    def issuer(self) -> str:
+        return self.endpoint + _paths.OIDC
+
+    def url(self, path: str) -> str:
+        return self.endpoint + path
+
+    def now(self) -> float:
+        return self.clock.now()

@@ -1,0 +1,151 @@
+"""Sign in over HTTP, without a browser: the same Experience API calls Logto's sign-in pages make.
+
+Used by tests that are not about the sign-in UI (issue: "a fast path that signs in over HTTP") and by
+the fake's own protocol tests. Cookies (the interaction and the SSO session) live in the client's jar,
+exactly as a browser would keep them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import httpx
+
+
+class ExperienceError(AssertionError):
+    """The Experience API answered an error: ``status`` and Logto's ``code``."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        try:
+            body = response.json()
+        except ValueError:
+            body = {"code": None, "message": response.text}
+        self.status = response.status_code
+        self.code: str | None = body.get("code")
+        self.body: dict[str, Any] = body
+        super().__init__(
+            f"{response.request.method} {response.request.url.path} → {self.status} {self.code}: {body.get('message')}"
+        )
+
+
+class ExperienceClient:
+    """One browser's worth of state against a fake (or real) Logto endpoint."""
+
+    def __init__(self, endpoint: str, http: httpx.Client | None = None) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.http = http or httpx.Client(timeout=30)
+        self.landing: str | None = None  # where /oidc/auth sent us (the sign-in UI route)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> ExperienceClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # --- low level ----------------------------------------------------------------------------------
+    def _call(
+        self,
+        method: str,
+        path: str,
+        json: dict[str, Any] | None = None,
+        ok: tuple[int, ...] = (200, 201, 204),
+    ) -> httpx.Response:
+        response = self.http.request(method, self.endpoint + path, json=json)
+        if response.status_code not in ok:
+            raise ExperienceError(response)
+        return response
+
+    def start(self, authorization_url: str) -> httpx.Response:
+        """GET the authorization URL; returns the 303 (to the sign-in UI, or to the app when SSO applies)."""
+        response = self.http.get(authorization_url, follow_redirects=False)
+        if response.status_code != 303:
+            raise ExperienceError(response)
+        self.landing = urljoin(authorization_url, response.headers["location"])
+        return response
+
+    def set_event(self, event: str) -> None:
+        self._call("PUT", "/api/experience", {"interactionEvent": event})
+
+    def switch_event(self, event: str) -> None:
+        self._call("PUT", "/api/experience/interaction-event", {"interactionEvent": event})
+
+    def send_code(self, email: str, event: str) -> str:
+        body = {"identifier": {"type": "email", "value": email}, "interactionEvent": event}
+        verification_id: str = self._call(
+            "POST", "/api/experience/verification/verification-code", body
+        ).json()["verificationId"]
+        return verification_id
+
+    def verify_code(self, email: str, verification_id: str, code: str) -> str:
+        body = {
+            "identifier": {"type": "email", "value": email},
+            "verificationId": verification_id,
+            "code": code,
+        }
+        result: str = self._call(
+            "POST", "/api/experience/verification/verification-code/verify", body
+        ).json()["verificationId"]
+        return result
+
+    def verify_password(self, identifier_type: str, value: str, password: str) -> str:
+        body = {"identifier": {"type": identifier_type, "value": value}, "password": password}
+        result: str = self._call("POST", "/api/experience/verification/password", body).json()[
+            "verificationId"
+        ]
+        return result
+
+    def identify(self, verification_id: str) -> int:
+        return self._call(
+            "POST", "/api/experience/identification", {"verificationId": verification_id}
+        ).status_code
+
+    def set_password(self, password: str) -> None:
+        self._call("PUT", "/api/experience/profile/password", {"password": password})
+
+    def add_profile(self, **profile: str) -> None:
+        self._call("POST", "/api/experience/profile", profile)
+
+    def submit(self) -> str | None:
+        response = self._call("POST", "/api/experience/submit")
+        return response.json()["redirectTo"] if response.status_code == 200 else None
+
+    def finish(self, redirect_to: str) -> str:
+        """Follow the submit's redirectTo to the app's redirect URI; returns that callback URL."""
+        response = self.http.get(redirect_to, follow_redirects=False)
+        if response.status_code != 303:
+            raise ExperienceError(response)
+        return str(response.headers["location"])
+
+    # --- whole flows --------------------------------------------------------------------------------
+    def email_code_flow(
+        self, authorization_url: str, email: str, read_code: Callable[[str], str], event: str = "SignIn"
+    ) -> str:
+        """Sign in (or register) by email code, from the authorization URL to the callback URL. With
+        ``event="SignIn"`` an unknown email falls back to registration, as the sign-in page does."""
+        self.start(authorization_url)
+        self.set_event(event)
+        verification_id = self.send_code(email, event)
+        self.verify_code(email, verification_id, read_code(email))
+        try:
+            self.identify(verification_id)
+        except ExperienceError as error:
+            fallback = {"user.user_not_exist": "Register", "user.email_already_in_use": "SignIn"}.get(
+                error.code or ""
+            )
+            if fallback is None:
+                raise
+            self.switch_event(fallback)
+            self.identify(verification_id)
+        redirect_to = self.submit()
+        assert redirect_to is not None
+        return self.finish(redirect_to)
+
+
+def callback_params(callback_url: str) -> dict[str, str]:
+    """The query of a redirect back to the app (``code``, ``state``, ``iss`` or ``error``…)."""
+    return {k: v[0] for k, v in parse_qs(urlsplit(callback_url).query).items()}

@@ -1,0 +1,94 @@
+"""Serving plumbing shared by both fakes: bound sockets, uvicorn with a readiness event, a thread runner.
+
+Sockets are bound before any event loop starts, so a port in use fails at once with a message naming
+it; port 0 picks a free port, read back from the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import socket
+import threading
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TypeVar
+
+import uvicorn
+
+T = TypeVar("T")
+
+
+class PortInUse(OSError):
+    pass
+
+
+def bind(host: str, port: int, what: str) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
+    # and without it every keep-alive response waits ~40 ms for a delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(exc.errno, f"{what} port {port} on {host} is already in use") from exc
+        raise
+    sock.listen(512)
+    sock.setblocking(False)
+    return sock
+
+
+class ReadyUvicorn(uvicorn.Server):
+    """uvicorn with a "started" event, so readiness is awaited rather than polled."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+        self.started_event = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        self.started_event.set()
+
+    async def serve_until_stopped(self, sock: socket.socket, on_ready: Callable[[], None] | None) -> None:
+        task = asyncio.create_task(self.serve(sockets=[sock]))
+        started = asyncio.create_task(self.started_event.wait())
+        await asyncio.wait({task, started}, return_when=asyncio.FIRST_COMPLETED)
+        started.cancel()
+        if on_ready and self.started and not task.done():
+            on_ready()
+        await task
+
+
+@contextlib.contextmanager
+def run_in_thread(
+    name: str,
+    serve: Callable[[Callable[[], None]], Coroutine[Any, Any, None]],
+    stop: Callable[[], None],
+    value: T,
+) -> Iterator[T]:
+    """Run ``serve(ready)`` on a new event loop in a daemon thread; yield ``value`` once ``ready()`` ran;
+    call ``stop()`` and join (bounded) on exit."""
+    ready = threading.Event()
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(serve(ready.set))
+        except BaseException as exc:  # surfaced to the caller below
+            failure.append(exc)
+        finally:
+            ready.set()
+
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    thread.start()
+    ready.wait(30)
+    if failure:
+        raise RuntimeError(f"{name} failed to start") from failure[0]
+    try:
+        yield value
+    finally:
+        stop()
+        thread.join(10)
