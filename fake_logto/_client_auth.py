@@ -57,7 +57,8 @@ def _basic(request: Request) -> tuple[str, str] | None:
 
 def _secret_matches(given: str, expected: str) -> bool:
     # Raw (the Go SDK) or form-URL-encoded (RFC 6749): either may be what the client meant.
-    return any(secrets.compare_digest(candidate, expected) for candidate in {given, unquote_plus(given)})
+    want = expected.encode()
+    return any(secrets.compare_digest(candidate.encode(), want) for candidate in {given, unquote_plus(given)})
 
 
 def authenticate(request: Request, tenant: Tenant, form: Form, *, required: bool = True) -> Application:

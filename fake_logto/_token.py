@@ -79,7 +79,9 @@ async def authorization_code(tenant: Tenant, client: Application, form: Form) ->
         if code.code_challenge is not None:
             if not verifier:
                 raise invalid_grant("PKCE verification failed")
-            if not secrets.compare_digest(s256(verifier), code.code_challenge):
+            if not verifier.isascii() or not secrets.compare_digest(
+                s256(verifier).encode(), code.code_challenge.encode()
+            ):
                 raise invalid_grant("PKCE verification failed")
         elif verifier:
             raise invalid_grant("PKCE verification failed")

@@ -47,7 +47,7 @@ def _authenticate(request: Request, state: State) -> None:
         user, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise forbidden() from exc
-    if user != "api" or not secrets.compare_digest(password, state.settings.api_key):
+    if user != "api" or not secrets.compare_digest(password.encode(), state.settings.api_key.encode()):
         raise forbidden()
 
 

@@ -228,3 +228,9 @@ def test_openapi_documents_the_control_api(control: httpx.Client) -> None:
         assert path in paths
     wait = paths["/__harness/messages/wait"]["get"]
     assert {p["name"] for p in wait["parameters"]} == {"to", "after", "timeout"}
+
+
+def test_non_ascii_api_key_is_forbidden_not_a_crash(mailgun: Running) -> None:
+    with httpx.Client(base_url=mailgun.url, auth=("api", "clé-fausse"), timeout=10) as client:
+        response = client.get("/v3/domains")
+    assert (response.status_code, response.text) == (401, "Forbidden")

@@ -571,3 +571,22 @@ def test_nothing_answers_500(logto: Running) -> None:
 
 def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).decode().rstrip("=")
+
+
+def test_token_non_ascii_pkce_verifier(logto: Running, fresh_code: Callable[..., Issued]) -> None:
+    issued = fresh_code(with_pkce=True)
+    data = {
+        "grant_type": "authorization_code",
+        "code": issued.code,
+        "redirect_uri": WEB["redirect"],
+        "code_verifier": "é" * 43,
+    }
+    _expect(_token(logto, data), 400, "invalid_grant")
+
+
+def test_token_non_ascii_secret(logto: Running) -> None:
+    _expect(
+        _token(logto, {"grant_type": "refresh_token", "refresh_token": "x"}, auth=(WEB["id"], "sécret")),
+        401,
+        "invalid_client",
+    )
