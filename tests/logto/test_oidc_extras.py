@@ -12,9 +12,8 @@ from urllib.parse import quote
 import httpx
 from logto_support import WEB, auth_url, tenant_dict
 
-from fake_logto import Running
+from fake_logto import Running, parse_config
 from fake_logto import Settings as LogtoSettings
-from fake_logto import parse_config
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import Running as MailgunRunning
 from harness._experience import ExperienceClient, callback_params
