@@ -15,76 +15,48 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import httpx
 
-from fake_logto import ConfigError, TenantConfig, load_config
-from fake_logto import Settings as LogtoSettings
-from fake_logto import serve_in_thread as serve_logto
-from fake_logto._config import DEFAULT_MAILGUN_ENDPOINT, Connector
-from fake_mailgun import PortInUse, Settings, serve_in_thread
+from fake_logto import ConfigError
+from fake_mailgun import PortInUse
 
-RUN_ENV = "HARNESS_MAILGUN_URL"
-
-
-def _tenant_config(path: str | None, mailgun_url: str) -> TenantConfig:
-    """The tenant, its Mailgun connector pointed at this harness's fake_mailgun unless told otherwise."""
-    config = load_config(path)
-    connector = config.connector
-    if connector is not None and connector.kind == "mailgun":
-        endpoint = connector.config.get("endpoint")
-        if endpoint in (None, DEFAULT_MAILGUN_ENDPOINT):
-            retargeted = {**connector.config, "endpoint": f"{mailgun_url}/.mailgun.net"}
-            config = dataclasses.replace(config, connector=Connector(kind="mailgun", config=retargeted))
-    return config
+from ._client import Client, HarnessError, code_of
+from ._config import STARTER, load_harness_config
+from ._doctor import run_checks
+from ._harness import start_harness
+from ._runfile import read_run_file, run_file, run_file_path
 
 
 def _up(args: argparse.Namespace) -> int:
-    settings = Settings(host=args.host, port=args.mailgun_port, smtp_port=args.smtp_port)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
-        with serve_in_thread(settings) as mailgun:
-            config = _tenant_config(args.config, mailgun.url)
-            logto_settings = LogtoSettings(host=args.host, port=args.logto_port, endpoint=args.endpoint or "")
-            with serve_logto(logto_settings, config=config) as logto:
-                app = config.applications[0]
-                connector = config.connector.config if config.connector else {}
-                info: dict[str, Any] = {
-                    "logto_endpoint": logto.endpoint,
-                    "mailgun_url": mailgun.url,
-                    "smtp": {"host": mailgun.host, "port": mailgun.smtp_port},
-                    "inbox_url": mailgun.url + "/",
-                    "debug_url": logto.endpoint + "/__harness/",
-                    "app": {
-                        "id": app.id,
-                        "secret": app.secret,
-                        "redirect_uri": app.redirect_uris[0] if app.redirect_uris else None,
-                        "post_logout_redirect_uri": (
-                            app.post_logout_redirect_uris[0] if app.post_logout_redirect_uris else None
-                        ),
-                    },
-                    "app_url": None,
-                    "env": {
-                        "LOGTO_ENDPOINT": logto.endpoint,
-                        "LOGTO_APP_ID": app.id,
-                        "LOGTO_APP_SECRET": app.secret,
-                        "MAILGUN_API_URL": mailgun.url,
-                        "MAILGUN_DOMAIN": connector.get("domain", settings.domains[0]),
-                        "MAILGUN_API_KEY": connector.get("apiKey", settings.api_key),
-                        "SMTP_HOST": mailgun.host,
-                        "SMTP_PORT": str(mailgun.smtp_port),
-                    },
-                }
+        config = load_harness_config(args.config)
+        config = dataclasses.replace(
+            config,
+            host=args.host or config.host,
+            logto_port=config.logto_port if args.logto_port is None else args.logto_port,
+            mailgun_port=config.mailgun_port if args.mailgun_port is None else args.mailgun_port,
+            smtp_port=config.smtp_port if args.smtp_port is None else args.smtp_port,
+            logto_endpoint=args.endpoint or config.logto_endpoint,
+        )
+        with start_harness(config, free_ports=args.ports == "free") as harness:
+            info = harness.info()
+            with run_file(info):
                 if args.json:
                     print(json.dumps(info), flush=True)
                 else:
                     _table(info)
                 stop.wait()
     except PortInUse as exc:
-        print(f"harness: {exc.strerror}; pick another port or stop what is using it", file=sys.stderr)
+        print(
+            f"harness: {exc.strerror}; pick another port (or --ports free) or stop what uses it",
+            file=sys.stderr,
+        )
         return 1
     except ConfigError as exc:
         print(f"harness: invalid config: {exc}", file=sys.stderr)
@@ -114,55 +86,145 @@ def _table(info: dict[str, Any]) -> None:
     print("\nPress Ctrl-C to stop.", flush=True)
 
 
+def _locate(args: argparse.Namespace) -> tuple[str, str | None]:
+    """fake_mailgun's and fake_logto's URLs: flags, then env, then the run file of ``harness up``."""
+    run = read_run_file() or {}
+    mailgun = args.mailgun_url or os.environ.get("HARNESS_MAILGUN_URL") or run.get("mailgun_url")
+    logto = args.logto_endpoint or os.environ.get("HARNESS_LOGTO_ENDPOINT") or run.get("logto_url")
+    if not mailgun:
+        raise CommandError(
+            f"no running harness found (no {run_file_path()}): start `harness up`, or pass --mailgun-url / "
+            "--logto-endpoint (env HARNESS_MAILGUN_URL, HARNESS_LOGTO_ENDPOINT)"
+        )
+    return str(mailgun), logto
+
+
+class CommandError(Exception):
+    pass
+
+
 def _mail(args: argparse.Namespace) -> int:
-    base = args.mailgun_url or os.environ.get(RUN_ENV) or "http://127.0.0.1:5080"
-    with httpx.Client(base_url=base, timeout=args.timeout + 10) as client:
-        try:
-            if args.action == "list":
-                response = client.get("/__harness/messages", params={"to": args.address, "limit": args.limit})
-            elif args.action == "show":
-                response = client.get("/__harness/messages/latest", params={"to": args.address})
-            else:
+    mailgun, logto = _locate(args)
+    with Client(mailgun, logto) as client:
+        if args.action == "list":
+            for item in client.mailbox.messages(args.address, args.limit):
                 print(
-                    f"waiting up to {args.timeout:g} s for a message to {args.address}…",
-                    file=sys.stderr,
-                    flush=True,
+                    f"{item['id']:>6}  {item['received_at']}  {', '.join(item['to'])}  {item['code'] or '-':>8}  {item['subject']}"
                 )
-                params = {"to": args.address, "timeout": args.timeout}
-                if args.after:
-                    params["after"] = args.after
-                response = client.get("/__harness/messages/wait", params=params)
-        except httpx.HTTPError as exc:
-            print(f"harness: cannot reach fake_mailgun at {base}: {exc}", file=sys.stderr)
-            return 2
-    if response.status_code != 200:
-        print(f"harness: {response.json().get('message', response.text)}", file=sys.stderr)
-        return 1
-    body = response.json()
-    if args.action == "code":
-        if body.get("code") is None:
-            print(f"harness: message {body['id']} has no code (subject {body['subject']!r})", file=sys.stderr)
-            return 1
-        print(body["code"])
-    elif args.action == "list":
-        for item in body["items"]:
-            print(f"{item['id']:>6}  {item['received_at']}  {item['code'] or '-':>8}  {item['subject']}")
-        print(f"{body['total']} message(s)", file=sys.stderr)
-    else:
-        print(json.dumps(body, indent=2))
+            return 0
+        if args.address is None:
+            raise CommandError(f"`harness mail {args.action}` needs an address")
+        if args.action == "show":
+            message = client.mailbox.messages(args.address, 1)
+            if not message:
+                raise CommandError(f"no message to {args.address}")
+            print(json.dumps(message[0], indent=2))
+            return 0
+        print(
+            f"waiting up to {args.timeout:g} s for a message to {args.address}…", file=sys.stderr, flush=True
+        )
+        found = client.mailbox.wait_for_message(args.address, args.after, args.timeout)
+        print(code_of(found) if args.action == "code" else json.dumps(found, indent=2))
     return 0
+
+
+def _users(args: argparse.Namespace) -> int:
+    mailgun, logto = _locate(args)
+    with Client(mailgun, logto) as client:
+        if args.action == "list":
+            for user in client.logto.users.list():
+                print(
+                    f"{user['id']}  {user['primaryEmail'] or '-'}  {user['username'] or '-'}  {user['name'] or ''}"
+                )
+        elif args.action == "add":
+            profile = {
+                "email": args.email,
+                "username": args.username,
+                "password": args.password,
+                "name": args.name,
+            }
+            print(json.dumps(client.logto.users.create(**profile), indent=2))
+        else:
+            client.logto.users.delete(args.user_id)
+            print(f"deleted {args.user_id}", file=sys.stderr)
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    """A client_credentials access token for an API resource (an M2M app of the tenant)."""
+    _mailgun, logto = _locate(args)
+    if not logto:
+        raise CommandError("no fake_logto URL known: pass --logto-endpoint")
+    data = {"grant_type": "client_credentials", "resource": args.resource}
+    if args.scope:
+        data["scope"] = args.scope
+    with httpx.Client(timeout=30) as http:
+        response = http.post(f"{logto}/oidc/token", data=data, auth=(args.app_id, args.app_secret))
+    if response.status_code != 200:
+        raise CommandError(f"token endpoint answered {response.status_code}: {response.text}")
+    body = response.json()
+    print(json.dumps(body, indent=2) if args.json else body["access_token"])
+    return 0
+
+
+def _env(args: argparse.Namespace) -> int:
+    run = read_run_file()
+    if run is None:
+        raise CommandError(f"no running harness found ({run_file_path()}): start `harness up` first")
+    if args.json:
+        print(json.dumps(run["env"]))
+    else:
+        for key, value in run["env"].items():
+            print(f"export {key}={value}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        raise CommandError(f"{path} exists (use --force to overwrite)")
+    path.write_text(STARTER)
+    print(f"wrote {path}: start the harness with `harness up --config {path}`", file=sys.stderr)
+    return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    results = run_checks(args.config)
+    for check in results:
+        print(
+            f"  {'ok ' if check.ok else 'FAIL' if check.required else 'warn'}  {check.name:<22} {check.detail}"
+        )
+    failed = [c for c in results if c.required and not c.ok]
+    print(f"\n{len(failed)} problem(s)" if failed else "\nall good", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _with_locate_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mailgun-url", help="fake_mailgun URL [env HARNESS_MAILGUN_URL; default: the run file]"
+    )
+    parser.add_argument(
+        "--logto-endpoint", help="fake_logto URL [env HARNESS_LOGTO_ENDPOINT; default: the run file]"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description="Local Logto + Mailgun for sign-in tests.")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the fakes and print their URLs")
-    up.add_argument("--host", default="127.0.0.1", help="bind address (loopback by default)")
-    up.add_argument("--config", help="tenant config (TOML); default: the seed's Bookstore tenant")
-    up.add_argument("--logto-port", type=int, default=3001, help="fake_logto port (0: any free)")
+    up.add_argument("--host", default=None, help="bind address (default 127.0.0.1: loopback only)")
+    up.add_argument(
+        "--config",
+        help="harness.toml (default: the seed's Bookstore tenant) [env HARNESS_CONFIG]",
+        default=os.environ.get("HARNESS_CONFIG"),
+    )
+    up.add_argument(
+        "--ports", choices=["config", "free"], default="config", help="free: any free port for every service"
+    )
+    up.add_argument("--logto-port", type=int, default=None, help="fake_logto port (default 3001)")
     up.add_argument("--endpoint", help="fake_logto's public URL (default: http://localhost:PORT)")
-    up.add_argument("--mailgun-port", type=int, default=5080, help="fake_mailgun HTTP port (0: any free)")
-    up.add_argument("--smtp-port", type=int, default=2525, help="SMTP capture port (0: any free)")
+    up.add_argument("--mailgun-port", type=int, default=None, help="fake_mailgun HTTP port (default 5080)")
+    up.add_argument("--smtp-port", type=int, default=None, help="SMTP capture port (default 2525)")
     up.add_argument("--json", action="store_true", help="print one JSON object once healthy")
     up.set_defaults(run=_up)
     mail = commands.add_parser("mail", help="read the mailbox of a running harness")
@@ -171,14 +233,52 @@ def build_parser() -> argparse.ArgumentParser:
     mail.add_argument("--after", help="only messages newer than this id (wait, code)")
     mail.add_argument("--timeout", type=float, default=30.0, help="seconds to wait (wait, code)")
     mail.add_argument("--limit", type=int, default=20)
-    mail.add_argument("--mailgun-url", help=f"fake_mailgun URL [env {RUN_ENV}]")
+    _with_locate_flags(mail)
     mail.set_defaults(run=_mail)
+    users = commands.add_parser("users", help="list, add or delete users of the running tenant")
+    users_actions = users.add_subparsers(dest="action", required=True)
+    users_list = users_actions.add_parser("list")
+    users_add = users_actions.add_parser("add")
+    users_add.add_argument("--email")
+    users_add.add_argument("--username")
+    users_add.add_argument("--password")
+    users_add.add_argument("--name")
+    users_delete = users_actions.add_parser("delete")
+    users_delete.add_argument("user_id")
+    for sub in (users_list, users_add, users_delete):
+        _with_locate_flags(sub)
+    users.set_defaults(run=_users)
+    token = commands.add_parser("token", help="mint an API access token (client_credentials)")
+    token.add_argument("--resource", required=True, help="API resource indicator")
+    token.add_argument("--scope", help="space-separated scopes (default: all of the resource's)")
+    token.add_argument("--app-id", required=True, help="an M2M application's id")
+    token.add_argument("--app-secret", required=True, help="its secret")
+    token.add_argument("--json", action="store_true", help="print the whole token response")
+    _with_locate_flags(token)
+    token.set_defaults(run=_token)
+    env = commands.add_parser("env", help="print the env vars an app needs (of the running harness)")
+    env.add_argument("--json", action="store_true")
+    env.set_defaults(run=_env)
+    init = commands.add_parser("init", help="write a commented starter harness.toml")
+    init.add_argument("path", nargs="?", default="harness.toml")
+    init.add_argument("--force", action="store_true")
+    init.set_defaults(run=_init)
+    doctor = commands.add_parser("doctor", help="check Python, Chromium, ports and config")
+    doctor.add_argument("--config", default=os.environ.get("HARNESS_CONFIG"))
+    doctor.set_defaults(run=_doctor)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    result: int = args.run(args)
+    try:
+        result: int = args.run(args)
+    except (CommandError, HarnessError) as exc:
+        print(f"harness: {exc}", file=sys.stderr)
+        return 1
+    except httpx.TransportError as exc:
+        print(f"harness: cannot reach the harness: {exc}", file=sys.stderr)
+        return 2
     return result
 
 

@@ -45,11 +45,3 @@ def clean_faults(control: httpx.Client) -> Iterator[None]:
     control.delete("/__harness/faults")
     yield
     control.delete("/__harness/faults")
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dict[str, object]:
-    """pytest-playwright's launch options, pointed at a system Chromium when Playwright has none."""
-    from harness._browser import launch_options
-
-    return launch_options(**browser_type_launch_args)

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -68,10 +69,9 @@ def test_port_in_use_fails_with_a_message_naming_it(processes: list[subprocess.P
     assert f"HTTP port {taken.port} on 127.0.0.1 is already in use" in err
 
 
-def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]]) -> None:
-    proc = _spawn(
-        "-m", "harness", "up", "--json", "--logto-port", "0", "--mailgun-port", "0", "--smtp-port", "0"
-    )
+def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp_path: Path) -> None:
+    run_file = tmp_path / "run.json"
+    proc = _spawn("-m", "harness", "up", "--json", "--ports", "free", env={"HARNESS_RUN_FILE": str(run_file)})
     processes.append(proc)
     assert proc.stdout is not None
     info = json.loads(proc.stdout.readline())
@@ -80,16 +80,105 @@ def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]]) -> 
     assert set(info["app"]) == {"id", "secret", "redirect_uri", "post_logout_redirect_uri"}
     assert info["app"]["redirect_uri"] == "http://localhost:3000/callback"
     assert {"LOGTO_ENDPOINT", "LOGTO_APP_ID", "LOGTO_APP_SECRET"} <= set(info["env"])
+    assert json.loads(run_file.read_text())["mailgun_url"] == info["mailgun_url"]
     with httpx.Client(timeout=10) as client:
         discovery = client.get(info["logto_endpoint"] + "/oidc/.well-known/openid-configuration").json()
         assert discovery["issuer"] == info["logto_endpoint"] + "/oidc"
         assert client.get(info["mailgun_url"] + "/__harness/health").json()["status"] == "ok"
         assert "<title>" in client.get(info["inbox_url"]).text
+    env = {**os.environ, "HARNESS_RUN_FILE": str(run_file)}
+    printed = subprocess.run(
+        [sys.executable, "-m", "harness", "env"], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert f"export LOGTO_ENDPOINT={info['logto_endpoint']}" in printed.stdout
+    added = subprocess.run(
+        [sys.executable, "-m", "harness", "users", "add", "--email", "cli@example.test", "--password", "pw-123456789"],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    listed = subprocess.run(
+        [sys.executable, "-m", "harness", "users", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert "cli@example.test" in listed.stdout
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=10) == 0
+    assert not run_file.exists(), "the run file is removed on exit"
     for url in (info["mailgun_url"] + "/__harness/health", info["logto_endpoint"] + "/oidc/jwks"):
         with pytest.raises(httpx.ConnectError), httpx.Client(timeout=2) as client:
             client.get(url)
+
+
+def test_harness_up_names_the_port_in_use(processes: list[subprocess.Popen[str]]) -> None:
+    with serve_in_thread(Settings(port=0, smtp_port=-1)) as taken:
+        proc = _spawn(
+            "-m", "harness", "up", "--mailgun-port", str(taken.port), "--logto-port", "0", "--smtp-port", "0"
+        )
+        processes.append(proc)
+        _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    assert f"fake_mailgun HTTP port {taken.port} on 127.0.0.1 is already in use" in err
+
+
+def test_harness_init_writes_a_config_up_accepts(tmp_path: Path) -> None:
+    target = tmp_path / "harness.toml"
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "init", str(target)], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    from harness import load_harness_config
+
+    config = load_harness_config(target)
+    assert (config.logto_port, config.mailgun_port, config.app_port) == (3001, 5080, 3000)
+    tenant = config.tenant_config("http://127.0.0.1:5999")
+    assert tenant.connector is not None
+    assert tenant.connector.config["endpoint"] == "http://127.0.0.1:5999/.mailgun.net"
+    again = subprocess.run(
+        [sys.executable, "-m", "harness", "init", str(target)], capture_output=True, text=True, timeout=30
+    )
+    assert again.returncode == 1
+    assert "exists" in again.stderr
+
+
+def test_harness_token_mints_a_client_credentials_token(tmp_path: Path) -> None:
+    config = tmp_path / "harness.toml"
+    config.write_text(
+        '[[tenant.applications]]\nname = "Web"\ntype = "traditional"\nid = "web"\nsecret = "s"\n'
+        'redirect_uris = ["http://localhost:3000/callback"]\n'
+        '[[tenant.applications]]\nname = "Jobs"\ntype = "m2m"\nid = "jobs"\nsecret = "jobs-secret"\n'
+        '[[tenant.resources]]\nindicator = "https://api.test"\nscopes = ["read"]\n'
+    )
+    from harness import load_harness_config, start_harness
+
+    with start_harness(load_harness_config(config), free_ports=True) as running:
+        done = subprocess.run(
+            [sys.executable, "-m", "harness", "token", "--resource", "https://api.test", "--app-id", "jobs",
+             "--app-secret", "jobs-secret", "--mailgun-url", running.mailgun_url, "--logto-endpoint", running.logto.url],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(".") == 2, "a JWT"
+
+
+def test_commands_without_a_running_harness_say_so(tmp_path: Path) -> None:
+    env = {**os.environ, "HARNESS_RUN_FILE": str(tmp_path / "none.json")}
+    env.pop("HARNESS_MAILGUN_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "mail", "list"], env=env, capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 1
+    assert "no running harness found" in done.stderr
+
+
+def test_doctor_reports_each_check() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "doctor"], capture_output=True, text=True, timeout=60
+    )
+    for name in ("python >= 3.11", "config", "chromium", "fake_logto port 3001"):
+        assert name in done.stdout
 
 
 def test_harness_mail_code_prints_the_code_of_a_later_message(

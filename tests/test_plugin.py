@@ -1,0 +1,106 @@
+"""The pytest plugin, exercised through ``pytester``: fixtures, marker, config options, xdist isolation,
+and the message a missing email gives."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest_plugins = ["pytester"]
+# In-process inner runs must not nest pytest-playwright's per-test assertion scope in ours.
+INNER = ("-p", "no:playwright", "-p", "no:cacheprovider")
+
+SEND = """
+import httpx
+
+def send(harness, to, text):
+    with httpx.Client(base_url=harness.mailgun_url, auth=("api", harness.config.mailgun_api_key)) as http:
+        data = {"from": "a@example.test", "to": to, "subject": "code", "text": text}
+        http.post(f"/v3/{harness.config.mailgun_domains[0]}/messages", data=data).raise_for_status()
+"""
+
+
+def test_fixtures_give_a_running_harness(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SEND
+        + """
+import httpx
+
+def test_code_arrives(harness, mailbox, email_address, logto_control):
+    send(harness, email_address, "Your code is 424242")
+    assert mailbox.wait_for_code(email_address, timeout=5) == "424242"
+    discovery = httpx.get(harness.logto_endpoint + "/oidc/.well-known/openid-configuration").json()
+    assert discovery["issuer"] == harness.logto_endpoint + "/oidc"
+    assert logto_control.advance_clock(10)["offset"] >= 10
+
+def test_addresses_differ(email_address, request):
+    assert email_address.endswith("@example.test")
+    assert "test-addresses-differ" in email_address
+"""
+    )
+    result = pytester.runpytest(*INNER)
+    result.assert_outcomes(passed=2)
+
+
+def test_config_option_ini_and_marker(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".toml", other='[mailgun]\ndomains = ["marked.test"]\n', main='[mailgun]\ndomains = ["main.test"]\n'
+    )
+    pytester.makeini("[pytest]\nharness_config = main.toml\n")
+    pytester.makepyfile(
+        """
+import pytest
+
+def test_default_from_ini(harness):
+    assert harness.config.mailgun_domains == ("main.test",)
+
+@pytest.mark.harness(config="other.toml")
+def test_marked(harness):
+    assert harness.config.mailgun_domains == ("marked.test",)
+
+def test_same_session_harness(harness, harness_client):
+    assert harness.client is harness_client
+"""
+    )
+    pytester.runpytest(*INNER, "--strict-markers").assert_outcomes(passed=3)
+    # The command-line option wins over the ini option.
+    result = pytester.runpytest(*INNER, "--harness-config", "other.toml", "-k", "default_from_ini")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*marked.test*"])
+
+
+def test_xdist_workers_never_read_each_others_codes(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SEND
+        + """
+import pytest
+
+@pytest.mark.parametrize("n", range(12))
+def test_isolated(harness, mailbox, email_address, n):
+    code = f"{700000 + n}"
+    send(harness, email_address, f"Your code is {code}")
+    assert mailbox.wait_for_code(email_address, timeout=10) == code
+    assert [m["to"] for m in mailbox.messages(email_address)] == [[email_address]]
+"""
+    )
+    result = pytester.runpytest_subprocess("-n", "3", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=12)
+
+
+def test_missing_email_says_what_was_sent_instead(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        SEND
+        + """
+def test_waits_for_the_wrong_address(harness, mailbox, email_address):
+    send(harness, "someone-else@example.test", "Your code is 135790")
+    mailbox.wait_for_code(email_address, timeout=0.5)
+"""
+    )
+    result = pytester.runpytest(*INNER)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*MailboxTimeout: no message to test-waits-for-the-wrong-*@example.test arrived within 0.5 s.",
+            "*The mailbox holds, newest first:",
+            "*to someone-else@example.test: 'code' code 135790",
+        ]
+    )
