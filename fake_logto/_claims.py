@@ -50,7 +50,12 @@ _BY_SCOPE: dict[str, tuple[Callable[[User], dict[str, Any]], Callable[[User], di
     "roles": (lambda u: {"roles": list(u.roles)}, lambda _u: {}),
     ORGANIZATIONS: (
         lambda u: {"organizations": list(u.organizations)},
-        lambda u: {"organization_data": [{"id": o, "name": o, "description": None} for o in u.organizations]},
+        lambda u: {
+            "organization_data": [
+                {"id": o, "name": u.organization_names.get(o, o), "description": None}
+                for o in u.organizations
+            ]
+        },
     ),
     ORGANIZATION_ROLES: (lambda u: {"organization_roles": list(u.organization_roles)}, lambda _u: {}),
 }

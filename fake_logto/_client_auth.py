@@ -9,7 +9,6 @@ public clients — where the Python SDK's literal ``client_secret=None`` counts 
 from __future__ import annotations
 
 import base64
-import binascii
 import secrets
 from urllib.parse import unquote_plus
 
@@ -47,7 +46,7 @@ def _basic(request: Request) -> tuple[str, str] | None:
         return None
     try:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # binascii.Error, UnicodeDecodeError, and b64decode's non-ASCII refusal
         raise invalid_request("invalid authorization header value format") from exc
     client_id, sep, secret = decoded.partition(":")
     if not sep:

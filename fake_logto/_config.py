@@ -320,6 +320,10 @@ def _user(r: _Reader) -> SeedUser:
         raise ConfigError(f"{r.path}: needs an email, a username or a phone")
     if user.email and "@" not in user.email:
         raise ConfigError(f"{r.path}.email: not an email address: {user.email!r}")
+    try:  # served as JSON (/oidc/me, the control API): no TOML dates, no nan or inf
+        json.dumps(user.custom_data, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{r.path}.custom_data: must be plain JSON ({exc})") from exc
     return user
 
 

@@ -8,10 +8,11 @@ fake_mailgun's control API. Codes are listed for debugging; tests should read th
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Body, Query
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -39,6 +40,9 @@ class ClockState(BaseModel):
     now: float = Field(description="the tenant clock's time, epoch seconds")
 
 
+MAX_CLOCK_OFFSET = 1000 * 366 * 24 * 3600  # a thousand years, far from float and int overflow
+
+
 class ClockAdvance(BaseModel):
     advance: float = Field(
         allow_inf_nan=False, description="seconds to move the tenant clock forward (negative: back)"
@@ -54,6 +58,12 @@ class NewUser(BaseModel):
     password: str | None = Field(None, description="plain text; stored hashed")
     name: str | None = None
     custom_data: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("custom_data")
+    @classmethod
+    def _plain_json(cls, value: dict[str, Any]) -> dict[str, Any]:
+        json.dumps(value, allow_nan=False)  # ValueError on NaN / Infinity: it is served as JSON later
+        return value
 
 
 class SentCodeJson(BaseModel):
@@ -109,6 +119,9 @@ async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdva
     if isinstance(parsed, Response):
         return parsed
     tenant = _tenant(request)
+    if abs(tenant.clock.offset + parsed.advance) > MAX_CLOCK_OFFSET:
+        # Further and every epoch-ms claim, cookie or JSON number overflows (inf is not JSON).
+        return _error(400, "invalid_request", f"the clock offset must stay within ±{MAX_CLOCK_OFFSET} s")
     tenant.clock.advance(parsed.advance)
     return JSONResponse(_clock_state(tenant).model_dump())
 

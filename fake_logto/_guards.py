@@ -34,7 +34,7 @@ async def body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     try:
         data = json.loads(raw) if raw.strip() else {}
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep for the decoder
         raise LogtoError("guard.invalid_input", 400, details=f"Invalid JSON: {exc}", type="body") from exc
     if not isinstance(data, dict):
         raise invalid("", "invalid_type", f"Expected object but received {type(data).__name__}.")

@@ -24,13 +24,15 @@ async def revoke(request: Request) -> Response:
     value = form.get("token")
     if not value:
         raise invalid_request("missing required parameter 'token'")
+    client_id = form.get("client_id")
     store = tenant.store
     with store.lock:
+        # A token is only revoked for the client it was issued to (RFC 7009 §2.1); others get 200 too.
         refresh = store.refresh_tokens.get(value)
-        if refresh is not None:
+        if refresh is not None and client_id in (None, refresh.client_id):
             store.revoke_grant(refresh.grant_id)
         access = store.access_tokens.get(value) or _jwt_record(tenant, value)
-        if access is not None:
+        if access is not None and client_id in (None, access.client_id):
             access.revoked = True
     return Response(status_code=200)
 

@@ -18,6 +18,7 @@ from starlette.responses import RedirectResponse, Response
 from . import _paths
 from ._authorize import request_params, with_query
 from ._pages import error_page, render
+from ._store import Grant
 from ._tenant import Tenant
 
 
@@ -89,10 +90,17 @@ async def confirm(request: Request) -> Response:
     with store.lock:
         session = store.sessions.pop(session_id or "", None)
         if session is not None:
-            for grant_id in session.grants.values():
-                grant = store.grants.get(grant_id)
-                if grant is not None and "offline_access" not in grant.scopes:
-                    store.revoke_grant(grant_id)
+            # Every grant this session made, not only the newest per client: Logto keeps one grant per
+            # session and client that accumulates scopes, the fake makes one per authorization. A client
+            # whose authorizations ever included offline_access keeps them all (``persistsLogout``).
+            by_client: dict[str, list[Grant]] = {}
+            for grant in store.grants.values():
+                if grant.session_id == session.id:
+                    by_client.setdefault(grant.client_id, []).append(grant)
+            for grants in by_client.values():
+                if not any("offline_access" in grant.scopes for grant in grants):
+                    for grant in grants:
+                        store.revoke_grant(grant.id)
     return _finish(tenant, pending)
 
 

@@ -71,6 +71,7 @@ class User:
     roles: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     organization_roles: list[str] = field(default_factory=list)  # "<orgId>:<role>"
+    organization_names: dict[str, str] = field(default_factory=dict)
     last_sign_in_at: int | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -253,7 +254,7 @@ class TenantStore:
                     and existing.primary_email.lower() == seed.email.lower()
                 ):
                     raise ValueError(f"a user with email {seed.email} exists")
-                if seed.username and existing.username == seed.username:
+                if seed.username and (existing.username or "").lower() == seed.username.lower():
                     raise ValueError(f"a user with username {seed.username} exists")
             now = self.now_ms()
             user = User(
@@ -272,6 +273,7 @@ class TenantStore:
             for org in self.config.organizations:
                 if any(m in (seed.email, seed.username) for m in org.members if m):
                     user.organizations.append(org.id)
+                    user.organization_names[org.id] = org.name
                     user.organization_roles.extend(
                         f"{org.id}:{role}"
                         for member, role in org.roles
@@ -299,9 +301,8 @@ class TenantStore:
                 return None
             for session_id in [s.id for s in self.sessions.values() if s.user_id == user_id]:
                 del self.sessions[session_id]
-            for grant in self.grants.values():
-                if grant.user_id == user_id:
-                    grant.revoked = True
+            for grant_id in [g.id for g in self.grants.values() if g.user_id == user_id]:
+                self.revoke_grant(grant_id)  # its tokens too: introspection must not call them active
             return user
 
     # --- lookups that honour expiry -----------------------------------------------------------------

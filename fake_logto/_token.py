@@ -65,19 +65,21 @@ async def authorization_code(tenant: Tenant, client: Application, form: Form) ->
         code = store.codes.get(code_value)
         if code is None:
             raise invalid_grant("grant request is invalid")
-        if code.consumed:
-            # A replayed code: revoke everything issued from its first use (RFC 6749 §4.1.2).
-            store.revoke_grant(code.grant_id)
+        # Client and expiry first, as node-oidc-provider: only the code's own client, in time, can
+        # trigger the replay revocation.
+        if code.client_id != client.id:
             raise invalid_grant("grant request is invalid")
         if code.expires_at <= tenant.now():
             raise invalid_grant("grant request is invalid")
-        if code.client_id != client.id:
+        if code.consumed:
+            # A replayed code: revoke everything issued from its first use (RFC 6749 §4.1.2).
+            store.revoke_grant(code.grant_id)
             raise invalid_grant("grant request is invalid")
         if code.redirect_uri != redirect_uri:
             raise invalid_grant("grant request is invalid")
         verifier = form.get("code_verifier")
         if code.code_challenge is not None:
-            if not verifier:
+            if not verifier or not 43 <= len(verifier) <= 128:
                 raise invalid_grant("PKCE verification failed")
             if not verifier.isascii() or not secrets.compare_digest(
                 s256(verifier).encode(), code.code_challenge.encode()

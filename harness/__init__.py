@@ -8,11 +8,41 @@
 
 from __future__ import annotations
 
-from ._browser import launch_options
-from ._client import AsyncClient, Client, HarnessError, MailboxTimeout
-from ._config import HarnessConfig, load_harness_config, parse_harness_config
-from ._experience import ExperienceClient, ExperienceError, callback_params
-from ._harness import Harness, start_harness
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._browser import launch_options
+    from ._client import AsyncClient, Client, HarnessError, MailboxTimeout
+    from ._config import HarnessConfig, load_harness_config, parse_harness_config
+    from ._experience import ExperienceClient, ExperienceError, callback_params
+    from ._harness import Harness, start_harness
+
+# Exports load on first use: the fakes import harness's plumbing (harness._serving, harness._options),
+# and harness's composition imports the fakes — eager imports here would make that a cycle.
+_HOMES = {
+    "launch_options": "._browser",
+    "AsyncClient": "._client",
+    "Client": "._client",
+    "HarnessError": "._client",
+    "MailboxTimeout": "._client",
+    "HarnessConfig": "._config",
+    "load_harness_config": "._config",
+    "parse_harness_config": "._config",
+    "ExperienceClient": "._experience",
+    "ExperienceError": "._experience",
+    "callback_params": "._experience",
+    "Harness": "._harness",
+    "start_harness": "._harness",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOMES[name], __name__), name)
+
 
 __all__ = [
     "AsyncClient",

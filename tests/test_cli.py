@@ -231,3 +231,16 @@ def test_every_setting_is_a_flag_and_an_env_var() -> None:
         "public_url",
     }
     assert {env_name("FAKE_MAILGUN", f) for f in cli_fields(Settings)} >= {"FAKE_MAILGUN_API_KEY"}
+
+
+@pytest.mark.parametrize("module", ["fake_logto", "fake_mailgun", "harness"])
+def test_each_package_imports_on_its_own(module: str) -> None:
+    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_harness_exports_are_complete() -> None:
+    import harness
+
+    for name in harness.__all__:
+        assert getattr(harness, name) is not None

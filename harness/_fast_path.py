@@ -1,0 +1,63 @@
+"""Sign a user in to an app over HTTP and hand a browser the result: Playwright ``storage_state``.
+
+For tests that are not about sign-in: the app's own ``/sign-in`` route starts the flow, the Experience
+API finishes it (as the sign-in pages would), the app's callback sets its session cookie, and every
+cookie of the jar — the app's and Logto's SSO session — goes into a storage state that
+``browser.new_context(storage_state=…)`` accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from ._client import Mailbox
+from ._experience import ExperienceClient
+
+
+def sign_in_over_http(
+    app_url: str, email: str, mailbox: Mailbox, *, sign_in_path: str = "/sign-in", event: str = "SignIn"
+) -> dict[str, Any]:
+    """Register or sign in ``email`` through the app at ``app_url``; returns a Playwright storage state."""
+    with httpx.Client(timeout=30) as http:
+        start = http.get(urljoin(app_url, sign_in_path), follow_redirects=False)
+        if start.status_code not in (302, 303, 307):
+            raise AssertionError(f"{sign_in_path} answered {start.status_code}, not a redirect to Logto")
+        authorization_url = urljoin(app_url, start.headers["location"])
+        parts = urlsplit(authorization_url)
+        endpoint = f"{parts.scheme}://{parts.netloc}"
+        newest = mailbox.messages(email, limit=1)
+        after = newest[0]["id"] if newest else None
+
+        def read_code(address: str) -> str:
+            return mailbox.wait_for_code(address, after=after)
+
+        callback = ExperienceClient(endpoint, http=http).email_code_flow(
+            authorization_url, email, read_code, event=event
+        )
+        landed = http.get(callback, follow_redirects=True)
+        if landed.status_code >= 400:
+            raise AssertionError(f"the app's callback answered {landed.status_code}: {landed.text[:200]}")
+        return storage_state(http.cookies.jar)
+
+
+def storage_state(jar: Any) -> dict[str, Any]:
+    cookies = []
+    for cookie in jar:
+        cookies.append(
+            {
+                "name": cookie.name,
+                "value": cookie.value or "",
+                "domain": cookie.domain.lstrip(".") if cookie.domain else "localhost",
+                "path": cookie.path or "/",
+                "expires": float(cookie.expires) if cookie.expires else -1,
+                "httpOnly": bool(
+                    cookie.has_nonstandard_attr("HttpOnly") or cookie.get_nonstandard_attr("httponly")
+                ),
+                "secure": bool(cookie.secure),
+                "sameSite": "Lax",
+            }
+        )
+    return {"cookies": cookies, "origins": []}
