@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -30,6 +31,7 @@ ROOMS: Sequence[str] = (
     "_experience",
     "_pages",
     "_control",
+    "_debug",
 )
 
 
@@ -51,6 +53,50 @@ async def _invalid_input(request: Request, exc: Exception) -> Response:
     return await _errors.handle_logto(request, _errors.LogtoError("guard.invalid_input", 400))
 
 
+# The interaction steps the debug view shows, by route (GET /api/experience/interaction is left out).
+_STEPS = {
+    ("PUT", _paths.EXPERIENCE): "start",
+    ("PUT", _paths.EXPERIENCE_EVENT): "switch event",
+    ("POST", _paths.EXPERIENCE_CODE_SEND): "send code",
+    ("POST", _paths.EXPERIENCE_CODE_VERIFY): "verify code",
+    ("POST", _paths.EXPERIENCE_PASSWORD_VERIFY): "verify password",
+    ("POST", _paths.EXPERIENCE_IDENTIFICATION): "identify",
+    ("POST", _paths.EXPERIENCE_PROFILE): "add profile",
+    ("PUT", _paths.EXPERIENCE_PROFILE_PASSWORD): "set new password",
+    ("POST", _paths.EXPERIENCE_SUBMIT): "submit",
+}
+
+
+def _recorded(tenant: Tenant, step: str, handler: Handler) -> Handler:
+    """Record a successful Experience API step in the debug log (failures are recorded as errors)."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        uid = request.cookies.get(_paths.INTERACTION_COOKIE)
+        response = await handler(request)
+        interaction = tenant.store.interactions.get(uid or "")
+        email = None
+        event = None
+        if interaction is not None:
+            event = interaction.event
+            user = tenant.store.users.get(interaction.user_id or "")
+            email = (
+                user.primary_email
+                if user
+                else next(
+                    (v.value for v in interaction.verifications.values() if v.identifier_type == "email"),
+                    None,
+                )
+            )
+        tenant.events.record(
+            "interaction", flow=uid, client_id=interaction.client_id if interaction else None, email=email,
+            step=step, interaction_event=event, status=response.status_code,
+        )  # fmt: skip
+        return response
+
+    return wrapped
+
+
 def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None) -> FastAPI:
     settings = settings or Settings()
     tenant = tenant or create_tenant(settings)
@@ -64,6 +110,9 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
     for room in ROOMS:
         module: Any = importlib.import_module(f"fake_logto.{room}")
         for method, path, handler in module.ROUTES:
+            step = _STEPS.get((method, path))
+            if step is not None:
+                handler = _recorded(tenant, step, handler)
             app.add_api_route(
                 path, handler, methods=[method], include_in_schema=path.startswith("/__harness")
             )

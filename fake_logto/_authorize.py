@@ -200,7 +200,7 @@ def _resource_scopes(tenant: Tenant, indicator: str, requested: list[str]) -> li
 
 
 def issue_code(
-    tenant: Tenant, client: Application, params: dict[str, Any], session: Session
+    tenant: Tenant, client: Application, params: dict[str, Any], session: Session, flow: str
 ) -> RedirectResponse:
     """Consent (automatic for first-party apps), then the code, sent back to the redirect_uri."""
     store = tenant.store
@@ -215,6 +215,7 @@ def issue_code(
         session_id=session.id,
         created_at=now,
         expires_at=now + GRANT_TTL,
+        flow_id=flow,
     )
     code = AuthorizationCode(
         code=new_token(32),
@@ -235,6 +236,12 @@ def issue_code(
         store.grants[grant.id] = grant
         store.codes[code.code] = code
         session.grants[client.id] = grant.id
+    user = store.users.get(session.user_id)
+    tenant.events.record(
+        "authorization_code_issued", flow=flow, client_id=client.id, email=user.primary_email if user else None,
+        user_id=session.user_id, scopes=scopes, resources=grant.resources, redirect_uri=params["redirect_uri"],
+        consent="automatic (first-party app)",
+    )  # fmt: skip
     answer = {"code": code.code}
     if params["state"] is not None:
         answer["state"] = params["state"]
@@ -276,22 +283,34 @@ async def authorize(request: Request) -> Response:
     try:
         client, redirect_uri, params = validate(tenant, items)
     except OAuthError as exc:
+        _record_error(tenant, items, exc.error, exc.description, "error page")
         return error_page(request, exc.error, exc.description, 400)
     except _Redirected as exc:
         # The client and redirect_uri are good here (they are checked first).
         redirect_uri = next(v for k, v in items if k == "redirect_uri")
         state = next((v for k, v in items if k == "state"), None)
+        _record_error(tenant, items, exc.error, exc.description, "sent back to the redirect_uri")
         return error_redirect(tenant, redirect_uri, state, exc.error, exc.description)
     session = tenant.store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
-    if session is not None and "login" not in params["prompts"]:
-        return issue_code(tenant, client, params, session)
+    flow = new_id(21)
+    silent = session is not None and "login" not in params["prompts"]
+    _record_request(tenant, flow, client, params, "existing SSO session: silent sign-in" if silent else None)
+    if session is not None and silent:
+        return issue_code(tenant, client, params, session, flow)
     if "none" in params["prompts"]:
+        tenant.events.record(
+            "error",
+            flow=flow,
+            client_id=client.id,
+            error="login_required",
+            description="End-User authentication is required",
+        )
         return error_redirect(
             tenant, redirect_uri, params["state"], "login_required", "End-User authentication is required"
         )
     now = tenant.now()
     interaction = Interaction(
-        uid=new_id(21), client_id=client.id, params=params, created_at=now, expires_at=now + INTERACTION_TTL
+        uid=flow, client_id=client.id, params=params, created_at=now, expires_at=now + INTERACTION_TTL
     )
     with tenant.store.lock:
         tenant.store.interactions[interaction.uid] = interaction
@@ -335,12 +354,46 @@ async def resume(request: Request) -> Response:
             )
             store.sessions[session.id] = session
         store.interactions.pop(uid, None)
-    response = issue_code(tenant, client, interaction.params, session)
+    response = issue_code(tenant, client, interaction.params, session, interaction.uid)
     response.set_cookie(
         _paths.SESSION_COOKIE, session.id, max_age=SESSION_TTL, path="/", httponly=True, samesite="lax"
     )
     response.delete_cookie(_paths.INTERACTION_COOKIE, path="/")
     return response
+
+
+def _record_request(
+    tenant: Tenant, flow: str, client: Application, params: dict[str, Any], outcome: str | None
+) -> None:
+    extras = ("first_screen", "interaction_mode", "login_hint", "organization_id", "ui_locales")
+    tenant.events.record(
+        "authorization_request",
+        flow=flow,
+        client_id=client.id,
+        email=params.get("login_hint"),
+        redirect_uri=params["redirect_uri"],
+        scopes=params["scopes"],
+        prompt=params["prompts"],
+        pkce=params["code_challenge_method"] or "none",
+        resources=params["resources"],
+        state=params["state"],
+        extras={k: params[k] for k in extras if params.get(k)},
+        outcome=outcome or "interaction started: the browser goes to the sign-in page",
+    )
+
+
+def _record_error(
+    tenant: Tenant, items: list[tuple[str, str]], error: str, description: str, where: str
+) -> None:
+    client_id = next((v for k, v in items if k == "client_id"), None)
+    tenant.events.record(
+        "error",
+        client_id=client_id,
+        endpoint="/oidc/auth",
+        error=error,
+        description=description,
+        answered=where,
+    )
 
 
 def s256(verifier: str) -> str:

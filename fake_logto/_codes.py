@@ -176,9 +176,13 @@ async def send_code(
             if connector is None:
                 raise LogtoError("connector.not_found", 501, type=CONNECTOR_TYPES[identifier_type])
             payload = {"code": code, **message_payload(tenant, interaction, identifier_type, accept_language)}
-            await connector.send(value, event, payload)
+            delivery = await connector.send(value, event, payload)
         except ConnectorFailure as failure:
             attempt.error = f"connector.{failure.code}: {failure.message}"
+            tenant.events.record(
+                "code_send_failed", flow=interaction.uid, client_id=interaction.client_id, email=value,
+                usage_type=event, error=attempt.error, provider=failure.data,
+            )  # fmt: skip
             raise _connector_error(failure) from failure
         except LogtoError as error:
             attempt.error = error.code
@@ -187,6 +191,16 @@ async def send_code(
             attempt.error = f"{type(exc).__name__}: {exc}"
             raise
         attempt.delivered = True
+        tenant.events.record(
+            "code_sent", flow=interaction.uid, client_id=interaction.client_id, email=value, usage_type=event,
+            verification_id=verification_id, delivery_status=delivery.status, mailgun_id=delivery.message_id,
+            inbox_url=delivery.inbox_url,
+        )  # fmt: skip
+    else:
+        tenant.events.record(
+            "code_suppressed", flow=interaction.uid, client_id=interaction.client_id, email=value, usage_type=event,
+            reason="no account for this address (no enumeration): no email sent",
+        )  # fmt: skip
     install_record(tenant, interaction, record)
     return record
 

@@ -20,7 +20,7 @@ import socket
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Protocol
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
@@ -48,6 +48,8 @@ class Delivery:
     usage_type: str
     template_key: str
     status: int | None
+    message_id: str | None = None  # Mailgun's id of the accepted message
+    inbox_url: str | None = None  # where a fake_mailgun inbox shows it (for the debug view)
 
 
 class Connector(Protocol):
@@ -134,7 +136,20 @@ class MailgunConnector:
                 f"Mailgun answered {response.status_code}",
                 {"statusCode": response.status_code, "body": response.text},
             )
-        return Delivery(to=to, usage_type=usage_type, template_key=key, status=response.status_code)
+        try:
+            message_id = str(response.json().get("id", "")).strip("<>") or None
+        except ValueError:
+            message_id = None
+        origin = url.split("/v3/", 1)[0]
+        inbox = f"{origin}/#/messages/{quote(message_id, safe='')}" if message_id else None
+        return Delivery(
+            to=to,
+            usage_type=usage_type,
+            template_key=key,
+            status=response.status_code,
+            message_id=message_id,
+            inbox_url=inbox,
+        )
 
 
 class SmtpConnector:

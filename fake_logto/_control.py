@@ -130,6 +130,7 @@ async def reset(request: Request) -> dict[str, str]:
     """Forget every user, interaction, session, grant, token and sent code; re-seed the config's users;
     put the clock back to real time."""
     _tenant(request).store.reset()
+    _tenant(request).events.reset()
     return {"status": "reset"}
 
 

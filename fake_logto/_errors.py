@@ -124,13 +124,30 @@ class LogtoError(Exception):
         return body
 
 
-async def handle_oauth(_request: Request, exc: Exception) -> Response:
+def _record(request: Request, error: str, description: str, status: int) -> None:
+    tenant = request.app.state.tenant
+    flow = request.cookies.get("_interaction") if request.url.path.startswith("/api/") else None
+    client_id = request.query_params.get("client_id")
+    tenant.events.record(
+        "error",
+        flow=flow,
+        client_id=client_id,
+        endpoint=request.url.path,
+        error=error,
+        description=description,
+        status=status,
+    )
+
+
+async def handle_oauth(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OAuthError)
+    _record(request, exc.error, exc.description, exc.status)
     return JSONResponse(
         exc.body(), status_code=exc.status, headers={"Cache-Control": "no-store", **exc.headers}
     )
 
 
-async def handle_logto(_request: Request, exc: Exception) -> Response:
+async def handle_logto(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LogtoError)
+    _record(request, exc.code, exc.message, exc.status)
     return JSONResponse(exc.body(), status_code=exc.status)

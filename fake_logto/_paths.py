@@ -43,6 +43,9 @@ RESET = CONTROL + "/reset"
 USERS = CONTROL + "/users"
 USER = CONTROL + "/users/{user_id}"
 CODES = CONTROL + "/codes"
+DEBUG = CONTROL + "/"
+EVENTS = CONTROL + "/events"
+EVENTS_WAIT = CONTROL + "/events/wait"
 
 # Cookies: node-oidc-provider's names.
 INTERACTION_COOKIE = "_interaction"

@@ -34,6 +34,17 @@ async def revoke(request: Request) -> Response:
         access = store.access_tokens.get(value) or _jwt_record(tenant, value)
         if access is not None and client_id in (None, access.client_id):
             access.revoked = True
+        grant = store.grants.get((refresh.grant_id if refresh else access.grant_id if access else None) or "")
+    tenant.events.record(
+        "revocation",
+        flow=grant.flow_id if grant else None,
+        client_id=client_id,
+        token="refresh token (its grant revoked)"
+        if refresh
+        else "access token"
+        if access
+        else "unknown token (ignored)",
+    )
     return Response(status_code=200)
 
 

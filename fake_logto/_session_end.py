@@ -101,6 +101,20 @@ async def confirm(request: Request) -> Response:
                 if not any("offline_access" in grant.scopes for grant in grants):
                     for grant in grants:
                         store.revoke_grant(grant.id)
+            user = store.users.get(session.user_id)
+            flows = sorted({g.flow_id for gs in by_client.values() for g in gs if g.flow_id})
+            for flow in [*flows] if flows else [None]:
+                tenant.events.record(
+                    "sign_out",
+                    flow=flow,
+                    client_id=pending.get("client_id"),
+                    email=user.primary_email if user else None,
+                    session="destroyed",
+                    revoked_grants=[
+                        c for c, gs in by_client.items() if not any("offline_access" in g.scopes for g in gs)
+                    ],
+                    post_logout_redirect_uri=pending.get("post_logout_redirect_uri"),
+                )
     return _finish(tenant, pending)
 
 

@@ -156,6 +156,7 @@ class Grant:
     created_at: float
     expires_at: float
     revoked: bool = False
+    flow_id: str | None = None  # the debug view's flow (the interaction uid that started it)
 
 
 @dataclass

@@ -10,6 +10,7 @@ from . import _paths
 from ._clock import Clock
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector, nodelay_client
+from ._events import EventLog
 from ._keys import SigningKey
 from ._store import TenantStore
 
@@ -23,10 +24,12 @@ class Tenant:
     store: TenantStore = field(init=False)
     http: httpx.AsyncClient = field(init=False)
     connector: Connector | None = field(init=False)
+    events: EventLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.endpoint = self.endpoint.rstrip("/")
         self.store = TenantStore(self.config, self.clock)
+        self.events = EventLog(self.clock)
         self.http = nodelay_client()
         connector = self.config.connector
         self.connector = build_connector(connector.kind, connector.config, self.http) if connector else None

@@ -21,6 +21,7 @@ from ._authorize import s256
 from ._client_auth import Form, authenticate, read_form
 from ._config import Application
 from ._errors import OAuthError, invalid_grant, invalid_request
+from ._events import decode_jwt
 from ._issue import access_token_for, id_token, invalid_target, jwt_access_token, refresh_token
 from ._store import REFRESH_GRACE, Grant, RefreshToken, User
 from ._tenant import Tenant
@@ -106,7 +107,7 @@ async def authorization_code(tenant: Tenant, client: Application, form: Form) ->
     with store.lock:
         code.issued.extend(ids + ([refresh.token] if refresh else []))
     scope = " ".join(grant.scopes) if resource is None else scope
-    return _response(
+    body = _response(
         access,
         expires_in,
         scope,
@@ -115,6 +116,8 @@ async def authorization_code(tenant: Tenant, client: Application, form: Form) ->
         else None,
         refresh=refresh.token if refresh else None,
     )
+    _log_tokens(tenant, "tokens_issued", "authorization_code", client, grant, user, body, resource=resource)
+    return body
 
 
 def _rotate(tenant: Tenant, client: Application, token: RefreshToken, grant: Grant) -> RefreshToken:
@@ -166,13 +169,26 @@ async def refresh(tenant: Tenant, client: Application, form: Form) -> dict[str, 
     )
     if resource is None and organization_id is None:
         scope = " ".join(grant.scopes)
-    return _response(
+    body = _response(
         access,
         expires_in,
         scope,
         id_token_value=id_token(tenant, user, client.id, grant.scopes) if "openid" in grant.scopes else None,
         refresh=issued.token,
     )
+    rotated = "rotated" if issued.token != value else "kept (confidential client, < 70 % of its life)"
+    _log_tokens(
+        tenant,
+        "refresh",
+        "refresh_token",
+        client,
+        grant,
+        user,
+        body,
+        resource=resource,
+        refresh_token=rotated,
+    )
+    return body
 
 
 async def client_credentials(tenant: Tenant, client: Application, form: Form) -> dict[str, Any]:
@@ -198,7 +214,35 @@ async def client_credentials(tenant: Tenant, client: Application, form: Form) ->
         ttl=resource.access_token_ttl,
         grant_id=None,
     )
-    return _response(token, resource.access_token_ttl, " ".join(scopes), id_token_value=None, refresh=None)
+    body = _response(token, resource.access_token_ttl, " ".join(scopes), id_token_value=None, refresh=None)
+    _log_tokens(tenant, "tokens_issued", "client_credentials", client, None, None, body, resource=indicator)
+    return body
+
+
+def _log_tokens(
+    tenant: Tenant,
+    kind: str,
+    grant_type: str,
+    client: Application,
+    grant: Grant | None,
+    user: User | None,
+    body: dict[str, Any],
+    **extra: Any,
+) -> None:
+    """The debug view's record of tokens: decoded header and claims of every JWT, "opaque" otherwise."""
+    tenant.events.record(
+        kind,
+        flow=grant.flow_id if grant else None,
+        client_id=client.id,
+        email=user.primary_email if user else None,
+        grant_type=grant_type,
+        id_token=decode_jwt(body["id_token"]) if "id_token" in body else None,
+        access_token=decode_jwt(body["access_token"]) or "opaque (good at /oidc/me)",
+        scope=body["scope"],
+        expires_in=body["expires_in"],
+        refresh_token_issued="refresh_token" in body,
+        **extra,
+    )
 
 
 GRANTS: dict[str, GrantHandler] = {

@@ -88,6 +88,9 @@ class Mailbox:
             return newest[0]
         with self._lock:
             found = self._by_id.get(message_id)
+            if found is None:  # a Mailgun message id (what a send answered), with or without <>
+                wanted = message_id.strip("<>")
+                found = next((m for m in reversed(self._messages) if m.parsed.message_id == wanted), None)
         if found is None:
             raise UnknownMessage(f"no message with id {message_id}")
         return found

@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,41 @@ def _doctor(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _event_line(event: dict[str, Any]) -> str:
+    data = event["data"]
+    detail = data.get("error") or data.get("step") or data.get("usage_type") or data.get("grant_type") or ""
+    when = time.strftime("%H:%M:%S", time.localtime(event["at"]))
+    return f"{when}  {event['kind']:<26} {event['email'] or '-':<30} {event['client_id'] or '-':<16} {detail}"
+
+
+def _events(args: argparse.Namespace) -> int:
+    """The debug view's events; ``--follow`` keeps printing new ones (server-side wait) until Ctrl-C."""
+    _mailgun, logto = _locate(args)
+    if not logto:
+        raise CommandError("no fake_logto URL known: pass --logto-endpoint")
+    after, first = 0, True
+    with httpx.Client(base_url=logto, timeout=60) as http:
+        while first or args.follow:
+            if first:
+                items = http.get("/__harness/events").json()["items"]
+            else:
+                items = http.get("/__harness/events/wait", params={"after": after, "timeout": 25}).json()[
+                    "items"
+                ]
+            first = False
+            for event in items:
+                after = max(after, event["id"])
+                if _matches(event, args):
+                    print(json.dumps(event) if args.json else _event_line(event), flush=True)
+    return 0
+
+
+def _matches(event: dict[str, Any], args: argparse.Namespace) -> bool:
+    return (not args.email or (event["email"] or "").lower() == args.email.lower()) and (
+        not args.client or event["client_id"] == args.client
+    )
+
+
 def _with_locate_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mailgun-url", help="fake_mailgun URL [env HARNESS_MAILGUN_URL; default: the run file]"
@@ -259,6 +295,13 @@ def build_parser() -> argparse.ArgumentParser:
     env = commands.add_parser("env", help="print the env vars an app needs (of the running harness)")
     env.add_argument("--json", action="store_true")
     env.set_defaults(run=_env)
+    events = commands.add_parser("events", help="the auth-flow events of the debug view")
+    events.add_argument("--follow", "-f", action="store_true", help="keep printing new events until Ctrl-C")
+    events.add_argument("--email", help="only events of flows involving this email")
+    events.add_argument("--client", help="only this application's events")
+    events.add_argument("--json", action="store_true", help="one JSON object per line")
+    _with_locate_flags(events)
+    events.set_defaults(run=_events)
     init = commands.add_parser("init", help="write a commented starter harness.toml")
     init.add_argument("path", nargs="?", default="harness.toml")
     init.add_argument("--force", action="store_true")
@@ -273,6 +316,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         result: int = args.run(args)
+    except KeyboardInterrupt:
+        return 0
     except (CommandError, HarnessError) as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 1

@@ -45,7 +45,11 @@ class ReadyUvicorn(uvicorn.Server):
     """uvicorn with a "started" event, so readiness is awaited rather than polled."""
 
     def __init__(self, app: Any) -> None:
-        super().__init__(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+        # Long-polls (mailbox and event waits) must not hold a shutdown for their whole timeout.
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
+        )
+        super().__init__(config)
         self.started_event = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:

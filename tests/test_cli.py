@@ -235,7 +235,9 @@ def test_every_setting_is_a_flag_and_an_env_var() -> None:
 
 @pytest.mark.parametrize("module", ["fake_logto", "fake_mailgun", "harness"])
 def test_each_package_imports_on_its_own(module: str) -> None:
-    done = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
 
 
@@ -244,3 +246,27 @@ def test_harness_exports_are_complete() -> None:
 
     for name in harness.__all__:
         assert getattr(harness, name) is not None
+
+
+def test_harness_events_follow_prints_new_events(processes: list[subprocess.Popen[str]]) -> None:
+    from harness import load_harness_config, start_harness
+
+    with start_harness(load_harness_config(None), free_ports=True) as running:
+        proc = _spawn(
+            "-m",
+            "harness",
+            "events",
+            "--follow",
+            "--logto-endpoint",
+            running.logto.url,
+            "--mailgun-url",
+            running.mailgun_url,
+        )
+        processes.append(proc)
+        httpx.get(running.logto.url + "/oidc/auth", params={"client_id": "nobody"})
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "error" in line
+        assert "invalid_client" in line
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=10) == 0
