@@ -40,7 +40,13 @@ def create_tenant(settings: Settings, config: TenantConfig | None = None, port: 
     keys = SigningKey.from_file(settings.keys_file) if settings.keys_file else SigningKey.generate()
     # The public endpoint: the flag, else the config's, else localhost on the port actually bound.
     endpoint = settings.endpoint or config.endpoint or f"http://localhost:{port or settings.port}"
-    return Tenant(config=config, clock=settings.clock, keys=keys, endpoint=endpoint)
+    return Tenant(
+        config=config,
+        clock=settings.clock,
+        keys=keys,
+        endpoint=endpoint,
+        internal_url=settings.internal_url.rstrip("/"),
+    )
 
 
 async def _invalid_input(request: Request, exc: Exception) -> Response:

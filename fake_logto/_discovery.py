@@ -7,6 +7,7 @@ The discovery document mirrors Logto's, pinned in
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -37,11 +38,20 @@ CLAIMS_SUPPORTED = [
 ]  # fmt: skip
 
 
-def document(tenant: Tenant) -> dict[str, Any]:
+def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
+    """Logto's discovery document. Browser-facing URLs (issuer, authorization, end session) always use the
+    public endpoint; back-channel URLs use ``internal_url`` when the request came in through its host, so
+    containers reach the token endpoint as ``http://fake-logto:3001`` while ``iss`` stays one value."""
     url = tenant.url
+    back = url
+    if tenant.internal_url and host and urlsplit(tenant.internal_url).netloc == host:
+
+        def back(path: str) -> str:
+            return tenant.internal_url + path
+
     return {
         "authorization_endpoint": url(_paths.AUTH),
-        "device_authorization_endpoint": url(_paths.DEVICE_AUTH),
+        "device_authorization_endpoint": back(_paths.DEVICE_AUTH),
         "claims_parameter_supported": False,
         "claims_supported": CLAIMS_SUPPORTED,
         "code_challenge_methods_supported": ["S256"],
@@ -55,7 +65,7 @@ def document(tenant: Tenant) -> dict[str, Any]:
             "urn:ietf:params:oauth:grant-type:token-exchange",
         ],
         "issuer": tenant.issuer,
-        "jwks_uri": url(_paths.JWKS),
+        "jwks_uri": back(_paths.JWKS),
         "authorization_response_iss_parameter_supported": True,
         "response_modes_supported": ["form_post", "fragment", "query"],
         "response_types_supported": ["code id_token", "code", "id_token", "none"],
@@ -76,20 +86,20 @@ def document(tenant: Tenant) -> dict[str, Any]:
             "ES384",
             "EdDSA",
         ],
-        "token_endpoint": url(_paths.TOKEN),
+        "token_endpoint": back(_paths.TOKEN),
         "id_token_signing_alg_values_supported": ["ES384"],
-        "pushed_authorization_request_endpoint": url(_paths.PAR),
+        "pushed_authorization_request_endpoint": back(_paths.PAR),
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
-        "userinfo_endpoint": url(_paths.USERINFO),
+        "userinfo_endpoint": back(_paths.USERINFO),
         "claim_types_supported": ["normal"],
-        "introspection_endpoint": url(_paths.INTROSPECTION),
+        "introspection_endpoint": back(_paths.INTROSPECTION),
         "introspection_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "client_secret_post",
             "none",
         ],
-        "revocation_endpoint": url(_paths.REVOCATION),
+        "revocation_endpoint": back(_paths.REVOCATION),
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
@@ -102,7 +112,7 @@ def _tenant(request: Request) -> Tenant:
 
 
 async def discovery(request: Request) -> Response:
-    return JSONResponse(document(_tenant(request)))
+    return JSONResponse(document(_tenant(request), request.headers.get("host")))
 
 
 async def jwks(request: Request) -> Response:

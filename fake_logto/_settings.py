@@ -21,6 +21,13 @@ class Settings:
             "help": "public URL (issuer and browser URLs); default: the config's, else http://localhost:PORT"
         },
     )
+    internal_url: str = field(
+        default="",
+        metadata={
+            "help": "back-channel base URL other containers use (e.g. http://fake-logto:3001): discovery asked "
+            "through it lists token/jwks/userinfo/revocation there, issuer and browser URLs stay public"
+        },
+    )
     keys_file: str = field(
         default="",
         metadata={"help": "JWK file with the P-384 signing key (created if missing); default: new key"},

@@ -21,6 +21,7 @@ class Tenant:
     clock: Clock
     keys: SigningKey
     endpoint: str  # public base URL: what goes in `iss` and in browser-facing URLs
+    internal_url: str = ""  # back-channel base URL for other containers (docker-compose)
     store: TenantStore = field(init=False)
     http: httpx.AsyncClient = field(init=False)
     connector: Connector | None = field(init=False)

@@ -138,3 +138,33 @@ def test_module_runs_and_reports_a_bad_config(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)
     assert proc.returncode == 0
+
+
+def test_internal_url_serves_back_channel_endpoints_to_containers() -> None:
+    """As in docker-compose: the browser uses the public URL, other containers the internal one, and the
+    issuer is one value for both."""
+    with serve_logto(LogtoSettings(port=0)) as probe:
+        port = probe.port
+    settings = LogtoSettings(
+        port=port, endpoint=f"http://localhost:{port}", internal_url=f"http://127.0.0.1:{port}"
+    )
+    with serve_logto(settings) as logto:
+        inside = httpx.get(f"http://127.0.0.1:{port}/oidc/.well-known/openid-configuration").json()
+        outside = httpx.get(f"http://localhost:{port}/oidc/.well-known/openid-configuration").json()
+    assert logto.endpoint == f"http://localhost:{port}"
+    assert inside["issuer"] == outside["issuer"] == f"http://localhost:{port}/oidc"
+    assert (
+        inside["authorization_endpoint"]
+        == outside["authorization_endpoint"]
+        == f"http://localhost:{port}/oidc/auth"
+    )
+    assert inside["end_session_endpoint"] == f"http://localhost:{port}/oidc/session/end"
+    for key in (
+        "token_endpoint",
+        "jwks_uri",
+        "userinfo_endpoint",
+        "revocation_endpoint",
+        "introspection_endpoint",
+    ):
+        assert inside[key].startswith(f"http://127.0.0.1:{port}/oidc/"), key
+        assert outside[key].startswith(f"http://localhost:{port}/oidc/"), key
