@@ -1,8 +1,8 @@
 """The ``harness`` command.
 
-``harness up`` starts the fakes and prints where they answer (``--json``: one JSON object once healthy);
-``harness mail`` reads the mailbox of a running harness through fake_mailgun's control API.
-The sample apps join ``up`` as they land.
+``harness up`` starts the fakes and a sample app (``--app python|go|none``) and prints where they answer
+(``--json``: one JSON object once healthy); ``harness mail`` reads the mailbox of a running harness
+through fake_mailgun's control API.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import httpx
 from fake_logto import ConfigError
 from fake_mailgun import PortInUse
 
+from ._apps import AppError
 from ._client import Client, HarnessError, code_of
 from ._config import STARTER, load_harness_config
 from ._doctor import run_checks
@@ -45,7 +46,10 @@ def _up(args: argparse.Namespace) -> int:
             smtp_port=config.smtp_port if args.smtp_port is None else args.smtp_port,
             logto_endpoint=args.endpoint or config.logto_endpoint,
         )
-        with start_harness(config, free_ports=args.ports == "free") as harness:
+        app = args.app or config.app
+        with start_harness(
+            config, free_ports=args.ports == "free", app=app, app_output=sys.stderr
+        ) as harness:
             info = harness.info()
             with run_file(info):
                 if args.json:
@@ -62,6 +66,9 @@ def _up(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"harness: invalid config: {exc}", file=sys.stderr)
         return 2
+    except AppError as exc:
+        print(f"harness: {exc}", file=sys.stderr)
+        return 1
     if not args.json:
         print("stopped.", file=sys.stderr)
     return 0
@@ -69,6 +76,7 @@ def _up(args: argparse.Namespace) -> int:
 
 def _table(info: dict[str, Any]) -> None:
     rows = [
+        ("App", info["app_url"] or "none (--app python|go starts a sample app)"),
         ("Logto endpoint", info["logto_endpoint"]),
         ("App id / secret", f"{info['app']['id']} / {info['app']['secret']}"),
         ("Redirect URI", info["app"]["redirect_uri"]),
@@ -261,6 +269,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--endpoint", help="fake_logto's public URL (default: http://localhost:PORT)")
     up.add_argument("--mailgun-port", type=int, default=None, help="fake_mailgun HTTP port (default 5080)")
     up.add_argument("--smtp-port", type=int, default=None, help="SMTP capture port (default 2525)")
+    up.add_argument(
+        "--app",
+        choices=["python", "go", "none"],
+        default=None,
+        help="the sample app to start (default: the config's [app] kind, python)",
+    )
     up.add_argument("--json", action="store_true", help="print one JSON object once healthy")
     up.set_defaults(run=_up)
     mail = commands.add_parser("mail", help="read the mailbox of a running harness")

@@ -9,6 +9,7 @@ domain and key follow ``[mailgun]`` unless the tenant sets them, so the default 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import tomllib
 from dataclasses import dataclass, field
@@ -37,9 +38,17 @@ class HarnessConfig:
     tenant: dict[str, Any] = field(default_factory=dict)  # fake_logto's tenant table, as written
     source: str | None = None
 
-    def tenant_config(self, mailgun_url: str) -> TenantConfig:
+    def tenant_config(self, mailgun_url: str, app_url: str | None = None) -> TenantConfig:
         """The tenant; a Mailgun connector's endpoint, domain, key, sender and deliveries default to this
-        harness's fake_mailgun and the seed's templates, each overridable in ``[tenant.connector.config]``."""
+        harness's fake_mailgun and the seed's templates, each overridable in ``[tenant.connector.config]``.
+
+        With ``app_url`` (where the sample app answers), the first application — the one the sample app
+        signs in as — also accepts ``<app_url>/callback`` and ``<app_url>`` as its redirect and post
+        sign-out URIs, listed first, as one would add them in the Console."""
+        tenant = self._tenant_config(mailgun_url)
+        return tenant if app_url is None else with_app_url(tenant, app_url)
+
+    def _tenant_config(self, mailgun_url: str) -> TenantConfig:
         tenant = copy.deepcopy(self.tenant)
         connector = tenant.setdefault("connector", {})
         if isinstance(connector, dict) and connector.get("kind", "mailgun") == "mailgun":
@@ -55,6 +64,29 @@ class HarnessConfig:
                 )
                 connector["config"] = {**defaults, **given}
         return parse_config(tenant)
+
+
+def with_app_url(tenant: TenantConfig, app_url: str) -> TenantConfig:
+    """``tenant`` whose first application also redirects to the app at ``app_url`` (see ``tenant_config``)."""
+    if not tenant.applications:
+        raise ConfigError("tenant.applications: the sample app needs an application to sign in as")
+    first = tenant.applications[0]
+    if first.type != "traditional":
+        raise ConfigError(
+            f"tenant.applications[0].type: the sample app signs in as the first application, which must be "
+            f"a traditional web app, got {first.type!r}"
+        )
+    app_url = app_url.rstrip("/")
+
+    def first_with(url: str, urls: tuple[str, ...]) -> tuple[str, ...]:
+        return (url, *(u for u in urls if u != url))
+
+    first = dataclasses.replace(
+        first,
+        redirect_uris=first_with(f"{app_url}/callback", first.redirect_uris),
+        post_logout_redirect_uris=first_with(app_url, first.post_logout_redirect_uris),
+    )
+    return dataclasses.replace(tenant, applications=(first, *tenant.applications[1:]))
 
 
 def _section(data: dict[str, Any], name: str) -> dict[str, Any]:

@@ -1,7 +1,9 @@
 """One harness: fake_mailgun (HTTP + SMTP) and fake_logto, composed over their public surfaces only.
 
 The Logto tenant's Mailgun connector points at this harness's fake_mailgun over HTTP, as a real Logto
-would point at Mailgun. ``start_harness`` is what ``harness up`` and the pytest plugin both use.
+would point at Mailgun. ``start_harness`` is what ``harness up`` and the pytest plugin both use; with
+``app="python"|"go"`` it also starts that sample app (``e2e/apps/``) signed in as the tenant's first
+application, whose redirect URIs then name the app's real port.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 from fake_logto import Running as LogtoRunning
 from fake_logto import Settings as LogtoSettings
@@ -19,8 +21,9 @@ from fake_mailgun import Running as MailgunRunning
 from fake_mailgun import Settings as MailgunSettings
 from fake_mailgun import serve_in_thread as serve_mailgun
 
+from ._apps import AppSettings, RunningApp, check_app, free_port, serve_app
 from ._client import Client
-from ._config import HarnessConfig
+from ._config import AppKind, HarnessConfig
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Harness:
     logto: LogtoRunning
     client: Client
     app_url: str | None = None
+    app: RunningApp | None = None
 
     @property
     def mailgun_url(self) -> str:
@@ -77,8 +81,23 @@ class Harness:
 
 
 @contextlib.contextmanager
-def start_harness(config: HarnessConfig, *, free_ports: bool = False) -> Iterator[Harness]:
-    """Start both fakes in threads on real sockets (``free_ports``: port 0 everywhere)."""
+def start_harness(
+    config: HarnessConfig,
+    *,
+    free_ports: bool = False,
+    app: AppKind = "none",
+    app_output: TextIO | None = None,
+) -> Iterator[Harness]:
+    """Start both fakes in threads on real sockets (``free_ports``: port 0 everywhere), then the sample app
+    ``app`` as a subprocess on ``config.app_port`` (``free_ports``: a free one), its output echoed to
+    ``app_output``. The app's port is known before the tenant is built, so that the first application's
+    redirect and post sign-out URIs are the app's own (``http://localhost:PORT/callback``)."""
+    app_url: str | None = None
+    app_port = 0
+    if app != "none":
+        check_app(app)  # before anything starts: "not built" is the likeliest failure
+        app_port = free_port(config.host) if free_ports else config.app_port
+        app_url = f"http://localhost:{app_port}"
     mailgun_settings = MailgunSettings(
         host=config.host,
         port=0 if free_ports else config.mailgun_port,
@@ -86,10 +105,25 @@ def start_harness(config: HarnessConfig, *, free_ports: bool = False) -> Iterato
         domains=config.mailgun_domains,
         api_key=config.mailgun_api_key,
     )
-    with serve_mailgun(mailgun_settings) as mailgun:
-        tenant = config.tenant_config(mailgun.url)
+    with contextlib.ExitStack() as stack:
+        mailgun = stack.enter_context(serve_mailgun(mailgun_settings))
+        tenant = config.tenant_config(mailgun.url, app_url)
         logto_settings = LogtoSettings(
             host=config.host, port=0 if free_ports else config.logto_port, endpoint=config.logto_endpoint
         )
-        with serve_logto(logto_settings, config=tenant) as logto, Client(mailgun.url, logto.url) as client:
-            yield Harness(config=config, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
+        logto = stack.enter_context(serve_logto(logto_settings, config=tenant))
+        client = stack.enter_context(Client(mailgun.url, logto.url))
+        harness = Harness(config=config, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
+        if app != "none":
+            application = tenant.applications[0]
+            settings = AppSettings(
+                name=app,
+                logto_endpoint=logto.endpoint,
+                app_id=application.id,
+                app_secret=application.secret,
+                port=app_port,
+                host=config.host,
+            )
+            harness.app = stack.enter_context(serve_app(settings, echo=app_output))
+            harness.app_url = harness.app.url
+        yield harness

@@ -71,14 +71,18 @@ def test_port_in_use_fails_with_a_message_naming_it(processes: list[subprocess.P
 
 def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp_path: Path) -> None:
     run_file = tmp_path / "run.json"
-    proc = _spawn("-m", "harness", "up", "--json", "--ports", "free", env={"HARNESS_RUN_FILE": str(run_file)})
+    proc = _spawn(
+        "-m", "harness", "up", "--json", "--ports", "free", "--app", "none",
+        env={"HARNESS_RUN_FILE": str(run_file)},
+    )  # fmt: skip
     processes.append(proc)
     assert proc.stdout is not None
     info = json.loads(proc.stdout.readline())
     contract = {"logto_endpoint", "mailgun_url", "smtp", "inbox_url", "debug_url", "app", "app_url", "env"}
     assert set(info) >= contract
     assert set(info["app"]) == {"id", "secret", "redirect_uri", "post_logout_redirect_uri"}
-    assert info["app"]["redirect_uri"] == "http://localhost:3000/callback"
+    assert info["app"]["redirect_uri"] == "http://localhost:3000/callback", "no app: the config's URIs"
+    assert info["app_url"] is None
     assert {"LOGTO_ENDPOINT", "LOGTO_APP_ID", "LOGTO_APP_SECRET"} <= set(info["env"])
     assert json.loads(run_file.read_text())["mailgun_url"] == info["mailgun_url"]
     with httpx.Client(timeout=10) as client:

@@ -1,0 +1,214 @@
+"""The sample apps (``e2e/apps/``) as subprocesses: the Go app (the binary ``scripts/setup`` builds) and the
+Python app (``python -m e2e.apps.python``), both configured by the environment a user would set.
+
+Each app prints ``bookstore listening on …`` once its socket accepts connections; :func:`serve_app`
+waits for that line (no polling), keeps the app's output (for the error when it fails, optionally echoed),
+and stops the app with SIGTERM (both shut down cleanly), killing it only if it does not exit in time.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, TextIO
+
+AppName = Literal["python", "go"]
+
+ROOT = Path(__file__).resolve().parent.parent
+GO_APP = ROOT / "e2e" / "apps" / "go"
+GO_BINARY = GO_APP / "bin" / "bookstore"
+GO_STAMP = GO_APP / "bin" / ".built"  # the digest of the sources the binary was built from (scripts/setup)
+PYTHON_APP = ROOT / "e2e" / "apps" / "python"
+PYTHON_MODULE = "e2e.apps.python"
+READY = "bookstore listening on "
+
+
+class AppError(Exception):
+    """A sample app cannot start: not built, not in this installation, or it exited or hung at start."""
+
+
+def go_sources() -> list[Path]:
+    """The files the Go binary is built from, in the order ``scripts/setup`` digests them (C-locale sort)."""
+    found = [
+        path
+        for path in GO_APP.rglob("*")
+        if path.is_file()
+        and GO_APP / "bin" not in path.parents
+        and (path.suffix == ".go" or path.name in ("go.mod", "go.sum"))
+    ]
+    return sorted(found, key=lambda p: p.relative_to(ROOT).as_posix().encode())
+
+
+def go_sources_digest() -> str:
+    """``cat <sources> | sha256sum | cut -c1-16``, as ``scripts/setup`` writes it to the stamp."""
+    digest = hashlib.sha256()
+    for path in go_sources():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def check_app(name: AppName) -> None:
+    """Raise :class:`AppError` with what to do when ``name`` cannot be started from here."""
+    if name == "go":
+        if not GO_BINARY.is_file():
+            raise AppError(
+                f"the Go sample app is not built ({_shown(GO_BINARY)}): run scripts/setup "
+                "(it needs Go: https://go.dev/dl/)"
+            )
+        stamp = GO_STAMP.read_text().strip() if GO_STAMP.is_file() else ""
+        if stamp != go_sources_digest():
+            raise AppError(
+                f"the Go sample app's binary is older than its sources ({_shown(GO_APP)}): "
+                "run scripts/setup to rebuild it"
+            )
+    elif not (PYTHON_APP / "__main__.py").is_file():
+        raise AppError(
+            f"the Python sample app is not in this installation ({PYTHON_APP}): run the harness from a "
+            "checkout of logto-harness"
+        )
+
+
+def free_port(host: str) -> int:
+    """A port free on ``host`` now (the app binds it a moment later)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+    return port
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """What the app reads from its environment."""
+
+    name: AppName
+    logto_endpoint: str
+    app_id: str
+    app_secret: str
+    port: int
+    host: str = "127.0.0.1"
+    base_url: str = ""  # default http://localhost:<port>
+
+    @property
+    def url(self) -> str:
+        return (self.base_url or f"http://localhost:{self.port}").rstrip("/")
+
+    def env(self) -> dict[str, str]:
+        return {
+            "LOGTO_ENDPOINT": self.logto_endpoint,
+            "LOGTO_APP_ID": self.app_id,
+            "LOGTO_APP_SECRET": self.app_secret,
+            "BASE_URL": self.url,
+            "HOST": self.host,
+            "PORT": str(self.port),
+        }
+
+    def command(self) -> list[str]:
+        if self.name == "go":
+            return [str(GO_BINARY)]
+        return [sys.executable, "-m", PYTHON_MODULE]
+
+
+@dataclass
+class RunningApp:
+    settings: AppSettings
+    process: subprocess.Popen[str]
+    _lines: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
+    _ready: threading.Event = field(default_factory=threading.Event)
+    _reader: threading.Thread | None = None
+
+    @property
+    def name(self) -> AppName:
+        return self.settings.name
+
+    @property
+    def url(self) -> str:
+        return self.settings.url
+
+    def output(self) -> str:
+        """The app's latest output lines (stdout and stderr)."""
+        return "".join(self._lines)
+
+    def _read(self, echo: TextIO | None) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.append(line)
+            if echo is not None:
+                with contextlib.suppress(ValueError, OSError):
+                    echo.write(f"[{self.name} app] {line}")
+                    echo.flush()
+            if line.startswith(READY):
+                self._ready.set()
+        self._ready.set()  # ended: whoever waits sees the exit
+
+    def stop(self, timeout: float = 10) -> int:
+        """SIGTERM, then SIGKILL after ``timeout``; returns the exit status."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._reader is not None:
+            self._reader.join(timeout)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return self.process.returncode
+
+
+def start_app(settings: AppSettings, *, echo: TextIO | None = None, timeout: float = 30) -> RunningApp:
+    """Start the app and return once it accepts connections (its ``listening`` line)."""
+    check_app(settings.name)
+    env = {**os.environ, **settings.env(), "PYTHONUNBUFFERED": "1"}
+    if settings.name == "go":
+        env.setdefault("GIN_MODE", "release")
+    else:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    process = subprocess.Popen(
+        settings.command(),
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        start_new_session=True,  # a Ctrl-C at the terminal reaches the harness, which stops the app in turn
+    )
+    app = RunningApp(settings, process)
+    app._reader = threading.Thread(
+        target=app._read, args=(echo,), name=f"{settings.name}-app-output", daemon=True
+    )
+    app._reader.start()
+    ready = app._ready.wait(timeout)
+    if ready and process.poll() is None and READY in app.output():
+        return app
+    status = app.stop()
+    what = f"exited with status {status}" if ready else f"did not say it was listening within {timeout:g} s"
+    raise AppError(f"the {settings.name} sample app {what}; its output:\n{app.output().rstrip() or '(none)'}")
+
+
+@contextlib.contextmanager
+def serve_app(
+    settings: AppSettings, *, echo: TextIO | None = None, timeout: float = 30
+) -> Iterator[RunningApp]:
+    app = start_app(settings, echo=echo, timeout=timeout)
+    try:
+        yield app
+    finally:
+        app.stop()

@@ -1,0 +1,83 @@
+"""``harness._apps``: what a sample app that cannot start says, and the tenant the app's port implies."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import socket
+from pathlib import Path
+
+import pytest
+
+import harness._apps as apps
+from fake_logto import ConfigError
+from harness import load_harness_config
+from harness._apps import AppError, AppSettings, check_app, start_app
+from harness._config import with_app_url
+
+
+def test_a_missing_go_binary_says_to_run_the_setup(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(apps, "GO_BINARY", tmp_path / "bookstore")
+    with pytest.raises(AppError, match=r"the Go sample app is not built .*run scripts/setup \(it needs Go"):
+        check_app("go")
+
+
+def test_a_go_binary_older_than_its_sources_says_to_rebuild(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    binary, stamp = tmp_path / "bookstore", tmp_path / ".built"
+    binary.write_text("")
+    stamp.write_text("0123456789abcdef\n")
+    monkeypatch.setattr(apps, "GO_BINARY", binary)
+    monkeypatch.setattr(apps, "GO_STAMP", stamp)
+    with pytest.raises(AppError, match="older than its sources"):
+        check_app("go")
+    stamp.write_text(apps.go_sources_digest() + "\n")  # as scripts/setup writes it
+    check_app("go")
+
+
+def test_the_go_sources_are_the_module_files() -> None:
+    names = [path.name for path in apps.go_sources()]
+    assert names[:2] == ["go.mod", "go.sum"]
+    assert {"main.go", "session_storage.go"} <= set(names)
+
+
+@pytest.mark.parametrize("name", ["python", "go"])
+def test_an_app_that_cannot_listen_fails_with_its_output(name: apps.AppName) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = AppSettings(name, "http://localhost:9", "bookstore", "secret", port)
+        with pytest.raises(AppError, match=f"the {name} sample app exited with status 1") as error:
+            start_app(settings)
+    assert "address already in use" in str(error.value).lower()
+
+
+def test_the_app_url_leads_the_first_applications_uris() -> None:
+    tenant = load_harness_config(None).tenant_config("http://127.0.0.1:5080", "http://localhost:4567/")
+    app = tenant.applications[0]
+    assert app.redirect_uris == ("http://localhost:4567/callback", "http://localhost:3000/callback")
+    assert app.post_logout_redirect_uris == ("http://localhost:4567", "http://localhost:3000")
+    same = load_harness_config(None).tenant_config("http://127.0.0.1:5080", "http://localhost:3000")
+    assert same.applications[0].redirect_uris == ("http://localhost:3000/callback",)
+
+
+def test_the_app_needs_a_traditional_first_application() -> None:
+    tenant = load_harness_config(None).tenant_config("http://127.0.0.1:5080")
+    m2m = dataclasses.replace(tenant.applications[0], type="m2m")
+    with pytest.raises(ConfigError, match=r"applications\[0\]\.type: .* traditional web app, got 'm2m'"):
+        with_app_url(dataclasses.replace(tenant, applications=(m2m,)), "http://localhost:4567")
+
+
+@pytest.mark.parametrize("name", ["python", "go"])
+def test_an_app_says_it_listens_then_stops_gracefully_on_sigterm(name: apps.AppName) -> None:
+    settings = AppSettings(name, "http://localhost:9", "bookstore", "secret", apps.free_port("127.0.0.1"))
+    app = start_app(settings)
+    with socket.create_connection(("127.0.0.1", settings.port)):
+        pass  # accepting connections once the line is out
+    status = app.stop()
+    # Go exits 0; uvicorn shuts down, then re-raises the signal it caught (the Unix convention).
+    assert status == (0 if name == "go" else -signal.SIGTERM), app.output()
+    if name == "python":
+        assert "Application shutdown complete." in app.output()
