@@ -16,11 +16,12 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from typing import cast
 
 import pytest
 
 from ._client import Client, Faults, Logto, Mailbox
-from ._config import load_harness_config
+from ._config import APP_KINDS, AppKind, load_harness_config
 from ._harness import Harness, start_harness
 
 MARKER = "harness"
@@ -35,11 +36,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="harness.toml for the fakes the fixtures start",
     )
     parser.addini("harness_config", "harness.toml for the fakes the fixtures start", default="")
+    group.addoption(
+        "--harness-app", dest="harness_app", default=None, help="sample app to start: python, go or none"
+    )
+    parser.addini(
+        "harness_app", "sample app the fixtures start with the fakes: python, go or none", default="none"
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", f"{MARKER}(config=None): run this test against a harness started from another harness.toml"
+        "markers",
+        f"{MARKER}(config=None, app=None): run this test against a harness started from another harness.toml "
+        "and/or with a sample app (python, go)",
     )
     if config.pluginmanager.hasplugin("playwright"):
         # Registered now, after every entry-point plugin, so this override wins over pytest-playwright's.
@@ -53,14 +62,13 @@ class _Harnesses:
 
     def __init__(self) -> None:
         self.stack = contextlib.ExitStack()
-        self.by_config: dict[str | None, Harness] = {}
+        self.by_key: dict[tuple[str | None, AppKind], Harness] = {}
 
-    def get(self, path: str | None) -> Harness:
-        if path not in self.by_config:
-            self.by_config[path] = self.stack.enter_context(
-                start_harness(load_harness_config(path), free_ports=True)
-            )
-        return self.by_config[path]
+    def get(self, path: str | None, app: AppKind) -> Harness:
+        if (path, app) not in self.by_key:
+            started = start_harness(load_harness_config(path), free_ports=True, app=app)
+            self.by_key[(path, app)] = self.stack.enter_context(started)
+        return self.by_key[(path, app)]
 
 
 @pytest.fixture(scope="session")
@@ -80,7 +88,11 @@ def harness(request: pytest.FixtureRequest, _harnesses: _Harnesses) -> Harness:
     """The running harness: ``.mailgun_url``, ``.logto_endpoint``, ``.client``, ``.info()``."""
     marker = request.node.get_closest_marker(MARKER)
     path = marker.kwargs.get("config") if marker else None
-    return _harnesses.get(str(path) if path else _default_config(request.config))
+    app = (marker.kwargs.get("app") if marker else None) or request.config.getoption("harness_app")
+    app = app or request.config.getini("harness_app") or "none"
+    if app not in APP_KINDS:
+        raise pytest.UsageError(f"the harness app must be one of {', '.join(APP_KINDS)}, not {app!r}")
+    return _harnesses.get(str(path) if path else _default_config(request.config), cast(AppKind, app))
 
 
 @pytest.fixture

@@ -104,3 +104,24 @@ def test_waits_for_the_wrong_address(harness, mailbox, email_address):
             "*to someone-else@example.test: 'code' code 135790",
         ]
     )
+
+
+def test_marker_starts_a_sample_app(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import httpx
+import pytest
+
+@pytest.mark.harness(app="python")
+def test_app_is_up(harness):
+    assert harness.app_url.startswith("http://localhost:")
+    home = httpx.get(harness.app_url + "/")
+    assert "You are not signed in." in home.text
+    start = httpx.get(harness.app_url + "/sign-in")
+    assert start.headers["location"].startswith(harness.logto_endpoint + "/oidc/auth?")
+
+def test_no_app_by_default(harness):
+    assert harness.app_url is None
+"""
+    )
+    pytester.runpytest(*INNER).assert_outcomes(passed=2)
