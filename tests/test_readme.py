@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fake_mailgun import Running
+from harness import Harness
 
 README = Path(__file__).parent.parent / "README.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
@@ -19,8 +20,10 @@ def test_readme_has_python_examples() -> None:
 
 
 @pytest.mark.parametrize("source", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
-def test_readme_example_runs(source: str, mailgun: Running) -> None:
-    code = source.replace("http://127.0.0.1:5080", mailgun.url)
+def test_readme_example_runs(source: str, mailgun: Running, harness: Harness) -> None:
+    code = source.replace("http://127.0.0.1:5080", mailgun.url).replace(
+        "http://127.0.0.1:3001", harness.logto.url
+    )
     namespace: dict[str, object] = {}
     exec(compile(code, str(README), "exec"), namespace)
     client = namespace.get("client")

@@ -1,0 +1,264 @@
+"""Drive fake_logto's sign-in pages with Playwright (sync API), as a person would: register, sign in by
+email code or by password, reset a password.
+
+Each helper takes a ``Page`` already on the sign-in UI (or navigates there first from ``auth_url``, an
+``/oidc/auth`` URL), finds fields and buttons by their labels and roles only, and reads the code from the
+mailbox's server-side wait. The flows end where the browser leaves the sign-in UI — the app's redirect URI
+with ``code``, ``state`` and ``iss`` — and return that URL (``reset_password`` ends back on the sign-in
+page instead). The browser's request for the app is caught, not waited on (:func:`leaving_sign_in`), so
+nothing needs to listen at the app's URL.
+
+The mailbox is anything with fake_mailgun's read API (:class:`Mailbox`): ``harness.Client(...).mailbox``
+is one. Before each send a helper notes the address's newest message, then waits for the first message
+after it, so a code from an earlier flow (or from before a resend) is never used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+# The sign-in identifier's label is "Email", "Username" or "Username or email", as the tenant allows.
+IDENTIFIER_LABEL = re.compile(r"email|username", re.IGNORECASE)
+# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it.
+UI_PATHS = ("/sign-in", "/register", "/forgot-password", "/reset-password", "/continue", "/consent", "/oidc/")
+DEFAULT_TIMEOUT = 20.0
+
+
+class Mailbox(Protocol):
+    """What the helpers need of a mailbox: fake_mailgun's ``/__harness/messages`` list and wait."""
+
+    def messages(self, to: str | None = ..., limit: int = ...) -> list[dict[str, Any]]:
+        """Messages to ``to``, newest first."""
+        ...
+
+    def wait_for_message(self, to: str, after: str | None = ..., timeout: float = ...) -> dict[str, Any]:
+        """The first message to ``to`` newer than message id ``after`` (``None``: the newest, waiting for
+        one if there is none), waiting server-side up to ``timeout`` seconds."""
+        ...
+
+
+class SignInFailed(AssertionError):
+    """The flow did not leave the sign-in UI in time; the message says where it stopped and what the
+    page's alert said."""
+
+
+def latest_message_id(mailbox: Mailbox, address: str) -> str | None:
+    """The id of the newest message to ``address`` (pass it as ``after`` to wait for the next one)."""
+    found = mailbox.messages(address, 1)
+    return str(found[0]["id"]) if found else None
+
+
+def wait_for_code(mailbox: Mailbox, address: str, after: str | None, timeout: float) -> str:
+    """The code of the first message to ``address`` after message id ``after``."""
+    message = mailbox.wait_for_message(address, after, timeout)
+    code = message.get("code")
+    if not code:
+        raise AssertionError(
+            f"message #{message.get('id')} to {address} has no code: {message.get('subject')!r}"
+        )
+    return str(code)
+
+
+# --- steps --------------------------------------------------------------------------------------------
+def _open(page: Page, auth_url: str | None) -> None:
+    if auth_url is not None:
+        page.goto(auth_url)
+
+
+def _heading(page: Page, name: str) -> None:
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+
+
+def _on_screen(page: Page, wanted: str, other: str, link: str) -> None:
+    """Make sure the page shows the ``wanted`` screen, following ``link`` from the ``other`` one."""
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text(re.compile(rf"^({re.escape(wanted)}|{re.escape(other)})$"))
+    if heading.inner_text().strip() == other:
+        page.get_by_role("link", name=link, exact=True).click()
+    _heading(page, wanted)
+
+
+def _enter_code(page: Page, mailbox: Mailbox, address: str, after: str | None, timeout: float) -> None:
+    """Fill in the code of the first message after ``after``; the caller clicks "Continue"."""
+    page.get_by_label("Verification code").fill(wait_for_code(mailbox, address, after, timeout))
+
+
+def _continue(page: Page) -> None:
+    page.get_by_role("button", name="Continue", exact=True).click()
+
+
+def _fill_new_password(page: Page, password: str, label: str) -> None:
+    page.get_by_label(label, exact=True).fill(password)
+    page.get_by_label("Confirm password", exact=True).fill(password)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _in_ui(url: str, origin: str) -> bool:
+    return _origin(url) == origin and urlsplit(url).path.startswith(UI_PATHS)
+
+
+@dataclass
+class Departure:
+    """Where the browser went when it left the sign-in UI (set when the ``with`` block ends)."""
+
+    url: str = ""
+
+
+@contextmanager
+def leaving_sign_in(page: Page, timeout: float = DEFAULT_TIMEOUT) -> Iterator[Departure]:
+    """Wrap the action that finishes a flow: waits for the browser's navigation out of the sign-in UI
+    (``/oidc/auth/<uid>``'s redirect to the app) and records its URL. The request is caught, not
+    loaded: nothing needs to listen at the app's redirect URI. Raises :class:`SignInFailed`, with the
+    page's alert, when the browser stays."""
+    origin = _origin(page.url)
+    departure = Departure()
+
+    def leaves(request: Request) -> bool:
+        return request.is_navigation_request() and not _in_ui(request.url, origin)
+
+    acted = False
+    try:
+        with page.expect_request(leaves, timeout=timeout * 1000) as left:
+            yield departure
+            acted = True
+    except PlaywrightTimeoutError as error:
+        if not acted:  # the action itself timed out: not ours to explain
+            raise
+        said = " / ".join(t.strip() for t in page.get_by_role("alert").all_inner_texts() if t.strip())
+        raise SignInFailed(
+            f"still on {page.url} after {timeout:g} s; the page's alert says: {said or 'nothing'}"
+        ) from error
+    departure.url = left.value.url
+    # Let that navigation land before the caller goes on (a goto would be interrupted by it): on the app's
+    # page, or on the browser's error page when nothing listens there.
+    if _in_ui(page.url, origin):
+        with suppress(PlaywrightError):
+            page.wait_for_event(
+                "framenavigated",
+                lambda frame: frame == page.main_frame and not _in_ui(frame.url, origin),
+                timeout=timeout * 1000,
+            )
+
+
+# --- flows ----------------------------------------------------------------------------------------------
+def register(
+    page: Page,
+    address: str,
+    mailbox: Mailbox,
+    *,
+    auth_url: str | None = None,
+    password: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> str:
+    """Create an account for ``address`` by email code; ``password`` when the tenant asks for one at
+    sign-up ("Create your password"). Returns the URL the browser left the sign-in UI for."""
+    _open(page, auth_url)
+    _on_screen(page, "Create account", "Sign in", "Create account")
+    after = latest_message_id(mailbox, address)
+    page.get_by_label("Email", exact=True).fill(address)
+    page.get_by_role("button", name="Create account", exact=True).click()
+    _enter_code(page, mailbox, address, after, timeout)
+    with leaving_sign_in(page, timeout) as departure:
+        _continue(page)
+        if password is not None:
+            _heading(page, "Create your password")
+            _fill_new_password(page, password, "Password")
+            _continue(page)
+    return departure.url
+
+
+def sign_in_with_email_code(
+    page: Page,
+    address: str,
+    mailbox: Mailbox,
+    *,
+    auth_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> str:
+    """Sign in as ``address`` with a code sent to it (through the password page's "Sign in with
+    verification code" when the tenant puts passwords first). Returns the URL the browser left for."""
+    _open(page, auth_url)
+    _on_screen(page, "Sign in", "Create account", "Sign in")
+    after = latest_message_id(mailbox, address)
+    page.get_by_label(IDENTIFIER_LABEL).fill(address)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    code_field = page.get_by_label("Verification code")
+    use_code = page.get_by_role("button", name="Sign in with verification code")
+    expect(code_field.or_(use_code)).to_be_visible()
+    if use_code.is_visible():
+        use_code.click()
+    _enter_code(page, mailbox, address, after, timeout)
+    with leaving_sign_in(page, timeout) as departure:
+        _continue(page)
+    return departure.url
+
+
+def sign_in_with_password(
+    page: Page,
+    identifier: str,
+    password: str,
+    *,
+    auth_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> str:
+    """Sign in with an email or username and its password (on the sign-in page when the tenant signs in
+    by password only, else on the password page after it). Returns the URL the browser left for."""
+    _open(page, auth_url)
+    _on_screen(page, "Sign in", "Create account", "Sign in")
+    page.get_by_label(IDENTIFIER_LABEL).fill(identifier)
+    password_field = page.get_by_label("Password", exact=True)
+    if password_field.count() == 0:  # identifier first: the password has a page of its own
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        _heading(page, "Enter your password")
+    password_field.fill(password)
+    with leaving_sign_in(page, timeout) as departure:
+        page.get_by_role("button", name="Sign in", exact=True).click()
+    return departure.url
+
+
+def reset_password(
+    page: Page,
+    address: str,
+    new_password: str,
+    mailbox: Mailbox,
+    *,
+    auth_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> None:
+    """Reset the password of ``address``: "Forgot your password?", a code, the new password. Ends on the
+    sign-in page, which says the password changed."""
+    _open(page, auth_url)
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).not_to_have_text("")
+    if heading.inner_text().strip() != "Reset password":
+        _on_screen(page, "Sign in", "Create account", "Sign in")
+        forgot = page.get_by_role("link", name="Forgot your password?")
+        if forgot.count() == 0:  # identifier first: the link is on the password page
+            page.get_by_label(IDENTIFIER_LABEL).fill(address)
+            page.get_by_role("button", name="Sign in", exact=True).click()
+            _heading(page, "Enter your password")
+        forgot.click()
+        _heading(page, "Reset password")
+    after = latest_message_id(mailbox, address)
+    page.get_by_label("Email", exact=True).fill(address)
+    page.get_by_role("button", name="Send code", exact=True).click()
+    _enter_code(page, mailbox, address, after, timeout)
+    _continue(page)
+    _heading(page, "Set a new password")
+    _fill_new_password(page, new_password, "New password")
+    page.get_by_role("button", name="Reset password", exact=True).click()
+    _heading(page, "Sign in")
+    expect(page.get_by_role("status")).to_contain_text("Password changed")

@@ -1,0 +1,64 @@
+"""Browser tests of fake_logto's sign-in pages: headless Chromium against fake_logto and fake_mailgun on
+real sockets.
+
+pytest-playwright's ``playwright``, ``browser`` and ``browser_context_args`` are session-scoped; here they
+end with each test module (see tests/test_inbox_ui.py: while the sync API runs, the main thread looks as if
+it were inside an event loop, which breaks ``asyncio.run`` in modules that run later; and not requesting
+the plugin's ``base_url`` sidesteps its fallback fixture, which pytest 9 deprecates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Playwright, expect, sync_playwright
+from ui_support import tenant_dict
+
+from fake_logto import Running as LogtoRunning
+from fake_logto import Settings as LogtoSettings
+from fake_logto import parse_config
+from fake_logto import serve_in_thread as serve_logto
+from fake_mailgun import Running
+from harness import Client
+from harness._client import Mailbox
+
+# Scrypt-hashed passwords and a code's round trip through Mailgun take a moment on a busy machine.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def logto(mailgun: Running) -> Iterator[LogtoRunning]:
+    """The browser tests' own tenant (they move its clock), its connector pointed at fake_mailgun."""
+    with serve_logto(LogtoSettings(port=0), config=parse_config(tenant_dict(mailgun.url))) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright, browser_type_launch_args: dict[str, object]) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(**browser_type_launch_args)  # type: ignore[arg-type]
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context_args(logto: LogtoRunning) -> dict[str, object]:
+    return {"base_url": logto.endpoint}
+
+
+@pytest.fixture
+def harness_client(mailgun: Running, logto: LogtoRunning) -> Iterator[Client]:
+    """The harness's client on these two fakes: mailbox waits, the tenant clock, users, faults."""
+    with Client(mailgun.url, logto.url) as client:
+        yield client
+
+
+@pytest.fixture
+def mailbox(harness_client: Client) -> Mailbox:
+    return harness_client.mailbox

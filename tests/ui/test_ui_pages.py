@@ -1,0 +1,130 @@
+"""The pages one by one: an accessibility walk through every page of the sign-in UI (with its errors
+showing), the unknown-session page in each way a browser lands there, and the consent page.
+
+``UI_SCREENSHOTS=<dir>`` makes the walk save a screenshot of each page there (to look at the design).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+from ui_support import assert_accessible, auth_url
+
+from fake_logto import Running as LogtoRunning
+from harness import Client
+from harness._client import Mailbox
+from harness._playwright import register
+
+
+def shoot(page: Page, name: str) -> None:
+    out = os.environ.get("UI_SCREENSHOTS")
+    if out:
+        page.screenshot(path=Path(out) / f"ui-{name}.png", full_page=True)
+
+
+def check(page: Page, name: str, heading: str) -> None:
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
+    assert_accessible(page)
+    shoot(page, name)
+
+
+def test_every_page_is_accessible(
+    page: Page, logto: LogtoRunning, mailbox: Mailbox, harness_client: Client, address: str
+) -> None:
+    harness_client.logto.users.create(email=address, password="the old password")
+    page.goto(auth_url(logto))
+    check(page, "sign-in", "Sign in")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text("Enter your username or email.")
+    check(page, "sign-in-error", "Sign in")
+
+    page.get_by_label("Username or email").fill(address)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    check(page, "sign-in-password", "Enter your password")
+    page.get_by_label("Password", exact=True).fill("wrong password")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_have_text("The account or password is incorrect.")
+    check(page, "sign-in-password-error", "Enter your password")
+
+    page.get_by_role("button", name="Sign in with verification code").click()
+    check(page, "sign-in-verification-code", "Enter verification code")
+    page.get_by_label("Verification code").fill(
+        "000000" if mailbox.wait_for_code(address) != "000000" else "1" * 6
+    )
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("not right")
+    check(page, "verification-code-error", "Enter verification code")
+
+    page.get_by_role("link", name="Use a different email").click()
+    page.get_by_role("link", name="Create account").click()
+    check(page, "register", "Create account")
+    page.get_by_role("link", name="Sign in").click()
+
+    page.get_by_label("Username or email").fill(address)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.get_by_role("link", name="Forgot your password?").click()
+    check(page, "forgot-password", "Reset password")
+    expect(page.get_by_label("Email")).to_have_value(address)
+    after = mailbox.messages(address, 1)[0]["id"]
+    page.get_by_role("button", name="Send code").click()
+    check(page, "forgot-password-verification-code", "Enter verification code")
+    page.get_by_label("Verification code").fill(mailbox.wait_for_code(address, after=after))
+    page.get_by_role("button", name="Continue").click()
+    check(page, "forgot-password-reset", "Set a new password")
+
+    page.goto("/continue/password")
+    check(page, "continue-password", "Create your password")
+    page.goto("/consent")
+    check(page, "consent", "Bookstore would like to access your account")
+    page.goto("/unknown-session?app_id=bookstore")
+    check(page, "unknown-session", "Session not found")
+    page.goto("/oidc/auth?client_id=nobody")
+    check(page, "error", "Oops! An error occurred.")
+    page.goto("/oidc/session/end/success?client_id=bookstore")
+    check(page, "sign-out-success", "Sign-out success")
+
+
+def test_pages_without_an_interaction_go_to_unknown_session(browser: Browser, logto: LogtoRunning) -> None:
+    with browser.new_context(base_url=logto.endpoint) as context:  # no interaction cookie
+        page = context.new_page()
+        for path in ("/sign-in", "/register", "/sign-in/verification-code", "/forgot-password/reset"):
+            page.goto(path)
+            expect(page).to_have_url(re.compile(r"/unknown-session$"))
+            expect(page.get_by_role("heading", name="Session not found")).to_be_visible()
+        expect(page.get_by_text("Go back to the app and sign in again.")).to_be_visible()
+        expect(page.get_by_role("button", name="Go back")).to_be_visible()
+
+
+def test_finished_interaction_lands_on_unknown_session(
+    page: Page, logto: LogtoRunning, mailbox: Mailbox, address: str
+) -> None:
+    register(page, address, mailbox, auth_url=auth_url(logto))
+    page.goto("/register/verification-code")  # as a reload of the last page would: its interaction is over
+    expect(page).to_have_url(re.compile(r"/unknown-session$"))
+    expect(page.get_by_role("heading", name="Session not found")).to_be_visible()
+
+
+def test_interaction_expiring_on_the_page_lands_on_unknown_session(
+    page: Page, logto: LogtoRunning, harness_client: Client, address: str
+) -> None:
+    page.goto(auth_url(logto, first_screen="register"))
+    harness_client.logto.advance_clock(3601)  # interactions live an hour
+    page.get_by_label("Email").fill(address)
+    page.get_by_role("button", name="Create account").click()  # the API answers session.interaction_not_found
+    expect(page).to_have_url(re.compile(r"/unknown-session\?app_id=bookstore$"))
+    expect(page.get_by_text("Go back to Bookstore and sign in again.")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to Bookstore")).to_have_attribute(
+        "href", "http://localhost:3000"
+    )
+
+
+def test_consent_page_continues_once_signed_in(page: Page, logto: LogtoRunning) -> None:
+    page.goto(auth_url(logto))
+    page.goto("/consent")
+    expect(page.get_by_role("list", name="Requested permissions")).to_contain_text("email")
+    expect(page.get_by_text("First-party apps are authorized automatically")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="Your email address")).to_contain_text("email")
+    expect(page.get_by_role("link", name="Sign in")).to_have_attribute("href", "/sign-in?app_id=bookstore")
