@@ -43,6 +43,12 @@ def sign_in_over_http(
         return storage_state(http.cookies.jar)
 
 
+def _domain(domain: str | None) -> str:
+    # http.cookiejar files cookies of dotless hosts under "<host>.local" (RFC 2965's effective host name).
+    domain = (domain or "localhost").lstrip(".")
+    return domain.removesuffix(".local") if "." not in domain.removesuffix(".local") else domain
+
+
 def storage_state(jar: Any) -> dict[str, Any]:
     cookies = []
     for cookie in jar:
@@ -50,7 +56,7 @@ def storage_state(jar: Any) -> dict[str, Any]:
             {
                 "name": cookie.name,
                 "value": cookie.value or "",
-                "domain": cookie.domain.lstrip(".") if cookie.domain else "localhost",
+                "domain": _domain(cookie.domain),
                 "path": cookie.path or "/",
                 "expires": float(cookie.expires) if cookie.expires else -1,
                 "httpOnly": bool(
