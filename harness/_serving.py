@@ -46,8 +46,15 @@ class ReadyUvicorn(uvicorn.Server):
 
     def __init__(self, app: Any) -> None:
         # Long-polls (mailbox and event waits) must not hold a shutdown for their whole timeout.
+        # A long keep-alive: a client reusing a connection the server just timed out gets a reset
+        # (httpx.ReadError) under load; 5 s (uvicorn's default) makes that race common.
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=1
+            app,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+            timeout_keep_alive=75,
         )
         super().__init__(config)
         self.started_event = asyncio.Event()

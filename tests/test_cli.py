@@ -57,7 +57,7 @@ def test_fake_mailgun_module_prints_chosen_ports_and_reads_env(
         assert [d["name"] for d in domains["items"]] == ["a.example.test", "b.example.test"]
         assert client.get("/v3/domains", auth=("api", DEFAULT_API_KEY)).status_code == 401
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=10) == 0
+    assert proc.wait(timeout=60) == 0
 
 
 def test_port_in_use_fails_with_a_message_naming_it(processes: list[subprocess.Popen[str]]) -> None:
@@ -109,7 +109,7 @@ def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp
     )
     assert "cli@example.test" in listed.stdout
     proc.send_signal(signal.SIGINT)
-    assert proc.wait(timeout=10) == 0
+    assert proc.wait(timeout=60) == 0
     assert not run_file.exists(), "the run file is removed on exit"
     for url in (info["mailgun_url"] + "/__harness/health", info["logto_endpoint"] + "/oidc/jwks"):
         with pytest.raises(httpx.ConnectError), httpx.Client(timeout=2) as client:
@@ -273,4 +273,4 @@ def test_harness_events_follow_prints_new_events(processes: list[subprocess.Pope
         assert "error" in line
         assert "invalid_client" in line
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=10) == 0
+        assert proc.wait(timeout=60) == 0
