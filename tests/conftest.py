@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from fake_mailgun import DEFAULT_API_KEY, DEFAULT_DOMAIN, Running, Settings, serve_in_thread
 
@@ -45,3 +46,20 @@ def clean_faults(control: httpx.Client) -> Iterator[None]:
     control.delete("/__harness/faults")
     yield
     control.delete("/__harness/faults")
+
+
+# pytest-playwright's `playwright` and `browser` are session-scoped; ours end with each test module: while
+# the sync API runs, the main thread looks as if it were inside an event loop, which breaks `asyncio.run`
+# in modules that run later. (Test modules also set `browser_context_args` themselves, so the plugin's
+# fallback `base_url` fixture — deprecated by pytest 9, an error under filterwarnings=error — is unused.)
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright, browser_type_launch_args: dict[str, object]) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(**browser_type_launch_args)  # type: ignore[arg-type]
+    yield browser
+    browser.close()

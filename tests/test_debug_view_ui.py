@@ -9,26 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from harness import Harness, load_harness_config, start_harness
 from harness._playwright import register
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
-
-
-# Module-scoped Playwright, as in tests/test_inbox_ui.py (the session-scoped one breaks asyncio.run later).
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright, browser_type_launch_args: dict[str, object]) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(**browser_type_launch_args)  # type: ignore[arg-type]
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,34 +9,15 @@ from __future__ import annotations
 import re
 import smtplib
 import uuid
-from collections.abc import Iterator
 from email.message import EmailMessage
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, Route, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect
 
 from fake_mailgun import DEFAULT_DOMAIN, Running
 
 SENDER = "Logto <no-reply@mg.example.test>"
-
-
-# pytest-playwright's `playwright`, `browser` and `browser_context_args` are session-scoped; here they end
-# with this module instead. While the sync API runs, the main thread looks as if it were inside a running
-# event loop, so `asyncio.run` in test modules that run later would fail. (Not requesting the plugin's
-# `base_url` also sidesteps its fallback fixture, which pytest 9 deprecates: an error under
-# `filterwarnings=error`.)
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright, browser_type_launch_args: dict[str, object]) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(**browser_type_launch_args)  # type: ignore[arg-type]
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,8 @@
 """Browser tests of fake_logto's sign-in pages: headless Chromium against fake_logto and fake_mailgun on
 real sockets.
 
-pytest-playwright's ``playwright``, ``browser`` and ``browser_context_args`` are session-scoped; here they
-end with each test module (see tests/test_inbox_ui.py: while the sync API runs, the main thread looks as if
-it were inside an event loop, which breaks ``asyncio.run`` in modules that run later; and not requesting
-the plugin's ``base_url`` sidesteps its fallback fixture, which pytest 9 deprecates).
+The module-scoped ``playwright`` and ``browser`` come from tests/conftest.py (see why there); this file
+adds the tests' own tenant and points ``base_url`` at it.
 """
 
 from __future__ import annotations
@@ -12,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Playwright, expect, sync_playwright
+from playwright.sync_api import expect
 from ui_support import tenant_dict
 
 from fake_logto import Running as LogtoRunning
@@ -32,19 +30,6 @@ def logto(mailgun: Running) -> Iterator[LogtoRunning]:
     """The browser tests' own tenant (they move its clock), its connector pointed at fake_mailgun."""
     with serve_logto(LogtoSettings(port=0), config=parse_config(tenant_dict(mailgun.url))) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def playwright() -> Iterator[Playwright]:
-    with sync_playwright() as pw:
-        yield pw
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright, browser_type_launch_args: dict[str, object]) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(**browser_type_launch_args)  # type: ignore[arg-type]
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")
