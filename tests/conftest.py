@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -63,3 +64,31 @@ def browser(playwright: Playwright, browser_type_launch_args: dict[str, object])
     browser = playwright.chromium.launch(**browser_type_launch_args)  # type: ignore[arg-type]
     yield browser
     browser.close()
+
+
+E2E_APPS = ("python", "go")
+
+
+def harness_scope(nodeid: str) -> str:
+    """The tests that share a harness and a browser: one module's, for one app (``[python-chromium]``)."""
+    module, _, name = nodeid.partition("::")
+    if "tests/e2e/" not in module.replace("\\", "/"):
+        return nodeid
+    params = name.partition("[")[2].rstrip("]").split("-")
+    apps = [p for p in params if p in E2E_APPS]
+    return f"{module}[{apps[0]}]" if len(apps) == 1 else module
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """With ``-n N`` (``--dist load``), send each :func:`harness_scope` to one worker whole, so that its
+    harness (the Python app alone takes seconds to start) and its browser start once per run."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling  # type: ignore[import-untyped]
+
+    class ByHarness(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return harness_scope(nodeid)
+
+    return ByHarness(config, log)
