@@ -3,8 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from harness import Harness
-from harness._client import Mailbox
+from harness import Harness, Mailbox
 
 
 @pytest.mark.harness(app="python")  # the sample app; for yours, see the text above
