@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from . import _paths
 from ._config import Application
 from ._errors import OAuthError
+from ._issue import OIDC_SCOPES
 from ._pages import error_page
 from ._store import (
     AUTHORIZATION_CODE_TTL,
@@ -250,18 +251,7 @@ def issue_code(
 
 
 def _is_resource_scope(tenant: Tenant, scope: str) -> bool:
-    known = {
-        "openid",
-        "offline_access",
-        "profile",
-        "email",
-        "phone",
-        "address",
-        "custom_data",
-        "identities",
-        "roles",
-    }
-    return scope not in known and not scope.startswith("urn:logto:scope:")
+    return scope not in OIDC_SCOPES and not scope.startswith("urn:logto:scope:")
 
 
 def _sign_in_url(tenant: Tenant, client: Application, params: dict[str, Any]) -> str:
