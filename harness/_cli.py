@@ -328,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # Ctrl-C must stop `events --follow` and `mail wait` even when SIGINT was inherited as ignored (a parent
+    # such as an xdist worker or nohup), in which case Python installs no KeyboardInterrupt handler itself.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         result: int = args.run(args)
     except KeyboardInterrupt:

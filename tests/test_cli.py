@@ -256,16 +256,13 @@ def test_harness_events_follow_prints_new_events(processes: list[subprocess.Pope
     from harness import load_harness_config, start_harness
 
     with start_harness(load_harness_config(None), free_ports=True) as running:
-        proc = _spawn(
-            "-m",
-            "harness",
-            "events",
-            "--follow",
-            "--logto-endpoint",
-            running.logto.url,
-            "--mailgun-url",
-            running.mailgun_url,
-        )
+        # SIGINT inherited as ignored (as under xdist workers): Ctrl-C must still stop it.
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "harness", "events", "--follow", "--logto-endpoint", running.logto.url,
+             "--mailgun-url", running.mailgun_url],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        )  # fmt: skip
         processes.append(proc)
         httpx.get(running.logto.url + "/oidc/auth", params={"client_id": "nobody"})
         assert proc.stdout is not None
