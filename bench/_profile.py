@@ -58,7 +58,7 @@ def startup() -> Profile | _peers.Missing:
             return _peers.Missing(f"the startup profile failed: {done.stderr[-500:]}")
         return Profile(
             "Start of both fakes (import + start_harness until they answer)",
-            "pyinstrument, main thread, 1 ms interval; the serving threads' start is the wait at the end",
+            "pyinstrument, main thread, 1 ms interval, wall-clock samples (on a busy machine the times stretch: compare Duration with CPU time in the header; the proportions are what matter); the serving threads' start is the wait at the end",
             _trim(out.read_text()),
         )
 
@@ -80,6 +80,6 @@ def mail_intake(messages: int) -> Profile | _peers.Missing:
             return _peers.Missing("the mail-intake profile wrote nothing")
         return Profile(
             f"fake_mailgun taking {messages} SMTP messages, then {messages} Mailgun API sends",
-            "pyinstrument, the event loop's thread, 1 ms interval (idle time shows as the selector)",
+            "pyinstrument, the event loop's thread, 1 ms interval, wall-clock samples (idle time shows as the selector; on a busy machine the times stretch, the proportions are what matter)",
             _trim(out.read_text()),
         )
