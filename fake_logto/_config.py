@@ -464,13 +464,15 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
     )
 
 
-def load_config(path: str | Path | None) -> TenantConfig:
-    if not path:
-        return parse_config({})
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """A TOML file's tables; unreadable or invalid files raise :class:`ConfigError` naming the file."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_config(data)
+
+
+def load_config(path: str | Path | None) -> TenantConfig:
+    return parse_config(read_toml(path) if path else {})

@@ -13,18 +13,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import _paths
+from ._issue import OIDC_SCOPES
 from ._tenant import Tenant
 
 SCOPES_SUPPORTED = [
-    "openid",
-    "offline_access",
-    "profile",
-    "email",
-    "phone",
-    "address",
-    "custom_data",
-    "identities",
-    "roles",
+    *OIDC_SCOPES,
     "urn:logto:scope:organizations",
     "urn:logto:scope:organization_roles",
     "urn:logto:scope:sessions",

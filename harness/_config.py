@@ -11,13 +11,12 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from fake_logto import ConfigError, TenantConfig, parse_config
-from fake_logto._config import default_mailgun_config
+from fake_logto._config import default_mailgun_config, read_toml
 from fake_mailgun import DEFAULT_API_KEY, DEFAULT_DOMAIN
 
 AppKind = Literal["python", "go", "none"]
@@ -145,13 +144,7 @@ def parse_harness_config(data: dict[str, Any], source: str | None = None) -> Har
 def load_harness_config(path: str | Path | None) -> HarnessConfig:
     if not path:
         return parse_harness_config({})
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_harness_config(data, str(path))
+    return parse_harness_config(read_toml(path), str(path))
 
 
 STARTER = """\
