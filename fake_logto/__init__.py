@@ -10,11 +10,40 @@ Run it alone with ``python -m fake_logto``, or in-process on real sockets::
 
 from __future__ import annotations
 
-from ._app import create_app
-from ._clock import Clock
-from ._config import ConfigError, TenantConfig, default_mailgun_config, load_config, parse_config
-from ._server import PortInUse, Running, Server, serve_in_thread
-from ._settings import Settings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import create_app
+    from ._clock import Clock
+    from ._config import ConfigError, TenantConfig, default_mailgun_config, load_config, parse_config
+    from ._server import PortInUse, Running, Server, serve_in_thread
+    from ._settings import Settings
+
+# Exports load on first use: reading a config (``_config``, ``_settings``) must not import the web stack,
+# so that ``harness up`` can start the sample app while the servers are still loading.
+_HOMES = {
+    "create_app": "._app",
+    "Clock": "._clock",
+    "ConfigError": "._config",
+    "TenantConfig": "._config",
+    "default_mailgun_config": "._config",
+    "load_config": "._config",
+    "parse_config": "._config",
+    "PortInUse": "._server",
+    "Running": "._server",
+    "Server": "._server",
+    "serve_in_thread": "._server",
+    "Settings": "._settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'fake_logto' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOMES[name], __name__), name)
+
 
 __all__ = [
     "Clock",

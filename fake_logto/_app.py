@@ -38,8 +38,7 @@ ROOMS: Sequence[str] = (
 def create_tenant(settings: Settings, config: TenantConfig | None = None, port: int | None = None) -> Tenant:
     config = config or load_config(settings.config or None)
     keys = SigningKey.from_file(settings.keys_file) if settings.keys_file else SigningKey.generate()
-    # The public endpoint: the flag, else the config's, else localhost on the port actually bound.
-    endpoint = settings.endpoint or config.endpoint or f"http://localhost:{port or settings.port}"
+    endpoint = config.public_endpoint(settings.endpoint, port or settings.port)
     return Tenant(
         config=config,
         clock=settings.clock,

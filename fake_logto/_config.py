@@ -136,6 +136,11 @@ class TenantConfig:
     def resource(self, indicator: str) -> Resource | None:
         return next((r for r in self.resources if r.indicator == indicator), None)
 
+    def public_endpoint(self, flag: str, port: int) -> str:
+        """The tenant's public URL (issuer, browser URLs): the ``--endpoint`` flag, else this config's,
+        else ``http://localhost:PORT`` on the port actually bound."""
+        return (flag or self.endpoint or f"http://localhost:{port}").rstrip("/")
+
 
 def default_mailgun_config(
     endpoint: str = DEFAULT_MAILGUN_ENDPOINT, domain: str = "mg.example.test", api_key: str = "key-harness"
@@ -381,10 +386,56 @@ def _connector(r: _Reader) -> Connector:
             raise ConfigError(f"{r.path}.config: not valid JSON: {exc}") from exc
     else:
         config = raw
-    from ._connectors import validate_connector_config
-
-    validate_connector_config(kind, config, f"{r.path}.config")
+    _validate_connector_config(kind, config, f"{r.path}.config")
     return Connector(kind=kind, config=config)  # type: ignore[arg-type]
+
+
+def _require(config: dict[str, Any], key: str, where: str) -> None:
+    if not isinstance(config.get(key), str) or not config[key]:
+        raise ConfigError(f"{where}.{key}: is required (a non-empty string)")
+
+
+def _validate_connector_config(kind: str, config: dict[str, Any], where: str) -> None:
+    if kind == "mailgun":
+        for key in ("domain", "apiKey", "from"):
+            _require(config, key, where)
+        endpoint = config.get("endpoint")
+        if endpoint is not None:
+            parts = urlsplit(str(endpoint))
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ConfigError(f"{where}.endpoint: must be a URL, got {endpoint!r}")
+            if not str(endpoint).rstrip("/").endswith(".mailgun.net"):
+                raise ConfigError(
+                    f"{where}.endpoint: must end with '.mailgun.net' as in Logto; for a local Mailgun use "
+                    f"'{parts.scheme}://{parts.netloc}/.mailgun.net' (the path is dropped when sending)"
+                )
+        deliveries = config.get("deliveries")
+        if not isinstance(deliveries, dict) or not deliveries:
+            raise ConfigError(f"{where}.deliveries: is required (an object keyed by usage type)")
+        for usage, delivery in deliveries.items():
+            if usage not in USAGE_TYPES:
+                raise ConfigError(
+                    f"{where}.deliveries.{usage}: unknown usage type ({', '.join(USAGE_TYPES)})"
+                )
+            if not isinstance(delivery, dict) or not ("html" in delivery or "template" in delivery):
+                raise ConfigError(f"{where}.deliveries.{usage}: needs 'html' or 'template'")
+            if "html" in delivery and "template" in delivery:
+                raise ConfigError(f"{where}.deliveries.{usage}: 'html' and 'template' exclude each other")
+            if "variables" in delivery and not isinstance(delivery["variables"], dict):
+                raise ConfigError(f"{where}.deliveries.{usage}.variables: must be an object")
+    else:
+        for key in ("host", "fromEmail"):
+            _require(config, key, where)
+        if not isinstance(config.get("port"), int):
+            raise ConfigError(f"{where}.port: is required (an integer)")
+        templates = config.get("templates")
+        if not isinstance(templates, list) or not templates:
+            raise ConfigError(f"{where}.templates: is required (a list of {{usageType, subject, content}})")
+        for i, template in enumerate(templates):
+            if not isinstance(template, dict) or template.get("usageType") not in USAGE_TYPES:
+                raise ConfigError(
+                    f"{where}.templates[{i}].usageType: must be one of {', '.join(USAGE_TYPES)}"
+                )
 
 
 def _code_policy(r: _Reader) -> CodePolicy:

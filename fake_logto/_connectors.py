@@ -16,15 +16,12 @@ import base64
 import json
 import re
 import smtplib
-import socket
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Protocol
 from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
-
-from ._config import USAGE_TYPES, ConfigError
 
 MAILGUN_DEFAULT_ENDPOINT = "https://api.mailgun.net"
 _PLACEHOLDER = re.compile(r"{{\s*([\w.]+)\s*}}")
@@ -196,61 +193,6 @@ class SmtpConnector:
         except (OSError, smtplib.SMTPException) as exc:
             raise ConnectorFailure("general", f"SMTP delivery failed: {exc}", {"error": str(exc)}) from exc
         return Delivery(to=to, usage_type=usage_type, template_key=key, status=250)
-
-
-# --- config validation (called by the config reader) --------------------------------------------------
-def _require(config: dict[str, Any], key: str, where: str) -> None:
-    if not isinstance(config.get(key), str) or not config[key]:
-        raise ConfigError(f"{where}.{key}: is required (a non-empty string)")
-
-
-def validate_connector_config(kind: str, config: dict[str, Any], where: str) -> None:
-    if kind == "mailgun":
-        for key in ("domain", "apiKey", "from"):
-            _require(config, key, where)
-        endpoint = config.get("endpoint")
-        if endpoint is not None:
-            parts = urlsplit(str(endpoint))
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                raise ConfigError(f"{where}.endpoint: must be a URL, got {endpoint!r}")
-            if not str(endpoint).rstrip("/").endswith(".mailgun.net"):
-                raise ConfigError(
-                    f"{where}.endpoint: must end with '.mailgun.net' as in Logto; for a local Mailgun use "
-                    f"'{parts.scheme}://{parts.netloc}/.mailgun.net' (the path is dropped when sending)"
-                )
-        deliveries = config.get("deliveries")
-        if not isinstance(deliveries, dict) or not deliveries:
-            raise ConfigError(f"{where}.deliveries: is required (an object keyed by usage type)")
-        for usage, delivery in deliveries.items():
-            if usage not in USAGE_TYPES:
-                raise ConfigError(
-                    f"{where}.deliveries.{usage}: unknown usage type ({', '.join(USAGE_TYPES)})"
-                )
-            if not isinstance(delivery, dict) or not ("html" in delivery or "template" in delivery):
-                raise ConfigError(f"{where}.deliveries.{usage}: needs 'html' or 'template'")
-            if "html" in delivery and "template" in delivery:
-                raise ConfigError(f"{where}.deliveries.{usage}: 'html' and 'template' exclude each other")
-            if "variables" in delivery and not isinstance(delivery["variables"], dict):
-                raise ConfigError(f"{where}.deliveries.{usage}.variables: must be an object")
-    else:
-        for key in ("host", "fromEmail"):
-            _require(config, key, where)
-        if not isinstance(config.get("port"), int):
-            raise ConfigError(f"{where}.port: is required (an integer)")
-        templates = config.get("templates")
-        if not isinstance(templates, list) or not templates:
-            raise ConfigError(f"{where}.templates: is required (a list of {{usageType, subject, content}})")
-        for i, template in enumerate(templates):
-            if not isinstance(template, dict) or template.get("usageType") not in USAGE_TYPES:
-                raise ConfigError(
-                    f"{where}.templates[{i}].usageType: must be one of {', '.join(USAGE_TYPES)}"
-                )
-
-
-def nodelay_client() -> httpx.AsyncClient:
-    """An httpx client with TCP_NODELAY (no 40 ms delayed-ACK stalls on keep-alive connections)."""
-    transport = httpx.AsyncHTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
-    return httpx.AsyncClient(transport=transport, timeout=30)
 
 
 def build_connector(kind: str, config: dict[str, Any], client: httpx.AsyncClient) -> Connector:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
@@ -34,9 +35,13 @@ class Running:
 
 
 class Server:
-    def __init__(self, settings: Settings, config: TenantConfig | None = None) -> None:
+    def __init__(
+        self, settings: Settings, config: TenantConfig | None = None, sock: socket.socket | None = None
+    ) -> None:
+        """``sock``: a listening socket bound already (``harness._sockets.bind``); default: bind
+        ``settings.host:settings.port``. The server owns and closes it."""
         self.settings = settings
-        self.sock = bind(settings.host, settings.port, "fake_logto HTTP")
+        self.sock = sock or bind(settings.host, settings.port, "fake_logto HTTP")
         port = self.sock.getsockname()[1]
         try:
             self.tenant = create_tenant(settings, config, port)
@@ -58,11 +63,15 @@ class Server:
 
 @contextlib.contextmanager
 def serve_in_thread(
-    settings: Settings | None = None, *, config: TenantConfig | None = None, **overrides: object
+    settings: Settings | None = None,
+    *,
+    config: TenantConfig | None = None,
+    sock: socket.socket | None = None,
+    **overrides: object,
 ) -> Iterator[Running]:
     """Start fake_logto in a daemon thread on real sockets (default: a free port); yields once it accepts."""
     settings = replace(settings or Settings(port=0), **overrides)  # type: ignore[arg-type]
-    server = Server(settings, config)
+    server = Server(settings, config, sock)
     with run_in_thread(
         "fake_logto", lambda ready: server.serve(lambda _r: ready()), server.stop, server.running
     ):

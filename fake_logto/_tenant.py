@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from harness._http import async_http_client
+
 from . import _paths
 from ._clock import Clock
 from ._config import TenantConfig
-from ._connectors import Connector, build_connector, nodelay_client
+from ._connectors import Connector, build_connector
 from ._events import EventLog
 from ._keys import SigningKey
 from ._store import TenantStore
@@ -31,7 +33,7 @@ class Tenant:
         self.endpoint = self.endpoint.rstrip("/")
         self.store = TenantStore(self.config, self.clock)
         self.events = EventLog(self.clock)
-        self.http = nodelay_client()
+        self.http = async_http_client(timeout=30)
         connector = self.config.connector
         self.connector = build_connector(connector.kind, connector.config, self.http) if connector else None
 

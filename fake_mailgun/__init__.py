@@ -9,10 +9,35 @@ Run it alone with ``python -m fake_mailgun``, or in-process::
 
 from __future__ import annotations
 
-from ._app import create_app
-from ._errors import MailgunError
-from ._server import PortInUse, Running, Server, serve_in_thread
-from ._settings import DEFAULT_API_KEY, DEFAULT_DOMAIN, Settings
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._app import create_app
+    from ._errors import MailgunError
+    from ._server import PortInUse, Running, Server, serve_in_thread
+    from ._settings import DEFAULT_API_KEY, DEFAULT_DOMAIN, Settings
+
+# Exports load on first use: settings and defaults must not import the web stack (see fake_logto).
+_HOMES = {
+    "create_app": "._app",
+    "MailgunError": "._errors",
+    "PortInUse": "._server",
+    "Running": "._server",
+    "Server": "._server",
+    "serve_in_thread": "._server",
+    "DEFAULT_API_KEY": "._settings",
+    "DEFAULT_DOMAIN": "._settings",
+    "Settings": "._settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'fake_mailgun' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(_HOMES[name], __name__), name)
+
 
 __all__ = [
     "DEFAULT_API_KEY",

@@ -37,13 +37,20 @@ class Running:
 
 
 class Server:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        http_sock: socket.socket | None = None,
+        smtp_sock: socket.socket | None = None,
+    ) -> None:
+        """``http_sock``/``smtp_sock``: listening sockets bound already (``harness._sockets.bind``);
+        default: bind the settings' ports. The server owns and closes them."""
         self.settings = settings
         self.state = State.create(settings)
-        self.http_sock = bind(settings.host, settings.port, "fake_mailgun HTTP")
-        self.smtp_sock: socket.socket | None = None
+        self.http_sock = http_sock or bind(settings.host, settings.port, "fake_mailgun HTTP")
+        self.smtp_sock: socket.socket | None = smtp_sock
         try:
-            if settings.smtp_port >= 0:
+            if self.smtp_sock is None and settings.smtp_port >= 0:
                 self.smtp_sock = bind(settings.host, settings.smtp_port, "fake_mailgun SMTP")
         except OSError:
             self.http_sock.close()
@@ -72,9 +79,14 @@ class Server:
 
 
 @contextlib.contextmanager
-def serve_in_thread(settings: Settings | None = None) -> Iterator[Running]:
+def serve_in_thread(
+    settings: Settings | None = None,
+    *,
+    http_sock: socket.socket | None = None,
+    smtp_sock: socket.socket | None = None,
+) -> Iterator[Running]:
     """Start fake_mailgun in a daemon thread (default: free ports); yields once both servers accept."""
-    server = Server(settings or Settings(port=0, smtp_port=0))
+    server = Server(settings or Settings(port=0, smtp_port=0), http_sock, smtp_sock)
     with run_in_thread(
         "fake_mailgun", lambda ready: server.serve(lambda _r: ready()), server.stop, server.running
     ):

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._browser import launch_options
-    from ._client import AsyncClient, Client, HarnessError, Mailbox, MailboxTimeout
+    from ._client import AsyncClient, Client, Mailbox, MailboxTimeout
     from ._config import HarnessConfig, load_harness_config, parse_harness_config
+    from ._errors import HarnessError
     from ._experience import ExperienceClient, ExperienceError, callback_params
     from ._harness import Harness, start_harness
     from ._playwright import register, reset_password, sign_in_with_email_code, sign_in_with_password
@@ -26,7 +27,7 @@ _HOMES = {
     "launch_options": "._browser",
     "AsyncClient": "._client",
     "Client": "._client",
-    "HarnessError": "._client",
+    "HarnessError": "._errors",
     "Mailbox": "._client",
     "MailboxTimeout": "._client",
     "register": "._playwright",

@@ -155,6 +155,19 @@ class RunningApp:
                 self._ready.set()
         self._ready.set()  # ended: whoever waits sees the exit
 
+    def wait_ready(self, timeout: float = 30) -> None:
+        """Return once the app said it listens; else stop it and raise :class:`AppError` with its output."""
+        ready = self._ready.wait(timeout)
+        if ready and self.process.poll() is None and READY in self.output():
+            return
+        status = self.stop()
+        what = (
+            f"exited with status {status}" if ready else f"did not say it was listening within {timeout:g} s"
+        )
+        raise AppError(
+            f"the {self.name} sample app {what}; its output:\n{self.output().rstrip() or '(none)'}"
+        )
+
     def stop(self, timeout: float = 10) -> int:
         """SIGTERM, then SIGKILL after ``timeout``; returns the exit status."""
         if self.process.poll() is None:
@@ -171,8 +184,9 @@ class RunningApp:
         return self.process.returncode
 
 
-def start_app(settings: AppSettings, *, echo: TextIO | None = None, timeout: float = 30) -> RunningApp:
-    """Start the app and return once it accepts connections (its ``listening`` line)."""
+def spawn_app(settings: AppSettings, *, echo: TextIO | None = None) -> RunningApp:
+    """Start the app's process and return at once; :meth:`RunningApp.wait_ready` waits for it to listen.
+    Logto need not answer yet: the apps talk to it only when a user signs in."""
     check_app(settings.name)
     env = {**os.environ, **settings.env(), "PYTHONUNBUFFERED": "1"}
     if settings.name == "go":
@@ -195,20 +209,26 @@ def start_app(settings: AppSettings, *, echo: TextIO | None = None, timeout: flo
         target=app._read, args=(echo,), name=f"{settings.name}-app-output", daemon=True
     )
     app._reader.start()
-    ready = app._ready.wait(timeout)
-    if ready and process.poll() is None and READY in app.output():
-        return app
-    status = app.stop()
-    what = f"exited with status {status}" if ready else f"did not say it was listening within {timeout:g} s"
-    raise AppError(f"the {settings.name} sample app {what}; its output:\n{app.output().rstrip() or '(none)'}")
+    return app
+
+
+def start_app(settings: AppSettings, *, echo: TextIO | None = None, timeout: float = 30) -> RunningApp:
+    """Start the app and return once it accepts connections (its ``listening`` line)."""
+    app = spawn_app(settings, echo=echo)
+    app.wait_ready(timeout)
+    return app
 
 
 @contextlib.contextmanager
 def serve_app(
-    settings: AppSettings, *, echo: TextIO | None = None, timeout: float = 30
+    settings: AppSettings, *, echo: TextIO | None = None, timeout: float = 30, wait: bool = True
 ) -> Iterator[RunningApp]:
-    app = start_app(settings, echo=echo, timeout=timeout)
+    """The app for the ``with`` block, stopped after it; ``wait=False``: yield as soon as it is spawned
+    (the caller then calls :meth:`RunningApp.wait_ready`)."""
+    app = spawn_app(settings, echo=echo)
     try:
+        if wait:
+            app.wait_ready(timeout)
         yield app
     finally:
         app.stop()

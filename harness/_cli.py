@@ -19,17 +19,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from fake_logto import ConfigError
-from fake_mailgun import PortInUse
 
 from ._apps import AppError
-from ._client import Client, HarnessError, code_of
 from ._config import STARTER, load_harness_config
 from ._doctor import run_checks
+from ._errors import HarnessError
 from ._harness import start_harness
 from ._runfile import read_run_file, run_file, run_file_path
+from ._sockets import PortInUse
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -113,6 +111,8 @@ class CommandError(Exception):
 
 
 def _mail(args: argparse.Namespace) -> int:
+    from ._client import Client, code_of
+
     mailgun, logto = _locate(args)
     with Client(mailgun, logto) as client:
         if args.action == "list":
@@ -138,6 +138,8 @@ def _mail(args: argparse.Namespace) -> int:
 
 
 def _users(args: argparse.Namespace) -> int:
+    from ._client import Client
+
     mailgun, logto = _locate(args)
     with Client(mailgun, logto) as client:
         if args.action == "list":
@@ -161,6 +163,8 @@ def _users(args: argparse.Namespace) -> int:
 
 def _token(args: argparse.Namespace) -> int:
     """A client_credentials access token for an API resource (an M2M app of the tenant)."""
+    import httpx
+
     _mailgun, logto = _locate(args)
     if not logto:
         raise CommandError("no fake_logto URL known: pass --logto-endpoint")
@@ -217,6 +221,8 @@ def _event_line(event: dict[str, Any]) -> str:
 
 def _events(args: argparse.Namespace) -> int:
     """The debug view's events; ``--follow`` keeps printing new ones (server-side wait) until Ctrl-C."""
+    import httpx
+
     _mailgun, logto = _locate(args)
     if not logto:
         raise CommandError("no fake_logto URL known: pass --logto-endpoint")
@@ -338,10 +344,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, HarnessError) as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 1
-    except httpx.TransportError as exc:
+    except Exception as exc:
+        if not _unreachable(exc):
+            raise
         print(f"harness: cannot reach the harness: {exc}", file=sys.stderr)
         return 2
     return result
+
+
+def _unreachable(exc: Exception) -> bool:
+    """A connection failure of httpx (imported here: commands that talk HTTP load it themselves, and
+    ``harness up`` should not wait for it before starting the app)."""
+    import httpx
+
+    return isinstance(exc, httpx.TransportError)
 
 
 if __name__ == "__main__":

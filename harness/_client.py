@@ -12,18 +12,16 @@ message says what was sent instead, and to whom.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from ._errors import HarnessError
+from ._http import async_http_client, http_client
+
 Message = dict[str, Any]
-
-
-class HarnessError(Exception):
-    """A control API answered an error."""
 
 
 class MailboxTimeout(HarnessError, TimeoutError):
@@ -40,10 +38,6 @@ class Call:
     parse: Callable[[httpx.Response], Any] = lambda r: r.json()
     waits_for: str | None = None  # the address of a wait, for the timeout message
     timeout: float = 30.0
-
-
-def _nodelay() -> list[tuple[int, int, int]]:
-    return [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
 
 def _explain_timeout(call: Call, recent: list[Message]) -> MailboxTimeout:
@@ -137,8 +131,7 @@ class Calls:
 # --- sync -----------------------------------------------------------------------------------------------
 class _Sync:
     def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
-        transport = httpx.HTTPTransport(socket_options=_nodelay())
-        self.http = httpx.Client(transport=transport, timeout=60)
+        self.http = http_client(timeout=60)
         self.bases = {"mailgun": mailgun_url.rstrip("/"), "logto": (logto_url or "").rstrip("/")}
 
     def run(self, call: Call) -> Any:
@@ -254,8 +247,7 @@ class Client:
 # --- async ----------------------------------------------------------------------------------------------
 class _Async:
     def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
-        transport = httpx.AsyncHTTPTransport(socket_options=_nodelay())
-        self.http = httpx.AsyncClient(transport=transport, timeout=60)
+        self.http = async_http_client(timeout=60)
         self.bases = {"mailgun": mailgun_url.rstrip("/"), "logto": (logto_url or "").rstrip("/")}
 
     async def run(self, call: Call) -> Any:

@@ -9,21 +9,21 @@ application, whose redirect URIs then name the app's real port.
 from __future__ import annotations
 
 import contextlib
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, TextIO
-
-from fake_logto import Running as LogtoRunning
-from fake_logto import Settings as LogtoSettings
-from fake_logto import TenantConfig
-from fake_logto import serve_in_thread as serve_logto
-from fake_mailgun import Running as MailgunRunning
-from fake_mailgun import Settings as MailgunSettings
-from fake_mailgun import serve_in_thread as serve_mailgun
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._apps import AppSettings, RunningApp, check_app, free_port, serve_app
-from ._client import Client
 from ._config import AppKind, HarnessConfig
+from ._sockets import bind, url_of
+
+if TYPE_CHECKING:  # the servers are imported once the app process is started (see start_harness)
+    from fake_logto import Running as LogtoRunning
+    from fake_logto import TenantConfig
+    from fake_mailgun import Running as MailgunRunning
+
+    from ._client import Client
 
 
 @dataclass
@@ -88,42 +88,84 @@ def start_harness(
     app: AppKind = "none",
     app_output: TextIO | None = None,
 ) -> Iterator[Harness]:
-    """Start both fakes in threads on real sockets (``free_ports``: port 0 everywhere), then the sample app
+    """Start both fakes in threads on real sockets (``free_ports``: port 0 everywhere), and the sample app
     ``app`` as a subprocess on ``config.app_port`` (``free_ports``: a free one), its output echoed to
-    ``app_output``. The app's port is known before the tenant is built, so that the first application's
-    redirect and post sign-out URIs are the app's own (``http://localhost:PORT/callback``)."""
+    ``app_output``; yield once all of them accept connections.
+
+    Every socket is bound first, so every URL is known before anything starts: the first application's
+    redirect and post sign-out URIs name the app's own port (``http://localhost:PORT/callback``), and the
+    app process starts while the fakes' servers are still loading (each takes most of a second)."""
+    from fake_logto import Settings as LogtoSettings
+    from fake_mailgun import Settings as MailgunSettings
+
     app_url: str | None = None
     app_port = 0
     if app != "none":
         check_app(app)  # before anything starts: "not built" is the likeliest failure
         app_port = free_port(config.host) if free_ports else config.app_port
         app_url = f"http://localhost:{app_port}"
-    mailgun_settings = MailgunSettings(
-        host=config.host,
-        port=0 if free_ports else config.mailgun_port,
-        smtp_port=0 if free_ports else config.smtp_port,
-        domains=config.mailgun_domains,
-        api_key=config.mailgun_api_key,
-    )
     with contextlib.ExitStack() as stack:
-        mailgun = stack.enter_context(serve_mailgun(mailgun_settings))
-        tenant = config.tenant_config(mailgun.url, app_url)
-        logto_settings = LogtoSettings(
-            host=config.host, port=0 if free_ports else config.logto_port, endpoint=config.logto_endpoint
-        )
-        logto = stack.enter_context(serve_logto(logto_settings, config=tenant))
-        client = stack.enter_context(Client(mailgun.url, logto.url))
-        harness = Harness(config=config, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
+        sockets = _bind_all(config, free_ports, stack)
+        mailgun_url = url_of(config.host, sockets.mailgun_http.getsockname()[1])
+        tenant = config.tenant_config(mailgun_url, app_url)
+        logto_port: int = sockets.logto.getsockname()[1]
+        running_app: RunningApp | None = None
         if app != "none":
             application = tenant.applications[0]
             settings = AppSettings(
                 name=app,
-                logto_endpoint=logto.endpoint,
+                logto_endpoint=tenant.public_endpoint(config.logto_endpoint, logto_port),
                 app_id=application.id,
                 app_secret=application.secret,
                 port=app_port,
                 host=config.host,
             )
-            harness.app = stack.enter_context(serve_app(settings, echo=app_output))
-            harness.app_url = harness.app.url
+            running_app = stack.enter_context(serve_app(settings, echo=app_output, wait=False))
+
+        from fake_logto import serve_in_thread as serve_logto
+        from fake_mailgun import serve_in_thread as serve_mailgun
+
+        from ._client import Client
+
+        mailgun_settings = MailgunSettings(
+            host=config.host,
+            port=sockets.mailgun_http.getsockname()[1],
+            smtp_port=sockets.mailgun_smtp.getsockname()[1],
+            domains=config.mailgun_domains,
+            api_key=config.mailgun_api_key,
+        )
+        mailgun = stack.enter_context(
+            serve_mailgun(mailgun_settings, http_sock=sockets.mailgun_http, smtp_sock=sockets.mailgun_smtp)
+        )
+        logto_settings = LogtoSettings(host=config.host, port=logto_port, endpoint=config.logto_endpoint)
+        logto = stack.enter_context(serve_logto(logto_settings, config=tenant, sock=sockets.logto))
+        client = stack.enter_context(Client(mailgun.url, logto.url))
+        harness = Harness(config=config, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
+        if running_app is not None:
+            running_app.wait_ready()
+            harness.app = running_app
+            harness.app_url = running_app.url
         yield harness
+
+
+@dataclass
+class _Sockets:
+    mailgun_http: socket.socket
+    mailgun_smtp: socket.socket
+    logto: socket.socket
+
+
+def _bind_all(config: HarnessConfig, free_ports: bool, stack: contextlib.ExitStack) -> _Sockets:
+    """Bind the three listening sockets (closed by ``stack`` if what follows fails; the servers own them
+    once started, and closing twice is harmless)."""
+
+    def listen(port: int, what: str) -> socket.socket:
+        sock = bind(config.host, 0 if free_ports else port, what)
+        stack.callback(sock.close)
+        return sock
+
+    return _Sockets(
+        mailgun_http=listen(config.mailgun_port, "fake_mailgun HTTP"),
+        mailgun_smtp=listen(config.smtp_port, "fake_mailgun SMTP"),
+        logto=listen(config.logto_port, "fake_logto HTTP"),
+    )

@@ -1,14 +1,10 @@
-"""Serving plumbing shared by both fakes: bound sockets, uvicorn with a readiness event, a thread runner.
-
-Sockets are bound before any event loop starts, so a port in use fails at once with a message naming
-it; port 0 picks a free port, read back from the socket.
-"""
+"""Serving plumbing shared by both fakes: bound sockets (``_sockets``), uvicorn with a readiness event,
+a thread runner."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import errno
 import socket
 import threading
 from collections.abc import Callable, Coroutine, Iterator
@@ -16,29 +12,11 @@ from typing import Any, TypeVar
 
 import uvicorn
 
+from ._sockets import PortInUse, bind
+
+__all__ = ["PortInUse", "ReadyUvicorn", "bind", "run_in_thread"]
+
 T = TypeVar("T")
-
-
-class PortInUse(OSError):
-    pass
-
-
-def bind(host: str, port: int, what: str) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose proto says TCP,
-    # and without it every keep-alive response waits ~40 ms for a delayed ACK.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind((host, port))
-    except OSError as exc:
-        sock.close()
-        if exc.errno == errno.EADDRINUSE:
-            raise PortInUse(exc.errno, f"{what} port {port} on {host} is already in use") from exc
-        raise
-    sock.listen(512)
-    sock.setblocking(False)
-    return sock
 
 
 class ReadyUvicorn(uvicorn.Server):
