@@ -58,7 +58,14 @@ class Server:
             await self.tenant.http.aclose()
 
     def stop(self) -> None:
+        """Ask the server to stop (it finishes in its own time; :meth:`in_thread` joins it)."""
         self.uvicorn.should_exit = True
+
+    def in_thread(self) -> contextlib.AbstractContextManager[Running]:
+        """Serve in a daemon thread: the context yields once it accepts, and stops and joins it on exit."""
+        return run_in_thread(
+            "fake_logto", lambda ready: self.serve(lambda _r: ready()), self.stop, self.running
+        )
 
 
 @contextlib.contextmanager
@@ -72,7 +79,5 @@ def serve_in_thread(
     """Start fake_logto in a daemon thread on real sockets (default: a free port); yields once it accepts."""
     settings = replace(settings or Settings(port=0), **overrides)  # type: ignore[arg-type]
     server = Server(settings, config, sock)
-    with run_in_thread(
-        "fake_logto", lambda ready: server.serve(lambda _r: ready()), server.stop, server.running
-    ):
-        yield server.running
+    with server.in_thread() as running:
+        yield running

@@ -1,6 +1,6 @@
 """Run fake_mailgun as real socket servers: HTTP (uvicorn) and SMTP (aiosmtpd) on one event loop.
 
-``serve_in_thread`` is what the pytest plugin and the harness use (port 0 → free ports, bounded
+``serve_in_thread`` (or ``Server.in_thread``) is what the pytest plugin and the harness use (port 0 → free ports, bounded
 shutdown); ``Server.serve`` is what ``python -m fake_mailgun`` runs.
 """
 
@@ -75,7 +75,14 @@ class Server:
                 await smtp.wait_closed()
 
     def stop(self) -> None:
+        """Ask the server to stop (it finishes in its own time; :meth:`in_thread` joins it)."""
         self.uvicorn.should_exit = True
+
+    def in_thread(self) -> contextlib.AbstractContextManager[Running]:
+        """Serve in a daemon thread: the context yields once it accepts, and stops and joins it on exit."""
+        return run_in_thread(
+            "fake_mailgun", lambda ready: self.serve(lambda _r: ready()), self.stop, self.running
+        )
 
 
 @contextlib.contextmanager
@@ -87,7 +94,5 @@ def serve_in_thread(
 ) -> Iterator[Running]:
     """Start fake_mailgun in a daemon thread (default: free ports); yields once both servers accept."""
     server = Server(settings or Settings(port=0, smtp_port=0), http_sock, smtp_sock)
-    with run_in_thread(
-        "fake_mailgun", lambda ready: server.serve(lambda _r: ready()), server.stop, server.running
-    ):
-        yield server.running
+    with server.in_thread() as running:
+        yield running

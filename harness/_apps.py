@@ -130,6 +130,7 @@ class RunningApp:
     _lines: collections.deque[str] = field(default_factory=lambda: collections.deque(maxlen=200))
     _ready: threading.Event = field(default_factory=threading.Event)
     _reader: threading.Thread | None = None
+    _terminated: bool = False
 
     @property
     def name(self) -> AppName:
@@ -168,10 +169,16 @@ class RunningApp:
             f"the {self.name} sample app {what}; its output:\n{self.output().rstrip() or '(none)'}"
         )
 
+    def terminate(self) -> None:
+        """SIGTERM now, without waiting (:meth:`stop` then waits)."""
+        if self.process.poll() is None and not self._terminated:
+            self.process.send_signal(signal.SIGTERM)
+            self._terminated = True
+
     def stop(self, timeout: float = 10) -> int:
         """SIGTERM, then SIGKILL after ``timeout``; returns the exit status."""
+        self.terminate()
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:

@@ -20,8 +20,10 @@ from ._sockets import bind, url_of
 
 if TYPE_CHECKING:  # the servers are imported once the app process is started (see start_harness)
     from fake_logto import Running as LogtoRunning
+    from fake_logto import Server as LogtoServer
     from fake_logto import TenantConfig
     from fake_mailgun import Running as MailgunRunning
+    from fake_mailgun import Server as MailgunServer
 
     from ._client import Client
 
@@ -122,8 +124,8 @@ def start_harness(
             )
             running_app = stack.enter_context(serve_app(settings, echo=app_output, wait=False))
 
-        from fake_logto import serve_in_thread as serve_logto
-        from fake_mailgun import serve_in_thread as serve_mailgun
+        from fake_logto import Server as LogtoServer
+        from fake_mailgun import Server as MailgunServer
 
         from ._client import Client
 
@@ -134,18 +136,27 @@ def start_harness(
             domains=config.mailgun_domains,
             api_key=config.mailgun_api_key,
         )
-        mailgun = stack.enter_context(
-            serve_mailgun(mailgun_settings, http_sock=sockets.mailgun_http, smtp_sock=sockets.mailgun_smtp)
-        )
+        mailgun_server = MailgunServer(mailgun_settings, sockets.mailgun_http, sockets.mailgun_smtp)
+        mailgun = stack.enter_context(mailgun_server.in_thread())
         logto_settings = LogtoSettings(host=config.host, port=logto_port, endpoint=config.logto_endpoint)
-        logto = stack.enter_context(serve_logto(logto_settings, config=tenant, sock=sockets.logto))
+        logto_server = LogtoServer(logto_settings, tenant, sockets.logto)
+        logto = stack.enter_context(logto_server.in_thread())
         client = stack.enter_context(Client(mailgun.url, logto.url))
         harness = Harness(config=config, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
         if running_app is not None:
             running_app.wait_ready()
             harness.app = running_app
             harness.app_url = running_app.url
+        stack.callback(_stop_together, mailgun_server, logto_server, running_app)  # runs first on exit
         yield harness
+
+
+def _stop_together(mailgun: MailgunServer, logto: LogtoServer, app: RunningApp | None) -> None:
+    """Ask every part to stop at once; the exit stack then joins each in turn, so Ctrl-C is quick."""
+    mailgun.stop()
+    logto.stop()
+    if app is not None:
+        app.terminate()
 
 
 @dataclass

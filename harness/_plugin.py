@@ -20,6 +20,13 @@ from typing import cast
 
 import pytest
 
+# The servers load with the plugin, not on the first fixture: `harness up` defers these imports to start
+# the sample app sooner, but a test run must not first import them inside a scope that is later undone
+# (pytester's in-process runs drop the modules they imported; cryptography's Rust core then keeps
+# references to classes that a re-import replaces — "curve must be an EllipticCurve instance").
+import fake_logto._server  # noqa: F401
+import fake_mailgun._server  # noqa: F401
+
 from ._client import Client, Faults, Logto, Mailbox
 from ._config import APP_KINDS, AppKind, load_harness_config
 from ._harness import Harness, start_harness
