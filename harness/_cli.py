@@ -31,6 +31,7 @@ from ._sockets import PortInUse
 
 
 def _up(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -45,6 +46,9 @@ def _up(args: argparse.Namespace) -> int:
             logto_endpoint=args.endpoint or config.logto_endpoint,
         )
         app = args.app or config.app
+        if not args.json:
+            also = f" and the {app} sample app" if app != "none" else ""
+            print(f"starting fake_mailgun, fake_logto{also}…", file=sys.stderr, flush=True)
         with start_harness(
             config, free_ports=args.ports == "free", app=app, app_output=sys.stderr
         ) as harness:
@@ -53,7 +57,7 @@ def _up(args: argparse.Namespace) -> int:
                 if args.json:
                     print(json.dumps(info), flush=True)
                 else:
-                    _table(info)
+                    _table(info, time.perf_counter() - started)
                 stop.wait()
     except PortInUse as exc:
         print(
@@ -72,7 +76,7 @@ def _up(args: argparse.Namespace) -> int:
     return 0
 
 
-def _table(info: dict[str, Any]) -> None:
+def _table(info: dict[str, Any], seconds: float) -> None:
     rows = [
         ("App", info["app_url"] or "none (--app python|go starts a sample app)"),
         ("Logto endpoint", info["logto_endpoint"]),
@@ -82,9 +86,10 @@ def _table(info: dict[str, Any]) -> None:
         ("Inbox UI", info["inbox_url"]),
         ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}"),
         ("Mailbox API", info["mailgun_url"] + "/__harness/messages"),
+        ("Debug view", info["debug_url"]),
     ]
     width = max(len(name) for name, _ in rows)
-    print("logto-harness is up\n")
+    print(f"logto-harness is up ({seconds:.1f} s)\n")
     for name, value in rows:
         print(f"  {name:<{width}}  {value}")
     print("\nEnvironment for your app:\n")

@@ -116,6 +116,46 @@ def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp
             client.get(url)
 
 
+def test_harness_up_prints_a_table_and_the_env(
+    processes: list[subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    """Without --json: progress on stderr, then every URL of the run, the app's credentials and the env
+    vars an app needs on stdout; Ctrl-C says it stopped."""
+    run_file = tmp_path / "run.json"
+    proc = _spawn(
+        "-m", "harness", "up", "--ports", "free", "--app", "none", env={"HARNESS_RUN_FILE": str(run_file)}
+    )  # fmt: skip
+    processes.append(proc)
+    assert proc.stdout is not None
+    assert proc.stderr is not None
+    assert proc.stderr.readline().startswith("starting fake_mailgun, fake_logto")
+    lines = []
+    while not lines or not lines[-1].startswith("Press Ctrl-C"):
+        line = proc.stdout.readline()
+        assert line, f"harness up ended early: {lines}"
+        lines.append(line)
+    table = "".join(lines)
+    assert re.match(r"logto-harness is up \(\d+\.\d s\)", table)
+    info = json.loads(run_file.read_text())
+    shown = [
+        info["logto_endpoint"],
+        f"{info['app']['id']} / {info['app']['secret']}",
+        info["app"]["redirect_uri"],
+        info["mailgun_url"],
+        info["inbox_url"],
+        f"{info['smtp']['host']}:{info['smtp']['port']}",
+        info["debug_url"],
+    ]
+    for value in shown:
+        assert value in table, value
+    for key, value in info["env"].items():
+        assert f"export {key}={value}\n" in table
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert err.strip().endswith("stopped.")
+
+
 def test_harness_up_names_the_port_in_use(processes: list[subprocess.Popen[str]]) -> None:
     with serve_in_thread(Settings(port=0, smtp_port=-1)) as taken:
         proc = _spawn(
