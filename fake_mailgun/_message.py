@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.charset import QP, Charset
@@ -144,11 +145,17 @@ def addresses(values: list[str]) -> list[str]:
     return [addr for _name, addr in getaddresses(values) if addr]
 
 
+def _utf8(value: str) -> str:
+    """A raw header value whose 8-bit bytes (SMTPUTF8) the parser surrogate-escaped, read as UTF-8."""
+    if any("\udc80" <= ch <= "\udcff" for ch in value):
+        value = value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    return value
+
+
 def _decode_header(value: str) -> str:
     """A raw header value → text: 8-bit UTF-8 (SMTPUTF8) and RFC 2047 encoded-words decoded, folding
     undone; undecodable input is kept as it came."""
-    if any("\udc80" <= ch <= "\udcff" for ch in value):  # raw 8-bit bytes, surrogate-escaped by the parser
-        value = value.encode("ascii", "surrogateescape").decode("utf-8", "replace")
+    value = _utf8(value)
     if "=?" not in value:
         return " ".join(value.split()) if "\n" in value else value
     try:
@@ -205,15 +212,26 @@ def parse_mime(raw: bytes) -> ParsedMime:
                 content_id=str(cid).strip().strip("<>") if cid else None,
             )
         )
-    headers = [(k, _decode_header(str(v))) for k, v in msg.raw_items()]
+    raw_headers = [(k, str(v)) for k, v in msg.raw_items()]
+    headers = [(k, _decode_header(v)) for k, v in raw_headers]
 
     def every(name: str) -> list[str]:
         return [v for k, v in headers if k.lower() == name]
 
+    def recipients(name: str) -> list[str]:
+        # Addresses are read before encoded-words are decoded: a decoded name may hold a comma. Some
+        # senders encode a whole "Name <addr>" as one encoded-word: that reads as no address, so such a
+        # header is read again once decoded.
+        raw = [" ".join(_utf8(v).split()) for k, v in raw_headers if k.lower() == name]
+        found = addresses(raw)
+        if any("@" not in a or "=?" in a for a in found):
+            return addresses(every(name))
+        return found
+
     return ParsedMime(
         sender=next(iter(every("from")), ""),
-        to=addresses(every("to")),
-        cc=addresses(every("cc")),
+        to=recipients("to"),
+        cc=recipients("cc"),
         subject=next(iter(every("subject")), ""),
         text=text,
         html=html,
@@ -228,8 +246,28 @@ def _encoded(value: str) -> str:
     return value if value.isascii() else Header(value, "utf-8").encode()
 
 
+# RFC 5322 specials, control characters, and "=?" (a name that looks like an encoded-word is quoted so
+# that readers do not decode it).
+_NEEDS_QUOTES = re.compile(r'[][\\()<>@,:;".\x00-\x1f\x7f]|=\?')
+
+
+def display_address(name: str, addr: str) -> str:
+    """``Name <addr>`` as text, the name quoted (RFC 5322) when it holds specials."""
+    if not name:
+        return addr
+    if _NEEDS_QUOTES.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{addr}>"
+
+
+def _encoded_address(name: str, addr: str) -> str:
+    if addr.isascii():
+        return formataddr((name, addr), "utf-8")  # a non-ASCII name becomes an RFC 2047 encoded-word
+    return display_address(name, addr)  # an internationalized address (SMTPUTF8) is written as UTF-8
+
+
 def _encoded_addresses(values: list[str]) -> str:
-    return ", ".join(formataddr(pair, "utf-8") for pair in getaddresses(values))
+    return ", ".join(_encoded_address(name, addr) for name, addr in getaddresses(values))
 
 
 _UTF8_QP = Charset("utf-8")
@@ -309,6 +347,8 @@ def compose_mime(
         del body[name]
     for name, value in mime_headers:
         body[name] = value
-    raw = body.as_bytes(policy=email.policy.SMTP)
+    # An internationalized address cannot be encoded in ASCII headers: such a message is SMTPUTF8.
+    international = any(not value.isascii() for _, value in body.items())
+    raw = body.as_bytes(policy=email.policy.SMTPUTF8 if international else email.policy.SMTP)
     top_headers = shown + [(k, str(v)) for k, v in mime_headers]
     return raw, top_headers

@@ -15,7 +15,15 @@ from typing import Any
 
 from ._errors import bad_request
 from ._extract import html_to_text
-from ._message import Attachment, CapturedMessage, ParsedMime, addresses, compose_mime, parse_mime
+from ._message import (
+    Attachment,
+    CapturedMessage,
+    ParsedMime,
+    addresses,
+    compose_mime,
+    display_address,
+    parse_mime,
+)
 from ._templates import Templates, render
 
 FormValue = str | Attachment
@@ -50,8 +58,9 @@ def _recipients(form: Form, key: str) -> list[str]:
 
 
 def _displayed(form: Form, key: str) -> list[str]:
-    """Header form of a recipient field: each comma-separated entry as written (``Name <addr>``)."""
-    return [f"{name} <{addr}>" if name else addr for name, addr in getaddresses(_strings(form, key)) if addr]
+    """Header form of a recipient field: each comma-separated entry (``Name <addr>``, the name quoted
+    when it holds specials such as a comma, so that the joined header reads back as the same list)."""
+    return [display_address(name, addr) for name, addr in getaddresses(_strings(form, key)) if addr]
 
 
 def _json_object(text: str, error: str) -> dict[str, Any]:

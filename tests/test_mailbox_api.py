@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import email
+import email.policy
+import json
 import smtplib
 import statistics
 import threading
@@ -234,3 +237,66 @@ def test_non_ascii_api_key_is_forbidden_not_a_crash(mailgun: Running) -> None:
     with httpx.Client(base_url=mailgun.url, auth=("api", "clé-fausse"), timeout=10) as client:
         response = client.get("/v3/domains")
     assert (response.status_code, response.text) == (401, "Forbidden")
+
+
+def test_display_names_with_commas_and_non_ascii_keep_the_recipient_list(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    """A quoted name holding a comma stays one recipient — in the record and in the raw MIME, which
+    any mail parser reads back as the same list; non-ASCII names are encoded, never a crash."""
+    tag = uuid.uuid4().hex[:8]
+    doe, ann, zoe = (f"{who}-{tag}@example.test" for who in ("doe", "ann", "zoe"))
+    response = api.post(
+        SEND,
+        data={
+            "from": "Shop <shop@example.test>",
+            "to": f'"Doe, John" <{doe}>, Ann <{ann}>',
+            "cc": f'"Ré, Zoé" <{zoe}>',
+            "subject": "names",
+            "text": "hello",
+        },
+    )
+    assert response.status_code == 200, response.text
+    message = control.get("/__harness/messages/latest", params={"to": doe}).json()
+    assert message["to"] == [doe, ann]
+    assert message["cc"] == [zoe]
+    assert message["headers"]["To"] == f'"Doe, John" <{doe}>, Ann <{ann}>'
+    raw = control.get(f"/__harness/messages/{message['id']}/raw").content
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    assert [a.addr_spec for a in parsed["To"].addresses] == [doe, ann]
+    assert [(a.display_name, a.addr_spec) for a in parsed["Cc"].addresses] == [("Ré, Zoé", zoe)]
+
+
+def test_an_internationalized_address_is_stored_and_written_as_utf8(
+    api: httpx.Client, control: httpx.Client
+) -> None:
+    to = f"zoé-{uuid.uuid4().hex[:8]}@example.test"
+    response = api.post(
+        SEND, data={"from": "shop@example.test", "to": f"Zoé <{to}>", "subject": "eai", "text": "x"}
+    )
+    assert response.status_code == 200, response.text
+    message = control.get("/__harness/messages/latest", params={"to": to}).json()
+    assert message["to"] == [to]
+    raw = control.get(f"/__harness/messages/{message['id']}/raw").content
+    assert f"To: Zoé <{to}>\r\n".encode() in raw
+
+
+def test_recipient_variables_split_a_list_with_quoted_names(api: httpx.Client, control: httpx.Client) -> None:
+    tag = uuid.uuid4().hex[:8]
+    doe, ann = f"doe-{tag}@example.test", f"ann-{tag}@example.test"
+    response = api.post(
+        SEND,
+        data={
+            "from": "shop@example.test",
+            "to": f'"Doe, John" <{doe}>, Ann <{ann}>',
+            "subject": "Hi %recipient.first%",
+            "text": "hello",
+            "recipient-variables": json.dumps({doe: {"first": "John"}, ann: {"first": "Ann"}}),
+        },
+    )
+    assert response.status_code == 200, response.text
+    for address, header, first in ((doe, f'"Doe, John" <{doe}>', "John"), (ann, f"Ann <{ann}>", "Ann")):
+        message = control.get("/__harness/messages/latest", params={"to": address}).json()
+        assert message["to"] == [address]
+        assert message["headers"]["To"] == header
+        assert message["subject"] == f"Hi {first}"

@@ -138,3 +138,19 @@ def test_smtp_fault_rejects_then_recovers(mailgun: Running, control: httpx.Clien
 
     _send(mailgun, msg)
     assert _wait(control, address)["subject"] == "retry me"
+
+
+def test_encoded_name_with_a_comma_is_one_recipient(
+    mailgun: Running, control: httpx.Client, address: str
+) -> None:
+    """Clients RFC 2047-encode a non-ASCII name; once decoded it may hold a comma, which must not split
+    the address list (addresses are read before the names are decoded)."""
+    message = EmailMessage()
+    message["From"] = "shop@example.test"
+    message["To"] = f'"Ré, Zoé" <{address}>'
+    message["Subject"] = "names"
+    message.set_content("hello")
+    assert b"=?utf-8?" in bytes(message)
+    _send(mailgun, message)
+    got = _wait(control, address)
+    assert got["to"] == [address]
