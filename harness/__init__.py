@@ -50,7 +50,13 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module 'harness' has no attribute {name!r}")
     import importlib
 
-    return getattr(importlib.import_module(_HOMES[name], __name__), name)
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 __all__ = [

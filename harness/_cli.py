@@ -71,6 +71,16 @@ def _up(args: argparse.Namespace) -> int:
     except AppError as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # e.g. an address this machine does not have
+        print(f"harness: cannot start: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:  # a fake failed while starting (run_in_thread): say why, in one line
+        cause = exc.__cause__
+        print(
+            f"harness: {exc}: {type(cause).__name__}: {cause}" if cause else f"harness: {exc}",
+            file=sys.stderr,
+        )
+        return 1
     if not args.json:
         print("stopped.", file=sys.stderr)
     return 0
@@ -84,7 +94,7 @@ def _table(info: dict[str, Any], seconds: float) -> None:
         ("Redirect URI", info["app"]["redirect_uri"]),
         ("Mailgun API", info["mailgun_url"]),
         ("Inbox UI", info["inbox_url"]),
-        ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}"),
+        ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}" if info["smtp"]["port"] else "off"),
         ("Mailbox API", info["mailgun_url"] + "/__harness/messages"),
         ("Debug view", info["debug_url"]),
     ]
@@ -279,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--logto-port", type=int, default=None, help="fake_logto port (default 3001)")
     up.add_argument("--endpoint", help="fake_logto's public URL (default: http://localhost:PORT)")
     up.add_argument("--mailgun-port", type=int, default=None, help="fake_mailgun HTTP port (default 5080)")
-    up.add_argument("--smtp-port", type=int, default=None, help="SMTP capture port (default 2525)")
+    up.add_argument("--smtp-port", type=int, default=None, help="SMTP capture port (default 2525; -1: none)")
     up.add_argument(
         "--app",
         choices=["python", "go", "none"],

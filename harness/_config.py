@@ -29,13 +29,25 @@ class HarnessConfig:
     logto_port: int = 3001
     logto_endpoint: str = ""  # public URL; default http://localhost:<logto_port>
     mailgun_port: int = 5080
-    smtp_port: int = 2525
+    smtp_port: int = 2525  # -1: no SMTP capture
     mailgun_domains: tuple[str, ...] = (DEFAULT_DOMAIN,)
     mailgun_api_key: str = DEFAULT_API_KEY
     app: AppKind = "python"
     app_port: int = 3000
     tenant: dict[str, Any] = field(default_factory=dict)  # fake_logto's tenant table, as written
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        ports = (
+            ("logto.port", self.logto_port, 0),
+            ("mailgun.port", self.mailgun_port, 0),
+            ("mailgun.smtp_port", self.smtp_port, -1),
+            ("app.port", self.app_port, 0),
+        )
+        for name, port, lowest in ports:
+            if not lowest <= port <= 65535:
+                off = " or -1 (no SMTP)" if lowest < 0 else ""
+                raise ConfigError(f"{name}: must be a port number, 0 (any free) to 65535{off}; got {port}")
 
     def tenant_config(self, mailgun_url: str, app_url: str | None = None) -> TenantConfig:
         """The tenant; a Mailgun connector's endpoint, domain, key, sender and deliveries default to this
@@ -157,7 +169,7 @@ port = 3001                               # fake_logto
 
 [mailgun]
 port = 5080                               # Mailgun API, inbox UI, /__harness/ mailbox API
-smtp_port = 2525                          # SMTP capture
+smtp_port = 2525                          # SMTP capture (-1: none)
 domains = ["mg.example.test"]
 api_key = "key-harness"
 

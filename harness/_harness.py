@@ -50,6 +50,8 @@ class Harness:
         """The ``harness up --json`` object (a stable contract)."""
         app = self.tenant.applications[0]
         connector = self.tenant.connector.config if self.tenant.connector else {}
+        smtp_port = self.mailgun.smtp_port  # None: no SMTP capture (smtp_port -1)
+        smtp = {} if smtp_port is None else {"SMTP_HOST": self.mailgun.host, "SMTP_PORT": str(smtp_port)}
         env = {
             "LOGTO_ENDPOINT": self.logto.endpoint,
             "LOGTO_APP_ID": app.id,
@@ -57,8 +59,7 @@ class Harness:
             "MAILGUN_API_URL": self.mailgun.url,
             "MAILGUN_DOMAIN": connector.get("domain", self.config.mailgun_domains[0]),
             "MAILGUN_API_KEY": connector.get("apiKey", self.config.mailgun_api_key),
-            "SMTP_HOST": self.mailgun.host,
-            "SMTP_PORT": str(self.mailgun.smtp_port),
+            **smtp,
             "HARNESS_MAILGUN_URL": self.mailgun.url,
             "HARNESS_LOGTO_ENDPOINT": self.logto.url,
         }
@@ -100,14 +101,16 @@ def start_harness(
     from fake_logto import Settings as LogtoSettings
     from fake_mailgun import Settings as MailgunSettings
 
-    app_url: str | None = None
-    app_port = 0
     if app != "none":
         check_app(app)  # before anything starts: "not built" is the likeliest failure
-        app_port = free_port(config.host) if free_ports else config.app_port
-        app_url = f"http://localhost:{app_port}"
     with contextlib.ExitStack() as stack:
         sockets = _bind_all(config, free_ports, stack)
+        app_url: str | None = None
+        app_port = 0
+        if app != "none":
+            # Picked while the fakes' sockets are held, so it cannot be one of theirs.
+            app_port = free_port(config.host) if free_ports else config.app_port
+            app_url = f"http://localhost:{app_port}"
         mailgun_url = url_of(config.host, sockets.mailgun_http.getsockname()[1])
         tenant = config.tenant_config(mailgun_url, app_url)
         logto_port: int = sockets.logto.getsockname()[1]
@@ -132,7 +135,7 @@ def start_harness(
         mailgun_settings = MailgunSettings(
             host=config.host,
             port=sockets.mailgun_http.getsockname()[1],
-            smtp_port=sockets.mailgun_smtp.getsockname()[1],
+            smtp_port=sockets.mailgun_smtp.getsockname()[1] if sockets.mailgun_smtp else -1,
             domains=config.mailgun_domains,
             api_key=config.mailgun_api_key,
         )
@@ -162,12 +165,12 @@ def _stop_together(mailgun: MailgunServer, logto: LogtoServer, app: RunningApp |
 @dataclass
 class _Sockets:
     mailgun_http: socket.socket
-    mailgun_smtp: socket.socket
+    mailgun_smtp: socket.socket | None  # None: no SMTP capture (smtp_port -1)
     logto: socket.socket
 
 
 def _bind_all(config: HarnessConfig, free_ports: bool, stack: contextlib.ExitStack) -> _Sockets:
-    """Bind the three listening sockets (closed by ``stack`` if what follows fails; the servers own them
+    """Bind the listening sockets (closed by ``stack`` if what follows fails; the servers own them
     once started, and closing twice is harmless)."""
 
     def listen(port: int, what: str) -> socket.socket:
@@ -177,6 +180,6 @@ def _bind_all(config: HarnessConfig, free_ports: bool, stack: contextlib.ExitSta
 
     return _Sockets(
         mailgun_http=listen(config.mailgun_port, "fake_mailgun HTTP"),
-        mailgun_smtp=listen(config.smtp_port, "fake_mailgun SMTP"),
+        mailgun_smtp=listen(config.smtp_port, "fake_mailgun SMTP") if config.smtp_port >= 0 else None,
         logto=listen(config.logto_port, "fake_logto HTTP"),
     )

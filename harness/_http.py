@@ -9,6 +9,7 @@ on loopback. ``https://`` requests still go through a default, fully verifying t
 from __future__ import annotations
 
 import socket
+import ssl
 from typing import Any
 
 import httpx
@@ -18,9 +19,10 @@ NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
 def _plain_http() -> dict[str, Any]:
     # The client's default transport, used for http:// only (https:// is mounted to its own transport
-    # below), so no TLS ever happens through it: verify=False just spares loading the CA bundle for a
-    # context that is never used. An explicit transport also keeps env proxies away from loopback.
-    return {"verify": False, "socket_options": NODELAY}
+    # below), so no TLS should ever happen through it. Its TLS context spares loading the CA bundle but
+    # fails closed: it verifies certificates and host names against an empty trust store, so if TLS did
+    # reach it, every handshake would be refused. An explicit transport also keeps env proxies away.
+    return {"verify": ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT), "socket_options": NODELAY}
 
 
 class _LazyTLS(httpx.BaseTransport):

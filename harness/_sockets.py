@@ -27,7 +27,7 @@ def bind(host: str, port: int, what: str) -> socket.socket:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             raise PortInUse(exc.errno, f"{what} port {port} on {host} is already in use") from exc
-        raise
+        raise OSError(exc.errno, f"{what} cannot listen on {host} port {port}: {exc.strerror}") from exc
     sock.listen(512)
     sock.setblocking(False)
     return sock

@@ -156,6 +156,31 @@ def test_harness_up_prints_a_table_and_the_env(
     assert err.strip().endswith("stopped.")
 
 
+def test_harness_up_without_smtp_and_with_bad_ports_or_host(processes: list[subprocess.Popen[str]]) -> None:
+    """`--smtp-port -1` runs without the SMTP capture (no SMTP env vars); a port out of range is a
+    config error; an address this machine does not have is named, without a traceback."""
+    proc = _spawn("-m", "harness", "up", "--json", "--ports", "free", "--app", "none", "--smtp-port", "-1")
+    processes.append(proc)
+    assert proc.stdout is not None
+    info = json.loads(proc.stdout.readline())
+    assert info["smtp"]["port"] is None
+    assert "SMTP_PORT" not in info["env"]
+    with httpx.Client(timeout=10) as client:
+        assert client.get(info["mailgun_url"] + "/__harness/health").json()["status"] == "ok"
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=60) == 0
+
+    run = [sys.executable, "-m", "harness", "up", "--app", "none"]
+    out_of_range = subprocess.run([*run, "--smtp-port", "70000"], capture_output=True, text=True, timeout=60)
+    assert out_of_range.returncode == 2
+    assert "mailgun.smtp_port: must be a port number" in out_of_range.stderr
+    # 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+    elsewhere = subprocess.run([*run, "--host", "192.0.2.1"], capture_output=True, text=True, timeout=60)
+    assert elsewhere.returncode == 1
+    assert "harness: cannot start: fake_mailgun HTTP cannot listen on 192.0.2.1 port 5080" in elsewhere.stderr
+    assert "Traceback" not in elsewhere.stderr
+
+
 def test_harness_up_names_the_port_in_use(processes: list[subprocess.Popen[str]]) -> None:
     with serve_in_thread(Settings(port=0, smtp_port=-1)) as taken:
         proc = _spawn(

@@ -81,3 +81,40 @@ def test_an_app_says_it_listens_then_stops_gracefully_on_sigterm(name: apps.AppN
     assert status == (0 if name == "go" else -signal.SIGTERM), app.output()
     if name == "python":
         assert "Application shutdown complete." in app.output()
+
+
+def test_a_fake_failing_after_the_app_started_stops_the_app_and_frees_the_ports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """start_harness spawns the app before the fakes load: if a fake then fails, the app is stopped and
+    every socket bound for the run is closed."""
+    import fake_logto._server
+    import harness._harness
+
+    spawned: list[apps.RunningApp] = []
+    bound: list[socket.socket] = []
+
+    def spawn(settings: AppSettings, **kwargs: object) -> apps.RunningApp:
+        app = original_spawn(settings, **kwargs)  # type: ignore[arg-type]
+        spawned.append(app)
+        return app
+
+    def bind(host: str, port: int, what: str) -> socket.socket:
+        sock = original_bind(host, port, what)
+        bound.append(sock)
+        return sock
+
+    def failing_init(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("fake_logto could not be built")
+
+    original_spawn, original_bind = apps.spawn_app, harness._harness.bind
+    monkeypatch.setattr(apps, "spawn_app", spawn)
+    monkeypatch.setattr(harness._harness, "bind", bind)
+    monkeypatch.setattr(fake_logto._server.Server, "__init__", failing_init)
+    starting = harness._harness.start_harness(load_harness_config(None), free_ports=True, app="python")
+    with pytest.raises(RuntimeError, match="could not be built"), starting:
+        pytest.fail("the harness started")
+    assert len(spawned) == 1
+    assert spawned[0].process.returncode is not None, "the app process was stopped"
+    assert len(bound) == 3
+    assert all(sock.fileno() == -1 for sock in bound), "every socket was closed"
