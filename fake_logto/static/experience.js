@@ -491,11 +491,13 @@
     countdown();
     resend.addEventListener("click", () =>
       run(resend, async () => {
-        await sendCode(flowState);
+        // The old code is void from now: clear it at the click, not when the send returns, so that a
+        // new code typed (or pasted) while the request is on its way is kept.
         input.value = "";
+        input.focus();
+        await sendCode(flowState);
         showNotice(`A new code was sent to ${flowState.identifier.value}.`);
         countdown();
-        input.focus();
       }),
     );
 

@@ -101,6 +101,44 @@ def test_resend_after_the_countdown_sends_a_new_code_and_only_it_works(
     assert exchange(logto, url, app.url)["email"] == address
 
 
+# Holds the page's answer to the next code send until the test calls window.releaseSend(): the code is
+# sent (the email exists) but the page has not heard back yet.
+HOLD_NEXT_SEND = """() => {
+  const realFetch = window.fetch;
+  window.releaseSend = null;
+  window.fetch = async (path, init) => {
+    const response = await realFetch(path, init);
+    if (String(path).endsWith("/verification/verification-code") && init && init.method === "POST") {
+      await new Promise((release) => { window.releaseSend = release; });
+    }
+    return response;
+  };
+}"""
+
+
+def test_a_code_typed_while_the_resend_is_on_its_way_is_kept(
+    page: Page, logto: LogtoRunning, mailbox: Mailbox, address: str
+) -> None:
+    """Resend clears the void code at the click; a new code typed before the page hears back stays."""
+    page.clock.install()
+    url = start_registration(page, logto, address)
+    first = mailbox.wait_for_message(address, timeout=15)
+    page.clock.fast_forward("01:00")
+    page.evaluate(HOLD_NEXT_SEND)
+    page.get_by_label("Verification code").fill(first["code"])
+    page.get_by_role("button", name="Resend").click()
+    expect(page.get_by_label("Verification code")).to_have_value("")  # the old code went at the click
+    code = mailbox.wait_for_code(address, after=first["id"], timeout=15)
+    page.wait_for_function("() => window.releaseSend !== null")  # the send is answered, the page waits
+    page.get_by_label("Verification code").fill(code)
+    page.evaluate("() => window.releaseSend()")
+    expect(page.get_by_role("status")).to_have_text(f"A new code was sent to {address}.")
+    expect(page.get_by_label("Verification code")).to_have_value(code)
+    with leaving_sign_in(page) as app:
+        page.get_by_role("button", name="Continue").click()
+    assert exchange(logto, url, app.url)["email"] == address
+
+
 def test_expired_code_says_so_and_a_new_one_works(
     page: Page, logto: LogtoRunning, mailbox: Mailbox, harness_client: Client, address: str
 ) -> None:
