@@ -164,6 +164,22 @@ def _decode_header(value: str) -> str:
         return value
 
 
+_ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
+
+
+def _decode_address_header(value: str) -> str:
+    """An address header as text: like :func:`_decode_header`, but each name decoded from an encoded-word
+    is quoted again when it needs it (``"Ré, Zoé" <a@b>``), so the text reads back as the same list —
+    the form the API intake shows. A value that does not parse as addresses is decoded as a whole."""
+    value = _utf8(value)
+    if "=?" not in value:
+        return _decode_header(value)
+    pairs = getaddresses([" ".join(value.split())])
+    if not pairs or any("@" not in addr or "=?" in addr for _name, addr in pairs):
+        return _decode_header(value)
+    return ", ".join(display_address(_decode_header(name), addr) for name, addr in pairs)
+
+
 def _content(part: Message) -> str:
     """A text part's body as a Python string: decoded, the wire's CRLF line ends read as LF."""
     raw = part.get_payload(decode=True)
@@ -213,7 +229,10 @@ def parse_mime(raw: bytes) -> ParsedMime:
             )
         )
     raw_headers = [(k, str(v)) for k, v in msg.raw_items()]
-    headers = [(k, _decode_header(v)) for k, v in raw_headers]
+    headers = [
+        (k, _decode_address_header(v) if k.lower() in _ADDRESS_HEADERS else _decode_header(v))
+        for k, v in raw_headers
+    ]
 
     def every(name: str) -> list[str]:
         return [v for k, v in headers if k.lower() == name]
@@ -296,8 +315,8 @@ def _attachment_part(att: Attachment) -> MIMEBase:
 def compose_mime(
     *,
     sender: str,
-    to: list[str],
-    cc: list[str],
+    to: list[tuple[str, str]],
+    cc: list[tuple[str, str]],
     subject: str,
     text: str,
     html: str,
@@ -307,7 +326,8 @@ def compose_mime(
     date: datetime,
 ) -> tuple[bytes, list[tuple[str, str]]]:
     """The MIME document Mailgun would deliver for an API send (what the inbox's "raw" view shows), and
-    its top-level headers as text (the message record is built from the fields, not re-parsed)."""
+    its top-level headers as text (the message record is built from the fields, not re-parsed).
+    ``to`` and ``cc`` are the (name, address) pairs of the send, parsed once."""
     body: Message
     if text and html:
         body = MIMEMultipart("alternative")
@@ -329,18 +349,26 @@ def compose_mime(
         for att in regular:
             mixed.attach(_attachment_part(att))
         body = mixed
-    shown: list[tuple[str, str]] = []
+    shown: list[tuple[str, str]] = []  # (name, text as the record shows it)
+    written: list[str] = []  # the same headers' values as written in the MIME document
     if sender:
         shown.append(("From", sender))
-    if to:
-        shown.append(("To", ", ".join(to)))
-    if cc:
-        shown.append(("Cc", ", ".join(cc)))
-    shown += [("Subject", subject), ("Date", format_datetime(date)), ("Message-Id", f"<{message_id}>")]
-    shown += headers
-    for name, value in shown:
+        written.append(_encoded_addresses([sender]))
+    for name, pairs in (("To", to), ("Cc", cc)):
+        if pairs:
+            shown.append((name, ", ".join(display_address(n, a) for n, a in pairs)))
+            written.append(", ".join(_encoded_address(n, a) for n, a in pairs))
+    for name, value in [
+        ("Subject", subject),
+        ("Date", format_datetime(date)),
+        ("Message-Id", f"<{message_id}>"),
+        *headers,
+    ]:
+        shown.append((name, value))
         address_header = name.lower() in ("from", "to", "cc", "reply-to", "sender")
-        body[name] = _encoded_addresses([value]) if address_header else _encoded(value)
+        written.append(_encoded_addresses([value]) if address_header else _encoded(value))
+    for (name, _text), value in zip(shown, written, strict=True):
+        body[name] = value
     # Move the envelope headers before the MIME headers, as mail clients write them.
     mime_headers = [(k, v) for k, v in body.items() if k.lower().startswith(("content-", "mime-"))]
     for name in {k for k, _ in mime_headers}:

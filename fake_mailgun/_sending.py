@@ -21,13 +21,13 @@ from ._message import (
     ParsedMime,
     addresses,
     compose_mime,
-    display_address,
     parse_mime,
 )
 from ._templates import Templates, render
 
 FormValue = str | Attachment
 Form = list[tuple[str, FormValue]]
+Pair = tuple[str, str]  # (display name, address), as email.utils.getaddresses gives them
 
 MAX_RECIPIENTS = 1000
 MAX_OPTIONS_BYTES = 16 * 1024
@@ -44,8 +44,9 @@ def _first(form: Form, key: str) -> str:
     return values[0] if values else ""
 
 
-def _recipients(form: Form, key: str) -> list[str]:
-    """Every address of a repeatable, comma-separated recipient field; raises Mailgun's 400 if one is bad."""
+def _recipients(form: Form, key: str) -> list[Pair]:
+    """Every (name, address) of a repeatable, comma-separated recipient field, parsed once per send;
+    raises Mailgun's 400 if one is bad."""
     values = [v for v in _strings(form, key) if v.strip()]
     found = getaddresses(values)
     for _name, addr in found:
@@ -54,13 +55,11 @@ def _recipients(form: Form, key: str) -> list[str]:
             raise bad_request(f"'{key}' parameter is not a valid address. please check documentation")
     if values and not found:
         raise bad_request(f"'{key}' parameter is not a valid address. please check documentation")
-    return [addr for _name, addr in found]
+    return found
 
 
-def _displayed(form: Form, key: str) -> list[str]:
-    """Header form of a recipient field: each comma-separated entry (``Name <addr>``, the name quoted
-    when it holds specials such as a comma, so that the joined header reads back as the same list)."""
-    return [display_address(name, addr) for name, addr in getaddresses(_strings(form, key)) if addr]
+def _bare(pairs: list[Pair]) -> list[str]:
+    return [addr for _name, addr in pairs]
 
 
 def _json_object(text: str, error: str) -> dict[str, Any]:
@@ -130,12 +129,12 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     template_headers = template_version.headers if template_version else {}
     if not sender and not template_headers.get("From"):
         raise bad_request("'from' parameter is missing")
-    to = _recipients(form, "to")
-    if not to:
+    to_pairs = _recipients(form, "to")
+    if not to_pairs:
         raise bad_request("'to' parameter is missing")
-    if sender:
-        _recipients(form, "from")
-    cc, bcc = _recipients(form, "cc"), _recipients(form, "bcc")
+    sender_pairs = _recipients(form, "from") if sender else []
+    cc_pairs = _recipients(form, "cc")
+    to, cc, bcc = _bare(to_pairs), _bare(cc_pairs), _bare(_recipients(form, "bcc"))
     if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
         raise bad_request("Too many recipients, max is 1000")
     text, html, amp = _first(form, "text"), _first(form, "html"), _first(form, "amp-html")
@@ -154,7 +153,9 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     variables = _variables(form)
     tags = _strings(form, "o:tag")
     subject = _first(form, "subject") or template_headers.get("Subject", "")
-    sender = sender or template_headers["From"]
+    if not sender:
+        sender = template_headers["From"]
+        sender_pairs = getaddresses([sender])
     headers = [
         (k[2:], v.replace("\r", " ").replace("\n", " "))
         for k, v in form
@@ -196,11 +197,11 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     batches: list[tuple[list[str], dict[str, Any]]] = (
         [([addr], recipient_vars.get(addr, {})) for addr in to] if recipient_vars else [(to, {})]
     )
-    shown_to, shown_cc = _displayed(form, "to"), _displayed(form, "cc")
+    envelope_from = next((addr for _name, addr in sender_pairs if addr), sender)
     messages = []
     for batch_to, values in batches:
         message_id = new_message_id(domain, now)
-        header_to = [t for t in shown_to if addresses([t])[0] in batch_to] if recipient_vars else shown_to
+        header_to = [p for p in to_pairs if p[1] in batch_to] if recipient_vars else to_pairs
         parts = {
             "subject": _recipient_substitute(subject, values),
             "text": _recipient_substitute(text, values),
@@ -209,7 +210,7 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
         raw, top_headers = compose_mime(
             sender=sender,
             to=header_to,
-            cc=shown_cc,
+            cc=cc_pairs,
             headers=headers,
             attachments=attachments,
             message_id=message_id,
@@ -219,7 +220,7 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
         # The record is built from the fields as sent (exact text, no re-parse of what we just wrote).
         parsed = ParsedMime(
             sender=sender,
-            to=addresses(header_to),
+            to=_bare(header_to),
             cc=cc,
             headers=top_headers,
             attachments=attachments,
@@ -239,7 +240,7 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
                 variables=variables,
                 tags=tags,
                 options=options,
-                envelope_from=addresses([sender])[0] if addresses([sender]) else sender,
+                envelope_from=envelope_from,
             )
         )
     return messages
@@ -247,7 +248,7 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
 
 def build_mime_message(form: Form, *, domain: str, now: float) -> CapturedMessage:
     """``messages.mime``: the MIME is taken as given; ``to`` lists the envelope recipients."""
-    to = _recipients(form, "to")
+    to = _bare(_recipients(form, "to"))
     if not to:
         raise bad_request("'to' parameter is missing")
     mime = next((v for k, v in form if k == "message"), None)

@@ -249,7 +249,7 @@ def test_display_names_with_commas_and_non_ascii_keep_the_recipient_list(
     response = api.post(
         SEND,
         data={
-            "from": "Shop <shop@example.test>",
+            "from": '"Shop, Inc" <shop@example.test>',
             "to": f'"Doe, John" <{doe}>, Ann <{ann}>',
             "cc": f'"Ré, Zoé" <{zoe}>',
             "subject": "names",
@@ -261,9 +261,14 @@ def test_display_names_with_commas_and_non_ascii_keep_the_recipient_list(
     assert message["to"] == [doe, ann]
     assert message["cc"] == [zoe]
     assert message["headers"]["To"] == f'"Doe, John" <{doe}>, Ann <{ann}>'
+    assert message["headers"]["From"] == '"Shop, Inc" <shop@example.test>'
+    assert message["envelope_from"] == "shop@example.test"
     raw = control.get(f"/__harness/messages/{message['id']}/raw").content
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert [a.addr_spec for a in parsed["To"].addresses] == [doe, ann]
+    assert [(a.display_name, a.addr_spec) for a in parsed["From"].addresses] == [
+        ("Shop, Inc", "shop@example.test")
+    ]
     assert [(a.display_name, a.addr_spec) for a in parsed["Cc"].addresses] == [("Ré, Zoé", zoe)]
 
 

@@ -144,7 +144,7 @@ def test_encoded_name_with_a_comma_is_one_recipient(
     mailgun: Running, control: httpx.Client, address: str
 ) -> None:
     """Clients RFC 2047-encode a non-ASCII name; once decoded it may hold a comma, which must not split
-    the address list (addresses are read before the names are decoded)."""
+    the address list (addresses are read before the names are decoded), and the header's text quotes it."""
     message = EmailMessage()
     message["From"] = "shop@example.test"
     message["To"] = f'"Ré, Zoé" <{address}>'
@@ -154,3 +154,4 @@ def test_encoded_name_with_a_comma_is_one_recipient(
     _send(mailgun, message)
     got = _wait(control, address)
     assert got["to"] == [address]
+    assert got["headers"]["To"] == f'"Ré, Zoé" <{address}>'  # as the API intake shows it
