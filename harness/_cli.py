@@ -43,6 +43,7 @@ def _up(args: argparse.Namespace) -> int:
             logto_port=config.logto_port if args.logto_port is None else args.logto_port,
             mailgun_port=config.mailgun_port if args.mailgun_port is None else args.mailgun_port,
             smtp_port=config.smtp_port if args.smtp_port is None else args.smtp_port,
+            app_port=config.app_port if args.app_port is None else args.app_port,
             logto_endpoint=args.endpoint or config.logto_endpoint,
         )
         app = args.app or config.app
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="the sample app to start (default: the config's [app] kind, python)",
     )
+    up.add_argument("--app-port", type=int, default=None, help="the sample app's port (default 3000)")
     up.add_argument("--json", action="store_true", help="print one JSON object once healthy")
     up.set_defaults(run=_up)
     mail = commands.add_parser("mail", help="read the mailbox of a running harness")

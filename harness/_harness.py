@@ -108,8 +108,13 @@ def start_harness(
         app_url: str | None = None
         app_port = 0
         if app != "none":
-            # Picked while the fakes' sockets are held, so it cannot be one of theirs.
-            app_port = free_port(config.host) if free_ports else config.app_port
+            # Picked while the fakes' sockets are held, so it cannot be one of theirs; a fixed port is
+            # checked now, so that a port in use is named at once (not after the app failed to start).
+            if free_ports:
+                app_port = free_port(config.host)
+            else:
+                app_port = config.app_port
+                bind(config.host, app_port, f"{app} sample app").close()
             app_url = f"http://localhost:{app_port}"
         mailgun_url = url_of(config.host, sockets.mailgun_http.getsockname()[1])
         tenant = config.tenant_config(mailgun_url, app_url)

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -190,6 +191,16 @@ def test_harness_up_names_the_port_in_use(processes: list[subprocess.Popen[str]]
         _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1
     assert f"fake_mailgun HTTP port {taken.port} on 127.0.0.1 is already in use" in err
+    with socket.create_server(("127.0.0.1", 0)) as app_port_taken:
+        port = app_port_taken.getsockname()[1]
+        free = ("--logto-port", "0", "--mailgun-port", "0", "--smtp-port", "0")
+        done = subprocess.run(
+            [sys.executable, "-m", "harness", "up", "--app", "python", "--app-port", str(port), *free],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert f"harness: python sample app port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert "[python app]" not in done.stderr, "named before the app was started"
 
 
 def test_harness_init_writes_a_config_up_accepts(tmp_path: Path) -> None:
