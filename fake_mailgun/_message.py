@@ -237,20 +237,10 @@ def parse_mime(raw: bytes) -> ParsedMime:
     def every(name: str) -> list[str]:
         return [v for k, v in headers if k.lower() == name]
 
-    def recipients(name: str) -> list[str]:
-        # Addresses are read before encoded-words are decoded: a decoded name may hold a comma. Some
-        # senders encode a whole "Name <addr>" as one encoded-word: that reads as no address, so such a
-        # header is read again once decoded.
-        raw = [" ".join(_utf8(v).split()) for k, v in raw_headers if k.lower() == name]
-        found = addresses(raw)
-        if any("@" not in a or "=?" in a for a in found):
-            return addresses(every(name))
-        return found
-
     return ParsedMime(
         sender=next(iter(every("from")), ""),
-        to=recipients("to"),
-        cc=recipients("cc"),
+        to=addresses(every("to")),  # address headers' text keeps decoded names quoted: one entry each
+        cc=addresses(every("cc")),
         subject=next(iter(every("subject")), ""),
         text=text,
         html=html,
