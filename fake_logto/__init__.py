@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harness._lazy import lazy_exports
+from fakekit import lazy_exports
 
 if TYPE_CHECKING:
     from ._app import create_app

@@ -7,7 +7,7 @@ import contextlib
 import sys
 from collections.abc import Sequence
 
-from harness._options import parse
+from fakekit import parse_settings as parse
 
 from ._config import ConfigError
 from ._server import PortInUse, Running, Server

@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _errors, _paths
+from . import _errors, paths
 from ._config import TenantConfig, load_config
 from ._keys import SigningKey
 from ._settings import Settings
@@ -53,22 +53,22 @@ async def _invalid_input(request: Request, exc: Exception) -> Response:
     ``guard.invalid_input`` — never FastAPI's 422."""
     assert isinstance(exc, RequestValidationError)
     details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    if request.url.path.startswith(_paths.CONTROL):
+    if request.url.path.startswith(paths.CONTROL):
         return JSONResponse({"error": "invalid_request", "message": details}, status_code=400)
     return await _errors.handle_logto(request, _errors.LogtoError("guard.invalid_input", 400))
 
 
 # The interaction steps the debug view shows, by route (GET /api/experience/interaction is left out).
 _STEPS = {
-    ("PUT", _paths.EXPERIENCE): "start",
-    ("PUT", _paths.EXPERIENCE_EVENT): "switch event",
-    ("POST", _paths.EXPERIENCE_CODE_SEND): "send code",
-    ("POST", _paths.EXPERIENCE_CODE_VERIFY): "verify code",
-    ("POST", _paths.EXPERIENCE_PASSWORD_VERIFY): "verify password",
-    ("POST", _paths.EXPERIENCE_IDENTIFICATION): "identify",
-    ("POST", _paths.EXPERIENCE_PROFILE): "add profile",
-    ("PUT", _paths.EXPERIENCE_PROFILE_PASSWORD): "set new password",
-    ("POST", _paths.EXPERIENCE_SUBMIT): "submit",
+    ("PUT", paths.EXPERIENCE): "start",
+    ("PUT", paths.EXPERIENCE_EVENT): "switch event",
+    ("POST", paths.EXPERIENCE_CODE_SEND): "send code",
+    ("POST", paths.EXPERIENCE_CODE_VERIFY): "verify code",
+    ("POST", paths.EXPERIENCE_PASSWORD_VERIFY): "verify password",
+    ("POST", paths.EXPERIENCE_IDENTIFICATION): "identify",
+    ("POST", paths.EXPERIENCE_PROFILE): "add profile",
+    ("PUT", paths.EXPERIENCE_PROFILE_PASSWORD): "set new password",
+    ("POST", paths.EXPERIENCE_SUBMIT): "submit",
 }
 
 
@@ -77,7 +77,7 @@ def _recorded(tenant: Tenant, step: str, handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def wrapped(request: Request) -> Response:
-        uid = request.cookies.get(_paths.INTERACTION_COOKIE)
+        uid = request.cookies.get(paths.INTERACTION_COOKIE)
         response = await handler(request)
         interaction = tenant.store.interactions.get(uid or "")
         email = None

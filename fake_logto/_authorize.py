@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from . import _paths
+from . import paths
 from ._config import Application
 from ._errors import OAuthError
 from ._issue import OIDC_SCOPES
@@ -39,11 +39,11 @@ from ._tenant import Tenant
 
 PROMPTS = ("none", "login", "consent")
 FIRST_SCREENS = {
-    "sign_in": _paths.SIGN_IN,
-    "signIn": _paths.SIGN_IN,
-    "register": _paths.REGISTER,
-    "signUp": _paths.REGISTER,
-    "reset_password": _paths.RESET_PASSWORD,
+    "sign_in": paths.SIGN_IN,
+    "signIn": paths.SIGN_IN,
+    "register": paths.REGISTER,
+    "signUp": paths.REGISTER,
+    "reset_password": paths.RESET_PASSWORD,
     "identifier:sign_in": "/identifier-sign-in",
     "identifier:register": "/identifier-register",
     "single_sign_on": "/single-sign-on",
@@ -255,9 +255,9 @@ def _is_resource_scope(tenant: Tenant, scope: str) -> bool:
 
 
 def _sign_in_url(tenant: Tenant, client: Application, params: dict[str, Any]) -> str:
-    route = _paths.SIGN_IN
+    route = paths.SIGN_IN
     if params["interaction_mode"] == "signUp":
-        route = _paths.REGISTER
+        route = paths.REGISTER
     if params["first_screen"]:
         route = FIRST_SCREENS[params["first_screen"]]
     query = {"app_id": client.id}
@@ -281,7 +281,7 @@ async def authorize(request: Request) -> Response:
         state = next((v for k, v in items if k == "state"), None)
         _record_error(tenant, items, exc.error, exc.description, "sent back to the redirect_uri")
         return error_redirect(tenant, redirect_uri, state, exc.error, exc.description)
-    session = tenant.store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
+    session = tenant.store.live_session(request.cookies.get(paths.SESSION_COOKIE))
     flow = new_id(21)
     silent = session is not None and "login" not in params["prompts"]
     _record_request(tenant, flow, client, params, "existing SSO session: silent sign-in" if silent else None)
@@ -306,7 +306,7 @@ async def authorize(request: Request) -> Response:
         tenant.store.interactions[interaction.uid] = interaction
     response = _redirect(_sign_in_url(tenant, client, params))
     response.set_cookie(
-        _paths.INTERACTION_COOKIE,
+        paths.INTERACTION_COOKIE,
         interaction.uid,
         max_age=INTERACTION_TTL,
         path="/",
@@ -321,16 +321,16 @@ async def resume(request: Request) -> Response:
     tenant = _tenant(request)
     uid = request.path_params["uid"]
     interaction = tenant.store.live_interaction(uid)
-    if interaction is None or request.cookies.get(_paths.INTERACTION_COOKIE) != uid:
-        return _redirect(tenant.url(_paths.UNKNOWN_SESSION))
+    if interaction is None or request.cookies.get(paths.INTERACTION_COOKIE) != uid:
+        return _redirect(tenant.url(paths.UNKNOWN_SESSION))
     client = tenant.config.application(interaction.client_id)
     if client is None or not interaction.submitted or interaction.user_id is None:
         return _redirect(
-            _sign_in_url(tenant, client, interaction.params) if client else tenant.url(_paths.UNKNOWN_SESSION)
+            _sign_in_url(tenant, client, interaction.params) if client else tenant.url(paths.UNKNOWN_SESSION)
         )
     store = tenant.store
     now = tenant.now()
-    existing = store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
+    existing = store.live_session(request.cookies.get(paths.SESSION_COOKIE))
     with store.lock:
         if existing is not None and existing.user_id == interaction.user_id:
             session = existing
@@ -346,9 +346,9 @@ async def resume(request: Request) -> Response:
         store.interactions.pop(uid, None)
     response = issue_code(tenant, client, interaction.params, session, interaction.uid)
     response.set_cookie(
-        _paths.SESSION_COOKIE, session.id, max_age=SESSION_TTL, path="/", httponly=True, samesite="lax"
+        paths.SESSION_COOKIE, session.id, max_age=SESSION_TTL, path="/", httponly=True, samesite="lax"
     )
-    response.delete_cookie(_paths.INTERACTION_COOKIE, path="/")
+    response.delete_cookie(paths.INTERACTION_COOKIE, path="/")
     return response
 
 
@@ -391,7 +391,7 @@ def s256(verifier: str) -> str:
 
 
 ROUTES = [
-    ("GET", _paths.AUTH, authorize),
-    ("POST", _paths.AUTH, authorize),
-    ("GET", _paths.AUTH_RESUME, resume),
+    ("GET", paths.AUTH, authorize),
+    ("POST", paths.AUTH, authorize),
+    ("GET", paths.AUTH_RESUME, resume),
 ]

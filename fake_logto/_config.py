@@ -10,11 +10,13 @@ the Mailgun connector (config in Logto's own connector shape). A bad value fails
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+
+from fakekit import ConfigFileError
+from fakekit import read_toml as fakekit_read_toml
 
 AppType = Literal["traditional", "spa", "native", "m2m"]
 APP_TYPES: tuple[str, ...] = ("traditional", "spa", "native", "m2m")
@@ -518,11 +520,9 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
 def read_toml(path: str | Path) -> dict[str, Any]:
     """A TOML file's tables; unreadable or invalid files raise :class:`ConfigError` naming the file."""
     try:
-        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        return fakekit_read_toml(path)
+    except ConfigFileError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def load_config(path: str | Path | None) -> TenantConfig:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, _paths
+from . import _guards, paths
 from ._config import SeedUser
 from ._tenant import Tenant
 
@@ -191,12 +191,12 @@ async def list_codes(
 
 
 ROUTES = [
-    ("GET", _paths.HEALTH, health),
-    ("GET", _paths.CLOCK, get_clock),
-    ("POST", _paths.CLOCK, advance_clock),
-    ("POST", _paths.RESET, reset),
-    ("GET", _paths.USERS, list_users),
-    ("POST", _paths.USERS, create_user),
-    ("DELETE", _paths.USER, delete_user),
-    ("GET", _paths.CODES, list_codes),
+    ("GET", paths.HEALTH, health),
+    ("GET", paths.CLOCK, get_clock),
+    ("POST", paths.CLOCK, advance_clock),
+    ("POST", paths.RESET, reset),
+    ("GET", paths.USERS, list_users),
+    ("POST", paths.USERS, create_user),
+    ("DELETE", paths.USER, delete_user),
+    ("GET", paths.CODES, list_codes),
 ]

@@ -13,7 +13,7 @@ from fastapi import Query
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _paths
+from . import paths
 from ._pages import render
 from ._tenant import Tenant
 
@@ -52,7 +52,7 @@ async def wait_events(
 
 
 ROUTES = [
-    ("GET", _paths.DEBUG, debug_page),
-    ("GET", _paths.EVENTS_WAIT, wait_events),
-    ("GET", _paths.EVENTS, list_events),
+    ("GET", paths.DEBUG, debug_page),
+    ("GET", paths.EVENTS_WAIT, wait_events),
+    ("GET", paths.EVENTS, list_events),
 ]

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _paths
+from . import paths
 from ._issue import OIDC_SCOPES
 from ._tenant import Tenant
 
@@ -43,12 +43,12 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
             return tenant.internal_url + path
 
     return {
-        "authorization_endpoint": url(_paths.AUTH),
-        "device_authorization_endpoint": back(_paths.DEVICE_AUTH),
+        "authorization_endpoint": url(paths.AUTH),
+        "device_authorization_endpoint": back(paths.DEVICE_AUTH),
         "claims_parameter_supported": False,
         "claims_supported": CLAIMS_SUPPORTED,
         "code_challenge_methods_supported": ["S256"],
-        "end_session_endpoint": url(_paths.END_SESSION),
+        "end_session_endpoint": url(paths.END_SESSION),
         "grant_types_supported": [
             "implicit",
             "authorization_code",
@@ -58,7 +58,7 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
             "urn:ietf:params:oauth:grant-type:token-exchange",
         ],
         "issuer": tenant.issuer,
-        "jwks_uri": back(_paths.JWKS),
+        "jwks_uri": back(paths.JWKS),
         "authorization_response_iss_parameter_supported": True,
         "response_modes_supported": ["form_post", "fragment", "query"],
         "response_types_supported": ["code id_token", "code", "id_token", "none"],
@@ -79,20 +79,20 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
             "ES384",
             "EdDSA",
         ],
-        "token_endpoint": back(_paths.TOKEN),
+        "token_endpoint": back(paths.TOKEN),
         "id_token_signing_alg_values_supported": ["ES384"],
-        "pushed_authorization_request_endpoint": back(_paths.PAR),
+        "pushed_authorization_request_endpoint": back(paths.PAR),
         "request_parameter_supported": False,
         "request_uri_parameter_supported": False,
-        "userinfo_endpoint": back(_paths.USERINFO),
+        "userinfo_endpoint": back(paths.USERINFO),
         "claim_types_supported": ["normal"],
-        "introspection_endpoint": back(_paths.INTROSPECTION),
+        "introspection_endpoint": back(paths.INTROSPECTION),
         "introspection_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "client_secret_post",
             "none",
         ],
-        "revocation_endpoint": back(_paths.REVOCATION),
+        "revocation_endpoint": back(paths.REVOCATION),
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "backchannel_logout_supported": True,
         "backchannel_logout_session_supported": True,
@@ -155,8 +155,8 @@ async def sign_in_experience(request: Request) -> Response:
 
 
 ROUTES = [
-    ("GET", _paths.DISCOVERY, discovery),
-    ("GET", _paths.DISCOVERY_OAUTH, discovery),
-    ("GET", _paths.JWKS, jwks),
-    ("GET", _paths.SIGN_IN_EXP, sign_in_experience),
+    ("GET", paths.DISCOVERY, discovery),
+    ("GET", paths.DISCOVERY_OAUTH, discovery),
+    ("GET", paths.JWKS, jwks),
+    ("GET", paths.SIGN_IN_EXP, sign_in_experience),
 ]

@@ -8,12 +8,12 @@ Readers page with ``after`` and wait server-side for new events, as the mailbox 
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import threading
-from dataclasses import dataclass
 from typing import Any
+
+from fakekit import Waiters
 
 MAX_EVENTS = 10_000
 
@@ -30,20 +30,13 @@ def decode_jwt(token: str) -> dict[str, Any] | None:
         return None
 
 
-@dataclass
-class _Waiter:
-    after: int
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[None]
-
-
 class EventLog:
     def __init__(self, clock: Any) -> None:
         self.clock = clock
         self._lock = threading.Lock()
         self._events: list[dict[str, Any]] = []
         self._seq = 0
-        self._waiters: list[_Waiter] = []
+        self._waiters: Waiters[dict[str, Any]] = Waiters()
 
     def record(
         self,
@@ -67,9 +60,7 @@ class EventLog:
             }
             self._events.append(event)
             del self._events[:-MAX_EVENTS]
-            woken, self._waiters = self._waiters, []
-        for waiter in woken:
-            waiter.loop.call_soon_threadsafe(_wake, waiter.future)
+        self._waiters.notify(event)
         return event
 
     def select(
@@ -88,23 +79,14 @@ class EventLog:
 
     async def wait(self, after: int, timeout: float) -> list[dict[str, Any]]:
         """Events newer than ``after``, waiting up to ``timeout`` s for the first one."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
         with self._lock:
             if self._events and self._events[-1]["id"] > after:
                 return [e for e in self._events if e["id"] > after]
-            self._waiters.append(_Waiter(after, loop, future))
-        try:
-            await asyncio.wait_for(future, timeout)
-        except TimeoutError:
+            waiter = self._waiters.expect(lambda event: event["id"] > after)  # under the lock: see _waiting
+        if await self._waiters.wait(waiter, timeout) is None:
             return []
         return self.select(after)
 
     def reset(self) -> None:
         with self._lock:
             self._events.clear()
-
-
-def _wake(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)

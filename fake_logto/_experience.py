@@ -24,7 +24,7 @@ from typing import Any, cast
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _codes, _guards, _paths, _profile
+from . import _codes, _guards, _profile, paths
 from ._config import SeedUser, SignInExperience
 from ._errors import LogtoError
 from ._store import (
@@ -64,7 +64,7 @@ class _Ctx:
 def _bind(request: Request, *, started: bool = True) -> _Ctx:
     """The interaction of the cookie; ``started``: it must have an event (``PUT /api/experience`` ran)."""
     tenant: Tenant = request.app.state.tenant
-    interaction = tenant.store.live_interaction(request.cookies.get(_paths.INTERACTION_COOKIE))
+    interaction = tenant.store.live_interaction(request.cookies.get(paths.INTERACTION_COOKIE))
     if interaction is None or (started and interaction.event is None):
         raise LogtoError("session.interaction_not_found", 404)
     return _Ctx(tenant, interaction)
@@ -364,7 +364,7 @@ async def _submit_sign_in(ctx: _Ctx, user: User) -> Response:
         _profile.apply(store, user, profile)
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()
-    redirect_to = ctx.tenant.url(_paths.AUTH_RESUME.format(uid=ctx.interaction.uid))
+    redirect_to = ctx.tenant.url(paths.AUTH_RESUME.format(uid=ctx.interaction.uid))
     return JSONResponse({"redirectTo": redirect_to})
 
 
@@ -397,14 +397,14 @@ async def get_interaction(request: Request) -> Response:
 
 
 ROUTES = [
-    ("PUT", _paths.EXPERIENCE, start),
-    ("PUT", _paths.EXPERIENCE_EVENT, set_event),
-    ("POST", _paths.EXPERIENCE_CODE_SEND, send_verification_code),
-    ("POST", _paths.EXPERIENCE_CODE_VERIFY, verify_verification_code),
-    ("POST", _paths.EXPERIENCE_PASSWORD_VERIFY, verify_password),
-    ("POST", _paths.EXPERIENCE_IDENTIFICATION, identify),
-    ("POST", _paths.EXPERIENCE_PROFILE, update_profile),
-    ("PUT", _paths.EXPERIENCE_PROFILE_PASSWORD, reset_password),
-    ("POST", _paths.EXPERIENCE_SUBMIT, submit),
-    ("GET", _paths.EXPERIENCE_INTERACTION, get_interaction),
+    ("PUT", paths.EXPERIENCE, start),
+    ("PUT", paths.EXPERIENCE_EVENT, set_event),
+    ("POST", paths.EXPERIENCE_CODE_SEND, send_verification_code),
+    ("POST", paths.EXPERIENCE_CODE_VERIFY, verify_verification_code),
+    ("POST", paths.EXPERIENCE_PASSWORD_VERIFY, verify_password),
+    ("POST", paths.EXPERIENCE_IDENTIFICATION, identify),
+    ("POST", paths.EXPERIENCE_PROFILE, update_profile),
+    ("PUT", paths.EXPERIENCE_PROFILE_PASSWORD, reset_password),
+    ("POST", paths.EXPERIENCE_SUBMIT, submit),
+    ("GET", paths.EXPERIENCE_INTERACTION, get_interaction),
 ]

@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from . import _paths
+from . import paths
 from ._config import Application, SignInExperience
 from ._store import Interaction
 from ._tenant import Tenant
@@ -31,7 +31,7 @@ from ._tenant import Tenant
 _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
 
-# The sign-in UI's own routes (beside _paths.SIGN_IN, REGISTER, RESET_PASSWORD, CONSENT, UNKNOWN_SESSION).
+# The sign-in UI's own routes (beside paths.SIGN_IN, REGISTER, RESET_PASSWORD, CONSENT, UNKNOWN_SESSION).
 SIGN_IN_PASSWORD = "/sign-in/password"
 VERIFICATION_CODE = "/{flow}/verification-code"
 FORGOT_PASSWORD = "/forgot-password"
@@ -41,10 +41,10 @@ STATIC = "/static/{name}"
 
 # The flows a verification code serves, and the page each starts from ("Use a different email").
 CODE_FLOWS = {
-    "sign-in": _paths.SIGN_IN,
-    "register": _paths.REGISTER,
+    "sign-in": paths.SIGN_IN,
+    "register": paths.REGISTER,
     "forgot-password": FORGOT_PASSWORD,
-    "continue": _paths.SIGN_IN,
+    "continue": paths.SIGN_IN,
 }
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 # Identifiers the pages take, in label order (a phone needs an SMS connector, which no tenant here has).
@@ -97,7 +97,7 @@ def _tenant(request: Request) -> Tenant:
 
 
 def _interaction(request: Request) -> Interaction | None:
-    return _tenant(request).store.live_interaction(request.cookies.get(_paths.INTERACTION_COOKIE))
+    return _tenant(request).store.live_interaction(request.cookies.get(paths.INTERACTION_COOKIE))
 
 
 def _app(request: Request, interaction: Interaction | None) -> Application | None:
@@ -165,9 +165,9 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
         **extra,
     }
     links = {
-        "sign_in": _link(_paths.SIGN_IN, app),
+        "sign_in": _link(paths.SIGN_IN, app),
         "sign_in_password": _link(SIGN_IN_PASSWORD, app),
-        "register": _link(_paths.REGISTER, app) if experience.registration_enabled else None,
+        "register": _link(paths.REGISTER, app) if experience.registration_enabled else None,
         "forgot_password": _link(FORGOT_PASSWORD, app) if config["forgotPassword"] else None,
     }
     return {
@@ -184,7 +184,7 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
 
 
 def _to_unknown_session(request: Request, interaction: Interaction | None) -> Response:
-    return RedirectResponse(_link(_paths.UNKNOWN_SESSION, _app(request, interaction)), status_code=303)
+    return RedirectResponse(_link(paths.UNKNOWN_SESSION, _app(request, interaction)), status_code=303)
 
 
 def _experience_page(
@@ -198,7 +198,7 @@ def _experience_page(
         if interaction is None:
             return _to_unknown_session(request, None)
         if offered is not None and not offered(_tenant(request)):
-            return RedirectResponse(_link(_paths.SIGN_IN, _app(request, interaction)), status_code=303)
+            return RedirectResponse(_link(paths.SIGN_IN, _app(request, interaction)), status_code=303)
         return render(request, template, _context(request, interaction, page))
 
     handler.__name__ = f"{page.replace('-', '_')}_page"
@@ -225,7 +225,7 @@ async def consent(request: Request) -> Response:
     if interaction is None:
         return _to_unknown_session(request, None)
     tenant = _tenant(request)
-    resume = tenant.url(_paths.AUTH_RESUME.format(uid=interaction.uid)) if interaction.submitted else None
+    resume = tenant.url(paths.AUTH_RESUME.format(uid=interaction.uid)) if interaction.submitted else None
     context = _context(request, interaction, "consent")
     context.update(scopes=interaction.params.get("scopes", []), scope_text=SCOPE_TEXT, resume=resume)
     return render(request, "consent.html", context)
@@ -254,14 +254,14 @@ _forgot_password_page = _experience_page(
 
 ROUTES = [
     ("GET", STATIC, static),
-    ("GET", _paths.SIGN_IN, _experience_page("sign_in.html", "sign-in")),
+    ("GET", paths.SIGN_IN, _experience_page("sign_in.html", "sign-in")),
     ("GET", SIGN_IN_PASSWORD, _experience_page("sign_in_password.html", "sign-in-password")),
-    ("GET", _paths.REGISTER, _experience_page("register.html", "register", offered=_registration_enabled)),
+    ("GET", paths.REGISTER, _experience_page("register.html", "register", offered=_registration_enabled)),
     ("GET", VERIFICATION_CODE, verification_code),
     ("GET", FORGOT_PASSWORD, _forgot_password_page),
-    ("GET", _paths.RESET_PASSWORD, _forgot_password_page),
+    ("GET", paths.RESET_PASSWORD, _forgot_password_page),
     ("GET", FORGOT_PASSWORD_RESET, _experience_page("forgot_password_reset.html", "forgot-password-reset")),
     ("GET", CONTINUE_PASSWORD, _experience_page("continue_password.html", "continue-password")),
-    ("GET", _paths.CONSENT, consent),
-    ("GET", _paths.UNKNOWN_SESSION, unknown_session),
+    ("GET", paths.CONSENT, consent),
+    ("GET", paths.UNKNOWN_SESSION, unknown_session),
 ]

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _paths
+from . import paths
 from ._client_auth import authenticate, read_form
 from ._errors import invalid_request
 from ._tenant import Tenant
@@ -107,4 +107,4 @@ async def introspect(request: Request) -> Response:
     return JSONResponse(body)
 
 
-ROUTES = [("POST", _paths.REVOCATION, revoke), ("POST", _paths.INTROSPECTION, introspect)]
+ROUTES = [("POST", paths.REVOCATION, revoke), ("POST", paths.INTROSPECTION, introspect)]

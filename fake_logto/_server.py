@@ -7,7 +7,7 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from harness._serving import PortInUse, ReadyUvicorn, bind, run_in_thread
+from fakekit import PortInUse, ReadyUvicorn, bind, run_in_thread
 
 from ._app import create_app, create_tenant
 from ._config import TenantConfig

@@ -15,7 +15,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from . import _paths
+from . import paths
 from ._authorize import request_params, with_query
 from ._pages import error_page, render
 from ._store import Grant
@@ -53,14 +53,14 @@ async def end_session(request: Request) -> Response:
         "state": params.get("state"),
         "client_id": client_id,
     }
-    session = tenant.store.live_session(request.cookies.get(_paths.SESSION_COOKIE))
+    session = tenant.store.live_session(request.cookies.get(paths.SESSION_COOKIE))
     if session is None:
         return _finish(tenant, pending)
     xsrf = secrets.token_urlsafe(16)
     with tenant.store.lock:
         tenant.store.pending_logouts[xsrf] = pending
     return render(
-        request, "end_session_confirm.html", {"action": tenant.url(_paths.END_SESSION_CONFIRM), "xsrf": xsrf}
+        request, "end_session_confirm.html", {"action": tenant.url(paths.END_SESSION_CONFIRM), "xsrf": xsrf}
     )
 
 
@@ -69,11 +69,11 @@ def _finish(tenant: Tenant, pending: dict[str, Any]) -> RedirectResponse:
     if target:
         url = with_query(target, {"state": pending["state"]}) if pending.get("state") else target
     else:
-        url = tenant.url(_paths.END_SESSION_SUCCESS) + (
+        url = tenant.url(paths.END_SESSION_SUCCESS) + (
             f"?client_id={pending['client_id']}" if pending.get("client_id") else ""
         )
     response = RedirectResponse(url, status_code=303)
-    response.delete_cookie(_paths.SESSION_COOKIE, path="/")
+    response.delete_cookie(paths.SESSION_COOKIE, path="/")
     return response
 
 
@@ -86,7 +86,7 @@ async def confirm(request: Request) -> Response:
         pending = store.pending_logouts.pop(xsrf, None) if isinstance(xsrf, str) else None
     if pending is None:
         return error_page(request, "invalid_request", "xsrf token invalid", 400)
-    session_id = request.cookies.get(_paths.SESSION_COOKIE)
+    session_id = request.cookies.get(paths.SESSION_COOKIE)
     with store.lock:
         session = store.sessions.pop(session_id or "", None)
         if session is not None:
@@ -123,8 +123,8 @@ async def success(request: Request) -> Response:
 
 
 ROUTES = [
-    ("GET", _paths.END_SESSION, end_session),
-    ("POST", _paths.END_SESSION, end_session),
-    ("POST", _paths.END_SESSION_CONFIRM, confirm),
-    ("GET", _paths.END_SESSION_SUCCESS, success),
+    ("GET", paths.END_SESSION, end_session),
+    ("POST", paths.END_SESSION, end_session),
+    ("POST", paths.END_SESSION_CONFIRM, confirm),
+    ("GET", paths.END_SESSION_SUCCESS, success),
 ]

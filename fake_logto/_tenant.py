@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from harness._http import async_http_client
+from fakekit import async_http_client
 
-from . import _paths
+from . import paths
 from ._clock import Clock
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
@@ -39,7 +39,7 @@ class Tenant:
 
     @property
     def issuer(self) -> str:
-        return self.endpoint + _paths.OIDC
+        return self.endpoint + paths.OIDC
 
     def url(self, path: str) -> str:
         return self.endpoint + path

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _paths
+from . import paths
 from ._authorize import s256
 from ._client_auth import Form, authenticate, read_form
 from ._config import Application
@@ -274,4 +274,4 @@ async def token(request: Request) -> Response:
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
-ROUTES = [("POST", _paths.TOKEN, token)]
+ROUTES = [("POST", paths.TOKEN, token)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _paths
+from . import paths
 from ._claims import userinfo_claims
 from ._errors import OAuthError, invalid_token
 from ._tenant import Tenant
@@ -43,4 +43,4 @@ async def userinfo(request: Request) -> Response:
     return JSONResponse(userinfo_claims(user, record.scopes), headers={"Cache-Control": "no-store"})
 
 
-ROUTES = [("GET", _paths.USERINFO, userinfo), ("POST", _paths.USERINFO, userinfo)]
+ROUTES = [("GET", paths.USERINFO, userinfo), ("POST", paths.USERINFO, userinfo)]

@@ -21,7 +21,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _events, _paths
+from . import _events, paths
 from ._errors import MailgunError, bad_request, domain_not_found, forbidden, not_found
 from ._faults import Target
 from ._message import Attachment, CapturedMessage
@@ -215,7 +215,7 @@ async def list_templates(request: Request, state: State, domain: str) -> Respons
     elif page == "last":
         items = items[-limit:]
     items = items[:limit]
-    path = _paths.TEMPLATES.format(domain=domain)
+    path = paths.TEMPLATES.format(domain=domain)
     return JSONResponse(
         {
             "items": [t.to_json(version=t.active, with_body=False) for t in items],
@@ -268,7 +268,7 @@ async def list_versions(request: Request, state: State, domain: str) -> Response
     template = state.templates.get(domain, _template_path_name(request))
     body = template.to_json()
     body["versions"] = [v.to_json(with_body=False) for v in template.versions.values()]
-    path = _paths.TEMPLATE_VERSIONS.format(domain=domain, name=template.name)
+    path = paths.TEMPLATE_VERSIONS.format(domain=domain, name=template.name)
     return JSONResponse(
         {"template": body, "paging": _paging_urls(request, state, path, list(template.versions))}
     )
@@ -308,7 +308,7 @@ async def delete_version(request: Request, state: State, domain: str) -> Respons
 
 # --- events -----------------------------------------------------------------------------------------
 def _events_base(request: Request, state: State, domain: str) -> str:
-    return f"{_base_url(request, state)}{_paths.EVENTS.format(domain=domain)}"
+    return f"{_base_url(request, state)}{paths.EVENTS.format(domain=domain)}"
 
 
 def _domain_events(state: State, domain: str) -> list[dict[str, Any]]:
@@ -396,30 +396,30 @@ async def delete_webhook(request: Request, state: State, domain: str) -> Respons
 
 
 ROUTES: list[tuple[str, str, Handler, str]] = [
-    ("POST", _paths.MESSAGES, send_message, "Send a message (urlencoded or multipart)"),
-    ("POST", _paths.MESSAGES_MIME, send_mime, "Send a MIME message"),
-    ("GET", _paths.EVENTS, list_events, "Events, filtered and paged"),
-    ("GET", _paths.EVENTS_PAGE, events_page, "A page of events by its token"),
-    ("POST", _paths.TEMPLATES, create_template, "Store a template"),
-    ("GET", _paths.TEMPLATES, list_templates, "List templates"),
-    ("DELETE", _paths.TEMPLATES, delete_templates, "Delete every template"),
-    ("GET", _paths.TEMPLATE, get_template, "One template (?active=yes for its active version)"),
-    ("PUT", _paths.TEMPLATE, update_template, "Update a template's description"),
-    ("DELETE", _paths.TEMPLATE, delete_template, "Delete a template"),
-    ("POST", _paths.TEMPLATE_VERSIONS, create_version, "Store a new version"),
-    ("GET", _paths.TEMPLATE_VERSIONS, list_versions, "List a template's versions"),
-    ("GET", _paths.TEMPLATE_VERSION, get_version, "One version"),
-    ("PUT", _paths.TEMPLATE_VERSION, update_version, "Update a version"),
-    ("DELETE", _paths.TEMPLATE_VERSION, delete_version, "Delete a version"),
-    ("GET", _paths.DOMAINS_V3, list_domains, "List domains (v3)"),
-    ("GET", _paths.DOMAIN_V3, get_domain, "One domain (v3)"),
-    ("GET", _paths.DOMAINS_V4, list_domains, "List domains (v4)"),
-    ("GET", _paths.DOMAIN_V4, get_domain, "One domain (v4)"),
-    ("GET", _paths.WEBHOOKS, list_webhooks, "List webhooks"),
-    ("POST", _paths.WEBHOOKS, create_webhook, "Create a webhook"),
-    ("GET", _paths.WEBHOOK, get_webhook, "One webhook"),
-    ("PUT", _paths.WEBHOOK, update_webhook, "Update a webhook"),
-    ("DELETE", _paths.WEBHOOK, delete_webhook, "Delete a webhook"),
+    ("POST", paths.MESSAGES, send_message, "Send a message (urlencoded or multipart)"),
+    ("POST", paths.MESSAGES_MIME, send_mime, "Send a MIME message"),
+    ("GET", paths.EVENTS, list_events, "Events, filtered and paged"),
+    ("GET", paths.EVENTS_PAGE, events_page, "A page of events by its token"),
+    ("POST", paths.TEMPLATES, create_template, "Store a template"),
+    ("GET", paths.TEMPLATES, list_templates, "List templates"),
+    ("DELETE", paths.TEMPLATES, delete_templates, "Delete every template"),
+    ("GET", paths.TEMPLATE, get_template, "One template (?active=yes for its active version)"),
+    ("PUT", paths.TEMPLATE, update_template, "Update a template's description"),
+    ("DELETE", paths.TEMPLATE, delete_template, "Delete a template"),
+    ("POST", paths.TEMPLATE_VERSIONS, create_version, "Store a new version"),
+    ("GET", paths.TEMPLATE_VERSIONS, list_versions, "List a template's versions"),
+    ("GET", paths.TEMPLATE_VERSION, get_version, "One version"),
+    ("PUT", paths.TEMPLATE_VERSION, update_version, "Update a version"),
+    ("DELETE", paths.TEMPLATE_VERSION, delete_version, "Delete a version"),
+    ("GET", paths.DOMAINS_V3, list_domains, "List domains (v3)"),
+    ("GET", paths.DOMAIN_V3, get_domain, "One domain (v3)"),
+    ("GET", paths.DOMAINS_V4, list_domains, "List domains (v4)"),
+    ("GET", paths.DOMAIN_V4, get_domain, "One domain (v4)"),
+    ("GET", paths.WEBHOOKS, list_webhooks, "List webhooks"),
+    ("POST", paths.WEBHOOKS, create_webhook, "Create a webhook"),
+    ("GET", paths.WEBHOOK, get_webhook, "One webhook"),
+    ("PUT", paths.WEBHOOK, update_webhook, "Update a webhook"),
+    ("DELETE", paths.WEBHOOK, delete_webhook, "Delete a webhook"),
 ]
 
 

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import _api, _control, _errors, _paths
+from . import _api, _control, _errors, paths
 from ._settings import Settings
 from ._state import State
 
@@ -24,7 +24,7 @@ _pages = Environment(
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    if request.url.path.startswith(_paths.CONTROL):
+    if request.url.path.startswith(paths.CONTROL):
         return JSONResponse({"error": "invalid_request", "message": details}, status_code=400)
     return JSONResponse({"message": details}, status_code=400)
 
@@ -40,7 +40,7 @@ class _EndWaitOnDisconnect:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != _paths.MAILBOX_WAIT:
+        if scope["type"] != "http" or scope["path"] != paths.MAILBOX_WAIT:
             await self.app(scope, receive, send)
             return
         inbox: asyncio.Queue[Message] = asyncio.Queue()
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(_EndWaitOnDisconnect)
 
-    @app.get(_paths.INBOX, response_class=HTMLResponse, include_in_schema=False)
+    @app.get(paths.INBOX, response_class=HTMLResponse, include_in_schema=False)
     async def inbox() -> HTMLResponse:
         page = _pages.get_template("inbox.html").render(domains=settings.domains)
         return HTMLResponse(page)

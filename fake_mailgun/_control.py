@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from . import _paths
+from . import paths
 from ._state import State
 from ._store import UnknownMessage
 
@@ -63,13 +63,13 @@ def _message(state: State, message_id: str, to: str | None) -> Any:
         raise ControlError(404, "not_found", str(exc)) from exc
 
 
-@router.get(_paths.HEALTH, summary="Liveness")
+@router.get(paths.HEALTH, summary="Liveness")
 async def health(request: Request) -> dict[str, Any]:
     state = _state(request)
     return {"status": "ok", "domains": list(state.settings.domains)}
 
 
-@router.get(_paths.MAILBOX, summary="List messages, newest first", response_model=MessageList)
+@router.get(paths.MAILBOX, summary="List messages, newest first", response_model=MessageList)
 async def list_messages(
     request: Request,
     to: str | None = Query(None, description="only messages to this address (to, cc or bcc)"),
@@ -80,7 +80,7 @@ async def list_messages(
 
 
 @router.get(
-    _paths.MAILBOX_WAIT,
+    paths.MAILBOX_WAIT,
     summary="Wait server-side for a message",
     responses={408: {"description": "no such message arrived in time"}},
 )
@@ -109,20 +109,20 @@ async def wait_for_message(
     return message.to_json()
 
 
-@router.get(_paths.MAILBOX_MESSAGE, summary="One message (id or 'latest')")
+@router.get(paths.MAILBOX_MESSAGE, summary="One message (id or 'latest')")
 async def get_message(
     request: Request, message_id: str, to: str | None = Query(None, description="with 'latest'")
 ) -> dict[str, Any]:
     return dict(_message(_state(request), message_id, to).to_json())
 
 
-@router.get(_paths.MAILBOX_RAW, summary="A message's raw MIME source", response_class=Response)
+@router.get(paths.MAILBOX_RAW, summary="A message's raw MIME source", response_class=Response)
 async def get_raw(request: Request, message_id: str, to: str | None = None) -> Response:
     message = _message(_state(request), message_id, to)
     return Response(message.raw, media_type="message/rfc822")
 
 
-@router.get(_paths.MAILBOX_ATTACHMENT, summary="One attachment's content", response_class=Response)
+@router.get(paths.MAILBOX_ATTACHMENT, summary="One attachment's content", response_class=Response)
 async def get_attachment(request: Request, message_id: str, index: int) -> Response:
     message = _message(_state(request), message_id, None)
     attachments = message.parsed.attachments
@@ -133,18 +133,18 @@ async def get_attachment(request: Request, message_id: str, index: int) -> Respo
     return Response(att.content, media_type=att.content_type, headers={"Content-Disposition": disposition})
 
 
-@router.delete(_paths.MAILBOX, summary="Empty the mailbox")
+@router.delete(paths.MAILBOX, summary="Empty the mailbox")
 async def clear_messages(request: Request) -> dict[str, Any]:
     return {"deleted": _state(request).mailbox.clear()}
 
 
-@router.post(_paths.RESET, summary="Forget everything: messages, events, templates, webhooks, faults")
+@router.post(paths.RESET, summary="Forget everything: messages, events, templates, webhooks, faults")
 async def reset(request: Request) -> dict[str, Any]:
     _state(request).reset()
     return {"status": "reset"}
 
 
-@router.post(_paths.FAULTS, summary="Add a fault rule", status_code=201)
+@router.post(paths.FAULTS, summary="Add a fault rule", status_code=201)
 async def add_fault(request: Request, spec: FaultSpec) -> dict[str, Any]:
     try:
         fault = _state(request).faults.add(**spec.model_dump())
@@ -153,17 +153,17 @@ async def add_fault(request: Request, spec: FaultSpec) -> dict[str, Any]:
     return fault.to_json()
 
 
-@router.get(_paths.FAULTS, summary="The active fault rules")
+@router.get(paths.FAULTS, summary="The active fault rules")
 async def list_faults(request: Request) -> dict[str, Any]:
     return {"items": [f.to_json() for f in _state(request).faults.list()]}
 
 
-@router.delete(_paths.FAULTS, summary="Clear every fault rule")
+@router.delete(paths.FAULTS, summary="Clear every fault rule")
 async def clear_faults(request: Request) -> dict[str, Any]:
     _state(request).faults.clear()
     return {"status": "cleared"}
 
 
-@router.get(_paths.WEBHOOK_DELIVERIES, summary="Webhook posts made so far, with their answers")
+@router.get(paths.WEBHOOK_DELIVERIES, summary="Webhook posts made so far, with their answers")
 async def webhook_deliveries(request: Request) -> dict[str, Any]:
     return {"items": list(_state(request).webhooks.deliveries)}

@@ -11,7 +11,7 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from harness._serving import PortInUse, ReadyUvicorn, bind, run_in_thread
+from fakekit import PortInUse, ReadyUvicorn, bind, run_in_thread
 
 from ._app import create_app
 from ._settings import Settings

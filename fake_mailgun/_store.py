@@ -7,25 +7,14 @@ Waiters are futures the store resolves when a matching message lands: no polling
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from fakekit import Waiters
+
 from ._message import CapturedMessage
-
-
-@dataclass
-class _Waiter:
-    address: str | None
-    after: int
-    loop: asyncio.AbstractEventLoop
-    future: asyncio.Future[CapturedMessage]
-
-    def wants(self, message: CapturedMessage) -> bool:
-        return message.seq > self.after and (self.address is None or message.is_for(self.address))
 
 
 class UnknownMessage(LookupError):
@@ -40,7 +29,7 @@ class Mailbox:
         self._by_id: dict[str, CapturedMessage] = {}
         self._events: list[dict[str, Any]] = []
         self._event_listeners: list[Callable[[dict[str, Any]], None]] = []
-        self._waiters: list[_Waiter] = []
+        self._waiters: Waiters[CapturedMessage] = Waiters()
         # Ids are sequence numbers that survive clear(), so an ``after`` id taken before a clear stays
         # meaningful.
         self._seq = itertools.count(1)
@@ -52,13 +41,8 @@ class Mailbox:
             message.id = str(message.seq)
             self._messages.append(message)
             self._by_id[message.id] = message
-            if message.status != "delivered":
-                return message
-            woken = [w for w in self._waiters if w.wants(message)]
-            for waiter in woken:
-                self._waiters.remove(waiter)
-        for waiter in woken:
-            waiter.loop.call_soon_threadsafe(_resolve, waiter.future, message)
+        if message.status == "delivered":
+            self._waiters.notify(message)
         return message
 
     def add_event(self, event: dict[str, Any]) -> None:
@@ -102,8 +86,6 @@ class Mailbox:
     async def wait(self, to: str | None, after: int | None, timeout: float) -> CapturedMessage | None:
         """The first delivered message to ``to`` newer than ``after`` — or, without ``after``, the newest
         message to ``to`` if there is one — waiting up to ``timeout`` seconds for it to arrive."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[CapturedMessage] = loop.create_future()
         with self._lock:
             delivered = [m for m in self._messages if m.status == "delivered"]
             if after is None:
@@ -115,16 +97,11 @@ class Mailbox:
                 newer = [m for m in delivered if m.seq > after and (to is None or m.is_for(to))]
                 if newer:
                     return newer[0]
-            waiter = _Waiter(to, after, loop, future)
-            self._waiters.append(waiter)
-        try:
-            return await asyncio.wait_for(future, timeout)
-        except TimeoutError:
-            return None
-        finally:
-            with self._lock:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
+            newest_seen = after
+            waiter = self._waiters.expect(
+                lambda m: m.seq > newest_seen and (to is None or m.is_for(to))
+            )  # registered under the store's lock: add() either came before the check above or sees it
+        return await self._waiters.wait(waiter, timeout)
 
     # --- control ------------------------------------------------------------------------------------
     def clear(self) -> int:
@@ -139,8 +116,3 @@ class Mailbox:
             self._messages.clear()
             self._by_id.clear()
             self._events.clear()
-
-
-def _resolve(future: asyncio.Future[CapturedMessage], message: CapturedMessage) -> None:
-    if not future.done():
-        future.set_result(message)

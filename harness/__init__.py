@@ -2,36 +2,55 @@
 
 - :func:`start_harness` / :class:`Harness` — both fakes on real sockets, in threads.
 - :class:`Client` / :class:`AsyncClient` — the control APIs: mailbox waits, clock, users, faults.
-- :class:`ExperienceClient` — sign in over HTTP, as the sign-in pages do (no browser).
-- :func:`register`, :func:`sign_in_with_email_code`, :func:`sign_in_with_password`, :func:`reset_password`
-  — drive the sign-in pages with Playwright (imported on first use: Playwright is a test dependency).
-- The pytest plugin (``harness._plugin``) turns these into fixtures.
+- :class:`ExperienceClient` — sign in over HTTP, as the sign-in pages do (no browser);
+  :func:`sign_in_over_http` — through an app's own ``/sign-in``, giving a Playwright ``storage_state``.
+- :mod:`harness.playwright` (also re-exported here: :func:`register`, :func:`sign_in_with_email_code`,
+  :func:`sign_in_with_password`, :func:`reset_password`) — drive the sign-in pages with Playwright
+  (imported on first use: Playwright is a test dependency).
+- The exception tree (``HarnessError`` and below, drawn in ``harness/_errors.py``).
+- The pytest plugin (entry point ``pytest11``) turns these into fixtures.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._lazy import lazy_exports
+from fakekit import lazy_exports
 
 if TYPE_CHECKING:
     from ._browser import launch_options
-    from ._client import AsyncClient, Client, Mailbox, MailboxTimeout
+    from ._client import AsyncClient, Client, Mailbox
     from ._config import HarnessConfig, load_harness_config, parse_harness_config
-    from ._errors import HarnessError
-    from ._experience import ExperienceClient, ExperienceError, callback_params
+    from ._errors import (
+        APIError,
+        AppError,
+        ConfigError,
+        ExperienceError,
+        HarnessError,
+        SignInFailed,
+        UsageError,
+    )
+    from ._experience import ExperienceClient, callback_params
+    from ._fast_path import sign_in_over_http
     from ._harness import Harness, start_harness
     from ._playwright import register, reset_password, sign_in_with_email_code, sign_in_with_password
 
-# Exports load on first use: the fakes import harness's plumbing (harness._serving, harness._options),
-# and harness's composition imports the fakes — eager imports here would make that a cycle.
+# Exports load on first use: reading a config must not import the web stack (harness up starts the
+# sample app while the fakes load), and Playwright is a test dependency.
 _HOMES = {
     "launch_options": "._browser",
     "AsyncClient": "._client",
     "Client": "._client",
+    "APIError": "._errors",
+    "AppError": "._errors",
+    "ConfigError": "._errors",
+    "ExperienceError": "._errors",
     "HarnessError": "._errors",
+    "MailboxTimeout": "._errors",
+    "SignInFailed": "._errors",
+    "UsageError": "._errors",
     "Mailbox": "._client",
-    "MailboxTimeout": "._client",
+    "sign_in_over_http": "._fast_path",
     "register": "._playwright",
     "reset_password": "._playwright",
     "sign_in_with_email_code": "._playwright",
@@ -40,7 +59,6 @@ _HOMES = {
     "load_harness_config": "._config",
     "parse_harness_config": "._config",
     "ExperienceClient": "._experience",
-    "ExperienceError": "._experience",
     "callback_params": "._experience",
     "Harness": "._harness",
     "start_harness": "._harness",
@@ -50,8 +68,11 @@ _HOMES = {
 __getattr__, __dir__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
+    "APIError",
+    "AppError",
     "AsyncClient",
     "Client",
+    "ConfigError",
     "ExperienceClient",
     "ExperienceError",
     "Harness",
@@ -59,12 +80,15 @@ __all__ = [
     "HarnessError",
     "Mailbox",
     "MailboxTimeout",
+    "SignInFailed",
+    "UsageError",
     "callback_params",
     "launch_options",
     "load_harness_config",
     "parse_harness_config",
     "register",
     "reset_password",
+    "sign_in_over_http",
     "sign_in_with_email_code",
     "sign_in_with_password",
     "start_harness",

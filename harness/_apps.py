@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, TextIO
 
+from ._errors import AppError
+
 AppName = Literal["python", "go"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +33,6 @@ GO_STAMP = GO_APP / "bin" / ".built"  # the digest of the sources the binary was
 PYTHON_APP = ROOT / "e2e" / "apps" / "python"
 PYTHON_MODULE = "e2e.apps.python"
 READY = "bookstore listening on "
-
-
-class AppError(Exception):
-    """A sample app cannot start: not built, not in this installation, or it exited or hung at start."""
 
 
 def go_sources() -> list[Path]:

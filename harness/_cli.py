@@ -19,15 +19,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fake_logto import ConfigError
+from fakekit import PortInUse
 
-from ._apps import AppError
 from ._config import STARTER, load_harness_config
 from ._doctor import run_checks
-from ._errors import HarnessError
+from ._errors import AppError, ConfigError, HarnessError
+from ._errors import UsageError as CommandError
 from ._harness import start_harness
 from ._runfile import read_run_file, run_file, run_file_path
-from ._sockets import PortInUse
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -120,10 +119,6 @@ def _locate(args: argparse.Namespace) -> tuple[str, str | None]:
             "--logto-endpoint (env HARNESS_MAILGUN_URL, HARNESS_LOGTO_ENDPOINT)"
         )
     return str(mailgun), logto
-
-
-class CommandError(Exception):
-    pass
 
 
 def _mail(args: argparse.Namespace) -> int:

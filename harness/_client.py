@@ -18,14 +18,11 @@ from typing import Any
 
 import httpx
 
-from ._errors import HarnessError
-from ._http import async_http_client, http_client
+from fakekit import async_http_client, http_client
+
+from ._errors import APIError, MailboxTimeout
 
 Message = dict[str, Any]
-
-
-class MailboxTimeout(HarnessError, TimeoutError):
-    """No message arrived in time; the message lists what the mailbox holds instead."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ def _check(call: Call, response: httpx.Response) -> Any:
             body = response.json()
         except ValueError:
             body = {"message": response.text}
-        raise HarnessError(f"{call.method} {call.path} → {response.status_code}: {body.get('message', body)}")
+        raise APIError(f"{call.method} {call.path} → {response.status_code}: {body.get('message', body)}")
     return call.parse(response)
 
 
@@ -93,7 +90,7 @@ def wait_call(to: str, after: str | None, timeout: float) -> Call:
 
 def code_of(message: Message) -> str:
     if message.get("code") is None:
-        raise HarnessError(f"message #{message['id']} to {message['to']} has no code: {message['subject']!r}")
+        raise APIError(f"message #{message['id']} to {message['to']} has no code: {message['subject']!r}")
     return str(message["code"])
 
 
@@ -136,7 +133,7 @@ class _Sync:
 
     def run(self, call: Call) -> Any:
         if not self.bases[call.service]:
-            raise HarnessError(f"no {call.service} URL configured for this client")
+            raise APIError(f"no {call.service} URL configured for this client")
         response = self.http.request(
             call.method,
             self.bases[call.service] + call.path,
@@ -252,7 +249,7 @@ class _Async:
 
     async def run(self, call: Call) -> Any:
         if not self.bases[call.service]:
-            raise HarnessError(f"no {call.service} URL configured for this client")
+            raise APIError(f"no {call.service} URL configured for this client")
         response = await self.http.request(
             call.method,
             self.bases[call.service] + call.path,

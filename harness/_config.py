@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from fake_logto import ConfigError, TenantConfig, parse_config
-from fake_logto._config import default_mailgun_config, read_toml
+from fake_logto import ConfigError as TenantConfigError
+from fake_logto import TenantConfig, default_mailgun_config, parse_config
 from fake_mailgun import DEFAULT_API_KEY, DEFAULT_DOMAIN
+from fakekit import ConfigFileError, read_toml
+
+from ._errors import ConfigError
 
 AppKind = Literal["python", "go", "none"]
 APP_KINDS = ("python", "go", "none")
@@ -74,7 +77,10 @@ class HarnessConfig:
                     f"{mailgun_url}/.mailgun.net", self.mailgun_domains[0], self.mailgun_api_key
                 )
                 connector["config"] = {**defaults, **given}
-        return parse_config(tenant)
+        try:
+            return parse_config(tenant)
+        except TenantConfigError as exc:
+            raise ConfigError(str(exc)) from exc
 
 
 def with_app_url(tenant: TenantConfig, app_url: str) -> TenantConfig:
@@ -156,7 +162,11 @@ def parse_harness_config(data: dict[str, Any], source: str | None = None) -> Har
 def load_harness_config(path: str | Path | None) -> HarnessConfig:
     if not path:
         return parse_harness_config({})
-    return parse_harness_config(read_toml(path), str(path))
+    try:
+        data = read_toml(path)
+    except ConfigFileError as exc:
+        raise ConfigError(str(exc)) from exc
+    return parse_harness_config(data, str(path))
 
 
 STARTER = """\

@@ -7,10 +7,9 @@ import socket
 import sys
 from dataclasses import dataclass
 
-from fake_logto import ConfigError
-
 from ._browser import playwright_chromium, system_chromium
 from ._config import load_harness_config
+from ._errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -13,21 +13,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
-
-class ExperienceError(AssertionError):
-    """The Experience API answered an error: ``status`` and Logto's ``code``."""
-
-    def __init__(self, response: httpx.Response) -> None:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {"code": None, "message": response.text}
-        self.status = response.status_code
-        self.code: str | None = body.get("code")
-        self.body: dict[str, Any] = body
-        super().__init__(
-            f"{response.request.method} {response.request.url.path} → {self.status} {self.code}: {body.get('message')}"
-        )
+from ._errors import ExperienceError
 
 
 class ExperienceClient:

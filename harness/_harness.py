@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from fakekit import bind, url_of
+
 from ._apps import AppSettings, RunningApp, check_app, free_port, serve_app
 from ._config import AppKind, HarnessConfig
-from ._sockets import bind, url_of
 
 if TYPE_CHECKING:  # the servers are imported once the app process is started (see start_harness)
     from fake_logto import Running as LogtoRunning

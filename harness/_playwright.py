@@ -26,6 +26,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from ._errors import SignInFailed
+
 # The sign-in identifier's label is "Email", "Username" or "Username or email", as the tenant allows.
 IDENTIFIER_LABEL = re.compile(r"email|username", re.IGNORECASE)
 # Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it.
@@ -44,11 +46,6 @@ class Mailbox(Protocol):
         """The first message to ``to`` newer than message id ``after`` (``None``: the newest, waiting for
         one if there is none), waiting server-side up to ``timeout`` seconds."""
         ...
-
-
-class SignInFailed(AssertionError):
-    """The flow did not leave the sign-in UI in time; the message says where it stopped and what the
-    page's alert said."""
 
 
 def latest_message_id(mailbox: Mailbox, address: str) -> str | None:

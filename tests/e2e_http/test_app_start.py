@@ -10,8 +10,7 @@ from pathlib import Path
 import pytest
 
 import harness._apps as apps
-from fake_logto import ConfigError
-from harness import load_harness_config
+from harness import ConfigError, load_harness_config
 from harness._apps import AppError, AppSettings, check_app, start_app
 from harness._config import with_app_url
 

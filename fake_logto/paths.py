@@ -1,4 +1,5 @@
-"""Every path fake_logto serves, in one place (Logto's own, see reference/logto.md)."""
+"""Every path fake_logto serves, in one place (Logto's own, see reference/logto.md; public: the harness client
+builds its requests from these)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from harness import Harness, load_harness_config, start_harness
 from harness._playwright import register
 
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")

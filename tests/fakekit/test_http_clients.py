@@ -1,4 +1,4 @@
-"""The harness's own httpx clients (``harness._http``): plain HTTP on loopback without a TLS context, and
+"""The harness's own httpx clients (``fakekit._http``): plain HTTP on loopback without a TLS context, and
 ``https://`` still verified — a server with a certificate nobody trusts is refused."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from fake_mailgun import Running
-from harness._http import async_http_client, http_client
+from fakekit import async_http_client, http_client
 
 
 def _self_signed(directory: Path) -> tuple[Path, Path]:

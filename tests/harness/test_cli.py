@@ -290,7 +290,8 @@ def test_harness_mail_code_times_out_clearly(mailgun: Running, address: str) -> 
 
 
 def test_every_setting_is_a_flag_and_an_env_var() -> None:
-    from harness._options import cli_fields, env_name, parse, settings_from
+    from fakekit import cli_fields, env_name, settings_from
+    from fakekit import parse_settings as parse
 
     flags = parse(Settings, "FAKE_MAILGUN", ["--domain", "a.test", "--domain", "b.test", "--port", "0"], "")
     assert (flags.domains, flags.port) == (("a.test", "b.test"), 0)
@@ -328,7 +329,7 @@ def test_harness_up_binds_before_loading_the_servers() -> None:
 import sys
 from harness._cli import build_parser
 from harness._config import load_harness_config
-from harness._sockets import bind
+from fakekit import bind
 build_parser().parse_args(["up", "--json"])
 config = load_harness_config(None)
 tenant = config.tenant_config("http://127.0.0.1:5080", "http://localhost:3000")

@@ -75,7 +75,7 @@ def settings_from(
     return settings_type(**values)
 
 
-def parse(
+def parse_settings(
     settings_type: type[T], prefix: str, argv: Sequence[str] | None, description: str, prog: str | None = None
 ) -> T:
     parser = argparse.ArgumentParser(prog=prog, description=description)

@@ -1,4 +1,4 @@
-"""Every path fake_mailgun serves, in one place."""
+"""Every path fake_mailgun serves, in one place (public: the harness client builds its requests from these)."""
 
 from __future__ import annotations
 

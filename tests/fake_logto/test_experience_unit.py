@@ -22,10 +22,10 @@ import fake_mailgun
 from fake_logto._app import create_app, create_tenant
 from fake_logto._codes import email_locale, message_payload
 from fake_logto._config import default_mailgun_config, parse_config
-from fake_logto._paths import INTERACTION_COOKIE
 from fake_logto._settings import Settings
 from fake_logto._store import Interaction, new_id
 from fake_logto._tenant import Tenant
+from fake_logto.paths import INTERACTION_COOKIE
 
 ENDPOINT = "http://logto.test"
 EXP = "/api/experience"

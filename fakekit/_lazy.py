@@ -1,6 +1,6 @@
-"""Package exports that load on first use (PEP 562), shared by ``harness``, ``fake_logto`` and
-``fake_mailgun``: reading a config must not import the web stack (``harness up`` starts the sample app
-while the servers load), and harness's composition imports the fakes, which import harness's plumbing."""
+"""Package exports that load on first use (PEP 562), for ``fakekit``, ``fake_logto``, ``fake_mailgun`` and
+``harness``: reading a config or binding a socket must not import the web stack (``harness up`` starts the
+sample app while the servers load)."""
 
 from __future__ import annotations
 

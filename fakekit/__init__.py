@@ -1,0 +1,82 @@
+"""fakekit: the plumbing under the local fakes (``fake_logto``, ``fake_mailgun``) and the ``harness``.
+
+Everything here is protocol-free and imported *downward* only — the fakes and the harness import fakekit,
+fakekit imports neither:
+
+- sockets bound before any server exists (:func:`bind`, :func:`url_of`, :class:`PortInUse`);
+- uvicorn with a readiness event, and a thread runner (:class:`ReadyUvicorn`, :func:`run_in_thread`);
+- one settings dataclass → CLI flags and env vars (:func:`parse_settings`, :func:`add_arguments`,
+  :func:`settings_from`, :func:`cli_fields`, :func:`env_name`);
+- package exports that load on first use (:func:`lazy_exports`);
+- loopback httpx clients (:func:`http_client`, :func:`async_http_client`);
+- one TOML reader for config files (:func:`read_toml`, :class:`ConfigFileError`);
+- the server-side wait (:class:`Waiters`);
+- the control APIs' one error type, its body and its one handler (:class:`ControlError`,
+  :class:`ErrorBody`, :func:`validate`, :func:`install_control_errors`).
+
+Exports load on first use, so binding a socket or parsing flags never imports uvicorn or httpx.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ._lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from ._control_errors import ControlError, ErrorBody, install_control_errors, problems, validate
+    from ._http import async_http_client, http_client
+    from ._options import add_arguments, cli_fields, env_name, parse_settings, settings_from
+    from ._serving import ReadyUvicorn, run_in_thread
+    from ._sockets import PortInUse, bind, url_of
+    from ._toml import ConfigFileError, read_toml
+    from ._waiting import Waiters
+
+_HOMES = {
+    "ControlError": "._control_errors",
+    "ErrorBody": "._control_errors",
+    "install_control_errors": "._control_errors",
+    "problems": "._control_errors",
+    "validate": "._control_errors",
+    "async_http_client": "._http",
+    "http_client": "._http",
+    "add_arguments": "._options",
+    "cli_fields": "._options",
+    "env_name": "._options",
+    "parse_settings": "._options",
+    "settings_from": "._options",
+    "ReadyUvicorn": "._serving",
+    "run_in_thread": "._serving",
+    "PortInUse": "._sockets",
+    "bind": "._sockets",
+    "url_of": "._sockets",
+    "Waiters": "._waiting",
+    "ConfigFileError": "._toml",
+    "read_toml": "._toml",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
+
+__all__ = [
+    "ConfigFileError",
+    "ControlError",
+    "ErrorBody",
+    "PortInUse",
+    "ReadyUvicorn",
+    "Waiters",
+    "add_arguments",
+    "async_http_client",
+    "bind",
+    "cli_fields",
+    "env_name",
+    "http_client",
+    "install_control_errors",
+    "lazy_exports",
+    "parse_settings",
+    "problems",
+    "read_toml",
+    "run_in_thread",
+    "settings_from",
+    "url_of",
+    "validate",
+]

@@ -1,0 +1,71 @@
+"""The control APIs' one error type (``/__harness/`` on both fakes), its body and its one handler.
+
+A control error is ``{"error": code, "message": text}`` with an HTTP status — a stable contract the
+harness client, the CLI and the UIs read. Bad bodies are control errors too (``invalid_request``, 400),
+never FastAPI's 422, which echoes the input and turns a non-finite number in it into a 500. Outside the
+control prefix a fake renders bad input in its own service's shape (``otherwise``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
+from starlette.responses import JSONResponse, Response
+
+Model = TypeVar("Model", bound=BaseModel)
+Otherwise = Callable[[Request, str], Awaitable[Response]]
+
+
+class ControlError(Exception):
+    """A refused control request: ``status``, a short ``error`` code, a human ``message``."""
+
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+
+class ErrorBody(BaseModel):
+    """What every control error answers (documented in the fakes' OpenAPI)."""
+
+    error: str
+    message: str
+
+
+def control_error_response(exc: ControlError) -> JSONResponse:
+    return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
+
+
+def problems(errors: Sequence[Any]) -> str:
+    """pydantic's errors as one line: ``field.sub: what is wrong; …``."""
+    return "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in errors)
+
+
+def validate(model: type[Model], data: Any) -> Model:
+    """``data`` as ``model``, or a 400 ``invalid_request`` naming each problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ControlError(400, "invalid_request", problems(exc.errors())) from None
+
+
+def install_control_errors(app: FastAPI, control_prefix: str, otherwise: Otherwise) -> None:
+    """Render :class:`ControlError` everywhere, and bodies FastAPI rejects as a control error under
+    ``control_prefix`` or as ``otherwise(request, details)`` elsewhere (the fake's own service shape)."""
+
+    async def on_control_error(_request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, ControlError)
+        return control_error_response(exc)
+
+    async def on_invalid_input(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        details = problems(exc.errors())
+        if request.url.path.startswith(control_prefix):
+            return control_error_response(ControlError(400, "invalid_request", details))
+        return await otherwise(request, details)
+
+    app.add_exception_handler(ControlError, on_control_error)
+    app.add_exception_handler(RequestValidationError, on_invalid_input)
