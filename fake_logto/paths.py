@@ -51,3 +51,5 @@ EVENTS_WAIT = CONTROL + "/events/wait"
 # Cookies: node-oidc-provider's names.
 INTERACTION_COOKIE = "_interaction"
 SESSION_COOKIE = "_session"
+
+__all__ = sorted(name for name in dir() if name.isupper())

@@ -28,3 +28,5 @@ FAULTS = CONTROL + "/faults"
 RESET = CONTROL + "/reset"
 WEBHOOK_DELIVERIES = CONTROL + "/webhook-deliveries"
 INBOX = "/"
+
+__all__ = sorted(name for name in dir() if name.isupper())
