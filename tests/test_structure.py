@@ -47,7 +47,7 @@ def _imports(path: Path) -> list[tuple[int, str]]:
     """``(line, dotted name)`` of every import in ``path``, relative ones resolved, ``from X import y``
     listed as ``X.y`` (so that ``from pkg import _private`` counts as importing a private module)."""
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+    package = parts[:-1]  # for pkg/__init__.py too: its package is pkg
     found: list[tuple[int, str]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
