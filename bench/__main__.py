@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import _figures, _machine, _peers, _profile, _suite
+from . import _figures, _machine, _mail, _oidc, _peers, _profile, _startup, _suite
 from ._browser import browser_tests, harness_with_app
 from ._figures import FIGURES, Plan, say
 from ._report import Row, compare, table
@@ -97,15 +97,15 @@ def measure(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
     rows: list[Row] = []
     rows += _guard(
         [_figures.COLD_DISCOVERY, _figures.COLD_HARNESS, _figures.COLD_MAIL, _figures.MEMORY_IDLE],
-        lambda: _figures.cold_start(plan, subjects),
+        lambda: _startup.cold_start(plan, subjects),
     )
 
     def with_harness() -> list[Row]:
         with harness_up() as live:
-            found = _figures.sign_in(plan, live)
+            found = _oidc.sign_in(plan, live)
             found += _guard(
                 [_figures.TOKEN_REFRESH, _figures.DISCOVERY, _figures.JWKS],
-                lambda: _figures.oidc_rates(plan, subjects, live),
+                lambda: _oidc.oidc_rates(plan, subjects, live),
             )
             return found
 
@@ -120,15 +120,15 @@ def measure(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
         ],
         with_harness,
     )
-    rows += _guard([_figures.ES384], lambda: _figures.es384(plan))
+    rows += _guard([_figures.ES384], lambda: _oidc.es384(plan))
     rows += _guard(
         [_figures.MAIL_API, _figures.MAIL_SMTP, _figures.MAIL_API_CPU, _figures.MAIL_SMTP_CPU, _figures.WAIT],
-        lambda: _figures.mail(plan, subjects),
+        lambda: _mail.mail(plan, subjects),
     )
     rows += _guard([_figures.BROWSER], lambda: _browser_rows(plan))
     rows += _guard([_figures.E2E_1, _figures.E2E_4], lambda: _suite_rows(plan))
     loaded = _figures.MEMORY_LOADED.format(n=plan.memory_messages)
-    rows += _guard([loaded], lambda: _figures.memory_loaded(plan, subjects))
+    rows += _guard([loaded], lambda: _startup.memory_loaded(plan, subjects))
     rows.sort(key=_order)
     compare(rows)
     return rows
