@@ -1,4 +1,7 @@
-"""``python -m bench [--quick] [--output PATH]``: run every figure, print the table, write the report."""
+"""``python -m bench [--quick] [--output PATH]``: run every figure, print the table, write the report.
+
+The full run writes the committed report, ``docs/benchmarks.md``; a quick run writes
+``.bench-cache/quick.md`` (never committed) unless ``--output`` says where."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import _figures, _machine, _peers, _profile, _suite
+from . import _figures, _machine, _mail, _oidc, _peers, _profile, _startup, _suite
 from ._browser import browser_tests, harness_with_app
 from ._figures import FIGURES, Plan, say
 from ._report import Row, compare, table
@@ -19,6 +22,8 @@ from ._subjects import Subject, harness_subjects, harness_up, peer_subjects
 
 QUICK_SKIP = "not run (--quick measures the harness alone)"
 FINDINGS = Path(__file__).with_name("findings.md")
+REPORT = _peers.ROOT / "docs" / "benchmarks.md"  # the full run's, committed
+QUICK_REPORT = _peers.CACHE / "quick.md"  # a quick run's numbers must not replace the full report
 
 
 def _guard(figures: Sequence[str], section: Callable[[], list[Row]]) -> list[Row]:
@@ -97,15 +102,15 @@ def measure(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
     rows: list[Row] = []
     rows += _guard(
         [_figures.COLD_DISCOVERY, _figures.COLD_HARNESS, _figures.COLD_MAIL, _figures.MEMORY_IDLE],
-        lambda: _figures.cold_start(plan, subjects),
+        lambda: _startup.cold_start(plan, subjects),
     )
 
     def with_harness() -> list[Row]:
         with harness_up() as live:
-            found = _figures.sign_in(plan, live)
+            found = _oidc.sign_in(plan, live)
             found += _guard(
                 [_figures.TOKEN_REFRESH, _figures.DISCOVERY, _figures.JWKS],
-                lambda: _figures.oidc_rates(plan, subjects, live),
+                lambda: _oidc.oidc_rates(plan, subjects, live),
             )
             return found
 
@@ -120,15 +125,15 @@ def measure(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
         ],
         with_harness,
     )
-    rows += _guard([_figures.ES384], lambda: _figures.es384(plan))
+    rows += _guard([_figures.ES384], lambda: _oidc.es384(plan))
     rows += _guard(
         [_figures.MAIL_API, _figures.MAIL_SMTP, _figures.MAIL_API_CPU, _figures.MAIL_SMTP_CPU, _figures.WAIT],
-        lambda: _figures.mail(plan, subjects),
+        lambda: _mail.mail(plan, subjects),
     )
     rows += _guard([_figures.BROWSER], lambda: _browser_rows(plan))
     rows += _guard([_figures.E2E_1, _figures.E2E_4], lambda: _suite_rows(plan))
     loaded = _figures.MEMORY_LOADED.format(n=plan.memory_messages)
-    rows += _guard([loaded], lambda: _figures.memory_loaded(plan, subjects))
+    rows += _guard([loaded], lambda: _startup.memory_loaded(plan, subjects))
     rows.sort(key=_order)
     compare(rows)
     return rows
@@ -171,7 +176,7 @@ def render(
         "",
         "```sh",
         "python -m bench            # everything, peers side by side (installs them into .bench-cache/)",
-        "python -m bench --quick    # the harness alone, under a minute, no installs",
+        "python -m bench --quick    # the harness alone, under a minute, no installs (to .bench-cache/quick.md)",
         "```",
         "",
         "## Machine",
@@ -288,10 +293,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--output",
         type=Path,
-        default=_peers.ROOT / "docs" / "benchmarks.md",
-        help="where to write the report",
+        default=None,
+        help=f"where to write the report (default: {REPORT.relative_to(_peers.ROOT)}; with --quick, "
+        f"{QUICK_REPORT.relative_to(_peers.ROOT)})",
     )
     args = parser.parse_args(argv)
+    output: Path = args.output or (QUICK_REPORT if args.quick else REPORT)
     started = time.perf_counter()
     plan = Plan.make(args.quick)
     machine = _machine.describe()
@@ -309,10 +316,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     machine.append(("Load average at the end (1, 5, 15 min)", load))
     report = render(plan, rows, subjects, machine, profiles, lagging, seconds)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(report)
     print(table(rows))
-    print(f"\nwrote {args.output} ({seconds:.0f} s)", file=sys.stderr)
+    print(f"\nwrote {output} ({seconds:.0f} s)", file=sys.stderr)
     return 0
 
 

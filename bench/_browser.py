@@ -8,6 +8,8 @@ The app is a stand-in: a tiny HTTP server on 127.0.0.1 that answers its redirect
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -18,9 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from harness import Client
-from harness._browser import launch_options
-from harness._config import STARTER
+from harness import Client, launch_options
 
 from ._flows import auth_url
 from ._proc import LOOPBACK
@@ -50,7 +50,11 @@ def harness_with_app() -> Iterator[Live]:
         app = f"http://{LOOPBACK}:{server.server_address[1]}"
         with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
             config = Path(tmp) / "harness.toml"
-            config.write_text(STARTER.replace("http://localhost:3000", app))
+            # The starter config `harness init` writes, its app's URLs pointed at the stand-in app.
+            subprocess.run(
+                [sys.executable, "-m", "harness", "init", str(config)], check=True, capture_output=True
+            )
+            config.write_text(config.read_text().replace("http://localhost:3000", app))
             with harness_up(config) as live:
                 yield live
     finally:

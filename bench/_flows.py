@@ -12,8 +12,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
-from harness import Client
-from harness._experience import ExperienceClient, callback_params
+from harness import Client, ExperienceClient, callback_params
 
 SCOPES = "openid offline_access profile email"
 

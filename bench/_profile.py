@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import _peers
-from ._figures import _mailgun_send
 from ._load import http_load, smtp_load
+from ._mail import mailgun_send
 from ._proc import running
 
 
@@ -74,7 +74,7 @@ def mail_intake(messages: int) -> Profile | _peers.Missing:
             found = proc.wait_line(r"profiled fake_mailgun http (\d+) smtp (\d+)")
             http, smtp = int(found.group(1)), int(found.group(2))
             smtp_load(smtp, messages, 4).check("profiled SMTP")
-            http_load(http, _mailgun_send(http, "user@example.test"), messages, 4).check("profiled API")
+            http_load(http, mailgun_send(http, "user@example.test"), messages, 4).check("profiled API")
             proc.stop(timeout=240)  # rendering a long profile takes a while
         if not out.exists():
             return _peers.Missing("the mail-intake profile wrote nothing")

@@ -32,8 +32,7 @@ def _write(profiler: Any, out: Path) -> None:
 def startup(out: Path) -> None:
     profiler = _profiler()
     profiler.start()
-    from harness._config import load_harness_config
-    from harness._harness import start_harness
+    from harness import load_harness_config, start_harness
 
     with start_harness(load_harness_config(None), free_ports=True) as harness:
         harness.client.logto.users.list()
@@ -42,8 +41,7 @@ def startup(out: Path) -> None:
 
 
 def mailgun(out: Path) -> None:
-    from fake_mailgun import Settings
-    from fake_mailgun._server import Running, Server
+    from fake_mailgun import Running, Server, Settings
 
     server = Server(Settings(port=0, smtp_port=0))
     signal.signal(signal.SIGTERM, lambda *_: server.stop())

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ._app import create_app
     from ._clock import Clock
     from ._config import ConfigError, TenantConfig, default_mailgun_config, load_config, parse_config
+    from ._keys import SigningKey
     from ._server import PortInUse, Running, Server, serve_in_thread
     from ._settings import Settings
 
@@ -31,6 +32,7 @@ _HOMES = {
     "default_mailgun_config": "._config",
     "load_config": "._config",
     "parse_config": "._config",
+    "SigningKey": "._keys",
     "PortInUse": "._server",
     "Running": "._server",
     "Server": "._server",
@@ -48,6 +50,7 @@ __all__ = [
     "Running",
     "Server",
     "Settings",
+    "SigningKey",
     "TenantConfig",
     "create_app",
     "default_mailgun_config",

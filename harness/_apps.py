@@ -32,6 +32,7 @@ GO_BINARY = GO_APP / "bin" / "bookstore"
 GO_STAMP = GO_APP / "bin" / ".built"  # the digest of the sources the binary was built from (scripts/setup)
 PYTHON_APP = ROOT / "e2e" / "apps" / "python"
 PYTHON_MODULE = "e2e.apps.python"
+APPS = ROOT / "e2e" / "apps"
 READY = "bookstore listening on "
 
 
@@ -57,6 +58,16 @@ def go_sources_digest() -> str:
 
 def _shown(path: Path) -> str:
     return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def apps_installed() -> bool:
+    """Whether the sample apps are beside the package: in a checkout, not in a wheel installed elsewhere."""
+    return APPS.is_dir()
+
+
+# What ``harness up`` says when its command line names no app and this installation has none to start
+# (a wheel installed outside a checkout): the fakes alone still serve.
+FAKES_ONLY = "the sample apps are not in this installation; starting the fakes only (--app none)"
 
 
 def check_app(name: AppName) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 
 from fakekit import PortInUse
 
+from ._apps import FAKES_ONLY, apps_installed
 from ._config import STARTER, load_harness_config
 from ._doctor import run_checks
 from ._errors import AppError, ConfigError, HarnessError
@@ -46,6 +47,9 @@ def _up(args: argparse.Namespace) -> int:
             logto_endpoint=args.endpoint or config.logto_endpoint,
         )
         app = args.app or config.app
+        if args.app is None and app != "none" and not apps_installed():
+            print(f"harness: {FAKES_ONLY}", file=sys.stderr, flush=True)
+            app = "none"
         if not args.json:
             also = f" and the {app} sample app" if app != "none" else ""
             print(f"starting fake_mailgun, fake_logto{also}…", file=sys.stderr, flush=True)

@@ -1,5 +1,6 @@
 """The benchmark never rots: ``python -m bench --quick`` runs end to end and its table has every figure,
-with a number on every harness row."""
+with a number on every harness row; it writes its report beside the peers' installs, never over the
+committed full report."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench.__main__ import QUICK_REPORT, REPORT
 from bench._figures import FIGURES
 
 ROOT = Path(__file__).parent.parent
@@ -21,10 +23,11 @@ def _rows(report: str) -> list[list[str]]:
     return rows
 
 
-def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
-    output = tmp_path / "benchmarks.md"
+def test_quick_bench_writes_every_figure() -> None:
+    committed = REPORT.stat().st_mtime_ns, REPORT.read_bytes()
+    QUICK_REPORT.unlink(missing_ok=True)
     done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--output", str(output)],
+        [sys.executable, "-m", "bench", "--quick"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -32,7 +35,9 @@ def test_quick_bench_writes_every_figure(tmp_path: Path) -> None:
         stdin=subprocess.DEVNULL,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    report = output.read_text()
+    assert (REPORT.stat().st_mtime_ns, REPORT.read_bytes()) == committed, "--quick replaced the full report"
+    assert f"wrote {QUICK_REPORT} " in done.stderr
+    report = QUICK_REPORT.read_text()
     assert "python -m bench" in report
     assert "## Machine" in report
     assert re.search(r"- CPU: .+, \d+ cores visible", report)
