@@ -113,10 +113,20 @@ class ExperienceClient:
     ) -> str:
         """Sign in (or register) by email code, from the authorization URL to the callback URL. With
         ``event="SignIn"`` an unknown email falls back to registration, as the sign-in page does."""
+        verification_id = self.send_email_code(authorization_url, email, event)
+        return self.finish_email_code(email, verification_id, read_code(email))
+
+    def send_email_code(self, authorization_url: str, email: str, event: str = "SignIn") -> str:
+        """The first half of :meth:`email_code_flow`: start the interaction and send the code; returns the
+        verification id :meth:`finish_email_code` takes."""
         self.start(authorization_url)
         self.set_event(event)
-        verification_id = self.send_code(email, event)
-        self.verify_code(email, verification_id, read_code(email))
+        return self.send_code(email, event)
+
+    def finish_email_code(self, email: str, verification_id: str, code: str) -> str:
+        """The second half: verify ``code``, identify (switching between sign-in and registration as the
+        sign-in page does), submit; returns the callback URL."""
+        self.verify_code(email, verification_id, code)
         try:
             self.identify(verification_id)
         except ExperienceError as error:
