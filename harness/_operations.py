@@ -15,6 +15,7 @@ holds instead.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
@@ -262,6 +263,12 @@ class Operation(Generic[P, T]):
             _async_method(api, self.build) if isinstance(api, AsyncAPI) else _sync_method(api, self.build)
         )
         functools.update_wrapper(method, self.build)
+        # What the method returns is what the request parses to: "Request[X]" reads "X".
+        answer = str(self.build.__annotations__.get("return", "Any")).removeprefix("Request[")[:-1]
+        method.__annotations__ = {**self.build.__annotations__, "return": answer}
+        method.__signature__ = inspect.signature(self.build).replace(  # type: ignore[attr-defined]
+            return_annotation=answer
+        )
         method.__name__ = self.name
         method.__qualname__ = f"{type(api).__name__}.{self.name}"
         api.__dict__[self.name] = method  # bound once per instance
