@@ -25,13 +25,24 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from fake_logto import paths as logto_paths
+
 from ._client import ExpectedMessage, Mailbox
 from ._errors import SignInFailed
 
 # The sign-in identifier's label is "Email", "Username" or "Username or email", as the tenant allows.
 IDENTIFIER_LABEL = re.compile(r"email|username", re.IGNORECASE)
-# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it.
-UI_PATHS = ("/sign-in", "/register", "/forgot-password", "/reset-password", "/continue", "/consent", "/oidc/")
+# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it ("/forgot-password" and
+# "/continue" are pages fake_logto keeps out of its public paths; Logto's own UI has them too).
+UI_PATHS = (
+    logto_paths.SIGN_IN,
+    logto_paths.REGISTER,
+    "/forgot-password",
+    logto_paths.RESET_PASSWORD,
+    "/continue",
+    logto_paths.CONSENT,
+    logto_paths.OIDC + "/",
+)
 DEFAULT_TIMEOUT = 20.0
 
 
