@@ -264,7 +264,9 @@ class Operation(Generic[P, T]):
         )
         functools.update_wrapper(method, self.build)
         # What the method returns is what the request parses to: "Request[X]" reads "X".
-        answer = str(self.build.__annotations__.get("return", "Any")).removeprefix("Request[")[:-1]
+        answer = str(self.build.__annotations__.get("return", "Request[Any]"))
+        if answer.startswith("Request[") and answer.endswith("]"):
+            answer = answer[len("Request[") : -1]
         method.__annotations__ = {**self.build.__annotations__, "return": answer}
         method.__signature__ = inspect.signature(self.build).replace(  # type: ignore[attr-defined]
             return_annotation=answer
