@@ -1,7 +1,8 @@
 """logto-harness: local fakes of Logto and Mailgun composed for end-to-end tests of sign-in.
 
 - :func:`start_harness` / :class:`Harness` — both fakes on real sockets, in threads.
-- :class:`Client` / :class:`AsyncClient` — the control APIs: mailbox waits, clock, users, faults.
+- :class:`Client` / :class:`AsyncClient` — the control APIs: mailbox waits, clock, users, faults;
+  ``mailbox.expect_message(to)`` (:class:`ExpectedMessage`) waits for the message an action sends.
 - :class:`ExperienceClient` — sign in over HTTP, as the sign-in pages do (no browser);
   :func:`sign_in_over_http` — through an app's own ``/sign-in``, giving a Playwright ``storage_state``.
 - :mod:`harness.playwright` (also re-exported here: :func:`register`, :func:`sign_in_with_email_code`,
@@ -19,7 +20,7 @@ from fakekit import lazy_exports
 
 if TYPE_CHECKING:
     from ._browser import launch_options
-    from ._client import AsyncClient, Client, Mailbox
+    from ._client import AsyncClient, AsyncMailbox, Client, ExpectedMessage, Mailbox
     from ._config import HarnessConfig, load_harness_config, parse_harness_config
     from ._errors import (
         APIError,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
         ConfigError,
         ExperienceError,
         HarnessError,
+        MailboxTimeout,
         SignInFailed,
         UsageError,
     )
@@ -40,7 +42,9 @@ if TYPE_CHECKING:
 _HOMES = {
     "launch_options": "._browser",
     "AsyncClient": "._client",
+    "AsyncMailbox": "._client",
     "Client": "._client",
+    "ExpectedMessage": "._client",
     "APIError": "._errors",
     "AppError": "._errors",
     "ConfigError": "._errors",
@@ -71,8 +75,10 @@ __all__ = [
     "APIError",
     "AppError",
     "AsyncClient",
+    "AsyncMailbox",
     "Client",
     "ConfigError",
+    "ExpectedMessage",
     "ExperienceClient",
     "ExperienceError",
     "Harness",

@@ -126,7 +126,8 @@ def _locate(args: argparse.Namespace) -> tuple[str, str | None]:
 
 
 def _mail(args: argparse.Namespace) -> int:
-    from ._client import Client, code_of
+    from ._client import Client
+    from ._operations import code_of
 
     mailgun, logto = _locate(args)
     with Client(mailgun, logto) as client:
@@ -139,10 +140,10 @@ def _mail(args: argparse.Namespace) -> int:
         if args.address is None:
             raise CommandError(f"`harness mail {args.action}` needs an address")
         if args.action == "show":
-            message = client.mailbox.messages(args.address, 1)
-            if not message:
+            message = client.mailbox.latest(args.address)
+            if message is None:
                 raise CommandError(f"no message to {args.address}")
-            print(json.dumps(message[0], indent=2))
+            print(json.dumps(message, indent=2))
             return 0
         print(
             f"waiting up to {args.timeout:g} s for a message to {args.address}…", file=sys.stderr, flush=True
@@ -180,14 +181,16 @@ def _token(args: argparse.Namespace) -> int:
     """A client_credentials access token for an API resource (an M2M app of the tenant)."""
     import httpx
 
+    from fake_logto import paths as logto_paths
+
     _mailgun, logto = _locate(args)
     if not logto:
         raise CommandError("no fake_logto URL known: pass --logto-endpoint")
     data = {"grant_type": "client_credentials", "resource": args.resource}
     if args.scope:
         data["scope"] = args.scope
-    with httpx.Client(timeout=30) as http:
-        response = http.post(f"{logto}/oidc/token", data=data, auth=(args.app_id, args.app_secret))
+    with httpx.Client(base_url=logto, timeout=30) as http:
+        response = http.post(logto_paths.TOKEN, data=data, auth=(args.app_id, args.app_secret))
     if response.status_code != 200:
         raise CommandError(f"token endpoint answered {response.status_code}: {response.text}")
     body = response.json()
@@ -236,20 +239,15 @@ def _event_line(event: dict[str, Any]) -> str:
 
 def _events(args: argparse.Namespace) -> int:
     """The debug view's events; ``--follow`` keeps printing new ones (server-side wait) until Ctrl-C."""
-    import httpx
+    from ._client import Client
 
-    _mailgun, logto = _locate(args)
+    mailgun, logto = _locate(args)
     if not logto:
         raise CommandError("no fake_logto URL known: pass --logto-endpoint")
     after, first = 0, True
-    with httpx.Client(base_url=logto, timeout=60) as http:
+    with Client(mailgun, logto) as client:
         while first or args.follow:
-            if first:
-                items = http.get("/__harness/events").json()["items"]
-            else:
-                items = http.get("/__harness/events/wait", params={"after": after, "timeout": 25}).json()[
-                    "items"
-                ]
+            items = client.logto.events() if first else client.logto.wait_for_events(after, timeout=25)
             first = False
             for event in items:
                 after = max(after, event["id"])

@@ -1,238 +1,200 @@
 """``harness.Client`` / ``harness.AsyncClient``: typed access to both control APIs.
 
-- ``client.mailbox`` — fake_mailgun's ``/__harness/messages`` API: ``messages``, ``wait_for_message``,
-  ``wait_for_code`` (both block server-side), ``clear``.
-- ``client.logto`` — fake_logto's ``/__harness/`` API: ``advance_clock``, ``reset``, ``users``, ``codes``.
+- ``client.mailbox`` — fake_mailgun's ``/__harness/messages`` API: ``messages``, ``latest``,
+  ``wait_for_message``, ``wait_for_code`` (both block server-side), ``clear``, and
+  ``expect_message(to)``, which waits for the message an action sends::
+
+      with client.mailbox.expect_message(to="alice@example.test") as sent:
+          page.get_by_role("button", name="Send code").click()
+      page.get_by_label("Verification code").fill(sent.code)
+
+- ``client.logto`` — fake_logto's ``/__harness/`` API: ``advance_clock``, ``reset``, ``codes``, ``events``,
+  ``wait_for_events``, and ``users`` (``create``, ``list``, ``delete``).
 - ``client.faults`` — fake_mailgun's fault injection: ``mailgun(status=…, count=…)``, ``smtp(…)``, ``clear``.
 
-Every operation is one :class:`Call` built by a function of :mod:`harness._client`; the sync and async
-clients only differ in how they send it. A wait that times out raises :class:`MailboxTimeout`, whose
-message says what was sent instead, and to whom.
+Both clients are generated from one description of each operation (:mod:`harness._operations`); the sync
+one sends with a blocking ``httpx.Client``, the async one with an ``httpx.AsyncClient``, and their methods
+have the same names and signatures (``async def`` on the async one). A wait that times out raises
+:class:`MailboxTimeout`, whose message says what was sent instead, and to whom.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
-
-import httpx
 
 from fakekit import async_http_client, http_client
 
-from ._errors import APIError, MailboxTimeout
+from . import _operations as ops
+from ._errors import APIError, HarnessError
+from ._operations import AsyncAPI, Message, Operation, Request, SyncAPI, code_of
 
-Message = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Call:
-    service: str  # "mailgun" | "logto"
-    method: str
-    path: str
-    params: dict[str, Any] = field(default_factory=dict)
-    json: Any = None
-    parse: Callable[[httpx.Response], Any] = lambda r: r.json()
-    waits_for: str | None = None  # the address of a wait, for the timeout message
-    timeout: float = 30.0
+JSON = dict[str, Any]
+RECENT = 10  # messages a MailboxTimeout lists
 
 
-def _explain_timeout(call: Call, recent: list[Message]) -> MailboxTimeout:
-    lines = [f"no message to {call.waits_for} arrived within {call.params.get('timeout')} s."]
-    if not recent:
-        lines.append(
-            "The mailbox is empty: nothing was sent at all (is the app's Logto connector pointed here?)."
-        )
-    else:
-        lines.append("The mailbox holds, newest first:")
-        for m in recent:
-            code = f" code {m['code']}" if m.get("code") else ""
-            lines.append(f"  #{m['id']} to {', '.join(m['to'] + m['cc'] + m['bcc'])}: {m['subject']!r}{code}")
-    lines.append("See the inbox UI for the full messages.")
-    return MailboxTimeout("\n".join(lines))
+class ExpectedMessage:
+    """What ``with mailbox.expect_message(to) as sent:`` gives the block. Once the block has ended,
+    ``sent.value`` is the first message to ``to`` newer than the newest one there was when it began (the
+    one the block's action sent), and ``sent.code`` its one-time code."""
+
+    def __init__(self, to: str, newest: Message | None) -> None:
+        self.to = to
+        self.after = None if newest is None else str(newest["id"])  # newest id when the block began
+        self._value: Message | None = None
+
+    @property
+    def value(self) -> Message:
+        if self._value is None:
+            raise HarnessError(f"the message to {self.to} is known once the expect_message block has ended")
+        return self._value
+
+    @property
+    def code(self) -> str:
+        return code_of(self.value)
+
+    def _wait_after(self) -> str:
+        # "0" when the address had no message at all: its first one is new.
+        return self.after or "0"
 
 
-def _check(call: Call, response: httpx.Response) -> Any:
-    if response.status_code >= 400:
-        try:
-            body = response.json()
-        except ValueError:
-            body = {"message": response.text}
-        raise APIError(f"{call.method} {call.path} → {response.status_code}: {body.get('message', body)}")
-    return call.parse(response)
-
-
-# --- the calls ------------------------------------------------------------------------------------------
-def _params(**values: Any) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None}
-
-
-def messages_call(to: str | None = None, limit: int = 50) -> Call:
-    return Call(
-        "mailgun",
-        "GET",
-        "/__harness/messages",
-        _params(to=to, limit=limit),
-        parse=lambda r: r.json()["items"],
-    )
-
-
-def wait_call(to: str, after: str | None, timeout: float) -> Call:
-    return Call(
-        "mailgun",
-        "GET",
-        "/__harness/messages/wait",
-        _params(to=to, after=after, timeout=timeout),
-        waits_for=to,
-        timeout=timeout + 10,
-    )
-
-
-def code_of(message: Message) -> str:
-    if message.get("code") is None:
-        raise APIError(f"message #{message['id']} to {message['to']} has no code: {message['subject']!r}")
-    return str(message["code"])
-
-
-class Calls:
-    """Every operation, as data."""
-
-    clear = Call("mailgun", "DELETE", "/__harness/messages")
-    faults_clear = Call("mailgun", "DELETE", "/__harness/faults")
-    reset = Call("logto", "POST", "/__harness/reset")
-    users_list = Call("logto", "GET", "/__harness/users", parse=lambda r: r.json()["items"])
-
-    @staticmethod
-    def fault(target: str, **spec: Any) -> Call:
-        return Call("mailgun", "POST", "/__harness/faults", json=_params(target=target, **spec))
-
-    @staticmethod
-    def advance_clock(seconds: float) -> Call:
-        return Call("logto", "POST", "/__harness/clock", json={"advance": seconds})
-
-    @staticmethod
-    def users_create(**profile: Any) -> Call:
-        return Call("logto", "POST", "/__harness/users", json=_params(**profile))
-
-    @staticmethod
-    def users_delete(user_id: str) -> Call:
-        return Call("logto", "DELETE", f"/__harness/users/{user_id}", parse=lambda r: None)
-
-    @staticmethod
-    def codes(to: str | None = None, limit: int = 20) -> Call:
-        return Call(
-            "logto", "GET", "/__harness/codes", _params(to=to, limit=limit), parse=lambda r: r.json()["items"]
-        )
-
-
-# --- sync -----------------------------------------------------------------------------------------------
-class _Sync:
+# --- transports -----------------------------------------------------------------------------------------
+class _Bases:
     def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
-        self.http = http_client(timeout=60)
         self.bases = {"mailgun": mailgun_url.rstrip("/"), "logto": (logto_url or "").rstrip("/")}
 
-    def run(self, call: Call) -> Any:
-        if not self.bases[call.service]:
-            raise APIError(f"no {call.service} URL configured for this client")
-        response = self.http.request(
-            call.method,
-            self.bases[call.service] + call.path,
-            params=call.params,
-            json=call.json,
-            timeout=call.timeout,
-        )
-        if response.status_code == 408 and call.waits_for is not None:
-            raise _explain_timeout(call, self.run(messages_call(limit=10)))
-        return _check(call, response)
+    def url(self, request: Request[Any]) -> str:
+        base = self.bases[request.service]
+        if not base:
+            raise APIError(f"no {request.service} URL configured for this client")
+        return base + request.path
+
+    @staticmethod
+    def options(request: Request[Any]) -> dict[str, Any]:
+        return {"params": dict(request.params), "json": request.json, "timeout": request.timeout}
 
 
-class Mailbox:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
+class _SyncTransport(_Bases):
+    def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
+        super().__init__(mailgun_url, logto_url)
+        self.http = http_client(timeout=60)
 
-    def messages(self, to: str | None = None, limit: int = 50) -> list[Message]:
-        """Messages (to ``to``, if given), newest first."""
-        result: list[Message] = self._run(messages_call(to, limit))
-        return result
-
-    def wait_for_message(self, to: str, after: str | None = None, timeout: float = 30) -> Message:
-        """The first message to ``to`` newer than message id ``after`` (without ``after``: the newest to ``to``,
-        at once if there is one), waiting server-side up to ``timeout`` seconds."""
-        result: Message = self._run(wait_call(to, after, timeout))
-        return result
-
-    def wait_for_code(self, to: str, after: str | None = None, timeout: float = 30) -> str:
-        """The one-time code of :meth:`wait_for_message`'s message."""
-        return code_of(self.wait_for_message(to, after, timeout))
-
-    def clear(self) -> None:
-        self._run(Calls.clear)
+    def send(self, request: Request[Any]) -> Any:
+        response = self.http.request(request.method, self.url(request), **self.options(request))
+        if response.status_code == 408 and request.waits_for is not None:
+            raise ops.timeout_error(request, self.send(ops.messages(limit=RECENT)))
+        return ops.check(request, response)
 
 
-class Users:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
+class _AsyncTransport(_Bases):
+    def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
+        super().__init__(mailgun_url, logto_url)
+        self.http = async_http_client(timeout=60)
 
-    def create(self, **profile: Any) -> dict[str, Any]:
-        """A user (``email``, ``username``, ``phone``, ``password``, ``name``, ``custom_data``)."""
-        result: dict[str, Any] = self._run(Calls.users_create(**profile))
-        return result
-
-    def list(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._run(Calls.users_list)
-        return result
-
-    def delete(self, user_id: str) -> None:
-        self._run(Calls.users_delete(user_id))
+    async def send(self, request: Request[Any]) -> Any:
+        response = await self.http.request(request.method, self.url(request), **self.options(request))
+        if response.status_code == 408 and request.waits_for is not None:
+            raise ops.timeout_error(request, await self.send(ops.messages(limit=RECENT)))
+        return ops.check(request, response)
 
 
-class Logto:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
-        self.users = Users(run)
-
-    def advance_clock(self, seconds: float) -> dict[str, Any]:
-        """Move the tenant clock: codes, sessions and tokens the fake checks expire without sleeping."""
-        result: dict[str, Any] = self._run(Calls.advance_clock(seconds))
-        return result
-
-    def reset(self) -> None:
-        self._run(Calls.reset)
-
-    def codes(self, to: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._run(Calls.codes(to, limit))
-        return result
+# --- the sub-APIs: each operation once, then a sync and an async class ---------------------------------
+class _MailboxOperations:
+    messages = Operation(ops.messages)
+    latest = Operation(ops.latest)
+    wait_for_message = Operation(ops.wait_for_message)
+    wait_for_code = Operation(ops.wait_for_code)
+    clear = Operation(ops.clear_messages)
 
 
-class Faults:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
+class _UsersOperations:
+    create = Operation(ops.create_user)
+    list = Operation(ops.list_users)
+    delete = Operation(ops.delete_user)
 
-    def mailgun(self, status: int | None = None, count: int | None = None, **spec: Any) -> dict[str, Any]:
-        """Make the next ``count`` Mailgun API sends fail with ``status`` (and/or ``latency_ms``, ``rate``,
-        ``retry_after``); 429s carry ``Retry-After``."""
-        result: dict[str, Any] = self._run(Calls.fault("api", status=status, count=count, **spec))
-        return result
 
-    def smtp(self, status: int, count: int | None = None, **spec: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self._run(Calls.fault("smtp", status=status, count=count, **spec))
-        return result
+class _LogtoOperations:
+    advance_clock = Operation(ops.advance_clock)
+    reset = Operation(ops.reset)
+    codes = Operation(ops.codes)
+    events = Operation(ops.events)
+    wait_for_events = Operation(ops.wait_for_events)
 
-    def clear(self) -> None:
-        self._run(Calls.faults_clear)
+
+class _FaultsOperations:
+    mailgun = Operation(ops.mailgun_fault)
+    smtp = Operation(ops.smtp_fault)
+    clear = Operation(ops.clear_faults)
+
+
+class Mailbox(_MailboxOperations, SyncAPI):
+    """fake_mailgun's mailbox (sync)."""
+
+    @contextmanager
+    def expect_message(self, to: str, *, timeout: float = 30) -> Iterator[ExpectedMessage]:
+        """Wrap the action that sends a message to ``to``: after the block, ``.value`` is that message
+        (the first newer than the newest at the start of the block; waited for server-side up to
+        ``timeout`` seconds) and ``.code`` its code. :class:`MailboxTimeout` lists what came instead."""
+        expected = ExpectedMessage(to, self.latest(to))
+        yield expected
+        expected._value = self.wait_for_message(to, expected._wait_after(), timeout)
+
+
+class AsyncMailbox(_MailboxOperations, AsyncAPI):
+    """fake_mailgun's mailbox (async)."""
+
+    @asynccontextmanager
+    async def expect_message(self, to: str, *, timeout: float = 30) -> AsyncIterator[ExpectedMessage]:
+        """``async with``: as :meth:`Mailbox.expect_message`."""
+        expected = ExpectedMessage(to, await self.latest(to))
+        yield expected
+        expected._value = await self.wait_for_message(to, expected._wait_after(), timeout)
+
+
+class Users(_UsersOperations, SyncAPI):
+    """The tenant's users (sync)."""
+
+
+class AsyncUsers(_UsersOperations, AsyncAPI):
+    """The tenant's users (async)."""
+
+
+class Logto(_LogtoOperations, SyncAPI):
+    """fake_logto's control API (sync)."""
+
+    def __init__(self, send: Callable[[Request[Any]], Any]) -> None:
+        super().__init__(send)
+        self.users = Users(send)
+
+
+class AsyncLogto(_LogtoOperations, AsyncAPI):
+    """fake_logto's control API (async)."""
+
+    def __init__(self, send: Callable[[Request[Any]], Coroutine[Any, Any, Any]]) -> None:
+        super().__init__(send)
+        self.users = AsyncUsers(send)
+
+
+class Faults(_FaultsOperations, SyncAPI):
+    """fake_mailgun's fault injection (sync)."""
+
+
+class AsyncFaults(_FaultsOperations, AsyncAPI):
+    """fake_mailgun's fault injection (async)."""
 
 
 class Client:
     """Sync client: ``Client(mailgun_url, logto_url)`` (URLs as ``harness up --json`` prints them)."""
 
     def __init__(self, mailgun_url: str, logto_url: str | None = None) -> None:
-        self._sync = _Sync(mailgun_url, logto_url)
-        self.mailbox = Mailbox(self._sync.run)
-        self.logto = Logto(self._sync.run)
-        self.faults = Faults(self._sync.run)
+        self._transport = _SyncTransport(mailgun_url, logto_url)
+        self.mailbox = Mailbox(self._transport.send)
+        self.logto = Logto(self._transport.send)
+        self.faults = Faults(self._transport.send)
 
     def close(self) -> None:
-        self._sync.http.close()
+        self._transport.http.close()
 
     def __enter__(self) -> Client:
         return self
@@ -241,90 +203,30 @@ class Client:
         self.close()
 
 
-# --- async ----------------------------------------------------------------------------------------------
-class _Async:
-    def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
-        self.http = async_http_client(timeout=60)
-        self.bases = {"mailgun": mailgun_url.rstrip("/"), "logto": (logto_url or "").rstrip("/")}
-
-    async def run(self, call: Call) -> Any:
-        if not self.bases[call.service]:
-            raise APIError(f"no {call.service} URL configured for this client")
-        response = await self.http.request(
-            call.method,
-            self.bases[call.service] + call.path,
-            params=call.params,
-            json=call.json,
-            timeout=call.timeout,
-        )
-        if response.status_code == 408 and call.waits_for is not None:
-            raise _explain_timeout(call, await self.run(messages_call(limit=10)))
-        return _check(call, response)
-
-
-class AsyncMailbox:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
-
-    async def messages(self, to: str | None = None, limit: int = 50) -> list[Message]:
-        result: list[Message] = await self._run(messages_call(to, limit))
-        return result
-
-    async def wait_for_message(self, to: str, after: str | None = None, timeout: float = 30) -> Message:
-        result: Message = await self._run(wait_call(to, after, timeout))
-        return result
-
-    async def wait_for_code(self, to: str, after: str | None = None, timeout: float = 30) -> str:
-        return code_of(await self.wait_for_message(to, after, timeout))
-
-    async def clear(self) -> None:
-        await self._run(Calls.clear)
-
-
-class AsyncLogto:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
-
-    async def advance_clock(self, seconds: float) -> dict[str, Any]:
-        result: dict[str, Any] = await self._run(Calls.advance_clock(seconds))
-        return result
-
-    async def reset(self) -> None:
-        await self._run(Calls.reset)
-
-    async def create_user(self, **profile: Any) -> dict[str, Any]:
-        result: dict[str, Any] = await self._run(Calls.users_create(**profile))
-        return result
-
-
-class AsyncFaults:
-    def __init__(self, run: Callable[[Call], Any]) -> None:
-        self._run = run
-
-    async def mailgun(
-        self, status: int | None = None, count: int | None = None, **spec: Any
-    ) -> dict[str, Any]:
-        result: dict[str, Any] = await self._run(Calls.fault("api", status=status, count=count, **spec))
-        return result
-
-    async def clear(self) -> None:
-        await self._run(Calls.faults_clear)
-
-
 class AsyncClient:
     """Async client with the same operations (``await client.mailbox.wait_for_code(...)``)."""
 
     def __init__(self, mailgun_url: str, logto_url: str | None = None) -> None:
-        self._async = _Async(mailgun_url, logto_url)
-        self.mailbox = AsyncMailbox(self._async.run)
-        self.logto = AsyncLogto(self._async.run)
-        self.faults = AsyncFaults(self._async.run)
+        self._transport = _AsyncTransport(mailgun_url, logto_url)
+        self.mailbox = AsyncMailbox(self._transport.send)
+        self.logto = AsyncLogto(self._transport.send)
+        self.faults = AsyncFaults(self._transport.send)
 
     async def aclose(self) -> None:
-        await self._async.http.aclose()
+        await self._transport.http.aclose()
 
     async def __aenter__(self) -> AsyncClient:
         return self
 
     async def __aexit__(self, *_exc: object) -> None:
         await self.aclose()
+
+
+def operations(api: type[SyncAPI] | type[AsyncAPI]) -> dict[str, Operation[..., Any]]:
+    """The operations of a sub-API class, by method name (what the parity test walks)."""
+    return {
+        name: value
+        for klass in reversed(api.__mro__)
+        for name, value in vars(klass).items()
+        if isinstance(value, Operation)
+    }

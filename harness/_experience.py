@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
+from fake_logto import paths as logto_paths
+
 from ._errors import ExperienceError
 
 
@@ -55,16 +57,16 @@ class ExperienceClient:
         return response
 
     def set_event(self, event: str) -> None:
-        self._call("PUT", "/api/experience", {"interactionEvent": event})
+        self._call("PUT", logto_paths.EXPERIENCE, {"interactionEvent": event})
 
     def switch_event(self, event: str) -> None:
-        self._call("PUT", "/api/experience/interaction-event", {"interactionEvent": event})
+        self._call("PUT", logto_paths.EXPERIENCE_EVENT, {"interactionEvent": event})
 
     def send_code(self, email: str, event: str) -> str:
         body = {"identifier": {"type": "email", "value": email}, "interactionEvent": event}
-        verification_id: str = self._call(
-            "POST", "/api/experience/verification/verification-code", body
-        ).json()["verificationId"]
+        verification_id: str = self._call("POST", logto_paths.EXPERIENCE_CODE_SEND, body).json()[
+            "verificationId"
+        ]
         return verification_id
 
     def verify_code(self, email: str, verification_id: str, code: str) -> str:
@@ -73,31 +75,29 @@ class ExperienceClient:
             "verificationId": verification_id,
             "code": code,
         }
-        result: str = self._call(
-            "POST", "/api/experience/verification/verification-code/verify", body
-        ).json()["verificationId"]
+        result: str = self._call("POST", logto_paths.EXPERIENCE_CODE_VERIFY, body).json()["verificationId"]
         return result
 
     def verify_password(self, identifier_type: str, value: str, password: str) -> str:
         body = {"identifier": {"type": identifier_type, "value": value}, "password": password}
-        result: str = self._call("POST", "/api/experience/verification/password", body).json()[
+        result: str = self._call("POST", logto_paths.EXPERIENCE_PASSWORD_VERIFY, body).json()[
             "verificationId"
         ]
         return result
 
     def identify(self, verification_id: str) -> int:
         return self._call(
-            "POST", "/api/experience/identification", {"verificationId": verification_id}
+            "POST", logto_paths.EXPERIENCE_IDENTIFICATION, {"verificationId": verification_id}
         ).status_code
 
     def set_password(self, password: str) -> None:
-        self._call("PUT", "/api/experience/profile/password", {"password": password})
+        self._call("PUT", logto_paths.EXPERIENCE_PROFILE_PASSWORD, {"password": password})
 
     def add_profile(self, **profile: str) -> None:
-        self._call("POST", "/api/experience/profile", profile)
+        self._call("POST", logto_paths.EXPERIENCE_PROFILE, profile)
 
     def submit(self) -> str | None:
-        response = self._call("POST", "/api/experience/submit")
+        response = self._call("POST", logto_paths.EXPERIENCE_SUBMIT)
         return response.json()["redirectTo"] if response.status_code == 200 else None
 
     def finish(self, redirect_to: str) -> str:
@@ -113,10 +113,20 @@ class ExperienceClient:
     ) -> str:
         """Sign in (or register) by email code, from the authorization URL to the callback URL. With
         ``event="SignIn"`` an unknown email falls back to registration, as the sign-in page does."""
+        verification_id = self.send_email_code(authorization_url, email, event)
+        return self.finish_email_code(email, verification_id, read_code(email))
+
+    def send_email_code(self, authorization_url: str, email: str, event: str = "SignIn") -> str:
+        """The first half of :meth:`email_code_flow`: start the interaction and send the code; returns the
+        verification id :meth:`finish_email_code` takes."""
         self.start(authorization_url)
         self.set_event(event)
-        verification_id = self.send_code(email, event)
-        self.verify_code(email, verification_id, read_code(email))
+        return self.send_code(email, event)
+
+    def finish_email_code(self, email: str, verification_id: str, code: str) -> str:
+        """The second half: verify ``code``, identify (switching between sign-in and registration as the
+        sign-in page does), submit; returns the callback URL."""
+        self.verify_code(email, verification_id, code)
         try:
             self.identify(verification_id)
         except ExperienceError as error:

@@ -28,15 +28,10 @@ def sign_in_over_http(
         authorization_url = urljoin(app_url, start.headers["location"])
         parts = urlsplit(authorization_url)
         endpoint = f"{parts.scheme}://{parts.netloc}"
-        newest = mailbox.messages(email, limit=1)
-        after = newest[0]["id"] if newest else None
-
-        def read_code(address: str) -> str:
-            return mailbox.wait_for_code(address, after=after)
-
-        callback = ExperienceClient(endpoint, http=http).email_code_flow(
-            authorization_url, email, read_code, event=event
-        )
+        experience = ExperienceClient(endpoint, http=http)
+        with mailbox.expect_message(email) as sent:
+            verification_id = experience.send_email_code(authorization_url, email, event)
+        callback = experience.finish_email_code(email, verification_id, sent.code)
         landed = http.get(callback, follow_redirects=True)
         if landed.status_code >= 400:
             raise AssertionError(f"the app's callback answered {landed.status_code}: {landed.text[:200]}")

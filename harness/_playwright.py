@@ -8,9 +8,9 @@ with ``code``, ``state`` and ``iss`` — and return that URL (``reset_password``
 page instead). The browser's request for the app is caught, not waited on (:func:`leaving_sign_in`), so
 nothing needs to listen at the app's URL.
 
-The mailbox is anything with fake_mailgun's read API (:class:`Mailbox`): ``harness.Client(...).mailbox``
-is one. Before each send a helper notes the address's newest message, then waits for the first message
-after it, so a code from an earlier flow (or from before a resend) is never used.
+The mailbox is a :class:`harness.Mailbox` (``harness.Client(...).mailbox``, the ``mailbox`` fixture). Each
+helper wraps the click that sends a code in ``mailbox.expect_message(to=address)``, so it waits for that
+very message: a code from an earlier flow (or from before a resend) is never used.
 """
 
 from __future__ import annotations
@@ -19,50 +19,31 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from fake_logto import paths as logto_paths
+
+from ._client import ExpectedMessage, Mailbox
 from ._errors import SignInFailed
 
 # The sign-in identifier's label is "Email", "Username" or "Username or email", as the tenant allows.
 IDENTIFIER_LABEL = re.compile(r"email|username", re.IGNORECASE)
-# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it.
-UI_PATHS = ("/sign-in", "/register", "/forgot-password", "/reset-password", "/continue", "/consent", "/oidc/")
+# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it ("/forgot-password" and
+# "/continue" are pages fake_logto keeps out of its public paths; Logto's own UI has them too).
+UI_PATHS = (
+    logto_paths.SIGN_IN,
+    logto_paths.REGISTER,
+    "/forgot-password",
+    logto_paths.RESET_PASSWORD,
+    "/continue",
+    logto_paths.CONSENT,
+    logto_paths.OIDC + "/",
+)
 DEFAULT_TIMEOUT = 20.0
-
-
-class Mailbox(Protocol):
-    """What the helpers need of a mailbox: fake_mailgun's ``/__harness/messages`` list and wait."""
-
-    def messages(self, to: str | None = ..., limit: int = ...) -> list[dict[str, Any]]:
-        """Messages to ``to``, newest first."""
-        ...
-
-    def wait_for_message(self, to: str, after: str | None = ..., timeout: float = ...) -> dict[str, Any]:
-        """The first message to ``to`` newer than message id ``after`` (``None``: the newest, waiting for
-        one if there is none), waiting server-side up to ``timeout`` seconds."""
-        ...
-
-
-def latest_message_id(mailbox: Mailbox, address: str) -> str | None:
-    """The id of the newest message to ``address`` (pass it as ``after`` to wait for the next one)."""
-    found = mailbox.messages(address, 1)
-    return str(found[0]["id"]) if found else None
-
-
-def wait_for_code(mailbox: Mailbox, address: str, after: str | None, timeout: float) -> str:
-    """The code of the first message to ``address`` after message id ``after``."""
-    message = mailbox.wait_for_message(address, after, timeout)
-    code = message.get("code")
-    if not code:
-        raise AssertionError(
-            f"message #{message.get('id')} to {address} has no code: {message.get('subject')!r}"
-        )
-    return str(code)
 
 
 # --- steps --------------------------------------------------------------------------------------------
@@ -84,9 +65,9 @@ def _on_screen(page: Page, wanted: str, other: str, link: str) -> None:
     _heading(page, wanted)
 
 
-def _enter_code(page: Page, mailbox: Mailbox, address: str, after: str | None, timeout: float) -> None:
-    """Fill in the code of the first message after ``after``; the caller clicks "Continue"."""
-    page.get_by_label("Verification code").fill(wait_for_code(mailbox, address, after, timeout))
+def _enter_code(page: Page, sent: ExpectedMessage) -> None:
+    """Fill in the code the action sent; the caller clicks "Continue"."""
+    page.get_by_label("Verification code").fill(sent.code)
 
 
 def _continue(page: Page) -> None:
@@ -164,10 +145,10 @@ def register(
     sign-up ("Create your password"). Returns the URL the browser left the sign-in UI for."""
     _open(page, auth_url)
     _on_screen(page, "Create account", "Sign in", "Create account")
-    after = latest_message_id(mailbox, address)
-    page.get_by_label("Email", exact=True).fill(address)
-    page.get_by_role("button", name="Create account", exact=True).click()
-    _enter_code(page, mailbox, address, after, timeout)
+    with mailbox.expect_message(address, timeout=timeout) as sent:
+        page.get_by_label("Email", exact=True).fill(address)
+        page.get_by_role("button", name="Create account", exact=True).click()
+    _enter_code(page, sent)
     with leaving_sign_in(page, timeout) as departure:
         _continue(page)
         if password is not None:
@@ -189,15 +170,15 @@ def sign_in_with_email_code(
     verification code" when the tenant puts passwords first). Returns the URL the browser left for."""
     _open(page, auth_url)
     _on_screen(page, "Sign in", "Create account", "Sign in")
-    after = latest_message_id(mailbox, address)
-    page.get_by_label(IDENTIFIER_LABEL).fill(address)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    code_field = page.get_by_label("Verification code")
-    use_code = page.get_by_role("button", name="Sign in with verification code")
-    expect(code_field.or_(use_code)).to_be_visible()
-    if use_code.is_visible():
-        use_code.click()
-    _enter_code(page, mailbox, address, after, timeout)
+    with mailbox.expect_message(address, timeout=timeout) as sent:
+        page.get_by_label(IDENTIFIER_LABEL).fill(address)
+        page.get_by_role("button", name="Sign in", exact=True).click()
+        code_field = page.get_by_label("Verification code")
+        use_code = page.get_by_role("button", name="Sign in with verification code")
+        expect(code_field.or_(use_code)).to_be_visible()
+        if use_code.is_visible():
+            use_code.click()
+    _enter_code(page, sent)
     with leaving_sign_in(page, timeout) as departure:
         _continue(page)
     return departure.url
@@ -249,10 +230,10 @@ def reset_password(
             _heading(page, "Enter your password")
         forgot.click()
         _heading(page, "Reset password")
-    after = latest_message_id(mailbox, address)
-    page.get_by_label("Email", exact=True).fill(address)
-    page.get_by_role("button", name="Send code", exact=True).click()
-    _enter_code(page, mailbox, address, after, timeout)
+    with mailbox.expect_message(address, timeout=timeout) as sent:
+        page.get_by_label("Email", exact=True).fill(address)
+        page.get_by_role("button", name="Send code", exact=True).click()
+    _enter_code(page, sent)
     _continue(page)
     _heading(page, "Set a new password")
     _fill_new_password(page, new_password, "New password")

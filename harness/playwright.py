@@ -1,11 +1,12 @@
 """Drive Logto's sign-in pages (the fake's or a real tenant's) with Playwright, as a user would.
 
-Each helper starts from the page the app sent the browser to (or ``auth_url``), reads the one-time code
-from the mailbox with the server-side wait, and returns once the browser has left the sign-in UI for the
-app; :class:`SignInFailed` says where it stopped otherwise. Needs Playwright (a test dependency)::
+Each helper starts from the page the app sent the browser to (or ``auth_url``), wraps the click that
+sends a code in ``mailbox.expect_message(to=address)`` (so it reads that very message's code, waited for
+server-side), and returns once the browser has left the sign-in UI for the app; :class:`SignInFailed`
+says where it stopped otherwise. Needs Playwright (a test dependency)::
 
     from harness.playwright import sign_in_with_email_code
-    sign_in_with_email_code(page, mailbox, "alice@example.test")
+    sign_in_with_email_code(page, "alice@example.test", mailbox)
 """
 
 from __future__ import annotations

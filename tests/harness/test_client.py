@@ -47,7 +47,7 @@ def test_async_client_operations(harness: Harness, email_address: str) -> None:
             waiting = asyncio.ensure_future(client.mailbox.wait_for_code(email_address, timeout=5))
             await asyncio.to_thread(_send, harness, email_address, "Your code is 975310")
             code = await waiting
-            user = await client.logto.create_user(username=f"async-{uuid.uuid4().hex[:6]}")
+            user = await client.logto.users.create(username=f"async-{uuid.uuid4().hex[:6]}")
             offset = await client.logto.advance_clock(1)
             await client.faults.mailgun(latency_ms=1, count=1)
             await client.faults.clear()

@@ -14,7 +14,7 @@ from ui_support import auth_url, exchange
 from fake_logto import Running as LogtoRunning
 from harness import Client, ExperienceClient
 from harness._client import Mailbox
-from harness._playwright import latest_message_id, leaving_sign_in
+from harness._playwright import leaving_sign_in
 
 
 def other_code(code: str) -> str:
@@ -88,7 +88,7 @@ def test_resend_after_the_countdown_sends_a_new_code_and_only_it_works(
     expect(page.get_by_text("Resend in 59 s")).to_be_visible()  # the countdown starts again
     second = mailbox.wait_for_message(address, after=first["id"], timeout=15)
     assert second["id"] != first["id"]
-    assert latest_message_id(mailbox, address) == second["id"]
+    assert (mailbox.latest(address) or {}).get("id") == second["id"]
 
     if first["code"] != second["code"]:  # one in a million they are the same
         enter(page, first["code"])
