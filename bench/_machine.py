@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness._browser import system_chromium
+from harness import system_chromium
 
 
 def _version(argv: list[str]) -> str:

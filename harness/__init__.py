@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from fakekit import lazy_exports
 
 if TYPE_CHECKING:
-    from ._browser import launch_options
+    from ._browser import launch_options, system_chromium
     from ._client import AsyncClient, AsyncMailbox, Client, ExpectedMessage, Mailbox
     from ._config import HarnessConfig, load_harness_config, parse_harness_config
     from ._errors import (
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 # sample app while the fakes load), and Playwright is a test dependency.
 _HOMES = {
     "launch_options": "._browser",
+    "system_chromium": "._browser",
     "AsyncClient": "._client",
     "AsyncMailbox": "._client",
     "Client": "._client",
@@ -98,4 +99,5 @@ __all__ = [
     "sign_in_with_email_code",
     "sign_in_with_password",
     "start_harness",
+    "system_chromium",
 ]
