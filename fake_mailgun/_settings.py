@@ -17,8 +17,13 @@ DEFAULT_API_KEY = "key-harness"
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
-    port: int = field(default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)"})
-    smtp_port: int = field(default=2525, metadata={"help": "SMTP capture port (0: any free, -1: off)"})
+    port: int = field(
+        default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)", "port": True}
+    )
+    smtp_port: int = field(
+        default=2525,
+        metadata={"help": "SMTP capture port (0: any free, -1: off)", "port": True, "off": "no SMTP"},
+    )
     domains: tuple[str, ...] = field(
         default=(DEFAULT_DOMAIN,),
         metadata={"help": "sending domain the API accepts (repeatable)", "flag": "--domain"},

@@ -8,7 +8,6 @@ through fake_mailgun's control API.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import signal
@@ -19,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fakekit import PortInUse
+from fakekit import PortInUse, SettingError
 
-from ._config import STARTER, load_harness_config
+from ._config import OPTIONS, STARTER, load_harness_config, settings_from_env
 from ._doctor import run_checks
 from ._errors import AppError, ConfigError, HarnessError
 from ._errors import UsageError as CommandError
@@ -35,17 +34,10 @@ def _up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        # flag > env > file > default
         config = load_harness_config(args.config)
-        config = dataclasses.replace(
-            config,
-            host=args.host or config.host,
-            logto_port=config.logto_port if args.logto_port is None else args.logto_port,
-            mailgun_port=config.mailgun_port if args.mailgun_port is None else args.mailgun_port,
-            smtp_port=config.smtp_port if args.smtp_port is None else args.smtp_port,
-            app_port=config.app_port if args.app_port is None else args.app_port,
-            logto_endpoint=args.endpoint or config.logto_endpoint,
-        )
-        app = args.app or config.app
+        config = config.with_settings(**{**settings_from_env(), **OPTIONS.from_args(args)})
+        app = config.app.kind
         if not args.json:
             also = f" and the {app} sample app" if app != "none" else ""
             print(f"starting fake_mailgun, fake_logto{also}…", file=sys.stderr, flush=True)
@@ -65,7 +57,7 @@ def _up(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    except ConfigError as exc:
+    except (ConfigError, SettingError) as exc:
         print(f"harness: invalid config: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:
@@ -273,7 +265,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description="Local Logto + Mailgun for sign-in tests.")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the fakes and print their URLs")
-    up.add_argument("--host", default=None, help="bind address (default 127.0.0.1: loopback only)")
     up.add_argument(
         "--config",
         help="harness.toml (default: the seed's Bookstore tenant) [env HARNESS_CONFIG]",
@@ -282,17 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--ports", choices=["config", "free"], default="config", help="free: any free port for every service"
     )
-    up.add_argument("--logto-port", type=int, default=None, help="fake_logto port (default 3001)")
-    up.add_argument("--endpoint", help="fake_logto's public URL (default: http://localhost:PORT)")
-    up.add_argument("--mailgun-port", type=int, default=None, help="fake_mailgun HTTP port (default 5080)")
-    up.add_argument("--smtp-port", type=int, default=None, help="SMTP capture port (default 2525; -1: none)")
-    up.add_argument(
-        "--app",
-        choices=["python", "go", "none"],
-        default=None,
-        help="the sample app to start (default: the config's [app] kind, python)",
+    settings = up.add_argument_group(
+        "settings",
+        "each also an env var and a harness.toml key; a flag wins over the env var, the env "
+        "var over the file, the file over the default",
     )
-    up.add_argument("--app-port", type=int, default=None, help="the sample app's port (default 3000)")
+    OPTIONS.add_to(settings, where="harness.toml")
     up.add_argument("--json", action="store_true", help="print one JSON object once healthy")
     up.set_defaults(run=_up)
     mail = commands.add_parser("mail", help="read the mailbox of a running harness")
