@@ -1,5 +1,7 @@
 """fake_logto's settings, defined once: app factory, thread runner, ``python -m fake_logto`` flags
-(``--flag`` / ``FAKE_LOGTO_*``) and the harness fixtures all use these names."""
+(``--flag`` / ``FAKE_LOGTO_*``) and the harness (``[logto]`` of harness.toml, ``--logto-*``,
+``HARNESS_LOGTO_*``, ``logto_*=``) all use these names and these defaults. Each field's metadata (help,
+``port``) is what fakekit's ``Options`` makes the flags, env vars and TOML keys from."""
 
 from __future__ import annotations
 

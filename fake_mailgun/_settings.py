@@ -1,7 +1,9 @@
 """fake_mailgun's settings, defined once.
 
-The same names serve the app factory, the thread runner, ``python -m fake_mailgun`` (each field is a
-``--flag`` and a ``FAKE_MAILGUN_*`` env var) and the harness's pytest fixtures.
+The same names and defaults serve the app factory, the thread runner, ``python -m fake_mailgun`` (each
+field is a ``--flag`` and a ``FAKE_MAILGUN_*`` env var) and the harness (``[mailgun]`` of harness.toml,
+``--mailgun-*``, ``HARNESS_MAILGUN_*``, ``mailgun_*=``). Each field's metadata (help, ``flag``, ``port``,
+``off``) is what fakekit's ``Options`` makes the flags, env vars and TOML keys from.
 """
 
 from __future__ import annotations

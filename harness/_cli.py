@@ -1,8 +1,10 @@
 """The ``harness`` command.
 
 ``harness up`` starts the fakes and a sample app (``--app python|go|none``) and prints where they answer
-(``--json``: one JSON object once healthy); ``harness mail`` reads the mailbox of a running harness
-through fake_mailgun's control API.
+(``--json``: one JSON object once healthy); its settings flags are generated from ``HarnessConfig``
+(``harness._config.OPTIONS``), each also a ``HARNESS_*`` env var and a harness.toml key: a flag wins over
+the env var, the env var over the file, the file over the default. ``harness mail`` reads the mailbox of
+a running harness through fake_mailgun's control API.
 """
 
 from __future__ import annotations
@@ -36,11 +38,16 @@ def _up(args: argparse.Namespace) -> int:
     try:
         # flag > env > file > default
         config = load_harness_config(args.config)
-        config = config.with_settings(**{**settings_from_env(), **OPTIONS.from_args(args)})
+        from_env = settings_from_env()
+        config = config.with_settings(**{**from_env, **OPTIONS.from_args(args)})
         app = config.app.kind
         if not args.json:
             also = f" and the {app} sample app" if app != "none" else ""
             print(f"starting fake_mailgun, fake_logto{also}…", file=sys.stderr, flush=True)
+            # Said aloud: a shell that ran `eval "$(harness env)"` holds HARNESS_LOGTO_ENDPOINT.
+            for opt in (opt for opt in OPTIONS if opt.name in from_env):
+                shown = f"{opt.env(OPTIONS.prefix)}={opt.shown(from_env[opt.name])}"
+                print(f"  from the environment: {shown}", file=sys.stderr, flush=True)
         with start_harness(
             config, free_ports=args.ports == "free", app=app, app_output=sys.stderr
         ) as harness:

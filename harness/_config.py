@@ -1,9 +1,16 @@
-"""``harness.toml``: one file for the whole harness — the tenant (fake_logto's config), the mailbox
-(fake_mailgun's settings), where each listens, and the sample app.
+"""``harness.toml`` and the harness's settings: one description for the whole harness — the tenant
+(fake_logto's config), the fakes' own settings objects (``[logto]``: ``fake_logto.Settings``,
+``[mailgun]``: ``fake_mailgun.Settings``), the sample app (``[app]``) and where all of them bind (``host``).
 
-Every key is optional; the defaults reproduce the seed (Logto on http://localhost:3001, the app on :3000,
-callback /callback, Mailgun connector → this harness's fake_mailgun). The Mailgun connector's endpoint,
-domain and key follow ``[mailgun]`` unless the tenant sets them, so the default file needs no edits.
+:class:`HarnessConfig`'s fields are the description :data:`OPTIONS` is generated from: each setting is a
+``harness up`` flag, a ``HARNESS_*`` env var, a harness.toml key, a pytest option and marker argument,
+with one name (``[logto] port`` ↔ ``--logto-port`` ↔ ``HARNESS_LOGTO_PORT`` ↔ ``logto_port=``) and the
+one default written on its field. The TOML reader checks types from it, and :data:`STARTER` (the file
+``harness init`` writes) shows its defaults and help.
+
+Every key is optional; the defaults reproduce the seed (the app's callback /callback, Mailgun connector
+→ this harness's fake_mailgun). The Mailgun connector's endpoint, domain and key follow ``[mailgun]``
+unless the tenant sets them, so the default file needs no edits.
 """
 
 from __future__ import annotations
