@@ -1,5 +1,7 @@
 """fake_logto's settings, defined once: app factory, thread runner, ``python -m fake_logto`` flags
-(``--flag`` / ``FAKE_LOGTO_*``) and the harness fixtures all use these names."""
+(``--flag`` / ``FAKE_LOGTO_*``) and the harness (``[logto]`` of harness.toml, ``--logto-*``,
+``HARNESS_LOGTO_*``, ``logto_*=``) all use these names and these defaults. Each field's metadata (help,
+``port``) is what fakekit's ``Options`` makes the flags, env vars and TOML keys from."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from ._clock import Clock
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
-    port: int = field(default=3001, metadata={"help": "port to listen on (0: any free)"})
+    port: int = field(default=3001, metadata={"help": "port to listen on (0: any free)", "port": True})
     config: str = field(
         default="", metadata={"help": "tenant config file (TOML); default: the seed's tenant"}
     )

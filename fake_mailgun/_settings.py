@@ -1,7 +1,9 @@
 """fake_mailgun's settings, defined once.
 
-The same names serve the app factory, the thread runner, ``python -m fake_mailgun`` (each field is a
-``--flag`` and a ``FAKE_MAILGUN_*`` env var) and the harness's pytest fixtures.
+The same names and defaults serve the app factory, the thread runner, ``python -m fake_mailgun`` (each
+field is a ``--flag`` and a ``FAKE_MAILGUN_*`` env var) and the harness (``[mailgun]`` of harness.toml,
+``--mailgun-*``, ``HARNESS_MAILGUN_*``, ``mailgun_*=``). Each field's metadata (help, ``flag``, ``port``,
+``off``) is what fakekit's ``Options`` makes the flags, env vars and TOML keys from.
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ DEFAULT_API_KEY = "key-harness"
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
-    port: int = field(default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)"})
-    smtp_port: int = field(default=2525, metadata={"help": "SMTP capture port (0: any free, -1: off)"})
+    port: int = field(
+        default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)", "port": True}
+    )
+    smtp_port: int = field(
+        default=2525,
+        metadata={"help": "SMTP capture port (0: any free, -1: off)", "port": True, "off": "no SMTP"},
+    )
     domains: tuple[str, ...] = field(
         default=(DEFAULT_DOMAIN,),
         metadata={"help": "sending domain the API accepts (repeatable)", "flag": "--domain"},

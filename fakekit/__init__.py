@@ -5,8 +5,9 @@ fakekit imports neither:
 
 - sockets bound before any server exists (:func:`bind`, :func:`url_of`, :class:`PortInUse`);
 - uvicorn with a readiness event, and a thread runner (:class:`ReadyUvicorn`, :func:`run_in_thread`);
-- one settings dataclass → CLI flags and env vars (:func:`parse_settings`, :func:`add_arguments`,
-  :func:`settings_from`, :func:`cli_fields`, :func:`env_name`);
+- one settings dataclass → CLI flags, env vars, TOML keys and keyword arguments (:class:`Options`,
+  :class:`Option`, :class:`SettingError`; for a fake's own command :func:`parse_settings`,
+  :func:`add_arguments`, :func:`settings_from`, :func:`cli_fields`, :func:`env_name`);
 - package exports that load on first use (:func:`lazy_exports`);
 - loopback httpx clients (:func:`http_client`, :func:`async_http_client`);
 - one TOML reader for config files (:func:`read_toml`, :class:`ConfigFileError`);
@@ -26,7 +27,16 @@ from ._lazy import lazy_exports
 if TYPE_CHECKING:
     from ._control_errors import ControlError, ErrorBody, install_control_errors, problems, validate
     from ._http import async_http_client, http_client
-    from ._options import add_arguments, cli_fields, env_name, parse_settings, settings_from
+    from ._options import (
+        Option,
+        Options,
+        SettingError,
+        add_arguments,
+        cli_fields,
+        env_name,
+        parse_settings,
+        settings_from,
+    )
     from ._serving import ReadyUvicorn, run_in_thread
     from ._sockets import PortInUse, bind, url_of
     from ._toml import ConfigFileError, read_toml
@@ -40,6 +50,9 @@ _HOMES = {
     "validate": "._control_errors",
     "async_http_client": "._http",
     "http_client": "._http",
+    "Option": "._options",
+    "Options": "._options",
+    "SettingError": "._options",
     "add_arguments": "._options",
     "cli_fields": "._options",
     "env_name": "._options",
@@ -61,8 +74,11 @@ __all__ = [
     "ConfigFileError",
     "ControlError",
     "ErrorBody",
+    "Option",
+    "Options",
     "PortInUse",
     "ReadyUvicorn",
+    "SettingError",
     "Waiters",
     "add_arguments",
     "async_http_client",

@@ -25,6 +25,8 @@ from typing import Literal, TextIO
 from ._errors import AppError
 
 AppName = Literal["python", "go"]
+AppKind = Literal["python", "go", "none"]
+APP_KINDS: tuple[AppKind, ...] = ("python", "go", "none")
 
 ROOT = Path(__file__).resolve().parent.parent
 GO_APP = ROOT / "e2e" / "apps" / "go"
@@ -98,6 +100,21 @@ def free_port(host: str) -> int:
         sock.bind((host, 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+@dataclass(frozen=True, kw_only=True)
+class SampleAppSettings:
+    """``[app]`` of harness.toml: which sample app ``harness up`` starts, and on which port."""
+
+    kind: AppKind = field(
+        default="python",
+        metadata={
+            "help": "the sample app harness up starts: python, go or none",
+            "choices": APP_KINDS,
+            "aliases": ("app",),
+        },
+    )
+    port: int = field(default=3000, metadata={"help": "the sample app's port (0: any free)", "port": True})
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,15 @@
 """The ``harness`` command.
 
 ``harness up`` starts the fakes and a sample app (``--app python|go|none``) and prints where they answer
-(``--json``: one JSON object once healthy); ``harness mail`` reads the mailbox of a running harness
-through fake_mailgun's control API.
+(``--json``: one JSON object once healthy); its settings flags are generated from ``HarnessConfig``
+(``harness._config.OPTIONS``), each also a ``HARNESS_*`` env var and a harness.toml key: a flag wins over
+the env var, the env var over the file, the file over the default. ``harness mail`` reads the mailbox of
+a running harness through fake_mailgun's control API.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import os
 import signal
@@ -19,10 +20,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from fakekit import PortInUse
+from fakekit import PortInUse, SettingError
 
 from ._apps import FAKES_ONLY, apps_installed
-from ._config import STARTER, load_harness_config
+from ._config import OPTIONS, STARTER, load_harness_config, settings_from_env
 from ._doctor import run_checks
 from ._errors import AppError, ConfigError, HarnessError
 from ._errors import UsageError as CommandError
@@ -36,23 +37,23 @@ def _up(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
+        # flag > env > file > default
         config = load_harness_config(args.config)
-        config = dataclasses.replace(
-            config,
-            host=args.host or config.host,
-            logto_port=config.logto_port if args.logto_port is None else args.logto_port,
-            mailgun_port=config.mailgun_port if args.mailgun_port is None else args.mailgun_port,
-            smtp_port=config.smtp_port if args.smtp_port is None else args.smtp_port,
-            app_port=config.app_port if args.app_port is None else args.app_port,
-            logto_endpoint=args.endpoint or config.logto_endpoint,
-        )
-        app = args.app or config.app
-        if args.app is None and app != "none" and not apps_installed():
+        from_env = settings_from_env()
+        given = {**from_env, **OPTIONS.from_args(args)}
+        config = config.with_settings(**given)
+        app = config.app.kind
+        if "app_kind" not in given and app != "none" and not apps_installed():
+            # A wheel installed outside a checkout has no sample apps: the fakes alone still serve.
             print(f"harness: {FAKES_ONLY}", file=sys.stderr, flush=True)
             app = "none"
         if not args.json:
             also = f" and the {app} sample app" if app != "none" else ""
             print(f"starting fake_mailgun, fake_logto{also}…", file=sys.stderr, flush=True)
+            # Said aloud, since a setting in a shell's environment is easily forgotten.
+            for opt in (opt for opt in OPTIONS if opt.name in from_env):
+                shown = f"{opt.env(OPTIONS.prefix)}={opt.shown(from_env[opt.name])}"
+                print(f"  from the environment: {shown}", file=sys.stderr, flush=True)
         with start_harness(
             config, free_ports=args.ports == "free", app=app, app_output=sys.stderr
         ) as harness:
@@ -69,7 +70,7 @@ def _up(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    except ConfigError as exc:
+    except (ConfigError, SettingError) as exc:
         print(f"harness: invalid config: {exc}", file=sys.stderr)
         return 2
     except AppError as exc:
@@ -116,11 +117,18 @@ def _locate(args: argparse.Namespace) -> tuple[str, str | None]:
     """fake_mailgun's and fake_logto's URLs: flags, then env, then the run file of ``harness up``."""
     run = read_run_file() or {}
     mailgun = args.mailgun_url or os.environ.get("HARNESS_MAILGUN_URL") or run.get("mailgun_url")
-    logto = args.logto_endpoint or os.environ.get("HARNESS_LOGTO_ENDPOINT") or run.get("logto_url")
+    # HARNESS_LOGTO_ENDPOINT is also read (it was this variable's name before it became the setting
+    # [logto] endpoint of `harness up`); `harness env` exports HARNESS_LOGTO_URL.
+    logto = (
+        args.logto_url
+        or os.environ.get("HARNESS_LOGTO_URL")
+        or os.environ.get("HARNESS_LOGTO_ENDPOINT")
+        or run.get("logto_url")
+    )
     if not mailgun:
         raise CommandError(
             f"no running harness found (no {run_file_path()}): start `harness up`, or pass --mailgun-url / "
-            "--logto-endpoint (env HARNESS_MAILGUN_URL, HARNESS_LOGTO_ENDPOINT)"
+            "--logto-url (env HARNESS_MAILGUN_URL, HARNESS_LOGTO_URL)"
         )
     return str(mailgun), logto
 
@@ -185,7 +193,7 @@ def _token(args: argparse.Namespace) -> int:
 
     _mailgun, logto = _locate(args)
     if not logto:
-        raise CommandError("no fake_logto URL known: pass --logto-endpoint")
+        raise CommandError("no fake_logto URL known: pass --logto-url")
     data = {"grant_type": "client_credentials", "resource": args.resource}
     if args.scope:
         data["scope"] = args.scope
@@ -243,7 +251,7 @@ def _events(args: argparse.Namespace) -> int:
 
     mailgun, logto = _locate(args)
     if not logto:
-        raise CommandError("no fake_logto URL known: pass --logto-endpoint")
+        raise CommandError("no fake_logto URL known: pass --logto-url")
     after, first = 0, True
     with Client(mailgun, logto) as client:
         while first or args.follow:
@@ -267,7 +275,10 @@ def _with_locate_flags(parser: argparse.ArgumentParser) -> None:
         "--mailgun-url", help="fake_mailgun URL [env HARNESS_MAILGUN_URL; default: the run file]"
     )
     parser.add_argument(
-        "--logto-endpoint", help="fake_logto URL [env HARNESS_LOGTO_ENDPOINT; default: the run file]"
+        "--logto-url",
+        "--logto-endpoint",
+        dest="logto_url",
+        help="fake_logto URL [env HARNESS_LOGTO_URL; default: the run file]",
     )
 
 
@@ -275,7 +286,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="harness", description="Local Logto + Mailgun for sign-in tests.")
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the fakes and print their URLs")
-    up.add_argument("--host", default=None, help="bind address (default 127.0.0.1: loopback only)")
     up.add_argument(
         "--config",
         help="harness.toml (default: the seed's Bookstore tenant) [env HARNESS_CONFIG]",
@@ -284,17 +294,12 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument(
         "--ports", choices=["config", "free"], default="config", help="free: any free port for every service"
     )
-    up.add_argument("--logto-port", type=int, default=None, help="fake_logto port (default 3001)")
-    up.add_argument("--endpoint", help="fake_logto's public URL (default: http://localhost:PORT)")
-    up.add_argument("--mailgun-port", type=int, default=None, help="fake_mailgun HTTP port (default 5080)")
-    up.add_argument("--smtp-port", type=int, default=None, help="SMTP capture port (default 2525; -1: none)")
-    up.add_argument(
-        "--app",
-        choices=["python", "go", "none"],
-        default=None,
-        help="the sample app to start (default: the config's [app] kind, python)",
+    settings = up.add_argument_group(
+        "settings",
+        "each also an env var and a harness.toml key; a flag wins over the env var, the env "
+        "var over the file, the file over the default",
     )
-    up.add_argument("--app-port", type=int, default=None, help="the sample app's port (default 3000)")
+    OPTIONS.add_to(settings, where="harness.toml")
     up.add_argument("--json", action="store_true", help="print one JSON object once healthy")
     up.set_defaults(run=_up)
     mail = commands.add_parser("mail", help="read the mailbox of a running harness")

@@ -1,9 +1,16 @@
-"""``harness.toml``: one file for the whole harness — the tenant (fake_logto's config), the mailbox
-(fake_mailgun's settings), where each listens, and the sample app.
+"""``harness.toml`` and the harness's settings: one description for the whole harness — the tenant
+(fake_logto's config), the fakes' own settings objects (``[logto]``: ``fake_logto.Settings``,
+``[mailgun]``: ``fake_mailgun.Settings``), the sample app (``[app]``) and where all of them bind (``host``).
 
-Every key is optional; the defaults reproduce the seed (Logto on http://localhost:3001, the app on :3000,
-callback /callback, Mailgun connector → this harness's fake_mailgun). The Mailgun connector's endpoint,
-domain and key follow ``[mailgun]`` unless the tenant sets them, so the default file needs no edits.
+:class:`HarnessConfig`'s fields are the description :data:`OPTIONS` is generated from: each setting is a
+``harness up`` flag, a ``HARNESS_*`` env var, a harness.toml key, a pytest option and marker argument,
+with one name (``[logto] port`` ↔ ``--logto-port`` ↔ ``HARNESS_LOGTO_PORT`` ↔ ``logto_port=``) and the
+one default written on its field. The TOML reader checks types from it, and :data:`STARTER` (the file
+``harness init`` writes) shows its defaults and help.
+
+Every key is optional; the defaults reproduce the seed (the app's callback /callback, Mailgun connector
+→ this harness's fake_mailgun). The Mailgun connector's endpoint, domain and key follow ``[mailgun]``
+unless the tenant sets them, so the default file needs no edits.
 """
 
 from __future__ import annotations
@@ -11,46 +18,74 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import textwrap
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from fake_logto import ConfigError as TenantConfigError
+from fake_logto import Settings as LogtoSettings
 from fake_logto import TenantConfig, default_mailgun_config, parse_config
-from fake_mailgun import DEFAULT_API_KEY, DEFAULT_DOMAIN
-from fakekit import ConfigFileError, read_toml
+from fake_mailgun import Settings as MailgunSettings
+from fakekit import ConfigFileError, Options, SettingError, read_toml
 
+from ._apps import SampleAppSettings
 from ._errors import ConfigError
 
-AppKind = Literal["python", "go", "none"]
-APP_KINDS = ("python", "go", "none")
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HarnessConfig:
-    host: str = "127.0.0.1"
-    logto_port: int = 3001
-    logto_endpoint: str = ""  # public URL; default http://localhost:<logto_port>
-    mailgun_port: int = 5080
-    smtp_port: int = 2525  # -1: no SMTP capture
-    mailgun_domains: tuple[str, ...] = (DEFAULT_DOMAIN,)
-    mailgun_api_key: str = DEFAULT_API_KEY
-    app: AppKind = "python"
-    app_port: int = 3000
-    tenant: dict[str, Any] = field(default_factory=dict)  # fake_logto's tenant table, as written
-    source: str | None = None
+    """The harness's settings: the fakes' own settings objects (``[logto]``, ``[mailgun]``), the sample
+    app's (``[app]``), where all of them bind (``host``) and the tenant (``[tenant]``, fake_logto's config).
+
+    These fields are the description every way of giving a setting is made from (:data:`OPTIONS`):
+    ``[logto] port`` in harness.toml is ``--logto-port`` of ``harness up``, ``HARNESS_LOGTO_PORT``,
+    ``@pytest.mark.harness(logto_port=…)`` and ``config.logto_port``. A flag wins over the env var, the
+    env var over the file, the file over the default written on the field (here, or on the fake's own
+    ``Settings``)."""
+
+    host: str = field(
+        default=LogtoSettings.host,
+        metadata={"help": "address every service binds (loopback unless asked)"},
+    )
+    logto: LogtoSettings = field(
+        default_factory=LogtoSettings,
+        # The harness binds every service on `host` and gives fake_logto the [tenant] table itself.
+        metadata={"section": True, "exclude": ("host", "config"), "aliases": {"endpoint": ("endpoint",)}},
+    )
+    mailgun: MailgunSettings = field(
+        default_factory=MailgunSettings,
+        metadata={"section": True, "exclude": ("host",), "aliases": {"smtp_port": ("smtp_port",)}},
+    )
+    app: SampleAppSettings = field(default_factory=SampleAppSettings, metadata={"section": True})
+    tenant: dict[str, Any] = field(default_factory=dict, metadata={"cli": False})  # as written
+    source: str | None = field(default=None, metadata={"cli": False})
 
     def __post_init__(self) -> None:
-        ports = (
-            ("logto.port", self.logto_port, 0),
-            ("mailgun.port", self.mailgun_port, 0),
-            ("mailgun.smtp_port", self.smtp_port, -1),
-            ("app.port", self.app_port, 0),
-        )
-        for name, port, lowest in ports:
-            if not lowest <= port <= 65535:
-                off = " or -1 (no SMTP)" if lowest < 0 else ""
-                raise ConfigError(f"{name}: must be a port number, 0 (any free) to 65535{off}; got {port}")
+        try:
+            OPTIONS.check(self)
+        except SettingError as exc:
+            raise ConfigError(str(exc)) from None
+
+    def __getattr__(self, name: str) -> Any:
+        """A section's setting by its flat name too (``config.logto_port``), as its flag and marker say it."""
+        opt = None if name.startswith("_") else OPTIONS.find(name)
+        if opt is None or not opt.section:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return getattr(object.__getattribute__(self, opt.section), opt.field.name)
+
+    def with_settings(self, **values: Any) -> HarnessConfig:
+        """This config with settings replaced, by flat name (``logto_port=0``), checked."""
+        try:
+            return OPTIONS.replace(self, values)
+        except SettingError as exc:
+            raise ConfigError(str(exc)) from None
+
+    def with_free_ports(self) -> HarnessConfig:
+        """Every port 0 (any free), but a port that is off (-1) stays off."""
+        ports = [opt for opt in OPTIONS if opt.field.metadata.get("port")]
+        return self.with_settings(**{o.name: 0 for o in ports if getattr(self, o.name) != -1})
 
     def tenant_config(self, mailgun_url: str, app_url: str | None = None) -> TenantConfig:
         """The tenant; a Mailgun connector's endpoint, domain, key, sender and deliveries default to this
@@ -74,7 +109,7 @@ class HarnessConfig:
                     raise ConfigError(f"connector.config: not valid JSON: {exc}") from exc
             if isinstance(given, dict):
                 defaults = default_mailgun_config(
-                    f"{mailgun_url}/.mailgun.net", self.mailgun_domains[0], self.mailgun_api_key
+                    f"{mailgun_url}/.mailgun.net", self.mailgun.domains[0], self.mailgun.api_key
                 )
                 connector["config"] = {**defaults, **given}
         try:
@@ -106,52 +141,28 @@ def with_app_url(tenant: TenantConfig, app_url: str) -> TenantConfig:
     return dataclasses.replace(tenant, applications=(first, *tenant.applications[1:]))
 
 
-def _section(data: dict[str, Any], name: str) -> dict[str, Any]:
-    value = data.get(name, {})
-    if not isinstance(value, dict):
-        raise ConfigError(f"{name}: must be a table")
-    return value
+OPTIONS = Options(HarnessConfig, "HARNESS")
+"""Every harness setting: a ``harness up`` flag, a ``HARNESS_*`` env var, a harness.toml key, a marker
+argument and pytest option of the plugin — all named from :class:`HarnessConfig`'s fields."""
 
 
-def _typed(section: dict[str, Any], path: str, key: str, kind: type, default: Any) -> Any:
-    if key not in section:
-        return default
-    value = section[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ConfigError(f"{path}.{key}: must be a {kind.__name__}, got {value!r}")
-    return value
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings the ``HARNESS_*`` environment variables give, checked."""
+    try:
+        return OPTIONS.from_env(environ)
+    except SettingError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def parse_harness_config(data: dict[str, Any], source: str | None = None) -> HarnessConfig:
-    unknown = sorted(set(data) - {"host", "logto", "mailgun", "app", "tenant"})
-    if unknown:
-        raise ConfigError(f"{unknown[0]}: unknown section (expected logto, mailgun, app, tenant)")
-    logto, mailgun, app = _section(data, "logto"), _section(data, "mailgun"), _section(data, "app")
-    for path, table, keys in (
-        ("logto", logto, {"port", "endpoint"}),
-        ("mailgun", mailgun, {"port", "smtp_port", "domains", "api_key"}),
-        ("app", app, {"kind", "port"}),
-    ):
-        extra = sorted(set(table) - keys)
-        if extra:
-            raise ConfigError(f"{path}.{extra[0]}: unknown setting")
-    kind = _typed(app, "app", "kind", str, "python")
-    if kind not in APP_KINDS:
-        raise ConfigError(f"app.kind: must be one of {', '.join(APP_KINDS)}, got {kind!r}")
-    domains = tuple(_typed(mailgun, "mailgun", "domains", list, [DEFAULT_DOMAIN]))
-    config = HarnessConfig(
-        host=_typed(data, "", "host", str, "127.0.0.1"),
-        logto_port=_typed(logto, "logto", "port", int, 3001),
-        logto_endpoint=_typed(logto, "logto", "endpoint", str, ""),
-        mailgun_port=_typed(mailgun, "mailgun", "port", int, 5080),
-        smtp_port=_typed(mailgun, "mailgun", "smtp_port", int, 2525),
-        mailgun_domains=domains,
-        mailgun_api_key=_typed(mailgun, "mailgun", "api_key", str, DEFAULT_API_KEY),
-        app=kind,
-        app_port=_typed(app, "app", "port", int, 3000),
-        tenant=_section(data, "tenant"),
-        source=source,
-    )
+    try:
+        values = OPTIONS.from_table(data, others=("tenant",))
+    except SettingError as exc:
+        raise ConfigError(str(exc)) from None
+    tenant = data.get("tenant", {})
+    if not isinstance(tenant, dict):
+        raise ConfigError("tenant: must be a table")
+    config = HarnessConfig(tenant=tenant, source=source).with_settings(**values)
     try:
         config.tenant_config("http://127.0.0.1:5080")  # validate the tenant now, naming tenant.* fields
     except ConfigError as exc:
@@ -169,25 +180,43 @@ def load_harness_config(path: str | Path | None) -> HarnessConfig:
     return parse_harness_config(data, str(path))
 
 
-STARTER = """\
-# harness.toml — the local Logto + Mailgun harness. Every setting is optional; the values shown are the
-# defaults, which reproduce the seed tutorial (Logto on http://localhost:3001, the app on :3000).
+def _toml(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(json.dumps(item) for item in value) + "]"
+    return json.dumps(value)  # ints, and strings as TOML basic strings
 
-[logto]
-port = 3001                               # fake_logto
-# endpoint = "http://localhost:3001"      # public URL (issuer); default http://localhost:<port>
 
-[mailgun]
-port = 5080                               # Mailgun API, inbox UI, /__harness/ mailbox API
-smtp_port = 2525                          # SMTP capture (-1: none)
-domains = ["mg.example.test"]
-api_key = "key-harness"
+def _settings_lines() -> list[str]:
+    """Every setting with its help and default; one left empty by default is commented out."""
+    lines: list[str] = []
+    section = ""
+    for opt in OPTIONS:
+        if opt.section != section:
+            section = opt.section
+            lines += ["", f"[{section}]"]
+        help_text = f"{opt.help} [--{opt.name.replace('_', '-')}, {opt.env(OPTIONS.prefix)}]"
+        lines += textwrap.wrap(help_text, 108, initial_indent="# ", subsequent_indent="#   ")
+        default = opt.default
+        lines.append(f"{'# ' if default in ('', ()) else ''}{opt.field.name} = {_toml(default)}")
+    return lines
 
-[app]
-kind = "python"                           # the sample app `harness up` starts: python | go | none
-port = 3000
 
-# The tenant, as the Logto Console describes it (see README, "fake_logto").
+_DEFAULT = HarnessConfig()
+STARTER = "\n".join(
+    [
+        "# harness.toml — the local Logto + Mailgun harness. Every setting is optional; the values shown are",
+        f"# the defaults, which reproduce the seed tutorial (Logto on http://localhost:{_DEFAULT.logto.port},",
+        f"# the app on :{_DEFAULT.app.port}). Each is also a flag of `harness up` and a HARNESS_* env var",
+        "# (named in brackets) and an argument of @pytest.mark.harness (logto_port=…): a flag wins over the",
+        "# env var, the env var over this file, this file over the default.",
+        "",
+        *_settings_lines(),
+        "",
+        "",
+    ]
+)
+STARTER += """\
+# The tenant, as the Logto Console describes it (see docs/fake_logto.md).
 [[tenant.applications]]
 name = "Bookstore"
 type = "traditional"

@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 
 from ._browser import playwright_chromium, system_chromium
-from ._config import load_harness_config
+from ._config import load_harness_config, settings_from_env
 from ._errors import ConfigError
 
 
@@ -33,7 +33,7 @@ def _port_free(host: str, port: int) -> bool:
 def run_checks(config_path: str | None) -> list[Check]:
     checks = [Check("python >= 3.11", sys.version_info >= (3, 11), sys.version.split()[0])]
     try:
-        config = load_harness_config(config_path)
+        config = load_harness_config(config_path).with_settings(**settings_from_env())
         checks.append(Check("config", True, config_path or "defaults (the seed's tenant)"))
     except ConfigError as exc:
         checks.append(Check("config", False, str(exc)))
@@ -49,10 +49,10 @@ def run_checks(config_path: str | None) -> list[Check]:
         )
     )
     for name, port in (
-        ("fake_logto port", config.logto_port),
-        ("fake_mailgun port", config.mailgun_port),
-        ("smtp port", config.smtp_port),
-        ("app port", config.app_port),
+        ("fake_logto port", config.logto.port),
+        ("fake_mailgun port", config.mailgun.port),
+        ("smtp port", config.mailgun.smtp_port),
+        ("app port", config.app.port),
     ):
         free = _port_free(config.host, port)
         checks.append(

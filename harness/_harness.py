@@ -12,12 +12,12 @@ import contextlib
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from fakekit import bind, url_of
+from fakekit import bind, cli_fields, url_of
 
-from ._apps import AppSettings, RunningApp, check_app, free_port, serve_app
-from ._config import AppKind, HarnessConfig
+from ._apps import AppKind, AppSettings, RunningApp, check_app, free_port, serve_app
+from ._config import HarnessConfig
 
 if TYPE_CHECKING:  # the servers are imported once the app process is started (see start_harness)
     from fake_logto import Running as LogtoRunning
@@ -27,6 +27,9 @@ if TYPE_CHECKING:  # the servers are imported once the app process is started (s
     from fake_mailgun import Server as MailgunServer
 
     from ._client import Client
+
+
+_S = TypeVar("_S")
 
 
 @dataclass
@@ -58,11 +61,11 @@ class Harness:
             "LOGTO_APP_ID": app.id,
             "LOGTO_APP_SECRET": app.secret,
             "MAILGUN_API_URL": self.mailgun.url,
-            "MAILGUN_DOMAIN": connector.get("domain", self.config.mailgun_domains[0]),
-            "MAILGUN_API_KEY": connector.get("apiKey", self.config.mailgun_api_key),
+            "MAILGUN_DOMAIN": connector.get("domain", self.config.mailgun.domains[0]),
+            "MAILGUN_API_KEY": connector.get("apiKey", self.config.mailgun.api_key),
             **smtp,
             "HARNESS_MAILGUN_URL": self.mailgun.url,
-            "HARNESS_LOGTO_ENDPOINT": self.logto.url,
+            "HARNESS_LOGTO_URL": self.logto.url,
         }
         return {
             "logto_endpoint": self.logto.endpoint,
@@ -93,28 +96,29 @@ def start_harness(
     app_output: TextIO | None = None,
 ) -> Iterator[Harness]:
     """Start both fakes in threads on real sockets (``free_ports``: port 0 everywhere), and the sample app
-    ``app`` as a subprocess on ``config.app_port`` (``free_ports``: a free one), its output echoed to
-    ``app_output``; yield once all of them accept connections.
+    ``app`` as a subprocess on ``config.app.port`` (0 or ``free_ports``: a free one), its output echoed to
+    ``app_output``; yield once all of them accept connections. The fakes run with the config's own
+    settings objects (``config.logto``, ``config.mailgun``), bound to ``config.host`` and the ports bound.
 
     Every socket is bound first, so every URL is known before anything starts: the first application's
     redirect and post sign-out URIs name the app's own port (``http://localhost:PORT/callback``), and the
     app process starts while the fakes' servers are still loading (each takes most of a second)."""
-    from fake_logto import Settings as LogtoSettings
-    from fake_mailgun import Settings as MailgunSettings
-
     if app != "none":
         check_app(app)  # before anything starts: "not built" is the likeliest failure
+    given = config  # what Harness.config shows
+    if free_ports:
+        config = config.with_free_ports()
     with contextlib.ExitStack() as stack:
-        sockets = _bind_all(config, free_ports, stack)
+        sockets = _bind_all(config, stack)
         app_url: str | None = None
         app_port = 0
         if app != "none":
             # Picked while the fakes' sockets are held, so it cannot be one of theirs; a fixed port is
             # checked now, so that a port in use is named at once (not after the app failed to start).
-            if free_ports:
+            if config.app.port == 0:
                 app_port = free_port(config.host)
             else:
-                app_port = config.app_port
+                app_port = config.app.port
                 bind(config.host, app_port, f"{app} sample app").close()
             app_url = f"http://localhost:{app_port}"
         mailgun_url = url_of(config.host, sockets.mailgun_http.getsockname()[1])
@@ -125,7 +129,7 @@ def start_harness(
             application = tenant.applications[0]
             settings = AppSettings(
                 name=app,
-                logto_endpoint=tenant.public_endpoint(config.logto_endpoint, logto_port),
+                logto_endpoint=tenant.public_endpoint(config.logto.endpoint, logto_port),
                 app_id=application.id,
                 app_secret=application.secret,
                 port=app_port,
@@ -138,26 +142,32 @@ def start_harness(
 
         from ._client import Client
 
-        mailgun_settings = MailgunSettings(
+        mailgun_settings = _fresh(
+            config.mailgun,
             host=config.host,
             port=sockets.mailgun_http.getsockname()[1],
             smtp_port=sockets.mailgun_smtp.getsockname()[1] if sockets.mailgun_smtp else -1,
-            domains=config.mailgun_domains,
-            api_key=config.mailgun_api_key,
         )
         mailgun_server = MailgunServer(mailgun_settings, sockets.mailgun_http, sockets.mailgun_smtp)
         mailgun = stack.enter_context(mailgun_server.in_thread())
-        logto_settings = LogtoSettings(host=config.host, port=logto_port, endpoint=config.logto_endpoint)
+        logto_settings = _fresh(config.logto, host=config.host, port=logto_port)
         logto_server = LogtoServer(logto_settings, tenant, sockets.logto)
         logto = stack.enter_context(logto_server.in_thread())
         client = stack.enter_context(Client(mailgun.url, logto.url))
-        harness = Harness(config=config, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
+        harness = Harness(config=given, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
         if running_app is not None:
             running_app.wait_ready()
             harness.app = running_app
             harness.app_url = running_app.url
         stack.callback(_stop_together, mailgun_server, logto_server, running_app)  # runs first on exit
         yield harness
+
+
+def _fresh(settings: _S, **changes: Any) -> _S:
+    """A copy of a fake's ``settings`` with ``changes``, its settings only: what is not a setting (the
+    clock) is made new, so two harnesses started from one config never share a clock."""
+    kept = {f.name: getattr(settings, f.name) for f in cli_fields(type(settings))}
+    return type(settings)(**{**kept, **changes})
 
 
 def _stop_together(mailgun: MailgunServer, logto: LogtoServer, app: RunningApp | None) -> None:
@@ -175,17 +185,18 @@ class _Sockets:
     logto: socket.socket
 
 
-def _bind_all(config: HarnessConfig, free_ports: bool, stack: contextlib.ExitStack) -> _Sockets:
+def _bind_all(config: HarnessConfig, stack: contextlib.ExitStack) -> _Sockets:
     """Bind the listening sockets (closed by ``stack`` if what follows fails; the servers own them
     once started, and closing twice is harmless)."""
 
     def listen(port: int, what: str) -> socket.socket:
-        sock = bind(config.host, 0 if free_ports else port, what)
+        sock = bind(config.host, port, what)
         stack.callback(sock.close)
         return sock
 
+    smtp_port = config.mailgun.smtp_port
     return _Sockets(
-        mailgun_http=listen(config.mailgun_port, "fake_mailgun HTTP"),
-        mailgun_smtp=listen(config.smtp_port, "fake_mailgun SMTP") if config.smtp_port >= 0 else None,
-        logto=listen(config.logto_port, "fake_logto HTTP"),
+        mailgun_http=listen(config.mailgun.port, "fake_mailgun HTTP"),
+        mailgun_smtp=listen(smtp_port, "fake_mailgun SMTP") if smtp_port >= 0 else None,
+        logto=listen(config.logto.port, "fake_logto HTTP"),
     )

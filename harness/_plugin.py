@@ -1,9 +1,16 @@
 """The pytest plugin (entry point ``pytest11``): the harness as fixtures.
 
-- ``harness`` (session-wide by default) — both fakes started on free ports in threads, real sockets;
-  its config from ``--harness-config``, the ``harness_config`` ini option, or a test's
-  ``@pytest.mark.harness(config="…")`` (a marked test gets a harness of its own, shared by tests with the
-  same marker).
+- ``harness`` (session-wide by default) — both fakes started in threads, real sockets; its settings are
+  harness up's (``HarnessConfig``), by the same names: a harness.toml from ``--harness-config``, the
+  ``harness_config`` ini option or a test's ``@pytest.mark.harness(config="…")``, then each setting as
+  an ini option (``harness_logto_endpoint``), a command-line option (``--harness-logto-endpoint``) and a
+  marker argument (``@pytest.mark.harness(mailgun_smtp_port=-1)``) — the marker wins over the option, the
+  option over the ini, the ini over the file, the file over the default. A marked test gets a harness of
+  its own, shared by the tests whose marker and options give the same settings.
+  Two things differ from ``harness up``, so that parallel runs never collide and tests start only what
+  they use: every port not given explicitly is a free one, and no sample app starts unless ``app_kind``
+  (or its older name ``app``) is given. The ``HARNESS_*`` env vars are ``harness up``'s: a shell that
+  ran ``eval "$(harness env)"`` must not move a test run.
 - ``harness_client`` (``harness.Client``), ``mailbox``, ``logto_control``, ``faults``.
 - ``email_address`` — unique per test and per xdist worker: tests never read each other's codes.
 - With pytest-playwright, a system Chromium is used when Playwright's own is not installed.
@@ -16,7 +23,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
@@ -24,14 +31,24 @@ import pytest
 # the sample app sooner, but a test run must not first import them inside a scope that is later undone
 # (pytester's in-process runs drop the modules they imported; cryptography's Rust core then keeps
 # references to classes that a re-import replaces — "curve must be an EllipticCurve instance").
-import fake_logto._server  # noqa: F401
-import fake_mailgun._server  # noqa: F401
+from fake_logto import Server as _LogtoServer  # noqa: F401
+from fake_mailgun import Server as _MailgunServer  # noqa: F401
+from fakekit import Option, SettingError
 
+from ._apps import AppKind
 from ._client import Client, Faults, Logto, Mailbox
-from ._config import APP_KINDS, AppKind, load_harness_config
+from ._config import OPTIONS, load_harness_config
 from ._harness import Harness, start_harness
 
 MARKER = "harness"
+
+
+def _ini_name(name: str) -> str:
+    return f"harness_{name}"
+
+
+def _flag(name: str) -> str:
+    return "--harness-" + name.replace("_", "-")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,19 +60,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="harness.toml for the fakes the fixtures start",
     )
     parser.addini("harness_config", "harness.toml for the fakes the fixtures start", default="")
-    group.addoption(
-        "--harness-app", dest="harness_app", default=None, help="sample app to start: python, go or none"
-    )
-    parser.addini(
-        "harness_app", "sample app the fixtures start with the fakes: python, go or none", default="none"
-    )
+    for opt in OPTIONS:
+        help_text = f"{opt.help} (harness.toml {opt.key})"
+        kwargs: dict[str, Any] = {"dest": _ini_name(opt.name), "default": None, "help": help_text}
+        if opt.kind == "tuple":
+            kwargs["action"] = "append"
+        elif opt.kind == "int":
+            kwargs["type"] = int
+        group.addoption(*(_flag(name) for name in opt.names), **kwargs)
+        for name in opt.names:
+            parser.addini(_ini_name(name), help_text, default="")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    names = ", ".join(f"{opt.name}=…" for opt in OPTIONS)
     config.addinivalue_line(
         "markers",
-        f"{MARKER}(config=None, app=None): run this test against a harness started from another harness.toml "
-        "and/or with a sample app (python, go)",
+        f"{MARKER}(config=None, {names}): run this test against a harness with these settings "
+        "(harness.toml keys, flat: logto_port is [logto] port; app_kind or app: python, go or none)",
     )
     if config.pluginmanager.hasplugin("playwright"):
         # Registered now, after every entry-point plugin, so this override wins over pytest-playwright's.
@@ -64,18 +86,29 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_playwright_launch, "harness-playwright-launch")
 
 
+Key = tuple[str | None, tuple[tuple[str, Any], ...]]
+
+
 class _Harnesses:
-    """Harnesses of this session, one per config path, started on first use and stopped at the end."""
+    """Harnesses of this session, one per config path and settings given, started on first use and
+    stopped at the end."""
 
     def __init__(self) -> None:
         self.stack = contextlib.ExitStack()
-        self.by_key: dict[tuple[str | None, AppKind], Harness] = {}
+        self.by_key: dict[Key, Harness] = {}
 
-    def get(self, path: str | None, app: AppKind) -> Harness:
-        if (path, app) not in self.by_key:
-            started = start_harness(load_harness_config(path), free_ports=True, app=app)
-            self.by_key[(path, app)] = self.stack.enter_context(started)
-        return self.by_key[(path, app)]
+    def get(self, path: str | None, given: dict[str, Any]) -> Harness:
+        key: Key = (path, tuple(sorted(given.items())))
+        if key not in self.by_key:
+            settings = dict(given)
+            app = cast(AppKind, settings.pop("app_kind", "none"))
+            config = load_harness_config(path)
+            for opt in OPTIONS:  # a port not given is a free one (one that is off stays off)
+                if opt.field.metadata.get("port") and opt.name not in settings:
+                    settings[opt.name] = -1 if getattr(config, opt.name) == -1 else 0
+            started = start_harness(config.with_settings(**settings), app=app)
+            self.by_key[key] = self.stack.enter_context(started)
+        return self.by_key[key]
 
 
 @pytest.fixture(scope="session")
@@ -85,21 +118,43 @@ def _harnesses() -> Iterator[_Harnesses]:
         yield harnesses
 
 
-def _default_config(config: pytest.Config) -> str | None:
-    path = config.getoption("harness_config") or config.getini("harness_config")
-    return str(path) if path else None
+def _given(config: pytest.Config, marked: dict[str, Any]) -> dict[str, Any]:
+    """The settings the ini options, the command-line options and the marker give, in that order."""
+    given: dict[str, Any] = {}
+
+    def put(opt: Option, value: Any, where: str, text: bool = False) -> None:
+        try:
+            given[opt.name] = opt.parse(value, where) if text else opt.check(value, where)
+        except SettingError as exc:
+            raise pytest.UsageError(str(exc)) from None
+
+    for opt in OPTIONS:
+        for name in reversed(opt.names):  # the setting's own name wins over an older one
+            raw = config.getini(_ini_name(name))
+            if raw:
+                put(opt, raw, f"ini {_ini_name(name)}", text=True)
+        value = config.getoption(_ini_name(opt.name))
+        if value is not None:
+            put(opt, value, _flag(opt.name))
+    for name, value in marked.items():
+        found = OPTIONS.find(name)
+        if found is None:
+            raise pytest.UsageError(
+                f"@pytest.mark.{MARKER}({name}=…): no such setting; the settings are config, "
+                + ", ".join(opt.name for opt in OPTIONS)
+            )
+        put(found, value, f"@pytest.mark.{MARKER}({name}=…)")
+    return given
 
 
 @pytest.fixture
 def harness(request: pytest.FixtureRequest, _harnesses: _Harnesses) -> Harness:
     """The running harness: ``.mailgun_url``, ``.logto_endpoint``, ``.client``, ``.info()``."""
     marker = request.node.get_closest_marker(MARKER)
-    path = marker.kwargs.get("config") if marker else None
-    app = (marker.kwargs.get("app") if marker else None) or request.config.getoption("harness_app")
-    app = app or request.config.getini("harness_app") or "none"
-    if app not in APP_KINDS:
-        raise pytest.UsageError(f"the harness app must be one of {', '.join(APP_KINDS)}, not {app!r}")
-    return _harnesses.get(str(path) if path else _default_config(request.config), cast(AppKind, app))
+    marked = dict(marker.kwargs) if marker else {}
+    path = marked.pop("config", None) or request.config.getoption("harness_config")
+    path = path or request.config.getini("harness_config") or None
+    return _harnesses.get(str(path) if path else None, _given(request.config, marked))
 
 
 @pytest.fixture

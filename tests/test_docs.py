@@ -148,3 +148,23 @@ def test_toml_example_is_a_valid_config(block: Block) -> None:
         assert tenant.applications[0].redirect_uris == ("http://localhost:3000/callback",)
         assert tenant.connector is not None
         assert tenant.users[0].roles == ("librarian",)
+
+
+def _settings_tables() -> list[tuple[str, str]]:
+    import fake_logto
+    import fake_mailgun
+    from fakekit import Options
+    from harness._config import OPTIONS
+
+    return [
+        ("harness.md", OPTIONS.markdown(where="harness.toml")),
+        ("fake_logto.md", Options(fake_logto.Settings, "FAKE_LOGTO").markdown()),
+        ("fake_mailgun.md", Options(fake_mailgun.Settings, "FAKE_MAILGUN").markdown()),
+    ]
+
+
+@pytest.mark.parametrize(("page", "table"), _settings_tables(), ids=lambda v: v if v.endswith(".md") else "")
+def test_settings_tables_are_the_settings(page: str, table: str) -> None:
+    """Each settings table of the docs is the one the settings dataclass describes, as it is now."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    assert table in text, f"docs/{page}: regenerate its settings table from the settings:\n{table}"

@@ -125,3 +125,51 @@ def test_no_app_by_default(harness):
 """
     )
     pytester.runpytest(*INNER).assert_outcomes(passed=2)
+
+
+def test_settings_by_marker_option_ini_and_file(pytester: pytest.Pytester) -> None:
+    """Every setting is a marker argument, a command-line option and an ini option of the same name:
+    marker > option > ini > file > default; a port given is used, one not given is a free one."""
+    pytester.makefile(".toml", main='[mailgun]\ndomains = ["file.test"]\napi_key = "key-file"\n')
+    pytester.makeini(
+        "[pytest]\nharness_config = main.toml\nharness_mailgun_api_key = key-ini\n"
+        "harness_mailgun_domains = ini.test\n"
+    )
+    pytester.makepyfile(
+        """
+import pytest
+
+def test_option_over_ini_over_file(harness):
+    assert harness.config.mailgun_domains == ("option.test",)
+    assert harness.config.mailgun.api_key == "key-ini"
+    assert harness.config.logto_port == 0, "not given: a free port"
+    assert harness.logto.port != 3001
+
+@pytest.mark.harness(mailgun_domains=["marker.test"], mailgun_smtp_port=-1, logto_endpoint="http://127.0.0.1:1")
+def test_marker_over_option(harness):
+    assert harness.config.mailgun_domains == ("marker.test",)
+    assert harness.mailgun.smtp_port is None
+    assert harness.logto_endpoint == "http://127.0.0.1:1"
+
+@pytest.mark.harness(colour="red")
+def test_unknown_argument(harness):
+    pass
+"""
+    )
+    result = pytester.runpytest(*INNER, "--strict-markers", "--harness-mailgun-domains", "option.test")
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(
+        ["*@pytest.mark.harness(colour=…): no such setting; the settings are config, host*"]
+    )
+
+
+def test_every_setting_is_a_plugin_option(pytester: pytest.Pytester) -> None:
+    from harness._config import OPTIONS
+
+    result = pytester.runpytest(*INNER, "--help")
+    help_text = result.stdout.str()
+    for opt in OPTIONS:
+        assert "--harness-" + opt.name.replace("_", "-") in help_text
+        assert f"harness_{opt.name} " in help_text, "the ini option"
+    markers = pytester.runpytest(*INNER, "--markers").stdout.str()
+    assert all(f"{opt.name}=…" in markers for opt in OPTIONS)
