@@ -196,3 +196,14 @@ def test_a_value_given_each_way_reaches_the_started_harness(tmp_path: Path) -> N
     assert info["smtp"]["port"] is None
     assert info["app_url"] is None, "HARNESS_APP_KIND=none over the file's go"
     assert re.fullmatch(r"http://localhost:\d+", info["logto_endpoint"])
+
+
+def test_harness_env_exports_no_setting() -> None:
+    """``eval "$(harness env)"`` must not change the settings of a later ``harness up`` in that shell:
+    the URLs it exports for the CLI (``HARNESS_MAILGUN_URL``, ``HARNESS_LOGTO_URL``) are not settings."""
+    from harness import start_harness
+
+    with start_harness(HarnessConfig(), free_ports=True) as running:
+        env = running.info()["env"]
+    assert {"HARNESS_MAILGUN_URL", "HARNESS_LOGTO_URL"} <= set(env)
+    assert settings_from_env(env) == {}
