@@ -6,11 +6,12 @@ import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fakekit import install_control_errors
 
 from . import _api, _control, _errors, paths
 from ._settings import Settings
@@ -21,11 +22,8 @@ _pages = Environment(
 )
 
 
-async def _validation_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    if request.url.path.startswith(paths.CONTROL):
-        return JSONResponse({"error": "invalid_request", "message": details}, status_code=400)
+async def _bad_input(_request: Request, details: str) -> Response:
+    """Bad input outside the control API, in Mailgun's own shape."""
     return JSONResponse({"message": details}, status_code=400)
 
 
@@ -77,14 +75,10 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
         "/__harness/ for tests (the mailbox control API is the stable contract documented here).",
     )
     app.state.fake_mailgun = state
-    for method, path, handler, summary in _api.ROUTES:
-        app.add_api_route(
-            path, _api.guarded(handler), methods=[method], summary=summary, tags=["Mailgun API"]
-        )
+    _api.install(app)
     app.include_router(_control.router)
     app.add_exception_handler(_errors.MailgunError, _errors.handle)
-    app.add_exception_handler(_control.ControlError, _control.handle_control_error)
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    install_control_errors(app, paths.CONTROL, _bad_input)
     app.add_middleware(_EndWaitOnDisconnect)
 
     @app.get(paths.INBOX, response_class=HTMLResponse, include_in_schema=False)
