@@ -26,7 +26,7 @@ class MailgunError(Exception):
         self.headers = dict(headers or {})
 
 
-class ErrorBody(BaseModel):
+class MailgunErrorBody(BaseModel):
     """Mailgun's error body."""
 
     message: str

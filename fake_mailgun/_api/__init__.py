@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .._errors import ErrorBody
+from .._errors import MailgunErrorBody
 from . import domains, events, messages, templates, webhooks
 from .common import Handler, Route, authenticate, check_domain, state_of
 
@@ -75,13 +75,17 @@ def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
     answers: dict[int | str, dict[str, Any]] = {
         200: {"model": route.body, "description": "Success"},
         "4XX": {
-            "model": ErrorBody,
+            "model": MailgunErrorBody,
             "description": 'Refused as Mailgun refuses: `{"message": ...}` (401 `Forbidden` and 413 as text)',
             "content": _TEXT,
         },
     }
     if route.sends:
-        answers["5XX"] = {"model": ErrorBody, "description": "An injected `api` fault", "content": _TEXT}
+        answers["5XX"] = {
+            "model": MailgunErrorBody,
+            "description": "An injected `api` fault",
+            "content": _TEXT,
+        }
     return answers
 
 

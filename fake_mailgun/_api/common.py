@@ -42,6 +42,15 @@ class Route:
     sends: bool = False  # a send: faults may answer for it (any 4xx/5xx status)
 
 
+class Paging(BaseModel):
+    """Links to the first, last, next and previous pages."""
+
+    first: str
+    last: str
+    next: str
+    previous: str
+
+
 def state_of(request: Request) -> State:
     state: State = request.app.state.fake_mailgun
     return state

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 
 from .. import _events, paths
 from .._state import State
-from .common import Route, base_url
+from .common import Paging, Route, base_url
 
 
 class Event(BaseModel):
@@ -27,13 +27,6 @@ class Event(BaseModel):
     tags: list[str]
     user_variables: dict[str, Any] = Field(alias="user-variables")
     storage: dict[str, Any]
-
-
-class Paging(BaseModel):
-    first: str
-    last: str
-    next: str
-    previous: str
 
 
 class EventPage(BaseModel):

@@ -15,7 +15,7 @@ from .._errors import bad_request
 from .._sending import Form
 from .._state import State
 from .._templates import Template, Version, check_syntax
-from .common import Route, base_url, form_value, is_yes, query_int, read_form
+from .common import Paging, Route, base_url, form_value, is_yes, query_int, read_form
 
 
 class VersionBody(BaseModel):
@@ -45,13 +45,6 @@ class TemplateName(BaseModel):
     version: dict[str, str] | None = None
 
 
-class Paging(BaseModel):
-    first: str
-    last: str
-    next: str
-    previous: str
-
-
 class TemplateAnswer(BaseModel):
     template: TemplateBody
 
@@ -76,7 +69,7 @@ class VersionList(BaseModel):
     paging: Paging
 
 
-class Message(BaseModel):
+class Notice(BaseModel):
     message: str
 
 
@@ -262,7 +255,7 @@ ROUTES = [
     Route(
         "GET", paths.TEMPLATES, list_templates, "List templates", TemplateList, query=("limit", "page", "p")
     ),
-    Route("DELETE", paths.TEMPLATES, delete_templates, "Delete every template", Message),
+    Route("DELETE", paths.TEMPLATES, delete_templates, "Delete every template", Notice),
     Route(
         "GET",
         paths.TEMPLATE,
