@@ -89,7 +89,7 @@ def seeded(server: Running) -> Running:
 
 @schema.parametrize()
 @settings(
-    max_examples=20,
+    max_examples=15,
     derandomize=True,
     deadline=None,
     suppress_health_check=[
