@@ -1,34 +1,52 @@
 """The mailbox control API under ``/__harness/``: read, wait for, and clear messages; inject faults.
 
 This is a stable contract (the harness client, the CLI, the inbox UI and other tools rely on it), and it
-is what the OpenAPI schema at ``/openapi.json`` documents. Errors are ``{"error": code, "message": text}``.
+is what the OpenAPI schema at ``/openapi.json`` documents (bodies: :mod:`._control_models`). Errors are
+:class:`fakekit.ControlError`, ``{"error": code, "message": text}``.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from fastapi.responses import Response
+
+from fakekit import ControlError, ErrorBody
 
 from . import paths
+from ._control_models import (
+    Deleted,
+    FaultList,
+    FaultSpec,
+    Health,
+    Message,
+    MessageList,
+    Status,
+    WebhookDeliveryList,
+)
+from ._control_models import Fault as FaultBody
+from ._message import CapturedMessage
 from ._state import State
-from ._store import UnknownMessage
+from ._store import BadPosition, UnknownMessage
 
-router = APIRouter(tags=["mailbox control"])
 MAX_WAIT_SECONDS = 300.0
+_ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": ErrorBody, "description": "A control error"}}
+router = APIRouter(tags=["mailbox control"], responses=_ERRORS)
 
 
-class ControlError(Exception):
-    def __init__(self, status: int, error: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.error, self.message = status, error, message
+def _documented(model: type[Any], status: int = 200) -> dict[str, Any]:
+    """Route arguments documenting ``model`` as the answer, which the handler writes itself."""
+    return {"response_model": None, "responses": {status: {"model": model, "description": "Success"}}}
 
 
-async def handle_control_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, ControlError)
-    return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
+def _bytes(media_type: str) -> dict[str, Any]:
+    return {
+        "response_class": Response,
+        "responses": {
+            200: {"description": "Success", "content": {media_type: {"schema": {"type": "string"}}}}
+        },
+    }
 
 
 def _state(request: Request) -> State:
@@ -36,72 +54,44 @@ def _state(request: Request) -> State:
     return state
 
 
-class MessageList(BaseModel):
-    items: list[dict[str, Any]] = Field(description="messages, newest first (full message objects)")
-    total: int = Field(description="how many messages match, before the limit")
-
-
-class FaultSpec(BaseModel):
-    """A fault rule. ``count`` (next N sends) or ``rate`` (a fraction of sends); neither: every send."""
-
-    target: Literal["api", "smtp", "delivery"] = "api"
-    status: int | None = Field(
-        None, description="HTTP status for api (401, 429, 500, 503…), SMTP code for smtp/delivery (4xx/5xx)"
-    )
-    count: int | None = Field(None, ge=1)
-    rate: float | None = Field(None, gt=0, le=1)
-    latency_ms: int = Field(0, ge=0, le=60_000)
-    retry_after: int = Field(0, ge=0, description="Retry-After seconds on a 429")
-    message: str | None = Field(None, description="replace the default error text")
-    seed: int | None = Field(None, description="seed the random choice of a rate fault")
-
-
-def _message(state: State, message_id: str, to: str | None) -> Any:
+def _message(state: State, message_id: str, to: str | None) -> CapturedMessage:
     try:
         return state.mailbox.get(message_id, to)
     except UnknownMessage as exc:
         raise ControlError(404, "not_found", str(exc)) from exc
 
 
-@router.get(paths.HEALTH, summary="Liveness")
+@router.get(paths.HEALTH, summary="Liveness", **_documented(Health))
 async def health(request: Request) -> dict[str, Any]:
     state = _state(request)
     return {"status": "ok", "domains": list(state.settings.domains)}
 
 
-@router.get(paths.MAILBOX, summary="List messages, newest first", response_model=MessageList)
+@router.get(paths.MAILBOX, summary="List messages, newest first", **_documented(MessageList))
 async def list_messages(
     request: Request,
     to: str | None = Query(None, description="only messages to this address (to, cc or bcc)"),
     limit: int = Query(50, ge=1, le=10_000),
-) -> MessageList:
+) -> dict[str, Any]:
     found = _state(request).mailbox.messages(to)
-    return MessageList(items=[m.to_json() for m in found[:limit]], total=len(found))
+    return {"items": [m.to_json() for m in found[:limit]], "total": len(found)}
 
 
-@router.get(
-    paths.MAILBOX_WAIT,
-    summary="Wait server-side for a message",
-    responses={408: {"description": "no such message arrived in time"}},
-)
+@router.get(paths.MAILBOX_WAIT, summary="Wait server-side for a message", **_documented(Message))
 async def wait_for_message(
     request: Request,
     to: str | None = Query(None, description="address to wait for (omit: any message)"),
-    after: str | None = Query(None, description="a message id: return the first message newer than it"),
+    after: str | None = Query(None, description="a message id or 'latest': the first message newer than it"),
     timeout: float = Query(30.0, gt=0, le=MAX_WAIT_SECONDS, description="seconds to wait"),
 ) -> dict[str, Any]:
     """Blocks until a message to ``to`` newer than ``after`` exists (without ``after``: the newest message
     to ``to``, if any, at once), then returns it; 408 on timeout. Waiters are woken by the store."""
-    after_seq: int | None = None
-    if after not in (None, ""):
-        if after == "latest":
-            newest = _state(request).mailbox.messages(to)
-            after_seq = newest[0].seq if newest else 0
-        elif after.isdigit():
-            after_seq = int(after)
-        else:
-            raise ControlError(400, "invalid_after", f"'after' must be a message id, got {after!r}")
-    message = await _state(request).mailbox.wait(to, after_seq, timeout)
+    mailbox = _state(request).mailbox
+    try:
+        after_seq = mailbox.position(after, to) if after else None
+    except BadPosition as exc:
+        raise ControlError(400, "invalid_after", str(exc)) from exc
+    message = await mailbox.wait(to, after_seq, timeout)
     if message is None:
         who = f"to {to}" if to else "at all"
         since = f" after {after}" if after else ""
@@ -109,20 +99,20 @@ async def wait_for_message(
     return message.to_json()
 
 
-@router.get(paths.MAILBOX_MESSAGE, summary="One message (id or 'latest')")
+@router.get(paths.MAILBOX_MESSAGE, summary="One message (id or 'latest')", **_documented(Message))
 async def get_message(
     request: Request, message_id: str, to: str | None = Query(None, description="with 'latest'")
 ) -> dict[str, Any]:
-    return dict(_message(_state(request), message_id, to).to_json())
+    return _message(_state(request), message_id, to).to_json()
 
 
-@router.get(paths.MAILBOX_RAW, summary="A message's raw MIME source", response_class=Response)
+@router.get(paths.MAILBOX_RAW, summary="A message's raw MIME source", **_bytes("message/rfc822"))
 async def get_raw(request: Request, message_id: str, to: str | None = None) -> Response:
     message = _message(_state(request), message_id, to)
     return Response(message.raw, media_type="message/rfc822")
 
 
-@router.get(paths.MAILBOX_ATTACHMENT, summary="One attachment's content", response_class=Response)
+@router.get(paths.MAILBOX_ATTACHMENT, summary="One attachment's content", **_bytes("*/*"))
 async def get_attachment(request: Request, message_id: str, index: int) -> Response:
     message = _message(_state(request), message_id, None)
     attachments = message.parsed.attachments
@@ -133,37 +123,45 @@ async def get_attachment(request: Request, message_id: str, index: int) -> Respo
     return Response(att.content, media_type=att.content_type, headers={"Content-Disposition": disposition})
 
 
-@router.delete(paths.MAILBOX, summary="Empty the mailbox")
+@router.delete(paths.MAILBOX, summary="Empty the mailbox", **_documented(Deleted))
 async def clear_messages(request: Request) -> dict[str, Any]:
     return {"deleted": _state(request).mailbox.clear()}
 
 
-@router.post(paths.RESET, summary="Forget everything: messages, events, templates, webhooks, faults")
+@router.post(
+    paths.RESET,
+    summary="Forget everything: messages, events, templates, webhooks, faults",
+    **_documented(Status),
+)
 async def reset(request: Request) -> dict[str, Any]:
     _state(request).reset()
     return {"status": "reset"}
 
 
-@router.post(paths.FAULTS, summary="Add a fault rule", status_code=201)
+@router.post(paths.FAULTS, summary="Add a fault rule", status_code=201, **_documented(FaultBody, 201))
 async def add_fault(request: Request, spec: FaultSpec) -> dict[str, Any]:
     try:
         fault = _state(request).faults.add(**spec.model_dump())
     except ValueError as exc:
-        raise ControlError(400, "invalid_fault", str(exc)) from exc
+        raise ControlError(400, "invalid_request", str(exc)) from exc
     return fault.to_json()
 
 
-@router.get(paths.FAULTS, summary="The active fault rules")
+@router.get(paths.FAULTS, summary="The active fault rules", **_documented(FaultList))
 async def list_faults(request: Request) -> dict[str, Any]:
     return {"items": [f.to_json() for f in _state(request).faults.list()]}
 
 
-@router.delete(paths.FAULTS, summary="Clear every fault rule")
+@router.delete(paths.FAULTS, summary="Clear every fault rule", **_documented(Status))
 async def clear_faults(request: Request) -> dict[str, Any]:
     _state(request).faults.clear()
     return {"status": "cleared"}
 
 
-@router.get(paths.WEBHOOK_DELIVERIES, summary="Webhook posts made so far, with their answers")
+@router.get(
+    paths.WEBHOOK_DELIVERIES,
+    summary="Webhook posts made so far, with their answers",
+    **_documented(WebhookDeliveryList),
+)
 async def webhook_deliveries(request: Request) -> dict[str, Any]:
     return {"items": list(_state(request).webhooks.deliveries)}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
@@ -23,6 +24,12 @@ class MailgunError(Exception):
         self.message = message
         self.plain = plain
         self.headers = dict(headers or {})
+
+
+class MailgunErrorBody(BaseModel):
+    """Mailgun's error body."""
+
+    message: str
 
 
 def forbidden() -> MailgunError:

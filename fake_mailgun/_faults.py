@@ -34,8 +34,16 @@ def _rate_limited(domain: str, retry_after: int, now: float) -> MailgunError:
     )
 
 
+def _phrase(status: int) -> str | None:
+    """The standard reason phrase of an HTTP status, or None for a status HTTP does not name (420)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
+
+
 def _plain(status: int) -> Callable[[str, int, float], MailgunError]:
-    return lambda _domain, _retry, _now: MailgunError(status, HTTPStatus(status).phrase, plain=True)
+    return lambda _domain, _retry, _now: MailgunError(status, _phrase(status) or "Error", plain=True)
 
 
 _API_ANSWERS: dict[int, Callable[[str, int, float], MailgunError]] = {
@@ -57,6 +65,35 @@ _SMTP_DEFAULT_TEXT = {
     554: "Transaction failed",
 }
 SUPPORTED_API_STATUSES = tuple(sorted(_API_ANSWERS))
+MAX_RETRY_AFTER = 86_400  # a day: Retry-After dates past that are no test's business
+
+
+def _problem(spec: dict[str, Any]) -> str | None:
+    """What is wrong with a fault rule, if anything — checked when it is added, so that no rule can turn a
+    send into an answer the server cannot give."""
+    target, status, message = spec.get("target", "api"), spec.get("status"), spec.get("message")
+    if target not in ("api", "smtp", "delivery"):
+        return "target must be 'api', 'smtp' or 'delivery'"
+    if status is None and not spec.get("latency_ms"):
+        return "a fault needs a status, a latency_ms, or both"
+    if target == "delivery" and status is None:
+        return "a delivery fault needs an SMTP status (4xx temporary, 5xx permanent)"
+    if status is not None and not 400 <= status <= 599:
+        if target == "api":
+            return f"an api fault status must be an HTTP error status (400-599), got {status}"
+        return f"an {target} fault status must be an SMTP error code (4xx or 5xx), got {status}"
+    if target == "api" and status is not None and message is None and _phrase(status) is None:
+        return f"status {status} is not a standard HTTP status: give a message to answer it with"
+    if message is not None and any(ch in message for ch in "\r\n\x00"):
+        return "message must be one line"
+    rate, count, retry_after = spec.get("rate"), spec.get("count"), spec.get("retry_after", 0)
+    if rate is not None and not 0 < rate <= 1:
+        return "rate must be in (0, 1]"
+    if count is not None and count < 1:
+        return "count must be at least 1"
+    if not 0 <= retry_after <= MAX_RETRY_AFTER:
+        return f"retry_after must be between 0 and {MAX_RETRY_AFTER} seconds"
+    return None
 
 
 @dataclass
@@ -114,24 +151,10 @@ class Faults:
         self._ids = itertools.count(1)
 
     def add(self, **spec: Any) -> Fault:
-        target = spec.get("target", "api")
-        status = spec.get("status")
-        if target not in ("api", "smtp", "delivery"):
-            raise ValueError("target must be 'api', 'smtp' or 'delivery'")
-        if status is None and not spec.get("latency_ms"):
-            raise ValueError("a fault needs a status, a latency_ms, or both")
-        if status is not None and target == "api" and not 400 <= status <= 599:
-            raise ValueError("an api fault status must be an HTTP error status (400-599)")
-        if target == "delivery" and status is None:
-            raise ValueError("a delivery fault needs an SMTP status (4xx temporary, 5xx permanent)")
-        if status is not None and target != "api" and not 400 <= status <= 599:
-            raise ValueError(f"an {target} fault status must be an SMTP error code (4xx or 5xx)")
-        rate = spec.get("rate")
-        if rate is not None and not 0 < rate <= 1:
-            raise ValueError("rate must be in (0, 1]")
-        count = spec.get("count")
-        if count is not None and count < 1:
-            raise ValueError("count must be at least 1")
+        """A new rule; ``ValueError`` naming the problem when the rule could not be applied."""
+        problem = _problem(spec)
+        if problem is not None:
+            raise ValueError(problem)
         fault = Fault(id=str(next(self._ids)), **spec)
         if fault.seed is not None:
             fault._random.seed(fault.seed)

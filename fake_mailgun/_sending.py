@@ -8,6 +8,7 @@ A form is a list of (key, value) pairs so repeated keys and their order survive;
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from datetime import UTC, datetime
 from email.utils import getaddresses, parsedate_to_datetime
@@ -108,6 +109,25 @@ def _variables(form: Form) -> dict[str, Any]:
     return variables
 
 
+_FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
+
+
+def _headers(form: Form) -> list[Pair]:
+    """The ``h:`` headers of a send, (name, value) with the value on one line; Mailgun's 400 for a name
+    that cannot be written in a MIME header."""
+    found = []
+    for key, value in form:
+        if not key.startswith("h:") or not isinstance(value, str):
+            continue
+        name = key[2:]
+        if not name.isascii():
+            raise bad_request(f"Header name must be pure ASCII: {name}")
+        if not _FIELD_NAME.fullmatch(name):
+            raise bad_request(f"Invalid header name: {name!r}")
+        found.append((name, value.replace("\r", " ").replace("\n", " ")))
+    return found
+
+
 def _recipient_substitute(text: str, values: dict[str, Any]) -> str:
     for key, value in values.items():
         text = text.replace(f"%recipient.{key}%", str(value))
@@ -156,11 +176,7 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
     if not sender:
         sender = template_headers["From"]
         sender_pairs = getaddresses([sender])
-    headers = [
-        (k[2:], v.replace("\r", " ").replace("\n", " "))
-        for k, v in form
-        if k.startswith("h:") and isinstance(v, str)
-    ]
+    headers = _headers(form)
     if template_headers.get("Reply-To") and not any(k.lower() == "reply-to" for k, _ in headers):
         headers.append(("Reply-To", template_headers["Reply-To"]))
     if tags:

@@ -1,4 +1,4 @@
-"""SMTP capture (aiosmtpd): every message delivered over SMTP lands in the same mailbox as API mail.
+"""SMTP capture (aiosmtpd): the SMTP door into the one intake (:func:`._intake.receive`), like API mail.
 
 AUTH is accepted with any credentials and without STARTTLS (it is a local capture); SMTPUTF8 and
 8BITMIME are on. The MIME is read by the stdlib parser in :mod:`._message`. An ``smtp`` fault makes
@@ -14,6 +14,7 @@ from typing import Any
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
+from . import _intake
 from ._message import CapturedMessage, parse_mime
 from ._state import State
 
@@ -48,7 +49,7 @@ class CaptureHandler:
             received_at=self.state.now(),
             envelope_from=envelope.mail_from or "",
         )
-        self.state.mailbox.add(message)
+        _intake.receive(self.state, [message])
         return f"250 OK: queued as {message.id}"
 
 

@@ -1,8 +1,10 @@
-"""The mailbox: the only place messages and events are kept.
+"""The mailbox: the only place messages and events are kept, and the only code that touches them.
 
-SMTP intake and the Mailgun API write here; the control API, the inbox UI and the Mailgun events API read
-from here. Thread-safe (one lock) because a harness may run several servers in threads of one process.
-Waiters are futures the store resolves when a matching message lands: no polling anywhere.
+The intake (:mod:`._intake`, which both doors — the Mailgun API and SMTP — call) writes here; the control
+API, the inbox UI and the Mailgun events API read from here. The store gives each message its id and
+status, resolves ``latest`` (optionally per recipient), and keeps events indexed by sending domain.
+Thread-safe (one lock) because a harness may run several servers in threads of one process. Waiters are
+futures the store resolves when a matching message lands (:class:`fakekit.Waiters`): no polling anywhere.
 """
 
 from __future__ import annotations
@@ -16,9 +18,15 @@ from fakekit import Waiters
 
 from ._message import CapturedMessage
 
+LATEST = "latest"
+
 
 class UnknownMessage(LookupError):
     pass
+
+
+class BadPosition(ValueError):
+    """An ``after`` that is neither a message id nor ``latest``."""
 
 
 class Mailbox:
@@ -27,34 +35,28 @@ class Mailbox:
         self._lock = threading.Lock()
         self._messages: list[CapturedMessage] = []  # oldest first
         self._by_id: dict[str, CapturedMessage] = {}
-        self._events: list[dict[str, Any]] = []
-        self._event_listeners: list[Callable[[dict[str, Any]], None]] = []
+        self._events: dict[str, list[dict[str, Any]]] = {}  # sending domain → its events, oldest first
         self._waiters: Waiters[CapturedMessage] = Waiters()
         # Ids are sequence numbers that survive clear(), so an ``after`` id taken before a clear stays
         # meaningful.
         self._seq = itertools.count(1)
 
-    # --- intake -------------------------------------------------------------------------------------
-    def add(self, message: CapturedMessage) -> CapturedMessage:
+    # --- intake (called by :func:`._intake.receive` only) ---------------------------------------------
+    def add(self, message: CapturedMessage, *, failed: bool = False) -> CapturedMessage:
+        """Store ``message``: give it its id, and its status (``failed``: it did not reach its recipients)."""
         with self._lock:
             message.seq = next(self._seq)
             message.id = str(message.seq)
+            message.status = "failed" if failed else "delivered"
             self._messages.append(message)
             self._by_id[message.id] = message
         if message.status == "delivered":
             self._waiters.notify(message)
         return message
 
-    def add_event(self, event: dict[str, Any]) -> None:
+    def add_events(self, domain: str, events: list[dict[str, Any]]) -> None:
         with self._lock:
-            self._events.append(event)
-            listeners = list(self._event_listeners)
-        for listener in listeners:
-            listener(event)
-
-    def on_event(self, listener: Callable[[dict[str, Any]], None]) -> None:
-        with self._lock:
-            self._event_listeners.append(listener)
+            self._events.setdefault(domain, []).extend(events)
 
     # --- reads --------------------------------------------------------------------------------------
     def messages(self, to: str | None = None) -> list[CapturedMessage]:
@@ -64,13 +66,18 @@ class Mailbox:
         found.reverse()
         return found
 
+    def _latest(self, to: str | None) -> CapturedMessage | None:
+        """The newest message (to ``to``); call under the lock."""
+        return next((m for m in reversed(self._messages) if to is None or m.is_for(to)), None)
+
     def get(self, message_id: str, to: str | None = None) -> CapturedMessage:
-        if message_id == "latest":
-            newest = self.messages(to)
-            if not newest:
-                raise UnknownMessage("no message" + (f" to {to}" if to else ""))
-            return newest[0]
+        """A message by its id, ``latest`` (to ``to``), or the Mailgun message id a send answered."""
         with self._lock:
+            if message_id == LATEST:
+                found = self._latest(to)
+                if found is None:
+                    raise UnknownMessage("no message" + (f" to {to}" if to else ""))
+                return found
             found = self._by_id.get(message_id)
             if found is None:  # a Mailgun message id (what a send answered), with or without <>
                 wanted = message_id.strip("<>")
@@ -79,9 +86,20 @@ class Mailbox:
             raise UnknownMessage(f"no message with id {message_id}")
         return found
 
-    def events(self) -> list[dict[str, Any]]:
+    def position(self, after: str, to: str | None = None) -> int:
+        """The sequence number ``after`` names: a message id, or ``latest`` (to ``to``; 0 when none)."""
+        if after == LATEST:
+            with self._lock:
+                newest = self._latest(to)
+            return newest.seq if newest else 0
+        if after.isascii() and after.isdigit():
+            return int(after)
+        raise BadPosition(f"'after' must be a message id, got {after!r}")
+
+    def events(self, domain: str) -> list[dict[str, Any]]:
+        """The events of one sending domain, oldest first."""
         with self._lock:
-            return list(self._events)
+            return list(self._events.get(domain, ()))
 
     async def wait(self, to: str | None, after: int | None, timeout: float) -> CapturedMessage | None:
         """The first delivered message to ``to`` newer than ``after`` — or, without ``after``, the newest

@@ -192,6 +192,19 @@ class Templates:
             template.versions[version.tag] = version
         return template
 
+    def describe(self, template: Template, description: str) -> None:
+        with self._lock:
+            template.description = description
+
+    def revise(self, version: Version, *, template: str | None, comment: str) -> None:
+        """Change a stored version's body (checked first) and comment."""
+        if template is not None:
+            check_syntax(template)
+        with self._lock:
+            if template is not None:
+                version.template = template
+            version.comment = comment
+
     def activate(self, template: Template, tag: str) -> None:
         with self._lock:
             for other in template.versions.values():

@@ -129,7 +129,7 @@ class Webhooks:
             async with httpx.AsyncClient(timeout=10) as client:
                 response = await client.post(url, json=payload)
             record["status"] = response.status_code
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a bad target URL is its own error type
             record["error"] = f"{type(exc).__name__}: {exc}"
         with self._lock:
             self.deliveries.append(record)

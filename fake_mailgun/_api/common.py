@@ -1,0 +1,128 @@
+"""What every Mailgun API handler shares: the route record, authentication, the domain check, the form.
+
+A :class:`Route` says what an operation is (method, path, handler) and what it answers (its 2xx body as a
+pydantic model, documentation only: handlers return their JSON as Mailgun writes it).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import mimetypes
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .._errors import MailgunError, bad_request, domain_not_found, forbidden
+from .._message import Attachment
+from .._sending import Form
+from .._state import State
+
+MAX_REQUEST_BYTES = int(52.4 * 1024 * 1024)
+Handler = Callable[[Request, State, str], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of the Mailgun surface: ``handler`` answers ``method path``; ``body`` is its 2xx
+    answer, ``query`` the query parameters it reads, ``form`` its form fields (all for the docs)."""
+
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    body: type[BaseModel]
+    query: Sequence[str] = ()
+    form: Sequence[str] = ()
+    sends: bool = False  # a send: faults may answer for it (any 4xx/5xx status)
+
+
+class Paging(BaseModel):
+    """Links to the first, last, next and previous pages."""
+
+    first: str
+    last: str
+    next: str
+    previous: str
+
+
+def state_of(request: Request) -> State:
+    state: State = request.app.state.fake_mailgun
+    return state
+
+
+def authenticate(request: Request, state: State) -> None:
+    header = request.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        raise forbidden()
+    try:
+        user, _, password = base64.b64decode(encoded.strip(), validate=True).decode("utf-8").partition(":")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise forbidden() from exc
+    if user != "api" or not secrets.compare_digest(password.encode(), state.settings.api_key.encode()):
+        raise forbidden()
+
+
+def check_domain(state: State, domain: str) -> None:
+    if domain not in state.settings.domains:
+        raise domain_not_found(domain)
+
+
+async def read_form(request: Request) -> Form:
+    """The request's form as ordered (key, value) pairs; file parts become :class:`Attachment`."""
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+        raise MailgunError(413, "request size exceeds 52.4MiB limit", plain=True)
+    try:
+        data = await request.form(max_files=10_000, max_fields=100_000, max_part_size=MAX_REQUEST_BYTES)
+    except Exception as exc:  # starlette raises HTTPException / MultiPartException for broken bodies
+        raise bad_request(f"malformed request body: {getattr(exc, 'detail', exc)}") from exc
+    form: Form = []
+    try:
+        for key, value in data.multi_items():
+            if isinstance(value, UploadFile):
+                content = await value.read()
+                content_type = (
+                    value.content_type
+                    or mimetypes.guess_type(value.filename or "")[0]
+                    or "application/octet-stream"
+                )
+                attachment = Attachment(
+                    filename=value.filename,
+                    content_type=content_type,
+                    content=content,
+                    disposition="attachment",
+                )
+                form.append((key, attachment))
+            else:
+                form.append((key, value))
+    finally:
+        await data.close()  # file parts are spooled temp files: close them, or they leak (ResourceWarning)
+    return form
+
+
+def form_value(form: Form, key: str, default: str = "") -> str:
+    return next((v for k, v in form if k == key and isinstance(v, str)), default)
+
+
+def is_yes(value: str) -> bool:
+    return value.lower() in ("yes", "true")
+
+
+def query_int(request: Request, name: str, default: int) -> int:
+    """A whole-number query parameter (Mailgun's 400 when it is not one)."""
+    text = request.query_params.get(name, "") or str(default)
+    try:
+        return int(text)
+    except ValueError:
+        raise bad_request(f"{name}: invalid value {text}") from None
+
+
+def base_url(request: Request, state: State) -> str:
+    return (state.settings.public_url or str(request.base_url)).rstrip("/")

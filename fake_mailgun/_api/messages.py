@@ -1,0 +1,81 @@
+"""``POST /v3/{domain}/messages`` and ``messages.mime``: the Mailgun API's door into the one intake.
+
+A send reads its form, lets an ``api`` fault answer instead (after its latency), builds the message(s)
+(:mod:`.._sending`) and hands them to :func:`.._intake.receive`. Answers as ``reference/mailgun.md``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from pydantic import BaseModel, Field
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .. import _intake, paths
+from .._faults import Target
+from .._message import CapturedMessage
+from .._sending import build_messages, build_mime_message
+from .._state import State
+from .common import Route, read_form
+
+
+class Queued(BaseModel):
+    """What Mailgun answers an accepted send."""
+
+    id: str = Field(description="the Mailgun message id, in angle brackets")
+    message: str = Field(description='"Queued. Thank you."')
+
+
+async def _apply_fault(state: State, target: Target, domain: str) -> None:
+    action = state.faults.take(target)
+    if action is None:
+        return
+    if action.latency_ms:
+        await asyncio.sleep(action.latency_ms / 1000)  # injected latency is the feature, not a wait
+    error = action.api_error(domain, state.now())
+    if error is not None:
+        raise error
+
+
+def _queued(message: CapturedMessage) -> JSONResponse:
+    return JSONResponse({"id": f"<{message.parsed.message_id}>", "message": "Queued. Thank you."})
+
+
+async def send_message(request: Request, state: State, domain: str) -> Response:
+    form = await read_form(request)
+    await _apply_fault(state, "api", domain)
+    messages = build_messages(form, domain=domain, templates=state.templates, now=state.now())
+    _intake.receive(state, messages)
+    return _queued(messages[0])
+
+
+async def send_mime(request: Request, state: State, domain: str) -> Response:
+    form = await read_form(request)
+    await _apply_fault(state, "api", domain)
+    message = build_mime_message(form, domain=domain, now=state.now())
+    _intake.receive(state, [message])
+    return _queued(message)
+
+
+_SEND_FIELDS = ("from", "to", "cc", "bcc", "subject", "text", "html", "amp-html", "template")
+ROUTES = [
+    Route(
+        "POST",
+        paths.MESSAGES,
+        send_message,
+        "Send a message (urlencoded or multipart)",
+        Queued,
+        form=_SEND_FIELDS,
+        sends=True,
+    ),
+    Route(
+        "POST",
+        paths.MESSAGES_MIME,
+        send_mime,
+        "Send a MIME message",
+        Queued,
+        form=("to", "message"),
+        sends=True,
+    ),
+]
