@@ -16,7 +16,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from . import paths
-from ._authorize import request_params, with_query
+from ._authorize import request_params
+from ._errors import with_query
 from ._pages import error_page, render
 from ._store import Grant
 from ._tenant import Tenant
