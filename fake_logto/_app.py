@@ -15,7 +15,8 @@ from starlette.responses import Response
 from fakekit import install_control_errors
 
 from . import _errors, paths
-from ._config import TenantConfig, load_config
+from ._config import TenantConfig
+from ._config_file import load_config
 from ._keys import SigningKey
 from ._settings import Settings
 from ._tenant import Tenant
@@ -31,6 +32,8 @@ ROOMS: Sequence[str] = (
     "_session_end",
     "_revocation",
     "_experience",
+    "_verification",
+    "_identification",
     "_pages",
     "_control",
     "_debug",

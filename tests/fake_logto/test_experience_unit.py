@@ -19,9 +19,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 import fake_mailgun
+from fake_logto import default_mailgun_config, parse_config
 from fake_logto._app import create_app, create_tenant
 from fake_logto._codes import email_locale, message_payload
-from fake_logto._config import default_mailgun_config, parse_config
 from fake_logto._settings import Settings
 from fake_logto._store import Interaction, new_id
 from fake_logto._tenant import Tenant
