@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import paths
+from . import _guards, paths
 from ._openapi_shapes import (
     EVENT,
     STRING,
@@ -23,6 +23,7 @@ from ._openapi_shapes import (
     logto_error,
     obj,
     param,
+    pattern,
     redirect,
 )
 from ._pages import (
@@ -33,6 +34,7 @@ from ._pages import (
     STATIC,
     VERIFICATION_CODE,
 )
+from ._verification import CODE_IDENTIFIERS, PASSWORD_IDENTIFIERS
 
 PAGE_ANSWERS: dict[str, Any] = {
     "200": html_answer("the page"),
@@ -87,7 +89,7 @@ def _experience() -> dict[tuple[str, str], Operation]:
                 ),
             },
             obj(
-                {"identifier": identifier("email", "phone"), "interactionEvent": EVENT},
+                {"identifier": identifier(CODE_IDENTIFIERS), "interactionEvent": EVENT},
                 "identifier",
                 "interactionEvent",
             ),
@@ -98,7 +100,7 @@ def _experience() -> dict[tuple[str, str], Operation]:
             "verification-routes/verification-code.ts",
             verified,
             obj(
-                {"identifier": identifier("email", "phone"), "verificationId": STRING, "code": STRING},
+                {"identifier": identifier(CODE_IDENTIFIERS), "verificationId": STRING, "code": STRING},
                 "identifier",
                 "verificationId",
                 "code",
@@ -110,7 +112,7 @@ def _experience() -> dict[tuple[str, str], Operation]:
             "verification-routes/password-verification.ts",
             {**verified, **unprocessable},
             obj(
-                {"identifier": identifier("email", "phone", "username"), "password": STRING},
+                {"identifier": identifier(PASSWORD_IDENTIFIERS), "password": STRING},
                 "identifier",
                 "password",
             ),
@@ -135,7 +137,15 @@ def _experience() -> dict[tuple[str, str], Operation]:
             {
                 "oneOf": [
                     obj(
-                        {"type": {"type": "string", "enum": ["username", "password"]}, "value": STRING},
+                        {
+                            "type": {"type": "string", "enum": ["username"]},
+                            "value": pattern(_guards.USERNAME_RE),
+                        },
+                        "type",
+                        "value",
+                    ),
+                    obj(
+                        {"type": {"type": "string", "enum": ["password"]}, "value": STRING},
                         "type",
                         "value",
                     ),

@@ -4,6 +4,8 @@ point at the document's component schemas (:mod:`._openapi`)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from typing import Any
 
 from . import paths
@@ -78,5 +80,16 @@ def obj(properties: dict[str, Any], *required: str) -> dict[str, Any]:
     return schema
 
 
-def identifier(*kinds: str) -> dict[str, Any]:
-    return obj({"type": {"type": "string", "enum": list(kinds)}, "value": STRING}, "type", "value")
+def pattern(regex: re.Pattern[str] | None) -> dict[str, Any]:
+    """A string in the format Logto's guard checks (``@logto/core-kit``'s ``regex.ts``, :mod:`._guards`)."""
+    return {"type": "string", "pattern": regex.pattern} if regex is not None else STRING
+
+
+def identifier(formats: Mapping[str, re.Pattern[str] | None]) -> dict[str, Any]:
+    """``{type, value}`` with ``value`` in the format of its ``type``."""
+    return {
+        "oneOf": [
+            obj({"type": {"type": "string", "enum": [kind]}, "value": pattern(regex)}, "type", "value")
+            for kind, regex in formats.items()
+        ]
+    }

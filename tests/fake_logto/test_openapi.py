@@ -94,16 +94,17 @@ def test_errors_are_documented_in_each_surfaces_shape(document: dict[str, Any]) 
 
 @pytest.fixture
 def interaction(fuzzed: Running) -> str:
-    """A live interaction of the fuzzed tenant (its ``_interaction`` cookie value)."""
+    """A live interaction of the fuzzed tenant, started as SignIn (its ``_interaction`` cookie value)."""
     query = {
         "client_id": WEB["id"],
         "redirect_uri": WEB["redirect"],
         "response_type": "code",
         "scope": "openid",
     }
-    response = httpx.get(f"{fuzzed.endpoint}{paths.AUTH}?{urlencode(query)}")
-    assert response.status_code == 303
-    return response.cookies[paths.INTERACTION_COOKIE]
+    with httpx.Client(base_url=fuzzed.endpoint) as browser:
+        assert browser.get(f"{paths.AUTH}?{urlencode(query)}").status_code == 303
+        assert browser.put(paths.EXPERIENCE, json={"interactionEvent": "SignIn"}).status_code == 204
+        return browser.cookies[paths.INTERACTION_COOKIE]
 
 
 def no_server_error(_ctx: Any, response: Any, case: Any) -> bool | None:
