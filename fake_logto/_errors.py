@@ -1,10 +1,10 @@
 """The two error types of the Logto surface, each rendered in one place.
 
 - :class:`OAuthError` — OIDC endpoints: ``{"error", "error_description", "code": "oidc.<error>"}``
-  (RFC 6749 §5.2 plus Logto's code). At the authorization endpoint the error says how it is answered, as
+  (RFC 6749 §5.2 plus Logto's code). At the browser endpoints the error says how it is answered, as
   node-oidc-provider's ``lib/shared/authorization_error_handler.js`` decides: on the HTML error page
-  (``page``) while the client or redirect_uri is not known good, else sent back to the redirect_uri with
-  ``state`` and ``iss`` (``send_back``, a :class:`SendBack`).
+  (``page``; also end-session's errors) while the client or redirect_uri is not known good, else sent back
+  to the redirect_uri with ``state`` and ``iss`` (``send_back``, a :class:`SendBack`).
 - :class:`LogtoError` — the Experience API and other ``/api`` routes: ``{"code", "message", "data"?}``
   (``packages/core/src/errors/RequestError``), default status 400.
 """
