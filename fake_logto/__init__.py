@@ -17,21 +17,23 @@ from fakekit import lazy_exports
 if TYPE_CHECKING:
     from ._app import create_app
     from ._clock import Clock
-    from ._config import ConfigError, TenantConfig, default_mailgun_config, load_config, parse_config
+    from ._config import ConfigError, TenantConfig
+    from ._config_file import load_config, parse_config
+    from ._connector_config import default_mailgun_config
     from ._keys import SigningKey
     from ._server import PortInUse, Running, Server, serve_in_thread
     from ._settings import Settings
 
-# Exports load on first use: reading a config (``_config``, ``_settings``) must not import the web stack,
-# so that ``harness up`` can start the sample app while the servers are still loading.
+# Exports load on first use: reading a config (``_config``, ``_config_file``, ``_settings``) must not
+# import the web stack, so that ``harness up`` can start the sample app while the servers are still loading.
 _HOMES = {
     "create_app": "._app",
     "Clock": "._clock",
     "ConfigError": "._config",
     "TenantConfig": "._config",
-    "default_mailgun_config": "._config",
-    "load_config": "._config",
-    "parse_config": "._config",
+    "default_mailgun_config": "._connector_config",
+    "load_config": "._config_file",
+    "parse_config": "._config_file",
     "SigningKey": "._keys",
     "PortInUse": "._server",
     "Running": "._server",

@@ -1,4 +1,5 @@
-"""The app factory: every room's route table on one ASGI app, the two error types rendered once."""
+"""The app factory: every room's route table on one ASGI app, each error type rendered once (OAuth and
+Logto errors by :mod:`._errors`, control errors by fakekit)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,16 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
+from fastapi.exception_handlers import http_exception_handler
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _errors, paths
-from ._config import TenantConfig, load_config
+from fakekit import ErrorBody, install_control_errors
+
+from . import _errors, _openapi, paths
+from ._config import TenantConfig
+from ._config_file import load_config
 from ._keys import SigningKey
 from ._settings import Settings
 from ._tenant import Tenant
@@ -29,6 +34,8 @@ ROOMS: Sequence[str] = (
     "_session_end",
     "_revocation",
     "_experience",
+    "_verification",
+    "_identification",
     "_pages",
     "_control",
     "_debug",
@@ -48,14 +55,20 @@ def create_tenant(settings: Settings, config: TenantConfig | None = None, port: 
     )
 
 
-async def _invalid_input(request: Request, exc: Exception) -> Response:
-    """Bodies FastAPI itself rejects (malformed JSON): a control error under /__harness, else Logto's
-    ``guard.invalid_input`` — never FastAPI's 422."""
-    assert isinstance(exc, RequestValidationError)
-    details = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-    if request.url.path.startswith(paths.CONTROL):
-        return JSONResponse({"error": "invalid_request", "message": details}, status_code=400)
+async def _invalid_input(request: Request, _details: str) -> Response:
+    """Input FastAPI itself rejects outside ``/__harness`` (malformed JSON, a bad query value): Logto's
+    ``guard.invalid_input`` (``packages/core/src/middleware/koa-guard.ts``) — never FastAPI's 422."""
     return await _errors.handle_logto(request, _errors.LogtoError("guard.invalid_input", 400))
+
+
+async def _unparsable(request: Request, exc: Exception) -> Response:
+    """A control body FastAPI cannot even decode (not UTF-8): a control error like any bad body, not
+    FastAPI's ``{"detail"}``; other HTTP errors (unknown route, wrong method) as Starlette answers them."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 400 and request.url.path.startswith(paths.CONTROL):
+        body = ErrorBody(error="invalid_request", message=f"body: {exc.detail}")
+        return JSONResponse(body.model_dump(), status_code=400)
+    return await http_exception_handler(request, exc)
 
 
 # The interaction steps the debug view shows, by route (GET /api/experience/interaction is left out).
@@ -123,5 +136,7 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
             )
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
     app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
-    app.add_exception_handler(RequestValidationError, _invalid_input)
+    install_control_errors(app, paths.CONTROL, _invalid_input)
+    app.add_exception_handler(HTTPException, _unparsable)
+    _openapi.install(app)
     return app

@@ -2,7 +2,8 @@
 
 Order of checks as node-oidc-provider: the client and the exact redirect_uri first (failures on an
 error page, since there is nowhere safe to redirect), then everything else as an error sent back to
-the redirect_uri with ``state`` and ``iss``. A live SSO session signs in silently (unless
+the redirect_uri with ``state`` and ``iss`` — each an :class:`~._errors.OAuthError` that says how it
+is answered, rendered by the one handler (``lib/shared/authorization_error_handler.js``). A live SSO session signs in silently (unless
 ``prompt=login``); otherwise an interaction is created, bound to the ``_interaction`` cookie, and the
 browser goes to the sign-in UI route Logto's ``buildLoginPromptUrl`` picks
 (``packages/core/src/oidc/utils.ts``). First-party apps are auto-consented.
@@ -12,17 +13,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import replace
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from . import paths
 from ._config import Application
-from ._errors import OAuthError
+from ._errors import OAuthError, SendBack, with_query
 from ._issue import OIDC_SCOPES
-from ._pages import error_page
 from ._store import (
     AUTHORIZATION_CODE_TTL,
     GRANT_TTL,
@@ -70,102 +71,98 @@ async def request_params(request: Request) -> list[tuple[str, str]]:
     return query_items(request)
 
 
-def with_query(url: str, params: dict[str, str]) -> str:
-    parts = urlsplit(url)
-    query = parts.query + ("&" if parts.query else "") + urlencode(params)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
-
-
 def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-class _Redirected(Exception):
-    """An authorization error to send back to the (validated) redirect_uri."""
-
-    def __init__(self, error: str, description: str) -> None:
-        super().__init__(description)
-        self.error, self.description = error, description
-
-
-def _first(items: list[tuple[str, str]], key: str) -> str | None:
+def _first(items: list[tuple[str, str]], key: str, back: SendBack) -> str | None:
     values = [v for k, v in items if k == key]
     if len(values) > 1 and key != "resource":
-        raise _Redirected("invalid_request", f"'{key}' parameter must not be provided twice")
+        raise back.error("invalid_request", f"'{key}' parameter must not be provided twice")
     return values[0] if values else None
 
 
-def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, str, dict[str, Any]]:
-    """Check an authorization request; returns the client, redirect_uri and the normalized parameters.
-    Raises OAuthError (for the error page) or _Redirected (for the redirect_uri)."""
-    keys = [k for k, _ in items]
+def _client_and_redirect(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, str]:
+    """The client and its exact redirect_uri; until both are good, errors go on the error page."""
     client_id = next((v for k, v in items if k == "client_id"), None)
     if not client_id:
-        raise OAuthError("invalid_request", "missing required parameter 'client_id'")
+        raise OAuthError("invalid_request", "missing required parameter 'client_id'", page=True)
     client = tenant.config.application(client_id)
     if client is None:
-        raise OAuthError("invalid_client", "client is invalid")
+        raise OAuthError("invalid_client", "client is invalid", page=True, client_id=client_id)
     redirect_uri = next((v for k, v in items if k == "redirect_uri"), None)
     if not redirect_uri:
-        raise OAuthError("invalid_request", "missing required parameter 'redirect_uri'")
+        raise OAuthError(
+            "invalid_request", "missing required parameter 'redirect_uri'", page=True, client_id=client_id
+        )
     if redirect_uri not in client.redirect_uris:
         raise OAuthError(
-            "invalid_redirect_uri", "redirect_uri did not match any of the client's registered redirect_uris"
+            "invalid_redirect_uri",
+            "redirect_uri did not match any of the client's registered redirect_uris",
+            page=True,
+            client_id=client_id,
         )
+    return client, redirect_uri
+
+
+def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, SendBack, dict[str, Any]]:
+    """Check an authorization request; returns the client, the way back to it and the normalized
+    parameters. Raises OAuthError: on the error page, or sent back to the redirect_uri."""
+    client, redirect_uri = _client_and_redirect(tenant, items)
+    keys = [k for k, _ in items]
+    back = SendBack(redirect_uri, next((v for k, v in items if k == "state"), None), client.id)
     if keys.count("client_id") > 1 or keys.count("redirect_uri") > 1:
-        raise _Redirected("invalid_request", "'client_id' and 'redirect_uri' must not be provided twice")
-    state = _first(items, "state")
+        raise back.error("invalid_request", "'client_id' and 'redirect_uri' must not be provided twice")
+    state = _first(items, "state", back)
     params: dict[str, Any] = {"client_id": client.id, "redirect_uri": redirect_uri, "state": state}
-    response_type = _first(items, "response_type")
+    response_type = _first(items, "response_type", back)
     if response_type is None:
-        raise _Redirected("invalid_request", "missing required parameter 'response_type'")
+        raise back.error("invalid_request", "missing required parameter 'response_type'")
     if response_type != "code":
-        raise _Redirected("unsupported_response_type", "unsupported response_type requested")
+        raise back.error("unsupported_response_type", "unsupported response_type requested")
     if client.type == "m2m":
-        raise _Redirected("unauthorized_client", "requested response_type is not allowed for this client")
-    prompts = (_first(items, "prompt") or "").split()
+        raise back.error("unauthorized_client", "requested response_type is not allowed for this client")
+    prompts = (_first(items, "prompt", back) or "").split()
     if any(p not in PROMPTS for p in prompts):
-        raise _Redirected("invalid_request", "unsupported prompt value requested")
+        raise back.error("invalid_request", "unsupported prompt value requested")
     if "none" in prompts and len(prompts) > 1:
-        raise _Redirected("invalid_request", "prompt none must only be used alone")
-    scopes = list(dict.fromkeys((_first(items, "scope") or "").split()))
+        raise back.error("invalid_request", "prompt none must only be used alone")
+    scopes = list(dict.fromkeys((_first(items, "scope", back) or "").split()))
     if "openid" not in scopes:
-        raise _Redirected(
+        raise back.error(
             "invalid_scope", "openid scope must be requested when using the authorization code flow"
         )
     if "offline_access" in scopes and "consent" not in prompts:
         scopes.remove("offline_access")  # node-oidc-provider drops it silently without prompt=consent
-    challenge = _first(items, "code_challenge")
-    method = _first(items, "code_challenge_method")
+    challenge = _first(items, "code_challenge", back)
+    method = _first(items, "code_challenge_method", back)
     if challenge is None and method is not None:
-        raise _Redirected("invalid_request", "code_challenge_method requires code_challenge")
+        raise back.error("invalid_request", "code_challenge_method requires code_challenge")
     if challenge is not None:
         method = method or "plain"
         if method != "S256":
-            raise _Redirected("invalid_request", "not supported value of code_challenge_method")
+            raise back.error("invalid_request", "not supported value of code_challenge_method")
         if not 43 <= len(challenge) <= 128:
-            raise _Redirected(
+            raise back.error(
                 "invalid_request", "code_challenge must be a string with a minimum length of 43 characters"
             )
     elif not client.confidential:
-        raise _Redirected(
+        raise back.error(
             "invalid_request", "Authorization Server policy requires PKCE to be used for this request"
         )
     resources = [v for k, v in items if k == "resource"]
     for indicator in resources:
         if tenant.config.resource(indicator) is None:
-            raise _Redirected("invalid_target", "resource indicator is missing, or unknown")
-    organization_id = _first(items, "organization_id")
+            raise back.error("invalid_target", "resource indicator is missing, or unknown")
+    organization_id = _first(items, "organization_id", back)
     if organization_id is not None and not any(o.id == organization_id for o in tenant.config.organizations):
-        raise _Redirected("invalid_target", "organization is unknown")
-    interaction_mode = _first(items, "interaction_mode")
+        raise back.error("invalid_target", "organization is unknown")
+    interaction_mode = _first(items, "interaction_mode", back)
     if interaction_mode not in (None, "signIn", "signUp"):
-        raise _Redirected("invalid_request", "interaction_mode must be signIn or signUp")
-    first_screen = _first(items, "first_screen")
+        raise back.error("invalid_request", "interaction_mode must be signIn or signUp")
+    first_screen = _first(items, "first_screen", back)
     if first_screen is not None and first_screen not in FIRST_SCREENS:
-        raise _Redirected(
-            "invalid_request", f"first_screen must be one of {', '.join(sorted(FIRST_SCREENS))}"
-        )
+        raise back.error("invalid_request", f"first_screen must be one of {', '.join(sorted(FIRST_SCREENS))}")
     params.update(
         response_type=response_type,
         scopes=scopes,
@@ -173,26 +170,16 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
         code_challenge=challenge,
         code_challenge_method=method if challenge else None,
         resources=resources,
-        nonce=_first(items, "nonce"),
+        nonce=_first(items, "nonce", back),
         organization_id=organization_id,
         interaction_mode=interaction_mode,
         first_screen=first_screen,
-        login_hint=_first(items, "login_hint"),
-        identifier=_first(items, "identifier") or _first(items, "identifiers"),
-        direct_sign_in=_first(items, "direct_sign_in"),
-        ui_locales=_first(items, "ui_locales"),
+        login_hint=_first(items, "login_hint", back),
+        identifier=_first(items, "identifier", back) or _first(items, "identifiers", back),
+        direct_sign_in=_first(items, "direct_sign_in", back),
+        ui_locales=_first(items, "ui_locales", back),
     )
-    return client, redirect_uri, params
-
-
-def error_redirect(
-    tenant: Tenant, redirect_uri: str, state: str | None, error: str, description: str
-) -> RedirectResponse:
-    params = {"error": error, "error_description": description}
-    if state is not None:
-        params["state"] = state
-    params["iss"] = tenant.issuer
-    return _redirect(with_query(redirect_uri, params))
+    return client, back, params
 
 
 def _resource_scopes(tenant: Tenant, indicator: str, requested: list[str]) -> list[str]:
@@ -269,18 +256,7 @@ def _sign_in_url(tenant: Tenant, client: Application, params: dict[str, Any]) ->
 
 async def authorize(request: Request) -> Response:
     tenant = _tenant(request)
-    items = await request_params(request)
-    try:
-        client, redirect_uri, params = validate(tenant, items)
-    except OAuthError as exc:
-        _record_error(tenant, items, exc.error, exc.description, "error page")
-        return error_page(request, exc.error, exc.description, 400)
-    except _Redirected as exc:
-        # The client and redirect_uri are good here (they are checked first).
-        redirect_uri = next(v for k, v in items if k == "redirect_uri")
-        state = next((v for k, v in items if k == "state"), None)
-        _record_error(tenant, items, exc.error, exc.description, "sent back to the redirect_uri")
-        return error_redirect(tenant, redirect_uri, state, exc.error, exc.description)
+    client, back, params = validate(tenant, await request_params(request))
     session = tenant.store.live_session(request.cookies.get(paths.SESSION_COOKIE))
     flow = new_id(21)
     silent = session is not None and "login" not in params["prompts"]
@@ -288,16 +264,7 @@ async def authorize(request: Request) -> Response:
     if session is not None and silent:
         return issue_code(tenant, client, params, session, flow)
     if "none" in params["prompts"]:
-        tenant.events.record(
-            "error",
-            flow=flow,
-            client_id=client.id,
-            error="login_required",
-            description="End-User authentication is required",
-        )
-        return error_redirect(
-            tenant, redirect_uri, params["state"], "login_required", "End-User authentication is required"
-        )
+        raise replace(back, flow=flow).error("login_required", "End-User authentication is required")
     now = tenant.now()
     interaction = Interaction(
         uid=flow, client_id=client.id, params=params, created_at=now, expires_at=now + INTERACTION_TTL
@@ -369,20 +336,6 @@ def _record_request(
         state=params["state"],
         extras={k: params[k] for k in extras if params.get(k)},
         outcome=outcome or "interaction started: the browser goes to the sign-in page",
-    )
-
-
-def _record_error(
-    tenant: Tenant, items: list[tuple[str, str]], error: str, description: str, where: str
-) -> None:
-    client_id = next((v for k, v in items if k == "client_id"), None)
-    tenant.events.record(
-        "error",
-        client_id=client_id,
-        endpoint="/oidc/auth",
-        error=error,
-        description=description,
-        answered=where,
     )
 
 

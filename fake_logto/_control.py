@@ -1,20 +1,22 @@
 """The test-control API under ``/__harness/``: health, the tenant clock, users, sent codes, reset.
 
 Not part of Logto: this is the harness's own contract (the CLI, the pytest fixtures and tests use it),
-documented by the app's OpenAPI schema. Errors are ``{"error": code, "message": text}``, as on
-fake_mailgun's control API. Codes are listed for debugging; tests should read them from the mailbox
+documented by the app's OpenAPI schema. Errors are fakekit's :class:`~fakekit.ControlError`
+(``{"error": code, "message": text}``), as on fake_mailgun's control API. Codes are listed for debugging; tests should read them from the mailbox
 (fake_mailgun's ``/__harness/messages/wait``), which is what a real Logto would have sent.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Body, Query
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import BaseModel, Field, field_validator
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+from fakekit import ControlError, validate
 
 from . import _guards, paths
 from ._config import SeedUser
@@ -24,10 +26,6 @@ from ._tenant import Tenant
 def _tenant(request: Request) -> Tenant:
     tenant: Tenant = request.app.state.tenant
     return tenant
-
-
-def _error(status: int, error: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": error, "message": message}, status_code=status)
 
 
 class Health(BaseModel):
@@ -80,22 +78,11 @@ class Items(BaseModel):
     items: list[dict[str, Any]]
 
 
-Model = TypeVar("Model", bound=BaseModel)
-
-
 def _schema(model: type[BaseModel]) -> Any:
-    """A body parameter documented as ``model`` but validated by the handler (:func:`_validate`), so a
-    bad body gets a control error — FastAPI's own 422 echoes the input, and a non-finite number in it
-    makes that a 500."""
+    """A body parameter documented as ``model`` but validated by the handler (:func:`fakekit.validate`),
+    so a bad body gets a control error — FastAPI's own 422 echoes the input, and a non-finite number in
+    it makes that a 500."""
     return Body(json_schema_extra=model.model_json_schema())
-
-
-def _validate(model: type[Model], data: Any) -> Model | JSONResponse:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors())
-        return _error(400, "invalid_request", problems)
 
 
 async def health(request: Request) -> Health:
@@ -115,13 +102,11 @@ async def get_clock(request: Request) -> ClockState:
 async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdvance)]) -> Response:
     """Move the tenant clock, e.g. ``{"advance": 601}`` to expire a verification code without waiting;
     answers the clock as ``GET`` does."""
-    parsed = _validate(ClockAdvance, body)
-    if isinstance(parsed, Response):
-        return parsed
+    parsed = validate(ClockAdvance, body)
     tenant = _tenant(request)
     if abs(tenant.clock.offset + parsed.advance) > MAX_CLOCK_OFFSET:
         # Further and every epoch-ms claim, cookie or JSON number overflows (inf is not JSON).
-        return _error(400, "invalid_request", f"the clock offset must stay within ±{MAX_CLOCK_OFFSET} s")
+        raise ControlError(400, "invalid_request", f"the clock offset must stay within ±{MAX_CLOCK_OFFSET} s")
     tenant.clock.advance(parsed.advance)
     return JSONResponse(_clock_state(tenant).model_dump())
 
@@ -143,13 +128,11 @@ async def list_users(request: Request) -> Items:
 
 async def create_user(request: Request, body: Annotated[Any, _schema(NewUser)]) -> Response:
     """Create a user: 201 with the user as ``GET`` lists it; 409 if its email, username or phone is taken."""
-    new = _validate(NewUser, body)
-    if isinstance(new, Response):
-        return new
+    new = validate(NewUser, body)
     if not (new.email or new.username or new.phone):
-        return _error(400, "invalid_request", "a user needs an email, a username or a phone")
+        raise ControlError(400, "invalid_request", "a user needs an email, a username or a phone")
     if new.email and not _guards.EMAIL_RE.match(new.email):
-        return _error(400, "invalid_request", f"not an email address: {new.email!r}")
+        raise ControlError(400, "invalid_request", f"not an email address: {new.email!r}")
     store = _tenant(request).store
     seed = SeedUser(
         email=new.email,
@@ -161,18 +144,18 @@ async def create_user(request: Request, body: Annotated[Any, _schema(NewUser)]) 
     )
     with store.lock:
         if new.phone and store.user_by("phone", new.phone) is not None:
-            return _error(409, "conflict", f"a user with phone {new.phone} exists")
+            raise ControlError(409, "conflict", f"a user with phone {new.phone} exists")
         try:
             user = store.create_user(seed)
         except ValueError as exc:
-            return _error(409, "conflict", str(exc))
+            raise ControlError(409, "conflict", str(exc)) from None
         return JSONResponse(user.to_json(), status_code=201)
 
 
 async def delete_user(request: Request, user_id: str) -> Response:
     """Delete a user, ending their sessions and revoking their grants (204; 404 if unknown)."""
     if _tenant(request).store.delete_user(user_id) is None:
-        return _error(404, "not_found", f"no user with id {user_id!r}")
+        raise ControlError(404, "not_found", f"no user with id {user_id!r}")
     return Response(status_code=204)
 
 

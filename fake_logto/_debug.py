@@ -44,7 +44,7 @@ async def list_events(
 async def wait_events(
     request: Request,
     after: int = Query(0, ge=0),
-    timeout: float = Query(25.0, gt=0, le=300),
+    timeout: float = Query(25.0, ge=0, le=300, description="seconds to wait (0: answer at once)"),
 ) -> dict[str, Any]:
     """Events newer than ``after``; waits server-side up to ``timeout`` seconds for the first (then
     ``items`` is empty)."""

@@ -1,30 +1,68 @@
 """The two error types of the Logto surface, each rendered in one place.
 
 - :class:`OAuthError` — OIDC endpoints: ``{"error", "error_description", "code": "oidc.<error>"}``
-  (RFC 6749 §5.2 plus Logto's code). At the authorization endpoint, once the client and redirect_uri are
-  known good, the same error goes back to the redirect_uri with ``state`` and ``iss``.
+  (RFC 6749 §5.2 plus Logto's code). At the browser endpoints the error says how it is answered, as
+  node-oidc-provider's ``lib/shared/authorization_error_handler.js`` decides: on the HTML error page
+  (``page``; also end-session's errors) while the client or redirect_uri is not known good, else sent back
+  to the redirect_uri with ``state`` and ``iss`` (``send_back``, a :class:`SendBack`).
 - :class:`LogtoError` — the Experience API and other ``/api`` routes: ``{"code", "message", "data"?}``
   (``packages/core/src/errors/RequestError``), default status 400.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from ._pages import error_page
+
+
+@dataclass(frozen=True)
+class SendBack:
+    """The way back to the client for an authorization error: its verified redirect_uri, the request's
+    ``state``, the response mode (node-oidc-provider's ``query`` — the only one Logto's clients use), and
+    the client and flow the debug log files the error under."""
+
+    redirect_uri: str
+    state: str | None
+    client_id: str | None = None
+    flow: str | None = None
+    response_mode: str = "query"
+
+    def error(self, error: str, description: str) -> OAuthError:
+        return OAuthError(error, description, send_back=self)
 
 
 class OAuthError(Exception):
     def __init__(
-        self, error: str, description: str, status: int = 400, headers: dict[str, str] | None = None
+        self,
+        error: str,
+        description: str,
+        status: int = 400,
+        headers: dict[str, str] | None = None,
+        *,
+        page: bool = False,
+        send_back: SendBack | None = None,
+        client_id: str | None = None,
     ) -> None:
         super().__init__(f"{error}: {description}")
         self.error, self.description, self.status = error, description, status
         self.headers = headers or {}
+        self.page, self.send_back = page, send_back
+        self.client_id = client_id if send_back is None else send_back.client_id
 
     def body(self) -> dict[str, str]:
         return {"error": self.error, "error_description": self.description, "code": f"oidc.{self.error}"}
+
+
+def with_query(url: str, params: dict[str, str]) -> str:
+    parts = urlsplit(url)
+    query = parts.query + ("&" if parts.query else "") + urlencode(params)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
 def invalid_request(description: str) -> OAuthError:
@@ -141,9 +179,36 @@ def _record(request: Request, error: str, description: str, status: int) -> None
 
 async def handle_oauth(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OAuthError)
+    if exc.send_back is not None:
+        return _send_back(request, exc, exc.send_back)
+    if exc.page:
+        _record_authorization(request, exc, None, "error page")
+        return error_page(request, exc.error, exc.description, exc.status)
     _record(request, exc.error, exc.description, exc.status)
     return JSONResponse(
         exc.body(), status_code=exc.status, headers={"Cache-Control": "no-store", **exc.headers}
+    )
+
+
+def _send_back(request: Request, exc: OAuthError, back: SendBack) -> Response:
+    """The error as query parameters on the redirect_uri, with ``state`` and ``iss`` (RFC 9207)."""
+    _record_authorization(request, exc, back.flow, "sent back to the redirect_uri")
+    params = {"error": exc.error, "error_description": exc.description}
+    if back.state is not None:
+        params["state"] = back.state
+    params["iss"] = request.app.state.tenant.issuer
+    return RedirectResponse(with_query(back.redirect_uri, params), status_code=303)
+
+
+def _record_authorization(request: Request, exc: OAuthError, flow: str | None, answered: str) -> None:
+    request.app.state.tenant.events.record(
+        "error",
+        flow=flow,
+        client_id=exc.client_id,
+        endpoint=request.url.path,
+        error=exc.error,
+        description=exc.description,
+        answered=answered,
     )
 
 

@@ -1,7 +1,8 @@
 """``/oidc/session/end`` (RP-initiated logout), its confirm step and the success page.
 
 As node-oidc-provider in Logto: ``post_logout_redirect_uri`` needs a client (``client_id`` or
-``id_token_hint``) and must be registered for it, else ``invalid_request`` on an error page. With a
+``id_token_hint``) and must be registered for it, else ``invalid_request`` on the error page (an
+:class:`~._errors.OAuthError` the one handler renders, as node-oidc-provider's ``renderError``). With a
 session, a confirm page auto-submits to ``/oidc/session/end/confirm``, which destroys the session,
 clears its cookie, revokes the grants without ``offline_access`` and redirects (303) to the
 post-logout URI (+ state) or to the success page.
@@ -16,8 +17,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from . import paths
-from ._authorize import request_params, with_query
-from ._pages import error_page, render
+from ._authorize import request_params
+from ._errors import OAuthError, with_query
+from ._pages import render
 from ._store import Grant
 from ._tenant import Tenant
 
@@ -35,19 +37,20 @@ async def end_session(request: Request) -> Response:
     client_id = params.get("client_id") or _client_from_hint(tenant, params.get("id_token_hint"))
     post_logout = params.get("post_logout_redirect_uri")
     if client_id is not None and tenant.config.application(client_id) is None:
-        return error_page(request, "invalid_client", "client is invalid", 400)
+        raise OAuthError("invalid_client", "client is invalid", page=True, client_id=client_id)
     if post_logout:
         if client_id is None:
-            return error_page(
-                request,
+            raise OAuthError(
                 "invalid_request",
                 "post_logout_redirect_uri can only be used in combination with id_token_hint or client_id",
-                400,
+                page=True,
             )
         client = tenant.config.application(client_id)
         assert client is not None
         if post_logout not in client.post_logout_redirect_uris:
-            return error_page(request, "invalid_request", "post_logout_redirect_uri not registered", 400)
+            raise OAuthError(
+                "invalid_request", "post_logout_redirect_uri not registered", page=True, client_id=client_id
+            )
     pending: dict[str, Any] = {
         "post_logout_redirect_uri": post_logout,
         "state": params.get("state"),
@@ -85,7 +88,7 @@ async def confirm(request: Request) -> Response:
     with store.lock:
         pending = store.pending_logouts.pop(xsrf, None) if isinstance(xsrf, str) else None
     if pending is None:
-        return error_page(request, "invalid_request", "xsrf token invalid", 400)
+        raise OAuthError("invalid_request", "xsrf token invalid", page=True)
     session_id = request.cookies.get(paths.SESSION_COOKIE)
     with store.lock:
         session = store.sessions.pop(session_id or "", None)

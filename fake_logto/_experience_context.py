@@ -1,0 +1,96 @@
+"""What every Experience API room shares: the interaction bound to the cookie (:func:`bind`) and the
+lookups Logto's ``classes/experience-interaction.ts`` makes on it — a verification record, the identified
+user, the pending profile, the event guard of ``classes/libraries/sign-in-experience-validator.ts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from starlette.requests import Request
+
+from . import _codes, _guards, _profile, paths
+from ._config import SignInExperience
+from ._errors import LogtoError
+from ._store import CodeVerification, Interaction, InteractionEvent, PasswordVerification, User
+from ._tenant import Tenant
+
+Record = CodeVerification | PasswordVerification
+EVENTS: tuple[InteractionEvent, ...] = ("SignIn", "Register", "ForgotPassword")
+NO_CONTENT = 204
+
+
+@dataclass
+class Ctx:
+    tenant: Tenant
+    interaction: Interaction
+
+    @property
+    def experience(self) -> SignInExperience:
+        return self.tenant.config.sign_in_experience
+
+    @property
+    def event(self) -> InteractionEvent:
+        assert self.interaction.event is not None
+        return self.interaction.event
+
+
+def bind(request: Request, *, started: bool = True) -> Ctx:
+    """The interaction of the cookie; ``started``: it must have an event (``PUT /api/experience`` ran)."""
+    tenant: Tenant = request.app.state.tenant
+    interaction = tenant.store.live_interaction(request.cookies.get(paths.INTERACTION_COOKIE))
+    if interaction is None or (started and interaction.event is None):
+        raise LogtoError("session.interaction_not_found", 404)
+    return Ctx(tenant, interaction)
+
+
+def read_event(body: dict[str, Any]) -> InteractionEvent:
+    return cast(InteractionEvent, _guards.choice(body, "interactionEvent", EVENTS))
+
+
+def verification(ctx: Ctx, verification_id: str) -> Record:
+    record = ctx.interaction.verifications.get(verification_id)
+    if record is None:
+        raise LogtoError("session.verification_session_not_found", 404)
+    return record
+
+
+def identified_user(ctx: Ctx) -> User:
+    """The identified user: 404 ``session.identifier_not_found`` before identification."""
+    user_id = ctx.interaction.user_id
+    if user_id is None:
+        raise LogtoError("session.identifier_not_found", 404)
+    user = ctx.tenant.store.users.get(user_id)
+    if user is None:  # deleted since (findUserById)
+        raise LogtoError("entity.not_found", 404)
+    return user
+
+
+def user_if_any(ctx: Ctx) -> User | None:
+    """Profile.safeGetIdentifiedUser: optional while registering, required otherwise."""
+    if ctx.event == "Register":
+        return ctx.tenant.store.users.get(ctx.interaction.user_id or "")
+    return identified_user(ctx)
+
+
+def stage(ctx: Ctx, profile: dict[str, Any]) -> None:
+    _profile.stage(ctx.tenant.store, ctx.interaction, user_if_any(ctx), profile)
+
+
+def guard_event(ctx: Ctx, event: InteractionEvent) -> None:
+    """SignInExperienceValidator.guardInteractionEvent: Register needs registration on."""
+    if event == "Register" and not ctx.experience.registration_enabled:
+        raise LogtoError("auth.forbidden", 403)
+
+
+def record_json(record: Record) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": record.id,
+        "type": _codes.record_type(record),
+        "identifier": {"type": record.identifier_type, "value": record.value},
+    }
+    if isinstance(record, CodeVerification):
+        body["templateType"] = record.event
+    body["verified"] = record.verified
+    return body

@@ -1,0 +1,103 @@
+"""The Experience API's identification: ``POST /api/experience/identification``.
+
+Follows ``ExperienceInteraction.identifyUser`` and ``createUser`` (``packages/core/src/routes/experience/
+classes/experience-interaction.ts``): SignIn and ForgotPassword find the verified identifier's user,
+Register creates the user from the verified identifier and the pending profile (:mod:`._profile`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import _guards, _profile, paths
+from ._config import SeedUser
+from ._errors import LogtoError
+from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
+from ._store import CodeVerification, PasswordVerification
+
+
+def _guard_sign_in_method(ctx: Ctx, record: Record) -> None:
+    method = ctx.experience.method(record.identifier_type)
+    by_password = isinstance(record, PasswordVerification)
+    if method is None or not (method.password if by_password else method.verification_code):
+        raise LogtoError("user.sign_in_method_not_enabled", 422)
+
+
+def _guard_forgot_password_method(ctx: Ctx, record: Record) -> None:
+    # Only an email code resets a password here (the tenant has no SMS connector).
+    if not (isinstance(record, CodeVerification) and record.identifier_type == "email"):
+        raise LogtoError("session.not_supported_for_forgot_password", 422)
+    if not ctx.experience.forgot_password_email:
+        raise LogtoError("session.not_supported_for_forgot_password", 422)
+
+
+IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, Record], None]] = {
+    "SignIn": _guard_sign_in_method,
+    "ForgotPassword": _guard_forgot_password_method,
+}
+
+
+async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
+    """ExperienceInteraction.identifyUser (SignIn, ForgotPassword): the verified identifier's user."""
+    if verification_id is None:
+        raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
+    record = verification(ctx, verification_id)
+    IDENTIFICATION_GUARDS[ctx.event](ctx, record)
+    if not record.verified:
+        raise LogtoError("session.verification_failed", 400)
+    user = ctx.tenant.store.user_by(record.identifier_type, record.value)
+    if user is None:
+        raise LogtoError("user.user_not_exist", 404, {"identifier": record.value}, identifier=record.value)
+    with ctx.tenant.store.lock:
+        if ctx.interaction.user_id not in (None, user.id):
+            raise LogtoError("session.identity_conflict", 409)
+        ctx.interaction.user_id = user.id
+    return NO_CONTENT
+
+
+async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
+    """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
+    if verification_id is not None:
+        record = verification(ctx, verification_id)
+        if not isinstance(record, CodeVerification) or not record.verified:
+            raise LogtoError("session.verification_failed", 400)
+        stage(ctx, {_profile.KEYS[record.identifier_type]: record.value})
+    guard_event(ctx, "Register")
+    _profile.guard_fulfilled(ctx.experience, ctx.interaction.profile, user_if_any(ctx))
+    store, profile = ctx.tenant.store, ctx.interaction.profile
+    with store.lock:
+        try:
+            seed = SeedUser(
+                email=profile.get("primaryEmail"),
+                username=profile.get("username"),
+                phone=profile.get("primaryPhone"),
+            )
+            user = store.create_user(seed)
+        except ValueError as exc:  # lost a race with another registration
+            raise LogtoError("user.email_already_in_use", 422) from exc
+        user.password_hash = profile.get("passwordEncrypted")
+        ctx.interaction.user_id = user.id
+        profile.clear()
+    return 201
+
+
+IDENTIFIERS: dict[str, Callable[[Ctx, str | None], Awaitable[int]]] = {
+    "SignIn": _identify_user,
+    "ForgotPassword": _identify_user,
+    "Register": _create_user,
+}
+
+
+async def identify(request: Request) -> Response:
+    """``POST /api/experience/identification``: 201 when Register created the user, else 204."""
+    ctx = bind(request)
+    body = await _guards.body(request)
+    verification_id = _guards.field(body, "verificationId", str, optional=True)
+    status = await IDENTIFIERS[ctx.event](ctx, verification_id)
+    return Response(status_code=status)
+
+
+ROUTES = [("POST", paths.EXPERIENCE_IDENTIFICATION, identify)]

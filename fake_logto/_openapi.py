@@ -1,0 +1,205 @@
+"""fake_logto's OpenAPI document (``/openapi.json``): every route it serves, with its success and error
+bodies as schemas.
+
+The control API (``/__harness/``) is FastAPI's own document of its handlers, with its errors stated as
+they are answered — :class:`fakekit.ErrorBody` with 400 for bad input, never FastAPI's 422. The
+Logto-compatible routes read their requests themselves (form bodies, Logto's body guard), so their
+operations are written out by hand (:mod:`._openapi_oidc`, :mod:`._openapi_experience`) and added here;
+documenting them changes nothing about how they are answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from fakekit import ErrorBody
+
+from . import _openapi_experience, _openapi_oidc, paths
+from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
+
+NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
+DISCOVERY_URLS = (
+    "issuer",
+    "authorization_endpoint",
+    "token_endpoint",
+    "jwks_uri",
+    "userinfo_endpoint",
+    "end_session_endpoint",
+    "revocation_endpoint",
+    "introspection_endpoint",
+)
+
+# Component schemas of the Logto-compatible bodies (the shapes Logto and node-oidc-provider answer).
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "OAuthError": obj(
+        {
+            "error": {"type": "string", "description": "RFC 6749 §5.2 error code"},
+            "error_description": STRING,
+            "code": {"type": "string", "description": "Logto's ``oidc.<error>``"},
+        },
+        "error",
+        "error_description",
+    ),
+    "LogtoError": obj(
+        {
+            "code": {"type": "string", "description": "e.g. ``session.interaction_not_found``"},
+            "message": STRING,
+            "data": {"description": "details of some errors (e.g. ``guard.invalid_input``'s issues)"},
+            "details": {"type": "string", "description": "a guard failure, readable"},
+        },
+        "code",
+        "message",
+    ),
+    "Discovery": obj(
+        {key: STRING for key in DISCOVERY_URLS} | {"scopes_supported": {"type": "array", "items": STRING}},
+        *DISCOVERY_URLS[:5],
+    ),
+    "JWKS": obj(
+        {"keys": {"type": "array", "items": obj({"kty": STRING, "kid": STRING, "alg": STRING}, "kty")}},
+        "keys",
+    ),
+    "SignInExperience": obj(
+        {
+            "signUp": obj({"identifiers": {"type": "array", "items": STRING}}, "identifiers"),
+            "signIn": obj({"methods": {"type": "array", "items": {"type": "object"}}}, "methods"),
+            "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
+            "forgotPassword": {"type": "object"},
+            "connectors": {"type": "array", "items": {"type": "object"}},
+        },
+        "signUp",
+        "signIn",
+        "signInMode",
+    ),
+    "TokenResponse": obj(
+        {
+            "access_token": STRING,
+            "expires_in": {"type": "integer"},
+            "id_token": STRING,
+            "refresh_token": STRING,
+            "scope": STRING,
+            "token_type": {"type": "string", "enum": ["Bearer"]},
+        },
+        "access_token",
+        "expires_in",
+        "scope",
+        "token_type",
+    ),
+    "Introspection": obj(
+        {
+            "active": {"type": "boolean"},
+            "client_id": STRING,
+            "exp": {"type": "integer"},
+            "iat": {"type": "integer"},
+            "iss": STRING,
+            "scope": STRING,
+            "sub": STRING,
+            "aud": STRING,
+            "token_type": STRING,
+        },
+        "active",
+    ),
+    "UserInfo": obj({"sub": STRING}, "sub"),
+    "VerificationId": obj({"verificationId": STRING}, "verificationId"),
+    "RedirectTo": obj({"redirectTo": STRING}, "redirectTo"),
+    "Interaction": obj(
+        {
+            "interactionEvent": {
+                "type": ["string", "null"],
+                "enum": ["SignIn", "Register", "ForgotPassword", None],
+            },
+            "userId": STRING,
+            "profile": {"type": "object"},
+            "mfa": {"type": "object"},
+            "verificationRecords": {"type": "array", "items": {"type": "object"}},
+        },
+        "interactionEvent",
+        "profile",
+        "verificationRecords",
+    ),
+    "User": obj(
+        {
+            "id": STRING,
+            "username": NULLABLE_STRING,
+            "primaryEmail": NULLABLE_STRING,
+            "primaryPhone": NULLABLE_STRING,
+        },
+        "id",
+    ),
+}
+SECURITY_SCHEMES = {
+    "clientSecretBasic": {"type": "http", "scheme": "basic", "description": "client_id:client_secret"},
+    "bearerAccessToken": {"type": "http", "scheme": "bearer", "description": "an opaque access token"},
+}
+CONTROL_ERROR = "ErrorBody"
+
+
+def control_error(description: str) -> dict[str, Any]:
+    return json_answer(description, CONTROL_ERROR)
+
+
+# Control operations whose answers FastAPI cannot infer (the handler returns a Response itself).
+CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
+    ("POST", paths.CLOCK): {"200": json_answer("the clock, as GET answers it", "ClockState")},
+    ("POST", paths.USERS): {
+        "201": json_answer("the user, as GET lists it", "User"),
+        "409": control_error("its email, username or phone is taken"),
+    },
+    ("DELETE", paths.USER): {
+        "204": {"description": "deleted"},
+        "404": control_error("no such user"),
+    },
+    ("GET", paths.DEBUG): {"200": html_answer("the debug view")},
+}
+
+
+def _control(document: dict[str, Any]) -> None:
+    """FastAPI's operations, answering as the control API does: bad input is a 400 control error."""
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            responses: dict[str, Any] = operation["responses"]
+            had_input = responses.pop("422", None) is not None
+            answers = CONTROL_ANSWERS.get((method.upper(), path))
+            if answers is not None:
+                responses.clear()
+                responses.update(answers)
+            if had_input:
+                responses["400"] = control_error("invalid_request: a bad body or query parameter")
+
+
+def build(title: str, version: str, description: str, routes: Iterable[Any]) -> dict[str, Any]:
+    routes = list(routes)
+    document = get_openapi(title=title, version=version, description=description, routes=routes)
+    _control(document)
+    logto: dict[tuple[str, str], Operation] = {
+        **_openapi_oidc.operations(),
+        **_openapi_experience.operations(),
+    }
+    paths_: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        if isinstance(route, APIRoute) and not route.include_in_schema:
+            for method in sorted(route.methods or ()):
+                paths_.setdefault(route.path, {})[method.lower()] = logto[(method, route.path)]
+    document["paths"] = paths_ | document["paths"]
+    components = document.setdefault("components", {})
+    components.setdefault("schemas", {}).update(SCHEMAS)
+    components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
+    components["schemas"].pop("HTTPValidationError", None)
+    components["schemas"].pop("ValidationError", None)
+    components["securitySchemes"] = SECURITY_SCHEMES
+    return document
+
+
+def install(app: FastAPI) -> None:
+    """Serve :func:`build`'s document as the app's ``/openapi.json`` (built once, on first request)."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = build(app.title, app.version, app.description, app.routes)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,86 @@
+"""The Experience API's verifications: send and check a verification code, check a password.
+
+Follows ``packages/core/src/routes/experience/verification-routes/verification-code.ts`` and
+``password-verification.ts``: each answers the ``verificationId`` of a record kept on the interaction
+(:mod:`._experience_context`); codes are :mod:`._codes`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import _codes, _guards, paths
+from ._errors import LogtoError
+from ._experience_context import Ctx, bind, read_event
+from ._store import CodeVerification, InteractionEvent, PasswordVerification, check_password, new_id
+
+CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
+# A password's identifier is only looked up, so any value is accepted.
+PASSWORD_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": None, "phone": None, "username": None}
+
+
+def _suppressed(ctx: Ctx, kind: str, value: str, event: InteractionEvent) -> bool:
+    """verification-code-helpers.ts shouldSkipDelivery: no code for an address with no reason to get one."""
+    unknown = ctx.tenant.store.user_by(kind, value) is None
+    if event == "ForgotPassword":
+        return unknown
+    if event == "SignIn" and ctx.interaction.user_id is None:
+        return unknown and not ctx.experience.registration_enabled
+    return False
+
+
+async def send_verification_code(request: Request) -> Response:
+    """``POST /api/experience/verification/verification-code``: send a code, answer its verificationId."""
+    ctx = bind(request)
+    body = await _guards.body(request)
+    kind, value = _guards.identifier(body, CODE_IDENTIFIERS)
+    event = read_event(body)
+    record = await _codes.send_code(
+        ctx.tenant,
+        ctx.interaction,
+        kind,
+        value,
+        event,
+        deliver=not _suppressed(ctx, kind, value, event),
+        accept_language=request.headers.get("accept-language"),
+    )
+    return JSONResponse({"verificationId": record.id})
+
+
+async def verify_verification_code(request: Request) -> Response:
+    """``POST /api/experience/verification/verification-code/verify``: check a code."""
+    ctx = bind(request)
+    body = await _guards.body(request)
+    kind, value = _guards.identifier(body, CODE_IDENTIFIERS)
+    verification_id = _guards.string(body, "verificationId")
+    code = _guards.string(body, "code")
+    record = ctx.interaction.verifications.get(verification_id)
+    if not isinstance(record, CodeVerification) or record.identifier_type != kind:
+        raise LogtoError("session.verification_session_not_found", 404)
+    _codes.verify_code(ctx.tenant, record, value, code)
+    return JSONResponse({"verificationId": record.id})
+
+
+async def verify_password(request: Request) -> Response:
+    """``POST /api/experience/verification/password``: check an identifier's password."""
+    ctx = bind(request)
+    body = await _guards.body(request)
+    kind, value = _guards.identifier(body, PASSWORD_IDENTIFIERS)
+    password = _guards.string(body, "password", min_length=1)
+    user = ctx.tenant.store.user_by(kind, value)
+    if user is None or not await asyncio.to_thread(check_password, password, user.password_hash):
+        raise LogtoError("session.invalid_credentials", 422)
+    record = PasswordVerification(id=new_id(21), identifier_type=kind, value=value, user_id=user.id)
+    _codes.install_record(ctx.tenant, ctx.interaction, record)
+    return JSONResponse({"verificationId": record.id})
+
+
+ROUTES = [
+    ("POST", paths.EXPERIENCE_CODE_SEND, send_verification_code),
+    ("POST", paths.EXPERIENCE_CODE_VERIFY, verify_verification_code),
+    ("POST", paths.EXPERIENCE_PASSWORD_VERIFY, verify_password),
+]
