@@ -9,12 +9,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.exception_handlers import http_exception_handler
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
-from fakekit import ErrorBody, install_control_errors
+from fakekit import install_control_errors
 
 from . import _errors, _openapi, paths
 from ._config import TenantConfig
@@ -59,16 +57,6 @@ async def _invalid_input(request: Request, _details: str) -> Response:
     """Input FastAPI itself rejects outside ``/__harness`` (malformed JSON, a bad query value): Logto's
     ``guard.invalid_input`` (``packages/core/src/middleware/koa-guard.ts``) — never FastAPI's 422."""
     return await _errors.handle_logto(request, _errors.LogtoError("guard.invalid_input", 400))
-
-
-async def _unparsable(request: Request, exc: Exception) -> Response:
-    """A control body FastAPI cannot even decode (not UTF-8): a control error like any bad body, not
-    FastAPI's ``{"detail"}``; other HTTP errors (unknown route, wrong method) as Starlette answers them."""
-    assert isinstance(exc, HTTPException)
-    if exc.status_code == 400 and request.url.path.startswith(paths.CONTROL):
-        body = ErrorBody(error="invalid_request", message=f"body: {exc.detail}")
-        return JSONResponse(body.model_dump(), status_code=400)
-    return await http_exception_handler(request, exc)
 
 
 # The interaction steps the debug view shows, by route (GET /api/experience/interaction is left out).
@@ -137,6 +125,5 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
     app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
     install_control_errors(app, paths.CONTROL, _invalid_input)
-    app.add_exception_handler(HTTPException, _unparsable)
     _openapi.install(app)
     return app

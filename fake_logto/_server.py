@@ -7,7 +7,7 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
-from fakekit import PortInUse, ReadyUvicorn, bind, run_in_thread
+from fakekit import PortInUse, ReadyUvicorn, ServedApp, bind
 
 from ._app import create_app, create_tenant
 from ._config import TenantConfig
@@ -34,11 +34,13 @@ class Running:
         return self.tenant.endpoint
 
 
-class Server:
+class Server(ServedApp[Running]):
+    name = "fake_logto"
+
     def __init__(
         self, settings: Settings, config: TenantConfig | None = None, sock: socket.socket | None = None
     ) -> None:
-        """``sock``: a listening socket bound already (``harness._sockets.bind``); default: bind
+        """``sock``: a listening socket bound already (``fakekit.bind``); default: bind
         ``settings.host:settings.port``. The server owns and closes it."""
         self.settings = settings
         self.sock = sock or bind(settings.host, settings.port, "fake_logto HTTP")
@@ -56,16 +58,6 @@ class Server:
             await self.uvicorn.serve_until_stopped(self.sock, on_ready and (lambda: on_ready(self.running)))
         finally:
             await self.tenant.http.aclose()
-
-    def stop(self) -> None:
-        """Ask the server to stop (it finishes in its own time; :meth:`in_thread` joins it)."""
-        self.uvicorn.should_exit = True
-
-    def in_thread(self) -> contextlib.AbstractContextManager[Running]:
-        """Serve in a daemon thread: the context yields once it accepts, and stops and joins it on exit."""
-        return run_in_thread(
-            "fake_logto", lambda ready: self.serve(lambda _r: ready()), self.stop, self.running
-        )
 
 
 @contextlib.contextmanager

@@ -6,10 +6,8 @@ import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -27,19 +25,6 @@ _pages = Environment(
 async def _bad_input(_request: Request, details: str) -> Response:
     """Bad input outside the control API, in Mailgun's own shape."""
     return JSONResponse({"message": details}, status_code=400)
-
-
-_HTTP_ERROR_CODES = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    """Starlette's own refusals (an unknown path, a body that is not JSON) under ``/__harness/`` in the
-    control API's shape; elsewhere as FastAPI writes them."""
-    assert isinstance(exc, HTTPException)
-    if not request.url.path.startswith(paths.CONTROL):
-        return await http_exception_handler(request, exc)
-    body = {"error": _HTTP_ERROR_CODES.get(exc.status_code, "http_error"), "message": str(exc.detail)}
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
 class _EndWaitOnDisconnect:
@@ -94,7 +79,6 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     app.include_router(_control.router)
     app.add_exception_handler(_errors.MailgunError, _errors.handle)
     install_control_errors(app, paths.CONTROL, _bad_input)
-    app.add_exception_handler(HTTPException, _http_error)
     app.add_middleware(_EndWaitOnDisconnect)
 
     @app.get(paths.INBOX, response_class=HTMLResponse, include_in_schema=False)

@@ -11,7 +11,7 @@ import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from fakekit import PortInUse, ReadyUvicorn, bind, run_in_thread
+from fakekit import PortInUse, ReadyUvicorn, ServedApp, bind
 
 from ._app import create_app
 from ._settings import Settings
@@ -36,14 +36,16 @@ class Running:
         return f"http://{host}:{self.port}"
 
 
-class Server:
+class Server(ServedApp[Running]):
+    name = "fake_mailgun"
+
     def __init__(
         self,
         settings: Settings,
         http_sock: socket.socket | None = None,
         smtp_sock: socket.socket | None = None,
     ) -> None:
-        """``http_sock``/``smtp_sock``: listening sockets bound already (``harness._sockets.bind``);
+        """``http_sock``/``smtp_sock``: listening sockets bound already (``fakekit.bind``);
         default: bind the settings' ports. The server owns and closes them."""
         self.settings = settings
         self.state = State.create(settings)
@@ -73,16 +75,6 @@ class Server:
             if smtp is not None:
                 smtp.close()
                 await smtp.wait_closed()
-
-    def stop(self) -> None:
-        """Ask the server to stop (it finishes in its own time; :meth:`in_thread` joins it)."""
-        self.uvicorn.should_exit = True
-
-    def in_thread(self) -> contextlib.AbstractContextManager[Running]:
-        """Serve in a daemon thread: the context yields once it accepts, and stops and joins it on exit."""
-        return run_in_thread(
-            "fake_mailgun", lambda ready: self.serve(lambda _r: ready()), self.stop, self.running
-        )
 
 
 @contextlib.contextmanager

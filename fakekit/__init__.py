@@ -4,7 +4,8 @@ Everything here is protocol-free and imported *downward* only — the fakes and 
 fakekit imports neither:
 
 - sockets bound before any server exists (:func:`bind`, :func:`url_of`, :class:`PortInUse`);
-- uvicorn with a readiness event, and a thread runner (:class:`ReadyUvicorn`, :func:`run_in_thread`);
+- uvicorn with a readiness event, a thread runner, and the servers' shared base (:class:`ReadyUvicorn`,
+  :func:`run_in_thread`, :class:`ServedApp`);
 - one settings dataclass → CLI flags, env vars, TOML keys and keyword arguments (:class:`Options`,
   :class:`Option`, :class:`SettingError`; for a fake's own command :func:`parse_settings`,
   :func:`add_arguments`, :func:`settings_from`, :func:`cli_fields`, :func:`env_name`);
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
         parse_settings,
         settings_from,
     )
-    from ._serving import ReadyUvicorn, run_in_thread
+    from ._serving import ReadyUvicorn, ServedApp, run_in_thread
     from ._sockets import PortInUse, bind, url_of
     from ._toml import ConfigFileError, read_toml
     from ._waiting import Waiters
@@ -60,6 +61,7 @@ _HOMES = {
     "settings_from": "._options",
     "ReadyUvicorn": "._serving",
     "run_in_thread": "._serving",
+    "ServedApp": "._serving",
     "PortInUse": "._sockets",
     "bind": "._sockets",
     "url_of": "._sockets",
@@ -78,6 +80,7 @@ __all__ = [
     "Options",
     "PortInUse",
     "ReadyUvicorn",
+    "ServedApp",
     "SettingError",
     "Waiters",
     "add_arguments",

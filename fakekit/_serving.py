@@ -8,15 +8,16 @@ import contextlib
 import socket
 import threading
 from collections.abc import Callable, Coroutine, Iterator
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import uvicorn
 
 from ._sockets import PortInUse, bind
 
-__all__ = ["PortInUse", "ReadyUvicorn", "bind", "run_in_thread"]
+__all__ = ["PortInUse", "ReadyUvicorn", "ServedApp", "bind", "run_in_thread"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ReadyUvicorn(uvicorn.Server):
@@ -49,6 +50,26 @@ class ReadyUvicorn(uvicorn.Server):
         if on_ready and self.started and not task.done():
             on_ready()
         await task
+
+
+class ServedApp(Generic[R]):
+    """What both fakes' ``Server`` share: an app served by :class:`ReadyUvicorn` on a bound socket,
+    stopped by a flag, and run in a thread that yields ``running`` (what a caller needs: URLs, state)."""
+
+    name: str
+    uvicorn: ReadyUvicorn
+    running: R
+
+    async def serve(self, on_ready: Callable[[R], None] | None = None) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        """Ask the server to stop (it finishes in its own time; :meth:`in_thread` joins it)."""
+        self.uvicorn.should_exit = True
+
+    def in_thread(self) -> contextlib.AbstractContextManager[R]:
+        """Serve in a daemon thread: the context yields once it accepts, and stops and joins it on exit."""
+        return run_in_thread(self.name, lambda ready: self.serve(lambda _r: ready()), self.stop, self.running)
 
 
 @contextlib.contextmanager
