@@ -26,14 +26,6 @@ from ._openapi_shapes import (
     pattern,
     redirect,
 )
-from ._pages import (
-    CONTINUE_PASSWORD,
-    FORGOT_PASSWORD,
-    FORGOT_PASSWORD_RESET,
-    SIGN_IN_PASSWORD,
-    STATIC,
-    VERIFICATION_CODE,
-)
 from ._verification import CODE_IDENTIFIERS, PASSWORD_IDENTIFIERS
 
 PAGE_ANSWERS: dict[str, Any] = {
@@ -226,21 +218,21 @@ def _pages() -> dict[tuple[str, str], Operation]:
         },
     }
     return {
-        ("GET", STATIC): static,
+        ("GET", paths.STATIC): static,
         **dict(
             [
                 page(paths.SIGN_IN, "Sign in"),
-                page(SIGN_IN_PASSWORD, "Sign in with a password"),
+                page(paths.SIGN_IN_PASSWORD, "Sign in with a password"),
                 page(paths.REGISTER, "Create an account"),
             ]
         ),
-        ("GET", VERIFICATION_CODE): code_page,
+        ("GET", paths.VERIFICATION_CODE): code_page,
         **dict(
             [
-                page(FORGOT_PASSWORD, "Forgot password"),
+                page(paths.FORGOT_PASSWORD, "Forgot password"),
                 page(paths.RESET_PASSWORD, "Forgot password (alias)"),
-                page(FORGOT_PASSWORD_RESET, "Set a new password"),
-                page(CONTINUE_PASSWORD, "Add a password"),
+                page(paths.FORGOT_PASSWORD_RESET, "Set a new password"),
+                page(paths.CONTINUE_PASSWORD, "Add a password"),
                 page(paths.CONSENT, "What the app gets"),
             ]
         ),

@@ -31,19 +31,12 @@ from ._tenant import Tenant
 _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
 
-# The sign-in UI's own routes (beside paths.SIGN_IN, REGISTER, RESET_PASSWORD, CONSENT, UNKNOWN_SESSION).
-SIGN_IN_PASSWORD = "/sign-in/password"
-VERIFICATION_CODE = "/{flow}/verification-code"
-FORGOT_PASSWORD = "/forgot-password"
-FORGOT_PASSWORD_RESET = "/forgot-password/reset"
-CONTINUE_PASSWORD = "/continue/password"
-STATIC = "/static/{name}"
 
 # The flows a verification code serves, and the page each starts from ("Use a different email").
 CODE_FLOWS = {
     "sign-in": paths.SIGN_IN,
     "register": paths.REGISTER,
-    "forgot-password": FORGOT_PASSWORD,
+    "forgot-password": paths.FORGOT_PASSWORD,
     "continue": paths.SIGN_IN,
 }
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -166,9 +159,9 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
     }
     links = {
         "sign_in": _link(paths.SIGN_IN, app),
-        "sign_in_password": _link(SIGN_IN_PASSWORD, app),
+        "sign_in_password": _link(paths.SIGN_IN_PASSWORD, app),
         "register": _link(paths.REGISTER, app) if experience.registration_enabled else None,
-        "forgot_password": _link(FORGOT_PASSWORD, app) if config["forgotPassword"] else None,
+        "forgot_password": _link(paths.FORGOT_PASSWORD, app) if config["forgotPassword"] else None,
     }
     return {
         "app": app,
@@ -253,15 +246,19 @@ _forgot_password_page = _experience_page(
 )
 
 ROUTES = [
-    ("GET", STATIC, static),
+    ("GET", paths.STATIC, static),
     ("GET", paths.SIGN_IN, _experience_page("sign_in.html", "sign-in")),
-    ("GET", SIGN_IN_PASSWORD, _experience_page("sign_in_password.html", "sign-in-password")),
+    ("GET", paths.SIGN_IN_PASSWORD, _experience_page("sign_in_password.html", "sign-in-password")),
     ("GET", paths.REGISTER, _experience_page("register.html", "register", offered=_registration_enabled)),
-    ("GET", VERIFICATION_CODE, verification_code),
-    ("GET", FORGOT_PASSWORD, _forgot_password_page),
+    ("GET", paths.VERIFICATION_CODE, verification_code),
+    ("GET", paths.FORGOT_PASSWORD, _forgot_password_page),
     ("GET", paths.RESET_PASSWORD, _forgot_password_page),
-    ("GET", FORGOT_PASSWORD_RESET, _experience_page("forgot_password_reset.html", "forgot-password-reset")),
-    ("GET", CONTINUE_PASSWORD, _experience_page("continue_password.html", "continue-password")),
+    (
+        "GET",
+        paths.FORGOT_PASSWORD_RESET,
+        _experience_page("forgot_password_reset.html", "forgot-password-reset"),
+    ),
+    ("GET", paths.CONTINUE_PASSWORD, _experience_page("continue_password.html", "continue-password")),
     ("GET", paths.CONSENT, consent),
     ("GET", paths.UNKNOWN_SESSION, unknown_session),
 ]

@@ -32,14 +32,13 @@ from ._errors import SignInFailed
 
 # The sign-in identifier's label is "Email", "Username" or "Username or email", as the tenant allows.
 IDENTIFIER_LABEL = re.compile(r"email|username", re.IGNORECASE)
-# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it ("/forgot-password" and
-# "/continue" are pages fake_logto keeps out of its public paths; Logto's own UI has them too).
+# Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it (Logto's own UI has them too).
 UI_PATHS = (
     logto_paths.SIGN_IN,
     logto_paths.REGISTER,
-    "/forgot-password",
+    logto_paths.FORGOT_PASSWORD,
     logto_paths.RESET_PASSWORD,
-    "/continue",
+    logto_paths.CONTINUE,
     logto_paths.CONSENT,
     logto_paths.OIDC + "/",
 )
