@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
 from collections.abc import Sequence
 
 from fakekit import parse_settings as parse
+from fakekit import serve_until_interrupted
 
 from ._config import ConfigError
-from ._server import PortInUse, Running, Server
+from ._server import Running, Server
 from ._settings import Settings
 
 
@@ -18,14 +17,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = parse(
         Settings, "FAKE_LOGTO", argv, "A local Logto tenant: OIDC + Experience API.", "python -m fake_logto"
     )
-    try:
-        server = Server(settings)
-    except PortInUse as exc:
-        print(f"fake_logto: {exc.strerror}", file=sys.stderr)
-        return 1
-    except ConfigError as exc:
-        print(f"fake_logto: invalid config: {exc}", file=sys.stderr)
-        return 2
 
     def ready(running: Running) -> None:
         tenant = running.tenant
@@ -33,9 +24,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for app in tenant.config.applications:
             print(f"  app {app.name!r} ({app.type})  id {app.id}  secret {app.secret or '-'}", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(ready))
-    return 0
+    return serve_until_interrupted("fake_logto", lambda: Server(settings), ready, (ConfigError,))
 
 
 if __name__ == "__main__":

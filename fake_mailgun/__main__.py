@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import sys
 from collections.abc import Sequence
 
 from fakekit import parse_settings as parse
+from fakekit import serve_until_interrupted
 
-from ._server import PortInUse, Running, Server
+from ._server import Running, Server
 from ._settings import Settings
 
 
@@ -21,11 +20,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "A local Mailgun: HTTP API, SMTP capture, inbox UI.",
         "python -m fake_mailgun",
     )
-    try:
-        server = Server(settings)
-    except PortInUse as exc:
-        print(f"fake_mailgun: {exc.strerror}", file=sys.stderr)
-        return 1
 
     def ready(running: Running) -> None:
         print(
@@ -35,9 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"fake_mailgun SMTP  {running.host}:{running.smtp_port}", flush=True)
         print(f"domains {', '.join(settings.domains)}  api key {settings.api_key}", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(ready))
-    return 0
+    return serve_until_interrupted("fake_mailgun", lambda: Server(settings), ready)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ fakekit imports neither:
 
 - sockets bound before any server exists (:func:`bind`, :func:`url_of`, :class:`PortInUse`);
 - uvicorn with a readiness event, a thread runner, and the servers' shared base (:class:`ReadyUvicorn`,
-  :func:`run_in_thread`, :class:`ServedApp`);
+  :func:`run_in_thread`, :class:`ServedApp`, :func:`serve_until_interrupted` for ``python -m``);
 - one settings dataclass → CLI flags, env vars, TOML keys and keyword arguments (:class:`Options`,
   :class:`Option`, :class:`SettingError`; for a fake's own command :func:`parse_settings`,
   :func:`add_arguments`, :func:`settings_from`, :func:`cli_fields`, :func:`env_name`);
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         parse_settings,
         settings_from,
     )
-    from ._serving import ReadyUvicorn, ServedApp, run_in_thread
+    from ._serving import ReadyUvicorn, ServedApp, run_in_thread, serve_until_interrupted
     from ._sockets import PortInUse, bind, url_of
     from ._toml import ConfigFileError, read_toml
     from ._waiting import Waiters
@@ -62,6 +62,7 @@ _HOMES = {
     "ReadyUvicorn": "._serving",
     "run_in_thread": "._serving",
     "ServedApp": "._serving",
+    "serve_until_interrupted": "._serving",
     "PortInUse": "._sockets",
     "bind": "._sockets",
     "url_of": "._sockets",
@@ -95,6 +96,7 @@ __all__ = [
     "problems",
     "read_toml",
     "run_in_thread",
+    "serve_until_interrupted",
     "settings_from",
     "url_of",
     "validate",

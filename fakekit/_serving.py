@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import sys
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from typing import Any, Generic, TypeVar
@@ -14,7 +15,7 @@ import uvicorn
 
 from ._sockets import PortInUse, bind
 
-__all__ = ["PortInUse", "ReadyUvicorn", "ServedApp", "bind", "run_in_thread"]
+__all__ = ["PortInUse", "ReadyUvicorn", "ServedApp", "bind", "run_in_thread", "serve_until_interrupted"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -70,6 +71,27 @@ class ServedApp(Generic[R]):
     def in_thread(self) -> contextlib.AbstractContextManager[R]:
         """Serve in a daemon thread: the context yields once it accepts, and stops and joins it on exit."""
         return run_in_thread(self.name, lambda ready: self.serve(lambda _r: ready()), self.stop, self.running)
+
+
+def serve_until_interrupted(
+    name: str,
+    build: Callable[[], ServedApp[R]],
+    ready: Callable[[R], None],
+    config_errors: tuple[type[Exception], ...] = (),
+) -> int:
+    """A fake's ``python -m`` command: build the server (a port in use, an address the machine lacks or a
+    bad config is one line on stderr and exit status 1, 1 or 2), serve it until Ctrl-C, exit 0."""
+    try:
+        server = build()
+    except OSError as exc:  # PortInUse included: bind() says which port, or which address
+        print(f"{name}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except config_errors as exc:
+        print(f"{name}: invalid config: {exc}", file=sys.stderr)
+        return 2
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(server.serve(ready))
+    return 0
 
 
 @contextlib.contextmanager

@@ -70,6 +70,19 @@ def test_port_in_use_fails_with_a_message_naming_it(processes: list[subprocess.P
     assert f"HTTP port {taken.port} on 127.0.0.1 is already in use" in err
 
 
+@pytest.mark.parametrize("fake", ["fake_mailgun", "fake_logto"])
+def test_a_fake_on_an_address_the_machine_lacks_says_so_in_one_line(
+    processes: list[subprocess.Popen[str]], fake: str
+) -> None:
+    proc = _spawn("-m", fake, "--host", "192.0.2.1", "--port", "0")  # TEST-NET-1: never this machine's
+    processes.append(proc)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 1
+    assert err.strip().splitlines() == [
+        f"{fake}: {fake} HTTP cannot listen on 192.0.2.1 port 0: Cannot assign requested address"
+    ]
+
+
 def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp_path: Path) -> None:
     run_file = tmp_path / "run.json"
     proc = _spawn(
