@@ -45,6 +45,18 @@ def test_compose_file_is_valid_against_the_spec() -> None:
         validator.validate(broken)
 
 
+def test_the_image_holds_every_package_the_project_ships() -> None:
+    """The Dockerfile copies each package of the wheel (a package left out fails only in a container)."""
+    import tomllib
+
+    shipped = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    packages = [name.rstrip("*") for name in shipped["include"]]
+    copied = {
+        line.split()[1] for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")
+    }
+    assert set(packages) <= copied, f"Dockerfile lacks COPY for {sorted(set(packages) - copied)}"
+
+
 def test_compose_services_are_wired_as_documented() -> None:
     services = COMPOSE["services"]
     assert set(services) == {"fake-mailgun", "fake-logto", "sample-app", "go-sample-app"}
