@@ -116,3 +116,10 @@ def test_all_is_sorted_complete_and_importable(name: str) -> None:
         assert getattr(module, export) is not None, f"{name}.{export}"
     offered = {attr for attr in dir(module) if not attr.startswith("_") and _offers(module, attr)}
     assert offered <= set(exported), f"{name} offers names missing from __all__: {offered - set(exported)}"
+
+
+def test_test_files_have_unique_names() -> None:
+    """Test folders are not packages (pytest's rootdir-relative imports): two test files of one name in
+    two folders would clash when collected together."""
+    names = [p.name for p in (ROOT / "tests").rglob("test_*.py") if "node_modules" not in p.parts]
+    assert sorted({n for n in names if names.count(n) > 1}) == []

@@ -631,7 +631,7 @@ def test_control_codes_and_reset(logto: Logto) -> None:
 
 
 def test_control_and_logto_routes_are_in_the_openapi_schema(logto: Logto) -> None:
-    # Issue 12 asks the document to describe the Logto-compatible routes too (tests/fake_logto/test_openapi.py).
+    # Issue 12 asks the document to describe the Logto-compatible routes too (tests/fake_logto/test_logto_openapi.py).
     paths = logto.client.get("/openapi.json").json()["paths"]
     assert {"/__harness/health", "/__harness/clock", "/__harness/users", "/__harness/codes"} <= set(paths)
     assert {"/api/experience", "/api/experience/submit", "/oidc/token", "/oidc/auth"} <= set(paths)
