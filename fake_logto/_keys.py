@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
+
+from ._config import ConfigError
 
 ALG = "ES384"
 
@@ -30,10 +33,16 @@ class SigningKey:
         """Load the private JWK in ``path``, or create it there (so restarts keep one key)."""
         file = Path(path)
         if file.exists():
-            return cls(ECKey.import_key(json.loads(file.read_text())))
-        key = cls.generate()
-        file.write_text(json.dumps(key.key.as_dict(private=True)))
-        return key
+            try:
+                key = ECKey.import_key(json.loads(file.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError, JoseError) as exc:
+                raise ConfigError(f"keys_file {path}: not a private P-384 JWK: {exc}") from exc
+            if not key.is_private or key.curve_name != "P-384":
+                raise ConfigError(f"keys_file {path}: not a private P-384 JWK (ES384 signs with one)")
+            return cls(key)
+        made = cls.generate()
+        file.write_text(json.dumps(made.key.as_dict(private=True)))
+        return made
 
     def jwks(self) -> dict[str, Any]:
         public = self.key.as_dict(private=False)

@@ -12,7 +12,9 @@ from ._clock import Clock
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
+    host: str = field(
+        default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)", "nonempty": True}
+    )
     port: int = field(default=3001, metadata={"help": "port to listen on (0: any free)", "port": True})
     config: str = field(
         default="", metadata={"help": "tenant config file (TOML); default: the seed's tenant"}

@@ -18,7 +18,9 @@ DEFAULT_API_KEY = "key-harness"
 
 @dataclass(frozen=True, kw_only=True)
 class Settings:
-    host: str = field(default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)"})
+    host: str = field(
+        default="127.0.0.1", metadata={"help": "address to bind (loopback unless asked)", "nonempty": True}
+    )
     port: int = field(
         default=5080, metadata={"help": "HTTP port of the Mailgun API and inbox (0: any free)", "port": True}
     )
@@ -28,7 +30,11 @@ class Settings:
     )
     domains: tuple[str, ...] = field(
         default=(DEFAULT_DOMAIN,),
-        metadata={"help": "sending domain the API accepts (repeatable)", "flag": "--domain"},
+        metadata={
+            "help": "sending domain the API accepts (repeatable)",
+            "flag": "--domain",
+            "nonempty": True,
+        },
     )
     api_key: str = field(
         default=DEFAULT_API_KEY, metadata={"help": "API key (HTTP Basic password, user 'api')"}

@@ -7,7 +7,8 @@ the field; its metadata says the rest:
 - ``help``: one line for ``--help`` and commented config files;
 - ``flag``: the flag when it is not ``--field-name`` (``--domain`` for ``domains``);
 - ``cli: False``: not a setting (the clock);
-- ``choices``: the values allowed; ``port: True``: a port number, 0 (any free) to 65535, and
+- ``choices``: the values allowed; ``nonempty: True``: ``""`` or ``()`` is refused;
+  ``port: True``: a port number, 0 (any free) to 65535, and
   ``off``: what -1 means when it is allowed too ("no SMTP");
 - ``aliases``: older names the setting also answers to (``("app",)`` for ``app_kind``);
 - ``section: True``: the field holds another settings dataclass (its ``default_factory``) whose
@@ -112,6 +113,8 @@ class Option:
         """``value`` (from TOML or a keyword argument) if it fits, a list made a tuple; else SettingError."""
         where = where or self.key
         kind = self.kind
+        if self.field.metadata.get("nonempty") and value in ("", (), []):
+            raise SettingError(f"{where}: must not be empty")
         if kind == "tuple" and isinstance(value, list | tuple):
             for i, item in enumerate(value):
                 if not isinstance(item, str):

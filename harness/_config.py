@@ -47,7 +47,7 @@ class HarnessConfig:
 
     host: str = field(
         default=LogtoSettings.host,
-        metadata={"help": "address every service binds (loopback unless asked)"},
+        metadata={"help": "address every service binds (loopback unless asked)", "nonempty": True},
     )
     logto: LogtoSettings = field(
         default_factory=LogtoSettings,

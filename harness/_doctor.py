@@ -54,6 +54,8 @@ def run_checks(config_path: str | None) -> list[Check]:
         ("smtp port", config.mailgun.smtp_port),
         ("app port", config.app.port),
     ):
+        if port < 0:  # off (smtp_port -1): nothing to bind
+            continue
         free = _port_free(config.host, port)
         checks.append(
             Check(

@@ -18,6 +18,7 @@ from fakekit import bind, cli_fields, url_of
 
 from ._apps import AppKind, AppSettings, RunningApp, check_app, free_port, serve_app
 from ._config import HarnessConfig
+from ._errors import ConfigError
 
 if TYPE_CHECKING:  # the servers are imported once the app process is started (see start_harness)
     from fake_logto import Running as LogtoRunning
@@ -137,6 +138,7 @@ def start_harness(
             )
             running_app = stack.enter_context(serve_app(settings, echo=app_output, wait=False))
 
+        from fake_logto import ConfigError as TenantConfigError
         from fake_logto import Server as LogtoServer
         from fake_mailgun import Server as MailgunServer
 
@@ -151,7 +153,10 @@ def start_harness(
         mailgun_server = MailgunServer(mailgun_settings, sockets.mailgun_http, sockets.mailgun_smtp)
         mailgun = stack.enter_context(mailgun_server.in_thread())
         logto_settings = _fresh(config.logto, host=config.host, port=logto_port)
-        logto_server = LogtoServer(logto_settings, tenant, sockets.logto)
+        try:
+            logto_server = LogtoServer(logto_settings, tenant, sockets.logto)
+        except TenantConfigError as exc:  # e.g. a keys_file that holds no P-384 key
+            raise ConfigError(f"logto.{exc}") from exc
         logto = stack.enter_context(logto_server.in_thread())
         client = stack.enter_context(Client(mailgun.url, logto.url))
         harness = Harness(config=given, tenant=tenant, mailgun=mailgun, logto=logto, client=client)

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from joserfc.jwk import ECKey
 
 from fake_logto import ConfigError, parse_config
 from fake_logto import Settings as LogtoSettings
@@ -138,6 +139,36 @@ def test_module_runs_and_reports_a_bad_config(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=10)
     assert proc.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('{"kty":', "not a private P-384 JWK: Expecting value"),
+        ('{"kty": "oct", "k": "abc"}', "not a private P-384 JWK"),
+        (json.dumps(ECKey.generate_key("P-256", private=True).as_dict(private=True)), "ES384 signs with one"),
+        (
+            json.dumps(ECKey.generate_key("P-384", private=True).as_dict(private=False)),
+            "ES384 signs with one",
+        ),
+    ],
+    ids=["not-json", "not-ec", "p-256", "public-only"],
+)
+def test_a_keys_file_without_a_private_p384_key_is_a_config_error(
+    tmp_path: Path, content: str, problem: str
+) -> None:
+    keys = tmp_path / "keys.jwk"
+    keys.write_text(content)
+    done = subprocess.run(
+        [sys.executable, "-m", "fake_logto", "--keys-file", str(keys), "--port", "0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"fake_logto: invalid config: keys_file {keys}: ")
+    assert problem in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_internal_url_serves_back_channel_endpoints_to_containers() -> None:

@@ -274,6 +274,19 @@ def test_doctor_reports_each_check() -> None:
         assert name in done.stdout
 
 
+def test_doctor_skips_a_port_that_is_off() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "doctor"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HARNESS_MAILGUN_SMTP_PORT": "-1"},
+    )
+    assert "Traceback" not in done.stderr
+    assert "fake_logto port 3001" in done.stdout
+    assert "smtp port" not in done.stdout
+
+
 def test_harness_mail_code_prints_the_code_of_a_later_message(
     mailgun: Running, api: httpx.Client, address: str, processes: list[subprocess.Popen[str]]
 ) -> None:

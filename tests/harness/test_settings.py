@@ -207,3 +207,14 @@ def test_harness_env_exports_no_setting() -> None:
         env = running.info()["env"]
     assert {"HARNESS_MAILGUN_URL", "HARNESS_LOGTO_URL"} <= set(env)
     assert settings_from_env(env) == {}
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [({"mailgun_domains": ()}, "mailgun.domains"), ({"host": ""}, "host")],
+)
+def test_a_setting_that_must_hold_something_refuses_nothing(given: dict[str, Any], named: str) -> None:
+    with pytest.raises(ConfigError, match=rf"^{named}: must not be empty$"):
+        HarnessConfig().with_settings(**given)
+    with pytest.raises(ConfigError, match=r"^mailgun\.domains: must not be empty$"):
+        parse_harness_config({"mailgun": {"domains": []}})
