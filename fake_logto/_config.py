@@ -15,7 +15,6 @@ from typing import Any, Literal
 AppType = Literal["traditional", "spa", "native", "m2m"]
 APP_TYPES: tuple[str, ...] = ("traditional", "spa", "native", "m2m")
 IDENTIFIERS = ("email", "username", "phone")
-DEFAULT_ENDPOINT = "http://localhost:3001"
 
 
 class ConfigError(ValueError):

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from . import paths
 from ._pages import error_page
 
 
@@ -164,7 +165,11 @@ class LogtoError(Exception):
 
 def _record(request: Request, error: str, description: str, status: int) -> None:
     tenant = request.app.state.tenant
-    flow = request.cookies.get("_interaction") if request.url.path.startswith("/api/") else None
+    flow = (
+        request.cookies.get(paths.INTERACTION_COOKIE)
+        if request.url.path.startswith(paths.API + "/")
+        else None
+    )
     client_id = request.query_params.get("client_id")
     tenant.events.record(
         "error",

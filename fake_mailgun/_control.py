@@ -143,7 +143,7 @@ async def add_fault(request: Request, spec: FaultSpec) -> dict[str, Any]:
     try:
         fault = _state(request).faults.add(**spec.model_dump())
     except ValueError as exc:
-        raise ControlError(400, "invalid_request", str(exc)) from exc
+        raise ControlError(400, "invalid_fault", str(exc)) from exc
     return fault.to_json()
 
 

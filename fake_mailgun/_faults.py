@@ -64,7 +64,6 @@ _SMTP_DEFAULT_TEXT = {
     552: "Requested mail action aborted: exceeded storage allocation",
     554: "Transaction failed",
 }
-SUPPORTED_API_STATUSES = tuple(sorted(_API_ANSWERS))
 MAX_RETRY_AFTER = 86_400  # a day: Retry-After dates past that are no test's business
 
 

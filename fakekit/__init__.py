@@ -8,7 +8,7 @@ fakekit imports neither:
   :func:`run_in_thread`, :class:`ServedApp`, :func:`serve_until_interrupted` for ``python -m``);
 - one settings dataclass → CLI flags, env vars, TOML keys and keyword arguments (:class:`Options`,
   :class:`Option`, :class:`SettingError`; for a fake's own command :func:`parse_settings`,
-  :func:`add_arguments`, :func:`settings_from`, :func:`cli_fields`, :func:`env_name`);
+  :func:`add_arguments`, :func:`settings_from`, :func:`cli_fields`);
 - package exports that load on first use (:func:`lazy_exports`);
 - loopback httpx clients (:func:`http_client`, :func:`async_http_client`);
 - one TOML reader for config files (:func:`read_toml`, :class:`ConfigFileError`);
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
         SettingError,
         add_arguments,
         cli_fields,
-        env_name,
         parse_settings,
         settings_from,
     )
@@ -56,7 +55,6 @@ _HOMES = {
     "SettingError": "._options",
     "add_arguments": "._options",
     "cli_fields": "._options",
-    "env_name": "._options",
     "parse_settings": "._options",
     "settings_from": "._options",
     "ReadyUvicorn": "._serving",
@@ -88,7 +86,6 @@ __all__ = [
     "async_http_client",
     "bind",
     "cli_fields",
-    "env_name",
     "http_client",
     "install_control_errors",
     "lazy_exports",

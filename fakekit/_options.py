@@ -34,6 +34,18 @@ T = TypeVar("T")
 _KINDS = {"int": "an integer", "str": "a string", "bool": "true or false", "tuple": "a list of strings"}
 
 
+_BOOLS = {
+    "1": True,
+    "true": True,
+    "yes": True,
+    "on": True,
+    "0": False,
+    "false": False,
+    "no": False,
+    "off": False,
+}
+
+
 class SettingError(ValueError):
     """A setting's value is wrong; the message names the setting (``mailgun.port: must be …``)."""
 
@@ -106,7 +118,10 @@ class Option:
             except ValueError:
                 raise SettingError(f"{where or self.key}: must be an integer, got {raw!r}") from None
         if kind == "bool":
-            return raw.strip().lower() in ("1", "true", "yes", "on")
+            word = raw.strip().lower()
+            if word not in _BOOLS:
+                raise SettingError(f"{where or self.key}: must be true or false, got {raw!r}")
+            return _BOOLS[word]
         return self.check(raw, where)
 
     def check(self, value: Any, where: str | None = None) -> Any:
@@ -285,10 +300,6 @@ def _get(settings: Any, opt: Option) -> Any:
 
 def cli_fields(settings_type: type[Any]) -> list[dataclasses.Field[Any]]:
     return [f for f in dataclasses.fields(settings_type) if f.metadata.get("cli", True)]
-
-
-def env_name(prefix: str, field: dataclasses.Field[Any]) -> str:
-    return f"{prefix}_{field.name.upper()}"
 
 
 def add_arguments(parser: argparse.ArgumentParser, settings_type: type[Any], prefix: str) -> None:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from fake_mailgun import paths as mailgun_paths
 from fakekit import PortInUse, SettingError
 
 from ._apps import FAKES_ONLY, apps_installed
@@ -50,10 +51,11 @@ def _up(args: argparse.Namespace) -> int:
         if not args.json:
             also = f" and the {app} sample app" if app != "none" else ""
             print(f"starting fake_mailgun, fake_logto{also}…", file=sys.stderr, flush=True)
-            # Said aloud, since a setting in a shell's environment is easily forgotten.
-            for opt in (opt for opt in OPTIONS if opt.name in from_env):
-                shown = f"{opt.env(OPTIONS.prefix)}={opt.shown(from_env[opt.name])}"
-                print(f"  from the environment: {shown}", file=sys.stderr, flush=True)
+        # Said aloud (on stderr, with --json too), since a setting in a shell's environment is easily
+        # forgotten.
+        for opt in (opt for opt in OPTIONS if opt.name in from_env):
+            shown = f"{opt.env(OPTIONS.prefix)}={opt.shown(from_env[opt.name])}"
+            print(f"  from the environment: {shown}", file=sys.stderr, flush=True)
         with start_harness(
             config, free_ports=args.ports == "free", app=app, app_output=sys.stderr
         ) as harness:
@@ -100,7 +102,7 @@ def _table(info: dict[str, Any], seconds: float) -> None:
         ("Mailgun API", info["mailgun_url"]),
         ("Inbox UI", info["inbox_url"]),
         ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}" if info["smtp"]["port"] else "off"),
-        ("Mailbox API", info["mailgun_url"] + "/__harness/messages"),
+        ("Mailbox API", info["mailgun_url"] + mailgun_paths.MAILBOX),
         ("Debug view", info["debug_url"]),
     ]
     width = max(len(name) for name, _ in rows)
@@ -117,14 +119,8 @@ def _locate(args: argparse.Namespace) -> tuple[str, str | None]:
     """fake_mailgun's and fake_logto's URLs: flags, then env, then the run file of ``harness up``."""
     run = read_run_file() or {}
     mailgun = args.mailgun_url or os.environ.get("HARNESS_MAILGUN_URL") or run.get("mailgun_url")
-    # HARNESS_LOGTO_ENDPOINT is also read (it was this variable's name before it became the setting
-    # [logto] endpoint of `harness up`); `harness env` exports HARNESS_LOGTO_URL.
-    logto = (
-        args.logto_url
-        or os.environ.get("HARNESS_LOGTO_URL")
-        or os.environ.get("HARNESS_LOGTO_ENDPOINT")
-        or run.get("logto_url")
-    )
+    # Not HARNESS_LOGTO_ENDPOINT: that is the setting [logto] endpoint of `harness up` (the public URL).
+    logto = args.logto_url or os.environ.get("HARNESS_LOGTO_URL") or run.get("logto_url")
     if not mailgun:
         raise CommandError(
             f"no running harness found (no {run_file_path()}): start `harness up`, or pass --mailgun-url / "

@@ -19,7 +19,7 @@ import copy
 import dataclasses
 import json
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from fake_logto import ConfigError as TenantConfigError
 from fake_logto import Settings as LogtoSettings
 from fake_logto import TenantConfig, default_mailgun_config, parse_config
 from fake_mailgun import Settings as MailgunSettings
-from fakekit import ConfigFileError, Options, SettingError, read_toml
+from fakekit import ConfigFileError, Options, SettingError, read_toml, url_of
 
 from ._apps import SampleAppSettings
 from ._errors import ConfigError
@@ -82,9 +82,10 @@ class HarnessConfig:
         except SettingError as exc:
             raise ConfigError(str(exc)) from None
 
-    def with_free_ports(self) -> HarnessConfig:
-        """Every port 0 (any free), but a port that is off (-1) stays off."""
-        ports = [opt for opt in OPTIONS if opt.field.metadata.get("port")]
+    def with_free_ports(self, keep: Collection[str] = ()) -> HarnessConfig:
+        """Every port 0 (any free), but a port that is off (-1) stays off and those named in ``keep``
+        stay as they are."""
+        ports = [opt for opt in OPTIONS if opt.field.metadata.get("port") and opt.name not in keep]
         return self.with_settings(**{o.name: 0 for o in ports if getattr(self, o.name) != -1})
 
     def tenant_config(self, mailgun_url: str, app_url: str | None = None) -> TenantConfig:
@@ -164,7 +165,8 @@ def parse_harness_config(data: dict[str, Any], source: str | None = None) -> Har
         raise ConfigError("tenant: must be a table")
     config = HarnessConfig(tenant=tenant, source=source).with_settings(**values)
     try:
-        config.tenant_config("http://127.0.0.1:5080")  # validate the tenant now, naming tenant.* fields
+        # Validate the tenant now, naming tenant.* fields (the URL only fills the connector's defaults).
+        config.tenant_config(url_of("127.0.0.1", config.mailgun.port))
     except ConfigError as exc:
         raise ConfigError(f"tenant.{exc}") from exc
     return config
@@ -215,15 +217,18 @@ STARTER = "\n".join(
         "",
     ]
 )
-STARTER += """\
+_SEED_APP = parse_config({}).applications[0]  # fake_logto's seed tenant: its one application
+STARTER += f"""\
 # The tenant, as the Logto Console describes it (see docs/fake_logto.md).
 [[tenant.applications]]
-name = "Bookstore"
-type = "traditional"
-id = "bookstore"
-secret = "bookstore-secret"
-redirect_uris = ["http://localhost:3000/callback"]
-post_logout_redirect_uris = ["http://localhost:3000"]
+name = {_toml(_SEED_APP.name)}
+type = {_toml(_SEED_APP.type)}
+id = {_toml(_SEED_APP.id)}
+secret = {_toml(_SEED_APP.secret)}
+redirect_uris = {_toml(_SEED_APP.redirect_uris)}
+post_logout_redirect_uris = {_toml(_SEED_APP.post_logout_redirect_uris)}
+"""
+STARTER += """\
 
 [tenant.sign_in_experience.sign_up]
 identifiers = ["email"]

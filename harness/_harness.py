@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from fake_logto import paths as logto_paths
+from fake_mailgun import paths as mailgun_paths
 from fakekit import bind, cli_fields, url_of
 
 from ._apps import AppKind, AppSettings, RunningApp, check_app, free_port, serve_app
@@ -73,8 +75,8 @@ class Harness:
             "logto_url": self.logto.url,
             "mailgun_url": self.mailgun.url,
             "smtp": {"host": self.mailgun.host, "port": self.mailgun.smtp_port},
-            "inbox_url": self.mailgun.url + "/",
-            "debug_url": self.logto.url + "/__harness/",
+            "inbox_url": self.mailgun.url + mailgun_paths.INBOX,
+            "debug_url": self.logto.url + logto_paths.DEBUG,
             "app": {
                 "id": app.id,
                 "secret": app.secret,

@@ -100,13 +100,11 @@ class _Harnesses:
     def get(self, path: str | None, given: dict[str, Any]) -> Harness:
         key: Key = (path, tuple(sorted(given.items())))
         if key not in self.by_key:
-            settings = dict(given)
-            app = cast(AppKind, settings.pop("app_kind", "none"))
-            config = load_harness_config(path)
-            for opt in OPTIONS:  # a port not given is a free one (one that is off stays off)
-                if opt.field.metadata.get("port") and opt.name not in settings:
-                    settings[opt.name] = -1 if getattr(config, opt.name) == -1 else 0
-            started = start_harness(config.with_settings(**settings), app=app)
+            # No sample app unless asked (the file's [app] kind is for `harness up`); a port not given is
+            # a free one.
+            app = cast(AppKind, given.get("app_kind", "none"))
+            config = load_harness_config(path).with_settings(**{**given, "app_kind": app})
+            started = start_harness(config.with_free_ports(keep=given), app=app)
             self.by_key[key] = self.stack.enter_context(started)
         return self.by_key[key]
 

@@ -36,7 +36,9 @@ def test_an_unanswerable_fault_rule_is_refused_naming_the_problem(
     refused = control.post("/__harness/faults", json=spec)
     assert refused.status_code == 400
     body = refused.json()
-    assert body["error"] == "invalid_request"
+    # A body outside the rule's schema is invalid_request; a rule the fake cannot apply, invalid_fault
+    # (the control API's contract for fault rules).
+    assert body["error"] == ("invalid_request" if problem == "retry_after" else "invalid_fault")
     assert problem in body["message"]
     assert control.get("/__harness/faults").json() == {"items": []}
 

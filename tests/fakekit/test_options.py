@@ -81,3 +81,11 @@ def test_the_fakes_commands_keep_their_flags_and_env_vars() -> None:
     assert (mailgun.domains, mailgun.webhooks) == (("a.test",), ("u",))
     with pytest.raises(SystemExit, match="smtp_port: must be a port number"):
         parse_settings(fake_mailgun.Settings, "FAKE_MAILGUN", ["--smtp-port", "-2"], "")
+
+
+def test_a_yes_or_no_setting_refuses_other_words() -> None:
+    loud = Options(Outer, "T").find("inner_loud")
+    assert loud is not None
+    assert [loud.parse(word) for word in ("yes", "ON", "1", "false", "no", "0")] == [True] * 3 + [False] * 3
+    with pytest.raises(SettingError, match=r"^T_INNER_LOUD: must be true or false, got 'maybe'$"):
+        Options(Outer, "T").from_env({"T_INNER_LOUD": "maybe"})

@@ -316,7 +316,7 @@ def test_harness_mail_code_times_out_clearly(mailgun: Running, address: str) -> 
 
 
 def test_every_setting_is_a_flag_and_an_env_var() -> None:
-    from fakekit import cli_fields, env_name, settings_from
+    from fakekit import Options, cli_fields, settings_from
     from fakekit import parse_settings as parse
 
     flags = parse(Settings, "FAKE_MAILGUN", ["--domain", "a.test", "--domain", "b.test", "--port", "0"], "")
@@ -337,7 +337,7 @@ def test_every_setting_is_a_flag_and_an_env_var() -> None:
         "webhooks",
         "public_url",
     }
-    assert {env_name("FAKE_MAILGUN", f) for f in cli_fields(Settings)} >= {"FAKE_MAILGUN_API_KEY"}
+    assert {opt.env("FAKE_MAILGUN") for opt in Options(Settings, "FAKE_MAILGUN")} >= {"FAKE_MAILGUN_API_KEY"}
 
 
 @pytest.mark.parametrize("module", ["fake_logto", "fake_mailgun", "harness"])
