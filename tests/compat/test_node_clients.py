@@ -495,11 +495,7 @@ SDK_API = "https://api.node-sdk.test"
 SDK_USER = {"id": "nodesdkuser1", "email": "node-sdk@example.test"}
 SDK_ORG, OTHER_ORG = "org-node-sdk", "org-elsewhere"
 ORG_SCOPE = "read:members"  # the organization scope the user's organization role grants
-ORG_ROLE = "member"
-# The organization template (issue 13 point 1: organization roles with organization scopes). fake_logto
-# refuses keys it does not know, and the keys for the template are settled by the organizations work, so
-# they are added here once it has merged: a role ORG_ROLE granting ORG_SCOPE (and a role without scopes).
-ORGANIZATION_TEMPLATE: dict[str, Any] = {}
+ORG_ROLE = "member"  # the user's role in SDK_ORG
 
 
 def node_sdk_tenant(mailgun_url: str) -> dict[str, Any]:
@@ -518,7 +514,9 @@ def node_sdk_tenant(mailgun_url: str) -> dict[str, Any]:
             {"indicator": SDK_API, "name": "Node SDK API", "scopes": ["read:books", "write:books"]}
         ],
         "roles": [{"name": "reader", "scopes": [{"resource": SDK_API, "scope": "read:books"}]}],
-        **ORGANIZATION_TEMPLATE,
+        # The organization template (issue 13 point 1) belongs here: the organization role ORG_ROLE granting
+        # the organization scope ORG_SCOPE. Its keys are the organizations work's; fake_logto refuses keys
+        # it does not know, so they join this dict when that work has merged.
         "organizations": [
             {
                 "id": SDK_ORG,
@@ -573,7 +571,8 @@ def succeeded(result: dict[str, Any], step: str) -> dict[str, Any]:
 
 
 def request_error(result: dict[str, Any], step: str) -> dict[str, Any]:
-    """The LogtoRequestError the step threw (checked), with the response's status and JSON body."""
+    """The LogtoRequestError the step threw (checked: ``instanceof`` @logto/node's class, and the name
+    @logto/js ``isLogtoRequestError`` tests), with the response's status and JSON body."""
     assert step in result, f"the script stopped before {step!r}: {result}"
     record = result[step]
     assert record["ok"] is False, f"{step} did not throw; it returned {record.get('returned')!r}"
