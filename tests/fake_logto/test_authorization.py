@@ -38,7 +38,7 @@ from logto_support import (
     pkce,
 )
 
-from fake_logto import Running, parse_config
+from fake_logto import ConfigError, Running, parse_config
 from fake_logto import Settings as LogtoSettings
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import Running as MailgunRunning
@@ -291,3 +291,41 @@ def test_7_the_default_resource_answers_requests_that_name_none(authz: Running) 
     # With openid, the token without a resource stays the opaque one good at /oidc/me.
     plain = _refresh(authz, member).json()
     assert plain["access_token"].count(".") == 0
+
+
+# --- the config refuses what Logto refuses, naming the field ---------------------------------------------
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["resources"][0].update(default=True), "resources[1].default: only one resource can be the default (resources[0] is)"),
+        (lambda d: d["users"].append({"email": "x@y.test", "roles": ["sync"]}), "users[3].roles: 'sync' is a m2m role, not a user role"),
+        (lambda d: d["applications"][2].update(roles=["librarian"]), "applications[2].roles: 'librarian' is a user role, not a m2m role"),
+        (lambda d: d["applications"][0].update(roles=["sync"]), "applications[0].roles: only machine-to-machine applications hold roles"),
+        (lambda d: d["applications"][3].update(roles=["nope"]), "applications[3].roles: no role named 'nope'"),
+        (lambda d: d["roles"][1].update(type="robot"), "roles[1].type: must be one of user, m2m, got 'robot'"),
+        (lambda d: d["organization_template"]["roles"][1].update(scopes=["fly"]), "organization_template.roles[1].scopes[0]: 'fly' is not an organization scope"),
+        (lambda d: d["organization_template"]["roles"][0].update(resource_scopes=[{"resource": API, "scope": "fly"}]), "organization_template.roles[0].resource_scopes: https://api.bookstore.test:fly is not a scope of a configured resource"),
+        (lambda d: d["organizations"][0].update(roles=["nobody@acme.test:admin"]), "organizations[0].roles[0]: 'nobody@acme.test' is not in organizations[0].members"),
+        (lambda d: d["organizations"][0].update(roles=[f"{MEMBER['email']}:boss"]), "organizations[0].roles[0]: no organization role named 'boss' in organization_template.roles"),
+        (lambda d: d["organizations"][0].update(roles=[f"{MEMBER['email']}:bot"]), "organizations[0].roles[0]: 'bot' is a m2m role, not a user role"),
+        (lambda d: d["organizations"][0].update(applications=[WEB["id"]]), "organizations[0].applications[0]: 'bookstore' is not a machine-to-machine application"),
+        (lambda d: d["organizations"][0].update(application_roles=[f"{LONER['id']}:bot"]), "organizations[0].application_roles[0]: 'loner' is not in organizations[0].applications"),
+        (lambda d: d["organizations"][0].update(application_roles=[f"{JOBS['id']}:admin"]), "organizations[0].application_roles[0]: 'admin' is a user role, not a m2m role"),
+        (lambda d: d["organizations"][1].update(id=ORG), "organizations: the id 'org-acme' is used twice"),
+        (lambda d: d["organizations"][1].update(id="a:b"), "organizations[1].id: must not contain ':'"),
+        (lambda d: d["organizations"][0].update(roles=["no-colon"]), "organizations[0].roles[0]: must look like 'a:b', got 'no-colon'"),
+        (lambda d: d["organization_template"].update(color="red"), "organization_template.color: unknown setting"),
+    ],
+    ids=[
+        "two-defaults", "user-holds-m2m-role", "app-holds-user-role", "web-app-with-roles", "unknown-app-role",
+        "bad-role-type", "org-role-scope-unknown", "org-role-resource-scope-unknown", "org-role-for-non-member",
+        "unknown-org-role", "user-holds-m2m-org-role", "org-app-not-m2m", "org-app-role-outside", "app-holds-user-org-role",
+        "duplicate-org", "org-id-colon", "org-role-pair", "template-unknown-key",
+    ],
+)  # fmt: skip
+def test_config_refusals_name_the_field(change: Any, message: str) -> None:
+    data = authz_tenant_dict("http://127.0.0.1:9")
+    change(data)
+    with pytest.raises(ConfigError) as refused:
+        parse_config(data)
+    assert str(refused.value).startswith(message)
