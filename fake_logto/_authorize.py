@@ -150,7 +150,11 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
         raise back.error(
             "invalid_request", "Authorization Server policy requires PKCE to be used for this request"
         )
-    resources = [v for k, v in items if k == "resource"]
+    # No resource named: Logto's default API, if any (node-oidc-provider's lib/shared/check_resource.js
+    # with Logto's defaultResource, packages/core/src/oidc/init.ts). The reserved organizations resource
+    # is known to tenant.config.resource, as to Logto's findResource (packages/core/src/oidc/resource.ts).
+    default = tenant.config.default_resource
+    resources = [v for k, v in items if k == "resource"] or ([default.indicator] if default else [])
     for indicator in resources:
         if tenant.config.resource(indicator) is None:
             raise back.error("invalid_target", "resource indicator is missing, or unknown")

@@ -78,8 +78,8 @@ def authenticate(request: Request, tenant: Tenant, form: Form, *, required: bool
     else:
         raise invalid_request("no client authentication mechanism provided")
     client = tenant.config.application(client_id)
-    if client is None:
-        raise invalid_client("client is invalid")
+    if client is None:  # Logto's client lookup (packages/core/src/oidc/adapter.ts): 400, not 401
+        raise OAuthError("invalid_client", f"invalid client {client_id}")
     given = basic[1] if basic is not None else body_secret
     if client.confidential:
         if given is None:

@@ -1,5 +1,6 @@
 """The tenant, described as the Logto Console describes it: applications, API resources, roles,
-organizations, seeded users, the sign-in experience, the email connector and the code policy.
+the organization template, organizations, seeded users, the sign-in experience, the email connector and
+the code policy.
 
 Plain frozen data; :mod:`._config_file` reads it from one TOML file (every table optional, the defaults
 reproduce the seed tutorial's tenant: a traditional web app "Bookstore" on endpoint
@@ -14,7 +15,14 @@ from typing import Any, Literal
 
 AppType = Literal["traditional", "spa", "native", "m2m"]
 APP_TYPES: tuple[str, ...] = ("traditional", "spa", "native", "m2m")
+RoleType = Literal["user", "m2m"]
+ROLE_TYPES: tuple[str, ...] = ("user", "m2m")
 IDENTIFIERS = ("email", "username", "phone")
+# Logto's reserved resource (``ReservedResource.Organization`` in @logto/core-kit): the SDKs add it to the
+# authorization request when an app asks for ``urn:logto:scope:organizations``; its scopes are every
+# organization scope of the tenant and its tokens live 3600 s (packages/core/src/oidc/resource.ts).
+ORGANIZATIONS_RESOURCE = "urn:logto:resource:organizations"
+RESERVED_RESOURCE_TTL = 3600
 
 
 class ConfigError(ValueError):
@@ -30,6 +38,7 @@ class Application:
     redirect_uris: tuple[str, ...] = ()
     post_logout_redirect_uris: tuple[str, ...] = ()
     first_party: bool = True
+    roles: tuple[str, ...] = ()  # machine-to-machine roles (m2m apps only)
 
     @property
     def confidential(self) -> bool:
@@ -42,6 +51,7 @@ class Resource:
     name: str
     scopes: tuple[str, ...] = ()
     access_token_ttl: int = 3600
+    default: bool = False  # Logto's "default API": used when a token request names no resource
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,28 @@ class Role:
     name: str
     description: str = ""
     scopes: tuple[tuple[str, str], ...] = ()  # (resource indicator, scope)
+    type: RoleType = "user"  # user roles go to users, m2m roles to machine-to-machine apps
+
+
+@dataclass(frozen=True)
+class OrganizationRole:
+    """A role of the organization template: organization scopes ("permissions") and, for organization
+    API resources, resource scopes."""
+
+    name: str
+    description: str = ""
+    type: RoleType = "user"
+    scopes: tuple[str, ...] = ()  # organization scopes
+    resource_scopes: tuple[tuple[str, str], ...] = ()  # (resource indicator, scope)
+
+
+@dataclass(frozen=True)
+class OrganizationTemplate:
+    scopes: tuple[str, ...] = ()  # every organization scope of the tenant
+    roles: tuple[OrganizationRole, ...] = ()
+
+    def role(self, name: str) -> OrganizationRole | None:
+        return next((r for r in self.roles if r.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -57,6 +89,8 @@ class Organization:
     name: str
     members: tuple[str, ...] = ()  # user emails or usernames
     roles: tuple[tuple[str, str], ...] = ()  # (member, org role name)
+    applications: tuple[str, ...] = ()  # machine-to-machine apps of the organization
+    application_roles: tuple[tuple[str, str], ...] = ()  # (application id, org role name)
 
 
 @dataclass(frozen=True)
@@ -117,6 +151,7 @@ class TenantConfig:
     applications: tuple[Application, ...] = ()
     resources: tuple[Resource, ...] = ()
     roles: tuple[Role, ...] = ()
+    organization_template: OrganizationTemplate = field(default_factory=OrganizationTemplate)
     organizations: tuple[Organization, ...] = ()
     users: tuple[SeedUser, ...] = ()
     sign_in_experience: SignInExperience = field(default_factory=SignInExperience)
@@ -127,7 +162,22 @@ class TenantConfig:
         return next((a for a in self.applications if a.id == client_id), None)
 
     def resource(self, indicator: str) -> Resource | None:
+        """The API resource, the reserved organizations resource included (Logto's ``findResource``)."""
+        if indicator == ORGANIZATIONS_RESOURCE:
+            return Resource(
+                indicator, "Organizations", self.organization_template.scopes, RESERVED_RESOURCE_TTL
+            )
         return next((r for r in self.resources if r.indicator == indicator), None)
+
+    @property
+    def default_resource(self) -> Resource | None:
+        return next((r for r in self.resources if r.default), None)
+
+    def role(self, name: str) -> Role | None:
+        return next((r for r in self.roles if r.name == name), None)
+
+    def organization(self, organization_id: str) -> Organization | None:
+        return next((o for o in self.organizations if o.id == organization_id), None)
 
     def public_endpoint(self, flag: str, port: int) -> str:
         """The tenant's public URL (issuer, browser URLs): the ``--endpoint`` flag, else this config's,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from fakekit import ConfigFileError, read_toml
 
@@ -20,82 +19,24 @@ from ._config import (
     CodePolicy,
     ConfigError,
     Connector,
-    Organization,
     Resource,
-    Role,
     SeedUser,
     SignInExperience,
     SignInMethod,
     TenantConfig,
     default_application,
 )
+from ._config_authz import (
+    check_default_resource,
+    check_role_holders,
+    read_organization_template,
+    read_organizations,
+    read_roles,
+)
+from ._config_reader import Reader as _Reader
+from ._config_reader import unique
+from ._config_reader import url as _url
 from ._connector_config import default_mailgun_config, validate_connector_config
-
-
-class _Reader:
-    """Typed access to one TOML table, failing with the field's path."""
-
-    def __init__(self, data: Any, path: str) -> None:
-        if not isinstance(data, dict):
-            raise ConfigError(f"{path or 'config'}: must be a table")
-        self.data, self.path = data, path
-        self.used: set[str] = set()
-
-    def _where(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any) -> Any:
-        self.used.add(key)
-        if key not in self.data:
-            return default
-        value = self.data[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-            raise ConfigError(f"{self._where(key)}: must be a {names}, got {value!r}")
-        return value
-
-    def string(self, key: str, default: Any = None, *, required: bool = False) -> Any:
-        value = self.get(key, str, default)
-        if required and not value:
-            raise ConfigError(f"{self._where(key)}: is required")
-        return value
-
-    def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
-        value = self.get(key, list, list(default))
-        for i, item in enumerate(value):
-            if not isinstance(item, str):
-                raise ConfigError(f"{self._where(key)}[{i}]: must be a string, got {item!r}")
-        return tuple(value)
-
-    def choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
-        value: str = self.string(key, default)
-        if value not in choices:
-            raise ConfigError(f"{self._where(key)}: must be one of {', '.join(choices)}, got {value!r}")
-        return value
-
-    def positive(self, key: str, default: int) -> int:
-        value: int = self.get(key, int, default)
-        if value <= 0:
-            raise ConfigError(f"{self._where(key)}: must be a positive integer, got {value}")
-        return value
-
-    def table(self, key: str) -> _Reader:
-        return _Reader(self.get(key, dict, {}), self._where(key))
-
-    def tables(self, key: str) -> list[_Reader]:
-        return [_Reader(item, f"{self._where(key)}[{i}]") for i, item in enumerate(self.get(key, list, []))]
-
-    def done(self) -> None:
-        unknown = sorted(set(self.data) - self.used)
-        if unknown:
-            raise ConfigError(f"{self._where(unknown[0])}: unknown setting")
-
-
-def _url(value: str, where: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ConfigError(f"{where}: must be an absolute http(s) URL, got {value!r}")
-    return value
 
 
 def _application(r: _Reader, index: int) -> Application:
@@ -111,6 +52,7 @@ def _application(r: _Reader, index: int) -> Application:
             _url(u, f"{r.path}.post_logout_redirect_uris") for u in r.strings("post_logout_redirect_uris")
         ),
         first_party=r.get("first_party", bool, True),
+        roles=r.strings("roles"),
     )
     r.done()
     if app.confidential and not app.secret:
@@ -126,28 +68,10 @@ def _resource(r: _Reader) -> Resource:
         name=r.string("name", "") or r.data.get("indicator", ""),
         scopes=r.strings("scopes"),
         access_token_ttl=r.positive("access_token_ttl", 3600),
+        default=r.get("default", bool, False),
     )
     r.done()
     return resource
-
-
-def _pairs(r: _Reader, key: str, sep: str) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for i, item in enumerate(r.strings(key)):
-        left, found, right = item.rpartition(sep)
-        if not found or not left or not right:
-            raise ConfigError(f"{r.path}.{key}[{i}]: must look like 'a{sep}b', got {item!r}")
-        pairs.append((left, right))
-    return tuple(pairs)
-
-
-def _role_scopes(r: _Reader) -> tuple[tuple[str, str], ...]:
-    """``scopes = [{resource = "https://api…", scope = "write:books"}, …]`` (scope names contain colons)."""
-    found = []
-    for item in r.tables("scopes"):
-        found.append((item.string("resource", required=True), item.string("scope", required=True)))
-        item.done()
-    return tuple(found)
 
 
 def _user(r: _Reader) -> SeedUser:
@@ -254,42 +178,15 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
     apps = tuple(_application(r, i) for i, r in enumerate(root.tables("applications"))) or (
         default_application(),
     )
-    ids = [a.id for a in apps]
-    duplicate = next((i for i in ids if ids.count(i) > 1), None)
-    if duplicate:
-        raise ConfigError(f"applications: the id {duplicate!r} is used twice")
+    unique([a.id for a in apps], "applications", "id")
     resources = tuple(_resource(r) for r in root.tables("resources"))
-    roles = []
-    for r in root.tables("roles"):
-        role = Role(
-            name=r.string("name", required=True),
-            description=r.string("description", ""),
-            scopes=_role_scopes(r),
-        )
-        r.done()
-        for indicator, scope in role.scopes:
-            res = next((x for x in resources if x.indicator == indicator), None)
-            if res is None or scope not in res.scopes:
-                raise ConfigError(
-                    f"{r.path}.scopes: {indicator}:{scope} is not a scope of a configured resource"
-                )
-        roles.append(role)
-    organizations = []
-    for r in root.tables("organizations"):
-        org = Organization(
-            id=r.string("id", required=True),
-            name=r.string("name", "") or r.data.get("id", ""),
-            members=r.strings("members"),
-            roles=_pairs(r, "roles", ":"),
-        )
-        r.done()
-        organizations.append(org)
+    unique([r.indicator for r in resources], "resources", "indicator")
+    check_default_resource(resources)
+    roles = read_roles(root, resources)
+    template = read_organization_template(root.table("organization_template"), resources)
+    organizations = read_organizations(root, template, apps)
     users = tuple(_user(r) for r in root.tables("users"))
-    role_names = {role.name for role in roles}
-    for i, user in enumerate(users):
-        for role_name in user.roles:
-            if role_name not in role_names:
-                raise ConfigError(f"users[{i}].roles: no role named {role_name!r}")
+    check_role_holders(roles, apps, users)
     experience = _sign_in_experience(root.table("sign_in_experience"))
     connector = (
         _connector(root.table("connector")) if "connector" in data else _connector(_Reader({}, "connector"))
@@ -300,8 +197,9 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
         endpoint=endpoint,
         applications=apps,
         resources=resources,
-        roles=tuple(roles),
-        organizations=tuple(organizations),
+        roles=roles,
+        organization_template=template,
+        organizations=organizations,
         users=users,
         sign_in_experience=experience,
         connector=connector,

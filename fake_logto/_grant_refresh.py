@@ -1,7 +1,12 @@
 """The ``refresh_token`` grant: rotation for public clients on every use, for confidential ones after 70 %
 of the token's life (Logto); a consumed token keeps working for ~3 s (grace), reuse after that revokes the
 whole grant; ``resource`` / ``organization_id`` select a JWT access token (node-oidc-provider's
-``lib/actions/grants/refresh_token.js``, Logto's ``packages/core/src/oidc/grants/refresh-token.ts``)."""
+``lib/actions/grants/refresh_token.js``, Logto's ``packages/core/src/oidc/grants/refresh-token.ts``).
+
+``organization_id`` (RFC 0001): a non-member gets 403 ``access_denied``, a refresh token without
+``urn:logto:scope:organizations`` 403 ``insufficient_scope`` — checked before the token is rotated, as Logto
+does, so a refused request leaves it usable. With ``resource`` too, the token is a resource token narrowed
+to that organization (:func:`._issue.access_token_for`)."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from ._client_auth import Form
 from ._config import Application
 from ._errors import invalid_grant, invalid_request
 from ._grants import grant_user, log_tokens, resource_param, token_response
-from ._issue import access_token_for, id_token, invalid_target, refresh_token
+from ._issue import access_token_for, check_organization_access, id_token, refresh_token
 from ._store import REFRESH_GRACE, Grant, RefreshToken
 from ._tenant import Tenant
 
@@ -51,20 +56,18 @@ async def refresh(tenant: Tenant, client: Application, form: Form) -> dict[str, 
         grant = store.live_grant(token.grant_id)
         if grant is None:
             raise invalid_grant("grant request is invalid")
+        organization_id = form.get("organization_id") or None
+        if organization_id is not None:
+            check_organization_access(grant_user(tenant, token.user_id), token.scopes, organization_id)
         if issued is token:
             issued = _rotate(tenant, client, token, grant)
     user = grant_user(tenant, token.user_id)
     resource = resource_param(form)
-    organization_id = form.get("organization_id") or None
-    if resource is not None and organization_id is not None:
-        raise invalid_request("resource and organization_id must not be combined")
-    if resource is not None and resource not in grant.resources:
-        raise invalid_target()
+    requested = form["scope"].split() if form.get("scope") else None
     access, expires_in, scope, _ids = access_token_for(
-        tenant, client=client, user=user, grant=grant, resource=resource, organization_id=organization_id
-    )
-    if resource is None and organization_id is None:
-        scope = " ".join(grant.scopes)
+        tenant, client=client, user=user, grant=grant, resource=resource, organization_id=organization_id,
+        scopes=requested,
+    )  # fmt: skip
     body = token_response(
         access,
         expires_in,
@@ -82,6 +85,7 @@ async def refresh(tenant: Tenant, client: Application, form: Form) -> dict[str, 
         user,
         body,
         resource=resource,
+        organization_id=organization_id,
         refresh_token=rotated,
     )
     return body

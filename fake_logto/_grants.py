@@ -29,14 +29,16 @@ def resource_param(form: Form) -> str | None:
 
 
 def token_response(
-    access: str, expires_in: int, scope: str, *, id_token_value: str | None, refresh: str | None
+    access: str, expires_in: int, scope: str | None, *, id_token_value: str | None, refresh: str | None
 ) -> dict[str, Any]:
+    """The token response; a ``scope`` of None is left out (an empty one stays, as Logto's fork answers)."""
     body: dict[str, Any] = {"access_token": access, "expires_in": expires_in}
     if id_token_value is not None:
         body["id_token"] = id_token_value
     if refresh is not None:
         body["refresh_token"] = refresh
-    body["scope"] = scope
+    if scope is not None:
+        body["scope"] = scope
     body["token_type"] = "Bearer"
     return body
 
@@ -60,7 +62,7 @@ def log_tokens(
         grant_type=grant_type,
         id_token=decode_jwt(body["id_token"]) if "id_token" in body else None,
         access_token=decode_jwt(body["access_token"]) or "opaque (good at /oidc/me)",
-        scope=body["scope"],
+        scope=body.get("scope"),
         expires_in=body["expires_in"],
         refresh_token_issued="refresh_token" in body,
         **extra,

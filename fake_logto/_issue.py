@@ -1,8 +1,25 @@
-"""Minting tokens: ID tokens, opaque and resource (``at+jwt``) access tokens, refresh tokens.
+"""Minting tokens: ID tokens, opaque, resource and organization (``at+jwt``) access tokens, refresh tokens.
 
 Every grant type ends here. JWT ``iat``/``exp`` use the wall clock (SDKs verify them against their own
 clock); the stored records expire on the tenant clock (the fake checks them). Token response shape:
 ``{access_token, expires_in, id_token?, refresh_token?, scope, token_type: "Bearer"}``.
+
+Which access token a user's grant gets, and which scopes it carries (:func:`access_token_for`):
+
+- ``organization_id`` without ``resource``: an organization token, audience ``urn:logto:organization:<id>``,
+  3600 s, carrying the organization scopes of the user's organization roles there that the request (or the
+  refresh token) holds (``packages/core/src/oidc/grants/refresh-token.ts``, ``grants/utils.ts``
+  ``handleOrganizationToken``).
+- a resource — named, or Logto's default API when none is named and ``openid`` is not in the scopes
+  (node-oidc-provider's ``lib/helpers/resolve_resource.js`` with Logto's ``defaultResource`` and
+  ``useGrantedResource: () => false``, ``packages/core/src/oidc/init.ts``): a JWT carrying the granted
+  scopes the user's roles (and organization roles, narrowed to ``organization_id`` when given, which the
+  token then names in an ``organization_id`` claim: ``packages/core/src/oidc/extra-token-claims.ts``) grant.
+- else an opaque token good at ``/oidc/me``.
+
+A ``scope`` that is empty stays in the JWT and the response as ``""``; one that is absent (a
+``client_credentials`` token with nothing granted) is left out (the Logto fork's ``scope-always-present``
+patch, logto-io/node-oidc-provider ``PATCHES.md``).
 """
 
 from __future__ import annotations
@@ -11,8 +28,9 @@ import uuid
 from typing import Any
 
 from ._claims import id_token_claims
-from ._config import Application
+from ._config import RESERVED_RESOURCE_TTL, Application
 from ._errors import OAuthError
+from ._rbac import user_organization_scopes, user_resource_scopes
 from ._store import (
     ID_TOKEN_TTL,
     OPAQUE_ACCESS_TOKEN_TTL,
@@ -38,8 +56,20 @@ OIDC_SCOPES = (
 )
 
 
+ORGANIZATIONS_SCOPE = "urn:logto:scope:organizations"
+
+
 def invalid_target(description: str = "resource indicator is missing, or unknown") -> OAuthError:
     return OAuthError("invalid_target", description)
+
+
+def access_denied(description: str) -> OAuthError:
+    """Logto's RFC 0001 / 0006 denials answer 403 (``packages/core/src/oidc/grants/utils.ts``)."""
+    return OAuthError("access_denied", description, 403)
+
+
+def organization_urn(organization_id: str) -> str:
+    return f"urn:logto:organization:{organization_id}"
 
 
 def id_token(tenant: Tenant, user: User, client_id: str, scopes: list[str], nonce: str | None = None) -> str:
@@ -82,29 +112,25 @@ def jwt_access_token(
     client_id: str,
     subject: str | None,
     audience: str,
-    scopes: list[str],
+    scopes: list[str] | None,
     ttl: int,
     grant_id: str | None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[str, AccessToken]:
-    """A resource access token (RFC 9068 ``at+jwt``): claims jti, sub, iat, exp, scope, client_id, iss, aud."""
+    """A resource access token (RFC 9068 ``at+jwt``): claims jti, sub, iat, exp, scope (unless ``scopes`` is
+    None), client_id, iss, aud, then Logto's extra token claims."""
     wall = int(tenant.clock.wall())
     jti = uuid.uuid4().hex
-    claims: dict[str, Any] = {
-        "jti": jti,
-        "sub": subject or client_id,
-        "iat": wall,
-        "exp": wall + ttl,
-        "scope": " ".join(scopes),
-        "client_id": client_id,
-        "iss": tenant.issuer,
-        "aud": audience,
-    }
+    claims: dict[str, Any] = {"jti": jti, "sub": subject or client_id, "iat": wall, "exp": wall + ttl}
+    if scopes is not None:
+        claims["scope"] = " ".join(scopes)
+    claims.update({"client_id": client_id, "iss": tenant.issuer, "aud": audience, **(extra or {})})
     record = AccessToken(
         id=jti,
         kind="jwt",
         client_id=client_id,
         user_id=subject,
-        scopes=scopes,
+        scopes=scopes or [],
         audience=audience,
         grant_id=grant_id,
         issued_at=tenant.now(),
@@ -134,6 +160,40 @@ def refresh_token(
     return token
 
 
+def check_organization_access(user: User, token_scopes: list[str], organization_id: str) -> None:
+    """The refresh grant's RFC 0001 checks, membership first (``packages/core/src/oidc/grants/utils.ts``
+    ``checkOrganizationAccess``, then ``refresh-token.ts``): both answer 403."""
+    if organization_id not in user.organizations:
+        raise access_denied("user is not a member of the organization")
+    if ORGANIZATIONS_SCOPE not in token_scopes:
+        raise OAuthError("insufficient_scope", "refresh token missing required scope", 403)
+
+
+def granted_scopes(grant: Grant) -> list[str]:
+    """The scopes a code or refresh token of ``grant`` holds: the OIDC scopes and every resource scope
+    granted (node-oidc-provider's ``lib/helpers/combined_scope.js``)."""
+    combined = list(grant.scopes)
+    for scopes in grant.resources.values():
+        combined.extend(s for s in scopes if s not in combined)
+    return combined
+
+
+def _resolve_resource(tenant: Tenant, grant: Grant, requested: str | None, scopes: list[str]) -> str | None:
+    """The resource a user's token is for (node-oidc-provider's ``lib/helpers/resolve_resource.js``)."""
+    if requested is not None:
+        if requested not in grant.resources:
+            raise invalid_target()
+        return requested
+    if not grant.resources or "openid" in scopes:
+        return None
+    default = tenant.config.default_resource
+    if default is None:
+        return None
+    if default.indicator not in grant.resources:
+        raise invalid_target()
+    return default.indicator
+
+
 def access_token_for(
     tenant: Tenant,
     *,
@@ -142,37 +202,33 @@ def access_token_for(
     grant: Grant,
     resource: str | None,
     organization_id: str | None = None,
+    scopes: list[str] | None = None,
 ) -> tuple[str, int, str, list[str]]:
-    """``(token, expires_in, scope string, record ids)`` for a user's grant: a JWT for ``resource`` (or an
-    organization), else an opaque token good at ``/oidc/me``."""
-    if organization_id is not None:
-        if "urn:logto:scope:organizations" not in grant.scopes:
-            raise invalid_target("organization tokens need the urn:logto:scope:organizations scope")
-        if organization_id not in user.organizations:
-            raise invalid_target("the user is not a member of this organization")
-        scopes: list[str] = []
+    """``(token, expires_in, scope string, record ids)`` for a user's grant (see the module docstring).
+    ``scopes`` are the request's (a refresh ``scope``); None: every scope the grant holds."""
+    effective = granted_scopes(grant) if scopes is None else scopes
+    if organization_id is not None and resource is None:
+        held = user_organization_scopes(tenant.config, user, organization_id)
+        issued = [s for s in held if s in effective]
         token, record = jwt_access_token(
-            tenant, client_id=client.id, subject=user.id, audience=f"urn:logto:organization:{organization_id}",
-            scopes=scopes, ttl=3600, grant_id=grant.id,
+            tenant, client_id=client.id, subject=user.id, audience=organization_urn(organization_id),
+            scopes=issued, ttl=RESERVED_RESOURCE_TTL, grant_id=grant.id,
         )  # fmt: skip
-        return token, 3600, "", [record.id]
-    if resource is not None:
-        if resource not in grant.resources:
+        return token, RESERVED_RESOURCE_TTL, " ".join(issued), [record.id]
+    indicator = _resolve_resource(tenant, grant, resource, effective)
+    if indicator is not None:
+        config = tenant.config.resource(indicator)
+        if config is None:
             raise invalid_target()
-        config = tenant.config.resource(resource)
-        ttl = config.access_token_ttl if config else 3600
-        scopes = grant.resources[resource]
+        held_scopes = user_resource_scopes(tenant.config, user, indicator, organization_id)
+        issued = [s for s in grant.resources[indicator] if s in effective and s in held_scopes]
         token, record = jwt_access_token(
-            tenant,
-            client_id=client.id,
-            subject=user.id,
-            audience=resource,
-            scopes=scopes,
-            ttl=ttl,
-            grant_id=grant.id,
-        )
-        return token, ttl, " ".join(scopes), [record.id]
-    oidc_scopes = [s for s in grant.scopes if not s.startswith("urn:") or s.startswith("urn:logto:scope:")]
+            tenant, client_id=client.id, subject=user.id, audience=indicator, scopes=issued,
+            ttl=config.access_token_ttl, grant_id=grant.id,
+            extra={"organization_id": organization_id} if organization_id is not None else None,
+        )  # fmt: skip
+        return token, config.access_token_ttl, " ".join(issued), [record.id]
+    oidc_scopes = [s for s in grant.scopes if s in effective]
     opaque = opaque_access_token(
         tenant, client_id=client.id, user_id=user.id, scopes=oidc_scopes, grant_id=grant.id
     )

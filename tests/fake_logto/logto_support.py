@@ -1,4 +1,5 @@
-"""Shared constants and helpers of the fake_logto tests: the test tenant, PKCE, authorization URLs."""
+"""Shared constants and helpers of the fake_logto tests: the test tenant (and the authorization tenant of
+the organization / RBAC tests), PKCE, authorization URLs, a password sign-in."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from urllib.parse import urlencode
 
 from fake_logto import Running as LogtoRunning
 from fake_logto import default_mailgun_config
+from harness._experience import ExperienceClient
 
 API = "https://api.bookstore.test"
 WEB = {"id": "bookstore", "secret": "bookstore-secret", "redirect": "http://localhost:3000/callback"}
@@ -36,7 +38,13 @@ def tenant_dict(mailgun_url: str, **overrides: Any) -> dict[str, Any]:
                 "redirect_uris": [SPA["redirect"]],
                 "post_logout_redirect_uris": ["http://localhost:5173"],
             },
-            {"name": "Bookstore jobs", "type": "m2m", "id": M2M["id"], "secret": M2M["secret"]},
+            {
+                "name": "Bookstore jobs",
+                "type": "m2m",
+                "id": M2M["id"],
+                "secret": M2M["secret"],
+                "roles": ["catalogue-sync"],
+            },
         ],
         "resources": [
             {
@@ -46,7 +54,14 @@ def tenant_dict(mailgun_url: str, **overrides: Any) -> dict[str, Any]:
                 "access_token_ttl": 900,
             }
         ],
-        "roles": [{"name": "librarian", "scopes": [{"resource": API, "scope": "write:books"}]}],
+        "roles": [
+            {"name": "librarian", "scopes": [{"resource": API, "scope": "write:books"}]},
+            {"name": "catalogue-sync", "type": "m2m", "scopes": [{"resource": API, "scope": "read:books"}]},
+        ],
+        "organization_template": {
+            "scopes": ["read:members", "invite:members"],
+            "roles": [{"name": "admin", "scopes": ["read:members", "invite:members"]}],
+        },
         "organizations": [
             {
                 "id": "org-acme",
@@ -93,3 +108,90 @@ def auth_url(
         **extra,
     }
     return f"{logto.endpoint}/oidc/auth?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+# --- the authorization tenant (organizations, user and M2M roles, the default API) ------------------------
+REPORTS = "https://reports.bookstore.test"  # the default API resource of the authorization tenant
+ORG = "org-acme"
+OTHER_ORG = "org-globex"
+MEMBER = {"email": "ada@acme.test", "password": "member pass 1"}  # admin of ORG, librarian
+VIEWER = {"email": "vic@acme.test", "password": "viewer pass 1"}  # viewer of ORG, no role
+OUTSIDER = {"email": "olga@else.test", "password": "outsider pass 1"}  # no organization, no role
+JOBS = {"id": "jobs", "secret": "jobs-secret"}  # m2m: role "sync", in ORG as "bot"
+LONER = {"id": "loner", "secret": "loner-secret"}  # m2m: no role, no organization
+
+
+def authz_tenant_dict(mailgun_url: str) -> dict[str, Any]:
+    base = tenant_dict(mailgun_url)
+    apps = [
+        *base["applications"][:2],
+        {"name": "Jobs", "type": "m2m", "id": JOBS["id"], "secret": JOBS["secret"], "roles": ["sync"]},
+        {"name": "Loner", "type": "m2m", "id": LONER["id"], "secret": LONER["secret"]},
+    ]
+    return tenant_dict(
+        mailgun_url,
+        applications=apps,
+        resources=[
+            {
+                "indicator": API,
+                "name": "Bookstore API",
+                "scopes": ["read:books", "write:books", "delete:books"],
+            },
+            {"indicator": REPORTS, "scopes": ["read:reports", "export:reports"], "default": True},
+        ],
+        roles=[
+            {"name": "librarian", "scopes": [{"resource": API, "scope": "write:books"}]},
+            {
+                "name": "sync",
+                "type": "m2m",
+                "scopes": [
+                    {"resource": API, "scope": "read:books"},
+                    {"resource": REPORTS, "scope": "read:reports"},
+                ],
+            },
+        ],
+        organization_template={
+            "scopes": ["read:members", "invite:members", "manage:billing"],
+            "roles": [
+                {
+                    "name": "admin",
+                    "scopes": ["read:members", "invite:members"],
+                    "resource_scopes": [{"resource": API, "scope": "read:books"}],
+                },
+                {"name": "viewer", "scopes": ["read:members"]},
+                {
+                    "name": "bot",
+                    "type": "m2m",
+                    "scopes": ["read:members"],
+                    "resource_scopes": [{"resource": API, "scope": "delete:books"}],
+                },
+            ],
+        },
+        organizations=[
+            {
+                "id": ORG,
+                "name": "Acme",
+                "members": [MEMBER["email"], VIEWER["email"]],
+                "roles": [f"{MEMBER['email']}:admin", f"{VIEWER['email']}:viewer"],
+                "applications": [JOBS["id"]],
+                "application_roles": [f"{JOBS['id']}:bot"],
+            },
+            {"id": OTHER_ORG, "name": "Globex"},
+        ],
+        users=[
+            {**MEMBER, "roles": ["librarian"]},
+            VIEWER,
+            OUTSIDER,
+        ],
+    )
+
+
+def password_sign_in(endpoint: str, authorization_url: str, email: str, password: str) -> str:
+    """Sign in by email and password over the Experience API; returns the callback URL."""
+    with ExperienceClient(endpoint) as browser:
+        browser.start(authorization_url)
+        browser.set_event("SignIn")
+        browser.identify(browser.verify_password("email", email, password))
+        redirect_to = browser.submit()
+        assert redirect_to is not None
+        return browser.finish(redirect_to)

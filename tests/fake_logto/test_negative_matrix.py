@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
-from logto_support import API, SPA, WEB, auth_url, pkce
+from logto_support import API, PASSWORD_USER, SPA, WEB, auth_url, password_sign_in, pkce
 
 from fake_logto import Running
 from harness._experience import ExperienceClient, ExperienceError, callback_params
@@ -157,15 +157,15 @@ def test_token_json_body_is_refused(logto: Running) -> None:
 
 
 def test_token_unknown_client(logto: Running) -> None:
-    _expect(
-        _token(
-            logto,
-            {"grant_type": "authorization_code", "code": "x", "redirect_uri": WEB["redirect"]},
-            auth=("nobody", "x"),
-        ),
-        401,
-        "invalid_client",
+    """Logto's client lookup answers 400 ``invalid client <id>`` (packages/core/src/oidc/adapter.ts; its
+    integration test client-credentials-grant.test.ts), not node-oidc-provider's 401."""
+    response = _token(
+        logto,
+        {"grant_type": "authorization_code", "code": "x", "redirect_uri": WEB["redirect"]},
+        auth=("nobody", "x"),
     )
+    _expect(response, 400, "invalid_client")
+    assert response.json()["error_description"] == "invalid client nobody"
 
 
 def test_token_wrong_secret(logto: Running) -> None:
@@ -345,16 +345,63 @@ def test_client_credentials_for_a_web_app(logto: Running) -> None:
 
 
 def test_client_credentials_without_resource(logto: Running) -> None:
-    _expect(
-        _token(logto, {"grant_type": "client_credentials"}, auth=("bookstore-m2m", "m2m-secret")),
-        400,
-        "invalid_target",
-    )
+    response = _token(logto, {"grant_type": "client_credentials"}, auth=("bookstore-m2m", "m2m-secret"))
+    _expect(response, 400, "invalid_target")
+    assert response.json()["error_description"] == "both `resource` and `organization_id` are not provided"
 
 
-def test_client_credentials_unknown_scope(logto: Running) -> None:
+def test_client_credentials_unknown_scope_is_dropped(logto: Running) -> None:
+    """Logto drops scopes the app's roles do not grant, silently (client-credentials.ts): no error, and
+    nothing granted means no ``scope`` in the response."""
     data = {"grant_type": "client_credentials", "resource": API, "scope": "delete:everything"}
-    _expect(_token(logto, data, auth=("bookstore-m2m", "m2m-secret")), 400, "invalid_scope")
+    response = _token(logto, data, auth=("bookstore-m2m", "m2m-secret"))
+    assert response.status_code == 200, response.text
+    assert "scope" not in response.json()
+
+
+def test_client_credentials_relative_resource(logto: Running) -> None:
+    data = {"grant_type": "client_credentials", "resource": "not-a-uri"}
+    response = _token(logto, data, auth=("bookstore-m2m", "m2m-secret"))
+    _expect(response, 400, "invalid_target")
+    assert response.json()["error_description"] == "resource indicator must be an absolute URI"
+
+
+def test_client_credentials_app_outside_the_organization(logto: Running) -> None:
+    data = {"grant_type": "client_credentials", "organization_id": "org-acme"}
+    response = _token(logto, data, auth=("bookstore-m2m", "m2m-secret"))
+    _expect(response, 403, "access_denied")
+    assert response.json()["error_description"] == "app has not associated with the organization"
+
+
+def _organization_refresh(logto: Running, code: str) -> httpx.Response:
+    tokens = _token(
+        logto, {"grant_type": "authorization_code", "code": code, "redirect_uri": WEB["redirect"]}
+    ).json()
+    data = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "organization_id": "org-acme",
+    }
+    return _token(logto, data)
+
+
+def test_refresh_organization_token_for_a_non_member(
+    logto: Running, email: str, read_code: Callable[[str], str]
+) -> None:
+    url = auth_url(logto, scope="openid offline_access urn:logto:scope:organizations")
+    with ExperienceClient(logto.endpoint) as browser:
+        code = callback_params(browser.email_code_flow(url, email, read_code))["code"]
+    response = _organization_refresh(logto, code)
+    _expect(response, 403, "access_denied")
+    assert response.json()["error_description"] == "user is not a member of the organization"
+
+
+def test_refresh_organization_token_without_the_organizations_scope(logto: Running) -> None:
+    url = auth_url(logto, scope="openid offline_access")  # the member, without urn:logto:scope:organizations
+    callback = password_sign_in(logto.endpoint, url, PASSWORD_USER["email"], PASSWORD_USER["password"])
+    response = _organization_refresh(logto, callback_params(callback)["code"])
+    _expect(response, 403, "insufficient_scope")
+    assert response.json()["error_description"] == "refresh token missing required scope"
 
 
 def test_userinfo_without_token(logto: Running) -> None:

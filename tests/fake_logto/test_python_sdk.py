@@ -1,18 +1,23 @@
 """The official Python SDK (PyPI ``logto`` 0.2.1, unmodified) against fake_logto on a real socket:
 its sign-in URL → the Experience API → its callback; ID token verification, claims, userinfo, refresh,
-and its sign-out URL."""
+and its sign-out URL; organizations (the SDK adds ``urn:logto:resource:organizations`` itself when
+``urn:logto:scope:organizations`` is asked, ``LogtoClient._buildSignInUrl``) and role-based API scopes."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from logto import LogtoClient, LogtoConfig, Storage
-from logto_support import API, SPA, WEB
+from logto import LogtoClient, LogtoConfig, LogtoException, Storage, UserInfoScope
+from logto_support import API, MEMBER, ORG, OUTSIDER, SPA, VIEWER, WEB, authz_tenant_dict, password_sign_in
 
-from fake_logto import Running
+from fake_logto import Running, parse_config
+from fake_logto import Settings as LogtoSettings
+from fake_logto import serve_in_thread as serve_logto
+from fake_mailgun import Running as MailgunRunning
 from harness._experience import ExperienceClient
 
 # The SDK's aiohttp sessions leave their connector cleanup to the garbage collector.
@@ -93,3 +98,60 @@ def test_public_client_with_the_sdks_client_secret_none(
     asyncio.run(client.handleSignInCallback(callback))
     assert client.isAuthenticated()
     assert client.getIdTokenClaims().email == email
+
+
+@pytest.fixture(scope="module")
+def authz(mailgun: MailgunRunning) -> Iterator[Running]:
+    """A tenant with roles and organizations (logto_support.authz_tenant_dict)."""
+    with serve_logto(LogtoSettings(port=0), config=parse_config(authz_tenant_dict(mailgun.url))) as running:
+        yield running
+
+
+def _organization_client(authz: Running, user: dict[str, str]) -> LogtoClient:
+    """The web app, signed in as ``user`` with organizations and the API's scopes."""
+    config = LogtoConfig(
+        endpoint=authz.endpoint,
+        appId=WEB["id"],
+        appSecret=WEB["secret"],
+        resources=[API],
+        scopes=[UserInfoScope.organizations, UserInfoScope.organization_roles, "roles",
+                "read:members", "invite:members", "read:books", "write:books"],
+    )  # fmt: skip
+    client = LogtoClient(config, storage=DictStorage())
+    sign_in_url = asyncio.run(client.signIn(WEB["redirect"]))
+    assert "resource=urn%3Alogto%3Aresource%3Aorganizations" in sign_in_url  # the SDK's own doing
+    callback = password_sign_in(authz.endpoint, sign_in_url, user["email"], user["password"])
+    asyncio.run(client.handleSignInCallback(callback))
+    assert client.isAuthenticated()
+    return client
+
+
+def test_organization_token_for_a_member_and_logtos_403_for_a_non_member(authz: Running) -> None:
+    member = _organization_client(authz, MEMBER)
+    claims = member.getIdTokenClaims()
+    assert claims.organizations == [ORG]
+    assert claims.organization_roles == [f"{ORG}:admin"]
+
+    org_claims = asyncio.run(member.getOrganizationTokenClaims(ORG))
+    assert org_claims.aud == f"urn:logto:organization:{ORG}"
+    assert org_claims.sub == claims.sub
+    assert org_claims.scope == "read:members invite:members"
+
+    outsider = _organization_client(authz, OUTSIDER)
+    with pytest.raises(LogtoException) as refused:
+        asyncio.run(outsider.getOrganizationToken(ORG))
+    assert json.loads(str(refused.value)) == {
+        "error": "access_denied",
+        "error_description": "user is not a member of the organization",
+        "code": "oidc.access_denied",
+    }
+
+
+def test_a_user_without_the_role_gets_no_role_scope(authz: Running) -> None:
+    member = _organization_client(authz, MEMBER)  # librarian: write:books; admin of the org: read:books
+    assert asyncio.run(member.getAccessTokenClaims(API)).scope == "read:books write:books"
+    viewer = _organization_client(authz, VIEWER)  # no role, a viewer in the organization
+    viewer_claims = asyncio.run(viewer.getAccessTokenClaims(API))
+    assert viewer_claims.aud == API
+    assert viewer_claims.scope == ""
+    assert asyncio.run(viewer.getOrganizationTokenClaims(ORG)).scope == "read:members"
