@@ -514,9 +514,8 @@ def node_sdk_tenant(mailgun_url: str) -> dict[str, Any]:
             {"indicator": SDK_API, "name": "Node SDK API", "scopes": ["read:books", "write:books"]}
         ],
         "roles": [{"name": "reader", "scopes": [{"resource": SDK_API, "scope": "read:books"}]}],
-        # The organization template (issue 13 point 1) belongs here: the organization role ORG_ROLE granting
-        # the organization scope ORG_SCOPE. Its keys are the organizations work's; fake_logto refuses keys
-        # it does not know, so they join this dict when that work has merged.
+        # The organization template: the organization role ORG_ROLE granting the organization scope ORG_SCOPE.
+        "organization_template": {"scopes": [ORG_SCOPE], "roles": [{"name": ORG_ROLE, "scopes": [ORG_SCOPE]}]},
         "organizations": [
             {
                 "id": SDK_ORG,
