@@ -60,7 +60,7 @@ class SigningKey:
     def sign(self, claims: dict[str, Any], typ: str | None = "JWT") -> str:
         """A compact JWS; ``typ=None`` leaves ``typ`` out of the header (node-oidc-provider's ID tokens)."""
         header = {"alg": ALG, "typ": typ, "kid": self.kid} if typ else {"alg": ALG, "kid": self.kid}
-        return jwt.encode(header, claims, self.key, algorithms=[ALG])
+        return jwt.encode(header, claims, self.key, algorithms=[ALG], default_type=None)
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """The claims of a token this key signed, or None (bad signature, not a JWT)."""

@@ -593,3 +593,52 @@ def test_token_non_ascii_secret(logto: Running) -> None:
         400,  # client_auth.js: a character outside VSCHAR is "not properly encoded"
         "invalid_request",
     )
+
+
+# --- issue 13: client authentication everywhere, JWTs at revocation, refresh scope, /oidc/me ------------
+def test_revocation_without_client_authentication(logto: Running) -> None:
+    response = httpx.post(
+        f"{logto.endpoint}/oidc/token/revocation", data={"client_id": WEB["id"], "token": "x"}
+    )
+    _expect(response, 401, "invalid_client")
+
+
+def test_revocation_of_a_jwt(logto: Running) -> None:
+    m2m = ("bookstore-m2m", "m2m-secret")
+    jwt = _token(logto, {"grant_type": "client_credentials", "resource": API}, auth=m2m).json()
+    response = httpx.post(
+        f"{logto.endpoint}/oidc/token/revocation", data={"token": jwt["access_token"]}, auth=m2m
+    )
+    _expect(response, 400, "unsupported_token_type")
+
+
+def test_token_secret_from_a_public_client(logto: Running) -> None:
+    data = {
+        "grant_type": "refresh_token",
+        "refresh_token": "x",
+        "client_id": SPA["id"],
+        "client_secret": "None",
+    }
+    _expect(_token(logto, data, auth=None), 401, "invalid_client")
+
+
+def test_token_malformed_basic_header(logto: Running) -> None:
+    response = httpx.post(
+        f"{logto.endpoint}/oidc/token",
+        data={"grant_type": "refresh_token", "refresh_token": "x"},
+        headers={"Authorization": "Basic not-base64!"},
+    )
+    _expect(response, 400, "invalid_request")
+
+
+def test_refresh_with_a_scope_not_granted(logto: Running, fresh_code: Callable[..., Issued]) -> None:
+    tokens = _token(
+        logto,
+        {"grant_type": "authorization_code", "code": fresh_code().code, "redirect_uri": WEB["redirect"]},
+    ).json()
+    data = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "scope": "address"}
+    _expect(_token(logto, data), 400, "invalid_scope")
+
+
+def test_userinfo_token_in_the_query(logto: Running) -> None:
+    _expect(httpx.get(f"{logto.endpoint}/oidc/me", params={"access_token": "x"}), 400, "invalid_request")
