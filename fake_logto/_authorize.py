@@ -24,6 +24,7 @@ from . import paths
 from ._config import Application
 from ._errors import OAuthError, SendBack, with_query
 from ._issue import OIDC_SCOPES
+from ._request_checks import openid_scope_error, pkce_error
 from ._store import (
     AUTHORIZATION_CODE_TTL,
     GRANT_TTL,
@@ -128,28 +129,16 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     if "none" in prompts and len(prompts) > 1:
         raise back.error("invalid_request", "prompt none must only be used alone")
     scopes = list(dict.fromkeys((_first(items, "scope", back) or "").split()))
-    if "openid" not in scopes:
-        raise back.error(
-            "invalid_scope", "openid scope must be requested when using the authorization code flow"
-        )
+    openid_error = openid_scope_error(scopes, dict(items), response_type)
+    if openid_error is not None:
+        raise back.error("invalid_request", openid_error)
     if "offline_access" in scopes and "consent" not in prompts:
         scopes.remove("offline_access")  # node-oidc-provider drops it silently without prompt=consent
     challenge = _first(items, "code_challenge", back)
     method = _first(items, "code_challenge_method", back)
-    if challenge is None and method is not None:
-        raise back.error("invalid_request", "code_challenge_method requires code_challenge")
-    if challenge is not None:
-        method = method or "plain"
-        if method != "S256":
-            raise back.error("invalid_request", "not supported value of code_challenge_method")
-        if not 43 <= len(challenge) <= 128:
-            raise back.error(
-                "invalid_request", "code_challenge must be a string with a minimum length of 43 characters"
-            )
-    elif not client.confidential:
-        raise back.error(
-            "invalid_request", "Authorization Server policy requires PKCE to be used for this request"
-        )
+    pkce_problem = pkce_error(challenge, method, public_client=not client.confidential)
+    if pkce_problem is not None:
+        raise back.error("invalid_request", pkce_problem)
     # No resource named: Logto's default API, if any (node-oidc-provider's lib/shared/check_resource.js
     # with Logto's defaultResource, packages/core/src/oidc/init.ts). The reserved organizations resource
     # is known to tenant.config.resource, as to Logto's findResource (packages/core/src/oidc/resource.ts).

@@ -1,7 +1,10 @@
 """The two error types of the Logto surface, each rendered in one place.
 
-- :class:`OAuthError` — OIDC endpoints: ``{"error", "error_description", "code": "oidc.<error>"}``
-  (RFC 6749 §5.2 plus Logto's code). At the browser endpoints the error says how it is answered, as
+- :class:`OAuthError` — OIDC endpoints: Logto's ``packages/core/src/middleware/koa-oidc-error-handler.ts``
+  body, ``{"code", "message", "error_uri"?, "error", "error_description", "scope"?}`` (RFC 6749 §5.2 plus
+  Logto's ``code``: ``oidc.<error>``, or ``session.not_found`` for a description naming a session not
+  found; its English ``message`` from ``packages/phrases/src/locales/en/errors/oidc.ts``; ``error_uri`` for
+  ``invalid_grant`` only); ``?parse_error=false`` gets node-oidc-provider's raw body. At the browser endpoints the error says how it is answered, as
   node-oidc-provider's ``lib/shared/authorization_error_handler.js`` decides: on the HTML error page
   (``page``; also end-session's errors) while the client or redirect_uri is not known good, else sent back
   to the redirect_uri with ``state`` and ``iss`` (``send_back``, a :class:`SendBack`).
@@ -38,6 +41,40 @@ class SendBack:
         return OAuthError(error, description, send_back=self)
 
 
+# Logto's English phrases for `oidc.<error>` codes (packages/phrases/src/locales/en/errors/oidc.ts).
+# Logto's handler translates with only `{code}` to interpolate, so i18next (skipOnVariables) leaves the
+# `{{error_description}}` and `{{scope}}` placeholders in the text as they are.
+OIDC_MESSAGES: dict[str, str] = {
+    "oidc.aborted": "The end-user aborted interaction.",
+    "oidc.invalid_scope": "Invalid scope: {{error_description}}.",
+    "oidc.invalid_token": "Invalid token provided.",
+    "oidc.invalid_client_metadata": "Invalid client metadata provided.",
+    "oidc.insufficient_scope": "Token missing scope `{{scope}}`.",
+    "oidc.invalid_request": "Request is invalid.",
+    "oidc.invalid_grant": "Grant request is invalid.",
+    "oidc.invalid_issuer": "Invalid issuer.",
+    "oidc.invalid_redirect_uri": "`redirect_uri` did not match any of the client's registered `redirect_uris`.",
+    "oidc.access_denied": "Access denied.",
+    "oidc.invalid_target": "Invalid resource indicator.",
+    "oidc.unsupported_grant_type": "Unsupported `grant_type` requested.",
+    "oidc.unsupported_response_mode": "Unsupported `response_mode` requested.",
+    "oidc.unsupported_response_type": "Unsupported `response_type` requested.",
+    "oidc.server_error": "An unknown OIDC error occurred. Please try again later.",
+    "session.not_found": "Session not found. Please go back and sign in again.",
+}
+# Supplementary error URIs (koa-oidc-error-handler.ts, `errorUris`).
+ERROR_URIS: dict[str, str] = {"invalid_grant": "https://openid.sh/debug/invalid_grant"}
+
+
+def oidc_code(error: str, description: str) -> str:
+    """Logto's ``code`` for an OIDC error (koa-oidc-error-handler.ts ``isSessionNotFound``)."""
+    if ("session" in description and "not found" in description) or (
+        "authorization request has expired" in description
+    ):
+        return "session.not_found"
+    return f"oidc.{error}"
+
+
 class OAuthError(Exception):
     def __init__(
         self,
@@ -49,15 +86,29 @@ class OAuthError(Exception):
         page: bool = False,
         send_back: SendBack | None = None,
         client_id: str | None = None,
+        scope: str | None = None,
     ) -> None:
         super().__init__(f"{error}: {description}")
         self.error, self.description, self.status = error, description, status
         self.headers = headers or {}
         self.page, self.send_back = page, send_back
         self.client_id = client_id if send_back is None else send_back.client_id
+        self.scope = scope  # node-oidc-provider's InvalidScope / InsufficientScope carry it into the body
+
+    def raw_body(self) -> dict[str, str]:
+        """node-oidc-provider's ``lib/helpers/err_out.js`` body."""
+        body = {"error": self.error, "error_description": self.description}
+        if self.scope is not None:
+            body["scope"] = self.scope
+        return body
 
     def body(self) -> dict[str, str]:
-        return {"error": self.error, "error_description": self.description, "code": f"oidc.{self.error}"}
+        """Logto's body: its ``code``, ``message`` and ``error_uri`` first, then the raw body."""
+        code = oidc_code(self.error, self.description)
+        body = {"code": code, "message": OIDC_MESSAGES.get(code, f"An OIDC error occurred: {code}.")}
+        if self.error in ERROR_URIS:
+            body["error_uri"] = ERROR_URIS[self.error]
+        return {**body, **self.raw_body()}
 
 
 def with_query(url: str, params: dict[str, str]) -> str:
@@ -79,9 +130,17 @@ def invalid_grant(description: str = "grant request is invalid") -> OAuthError:
 
 
 def invalid_token(description: str = "invalid token provided") -> OAuthError:
-    return OAuthError(
-        "invalid_token", description, 401, {"WWW-Authenticate": 'Bearer realm="Logto", error="invalid_token"'}
+    return OAuthError("invalid_token", description, 401)
+
+
+def www_authenticate(scheme: str, **fields: str | None) -> str:
+    """A challenge as node-oidc-provider's ``lib/helpers/append_www_authenticate.js`` writes it."""
+    quoted = (
+        f'{key}="{value.replace(chr(92), chr(92) * 2).replace(chr(34), chr(92) + chr(34))}"'
+        for key, value in fields.items()
+        if value is not None
     )
+    return f"{scheme} {', '.join(quoted)}"
 
 
 # Messages in Logto's English phrasing (packages/phrases/src/locales/en/errors/*.ts).
@@ -190,8 +249,11 @@ async def handle_oauth(request: Request, exc: Exception) -> Response:
         _record_authorization(request, exc, None, "error page")
         return error_page(request, exc.error, exc.description, exc.status)
     _record(request, exc.error, exc.description, exc.status)
+    raw = request.query_params.get("parse_error") == "false"  # Logto's opt-out for its extra keys
     return JSONResponse(
-        exc.body(), status_code=exc.status, headers={"Cache-Control": "no-store", **exc.headers}
+        exc.raw_body() if raw else exc.body(),
+        status_code=exc.status,
+        headers={"Cache-Control": "no-store", **exc.headers},
     )
 
 

@@ -1,6 +1,8 @@
 """The ``authorization_code`` grant: 60 s, single use (a second use revokes everything the first issued),
 the redirect URI of the authorization request, PKCE S256 (node-oidc-provider's
-``lib/actions/grants/authorization_code.js``)."""
+``lib/actions/grants/authorization_code.js``, ``lib/helpers/grant_common.js``, ``lib/helpers/pkce.js``).
+Every failure about the code itself is ``invalid_grant`` "grant request is invalid" (node-oidc-provider
+keeps its detail out of the body)."""
 
 from __future__ import annotations
 
@@ -8,52 +10,57 @@ import secrets
 from typing import Any
 
 from ._authorize import s256
-from ._client_auth import Form
+from ._client_auth import Form, missing
 from ._config import Application
-from ._errors import invalid_grant, invalid_request
+from ._errors import invalid_grant
 from ._grants import grant_user, log_tokens, resource_param, token_response
 from ._issue import access_token_for, id_token, invalid_target, refresh_token
+from ._request_checks import check_format
 from ._tenant import Tenant
 
 
+def check_pkce(verifier: str | None, challenge: str | None, method: str | None) -> None:
+    """node-oidc-provider's ``lib/helpers/pkce.js``: a malformed verifier is an ``invalid_request``
+    (``lib/helpers/pkce_format.js``); any other mismatch an ``invalid_grant``."""
+    if verifier:
+        check_format(verifier, "code_verifier")
+    if not (verifier or challenge):
+        return
+    if (
+        not verifier
+        or method != "S256"
+        or challenge is None
+        or not secrets.compare_digest(s256(verifier).encode(), challenge.encode())
+    ):
+        raise invalid_grant()
+
+
 async def authorization_code(tenant: Tenant, client: Application, form: Form) -> dict[str, Any]:
-    code_value = form.get("code")
-    if not code_value:
-        raise invalid_request("missing required parameter 'code'")
-    redirect_uri = form.get("redirect_uri")
-    if not redirect_uri:
-        raise invalid_request("missing required parameter 'redirect_uri'")
+    if "redirect_uri" not in form and len(client.redirect_uris) == 1:
+        # allowOmittingSingleRegisteredRedirectUri (node-oidc-provider's default, kept by Logto)
+        form = {**form, "redirect_uri": client.redirect_uris[0]}
+    missing(form, "code", "redirect_uri")
+    redirect_uri = form["redirect_uri"]
     store = tenant.store
     with store.lock:
-        code = store.codes.get(code_value)
-        if code is None:
-            raise invalid_grant("grant request is invalid")
-        # Client and expiry first, as node-oidc-provider: only the code's own client, in time, can
-        # trigger the replay revocation.
-        if code.client_id != client.id:
-            raise invalid_grant("grant request is invalid")
-        if code.expires_at <= tenant.now():
-            raise invalid_grant("grant request is invalid")
-        if code.consumed:
-            # A replayed code: revoke everything issued from its first use (RFC 6749 §4.1.2).
-            store.revoke_grant(code.grant_id)
-            raise invalid_grant("grant request is invalid")
+        # node-oidc-provider's order: found, the client's, in time, its grant, PKCE, the redirect_uri,
+        # and only then single use — a replay that fails an earlier check revokes nothing.
+        code = store.codes.get(form["code"])
+        if code is None or code.client_id != client.id or code.expires_at <= tenant.now():
+            raise invalid_grant()
+        if store.live_grant(code.grant_id) is None:
+            raise invalid_grant()
+        check_pkce(form.get("code_verifier"), code.code_challenge, code.code_challenge_method)
         if code.redirect_uri != redirect_uri:
-            raise invalid_grant("grant request is invalid")
-        verifier = form.get("code_verifier")
-        if code.code_challenge is not None:
-            if not verifier or not 43 <= len(verifier) <= 128:
-                raise invalid_grant("PKCE verification failed")
-            if not verifier.isascii() or not secrets.compare_digest(
-                s256(verifier).encode(), code.code_challenge.encode()
-            ):
-                raise invalid_grant("PKCE verification failed")
-        elif verifier:
-            raise invalid_grant("PKCE verification failed")
+            raise invalid_grant()
+        if code.consumed:
+            # A replayed code: revoke everything issued from its grant (RFC 6749 §4.1.2).
+            store.revoke_grant(code.grant_id)
+            raise invalid_grant()
         code.consumed = True
         grant = store.live_grant(code.grant_id)
     if grant is None:
-        raise invalid_grant("grant request is invalid")
+        raise invalid_grant()
     user = grant_user(tenant, code.user_id)
     resource = resource_param(form)
     if resource is not None and tenant.config.resource(resource) is None:
@@ -62,7 +69,7 @@ async def authorization_code(tenant: Tenant, client: Application, form: Form) ->
         tenant, client=client, user=user, grant=grant, resource=resource
     )
     refresh = (
-        refresh_token(tenant, grant, client.id, code.scopes, code.auth_time)
+        refresh_token(tenant, grant, client.id, code.scopes, code.auth_time, nonce=code.nonce)
         if "offline_access" in grant.scopes
         else None
     )

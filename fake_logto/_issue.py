@@ -1,6 +1,10 @@
 """Minting tokens: ID tokens, opaque, resource and organization (``at+jwt``) access tokens, refresh tokens.
 
-Every grant type ends here. JWT ``iat``/``exp`` use the wall clock (SDKs verify them against their own
+Every grant type ends here. Token shapes follow node-oidc-provider v9: an ID token's header is
+``{alg, kid}`` without ``typ`` (``lib/models/id_token.js`` signs the ``idtoken`` use with no ``typ``;
+``lib/helpers/jwt.js`` drops an undefined one), a resource access token's is ``{alg, typ: "at+jwt", kid}``
+and it carries no ``scope`` claim when no scope was granted (``lib/models/formats/jwt.js``: ``scope:
+scope || undefined``). JWT ``iat``/``exp`` use the wall clock (SDKs verify them against their own
 clock); the stored records expire on the tenant clock (the fake checks them). Token response shape:
 ``{access_token, expires_in, id_token?, refresh_token?, scope, token_type: "Bearer"}``.
 
@@ -83,7 +87,7 @@ def id_token(tenant: Tenant, user: User, client_id: str, scopes: list[str], nonc
     }
     if nonce:
         claims["nonce"] = nonce
-    return tenant.keys.sign(claims)
+    return tenant.keys.sign(claims, typ=None)
 
 
 def opaque_access_token(
@@ -118,7 +122,9 @@ def jwt_access_token(
     extra: dict[str, Any] | None = None,
 ) -> tuple[str, AccessToken]:
     """A resource access token (RFC 9068 ``at+jwt``): claims jti, sub, iat, exp, scope (unless ``scopes`` is
-    None), client_id, iss, aud, then Logto's extra token claims."""
+    None: node-oidc-provider's ``lib/models/formats/jwt.js`` leaves an unset scope out, while Logto's
+    organization tokens carry ``scope: ""`` — its integration test ``client-credentials-grant.test.ts``),
+    client_id, iss, aud, then Logto's extra token claims."""
     wall = int(tenant.clock.wall())
     jti = uuid.uuid4().hex
     claims: dict[str, Any] = {"jti": jti, "sub": subject or client_id, "iat": wall, "exp": wall + ttl}
@@ -142,8 +148,17 @@ def jwt_access_token(
 
 
 def refresh_token(
-    tenant: Tenant, grant: Grant, client_id: str, scopes: list[str], auth_time: float
+    tenant: Tenant,
+    grant: Grant,
+    client_id: str,
+    scopes: list[str],
+    auth_time: float,
+    *,
+    nonce: str | None = None,
+    expires_at: float | None = None,
 ) -> RefreshToken:
+    """A refresh token good for 14 days (Logto's ``refreshTokenTtlInDays`` default), or until
+    ``expires_at`` (a rotated SPA token keeps its predecessor's expiry)."""
     now = tenant.now()
     token = RefreshToken(
         token=new_token(32),
@@ -153,7 +168,8 @@ def refresh_token(
         scopes=scopes,
         auth_time=auth_time,
         created_at=now,
-        expires_at=min(now + REFRESH_TOKEN_TTL, grant.expires_at),
+        expires_at=min(now + REFRESH_TOKEN_TTL if expires_at is None else expires_at, grant.expires_at),
+        nonce=nonce,
     )
     with tenant.store.lock:
         tenant.store.refresh_tokens[token.token] = token

@@ -57,8 +57,10 @@ class SigningKey:
         }
         return {"keys": [entry]}
 
-    def sign(self, claims: dict[str, Any], typ: str = "JWT") -> str:
-        return jwt.encode({"alg": ALG, "typ": typ, "kid": self.kid}, claims, self.key, algorithms=[ALG])
+    def sign(self, claims: dict[str, Any], typ: str | None = "JWT") -> str:
+        """A compact JWS; ``typ=None`` leaves ``typ`` out of the header (node-oidc-provider's ID tokens)."""
+        header = {"alg": ALG, "typ": typ, "kid": self.kid} if typ else {"alg": ALG, "kid": self.kid}
+        return jwt.encode(header, claims, self.key, algorithms=[ALG], default_type=None)
 
     def verify(self, token: str) -> dict[str, Any] | None:
         """The claims of a token this key signed, or None (bad signature, not a JWT)."""

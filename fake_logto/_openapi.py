@@ -38,9 +38,15 @@ DISCOVERY_URLS = (
 SCHEMAS: dict[str, dict[str, Any]] = {
     "OAuthError": obj(
         {
+            "code": {"type": "string", "description": "Logto's ``oidc.<error>`` (or ``session.not_found``)"},
+            "message": {"type": "string", "description": "Logto's English phrase for the code"},
+            "error_uri": {"type": "string", "description": "for ``invalid_grant`` only"},
             "error": {"type": "string", "description": "RFC 6749 §5.2 error code"},
             "error_description": STRING,
-            "code": {"type": "string", "description": "Logto's ``oidc.<error>``"},
+            "scope": {
+                "type": "string",
+                "description": "the scope missing (invalid_scope, insufficient_scope)",
+            },
         },
         "error",
         "error_description",

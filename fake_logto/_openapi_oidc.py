@@ -102,8 +102,12 @@ def operations() -> dict[tuple[str, str], Operation]:
         "security": [{}, {"bearerAccessToken": []}],
         "responses": {
             "200": json_answer("the user's claims", "UserInfo"),
+            "400": oauth_error(
+                "invalid_request (token sent twice, in the query, or a non-Bearer header); invalid_grant "
+                "(the user is gone) — with ``WWW-Authenticate``"
+            ),
             "401": oauth_error("invalid_token (with ``WWW-Authenticate``)"),
-            "403": oauth_error("insufficient_scope: the token lacks ``openid``"),
+            "403": oauth_error("insufficient_scope: the token lacks ``openid`` or a requested scope"),
         },
     }
     return {
@@ -225,12 +229,14 @@ def operations() -> dict[tuple[str, str], Operation]:
             "tags": ["OIDC"],
             "operationId": "revoke",
             "summary": "Token revocation (RFC 7009)",
-            "description": "node-oidc-provider's ``lib/actions/revocation.js``: 200 whether or not the token was known.",
+            "description": "node-oidc-provider's ``lib/actions/revocation.js``: the client authenticates as at "
+            "the token endpoint; then 200 whether or not the token was known.",
             "security": BASIC,
             "requestBody": form_body({"token": STRING, "token_type_hint": STRING, **CLIENT_AUTH}, ("token",)),
             "responses": {
                 "200": {"description": "revoked (or unknown): no body"},
-                "400": oauth_error("invalid_request"),
+                "400": oauth_error("invalid_request; unsupported_token_type (a JWT)"),
+                "401": oauth_error("invalid_client: unknown client or bad credentials"),
             },
         },
         ("POST", paths.INTROSPECTION): {

@@ -25,6 +25,8 @@ AUTHORIZATION_CODE_TTL = 60
 ID_TOKEN_TTL = 3600
 OPAQUE_ACCESS_TOKEN_TTL = 3600
 REFRESH_TOKEN_TTL = 14 * 24 * 3600
+# Logto's `refreshTokenReuseInterval` (packages/core/src/queries/oidc-model-instance.ts): a rotated
+# refresh token still counts as unconsumed for 3 s after each use.
 REFRESH_GRACE = 3
 INTERACTION_TTL = 3600
 SESSION_TTL = 14 * 24 * 3600
@@ -188,8 +190,9 @@ class RefreshToken:
     auth_time: float
     created_at: float
     expires_at: float
-    consumed_at: float | None = None
-    successor: str | None = None  # the refresh token that replaced it (returned again within the grace)
+    nonce: str | None = None  # the authorization request's, kept through rotation for refreshed ID tokens
+    consumed_at: float | None = None  # rotated; Logto still accepts it for REFRESH_GRACE seconds
+    successor: str | None = None  # the refresh token that replaced it last (the debug view's trail)
     revoked: bool = False
 
 

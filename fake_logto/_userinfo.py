@@ -1,46 +1,100 @@
 """``/oidc/me``: the claims of the granted scopes for an opaque access token (a resource JWT is refused,
-as in Logto, where it is meant for the API it names)."""
+as in Logto, where it is meant for the API it names).
+
+As node-oidc-provider's ``lib/actions/userinfo.js`` with ``lib/helpers/oidc_context.js`` ``getAccessToken``
+(one mechanism: the ``Authorization: Bearer`` header or a form body's ``access_token``; never the query)
+and ``lib/shared/set_www_authenticate_header.js``: every refusal carries ``WWW-Authenticate: Bearer
+realm="<issuer>"`` plus ``error``, ``error_description`` and ``scope`` (only ``realm`` when no token was
+sent). A user deleted since is Logto's ``findAccount`` ``invalid_grant`` (``packages/core/src/oidc/init.ts``).
+"""
 
 from __future__ import annotations
+
+import re
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import paths
 from ._claims import userinfo_claims
-from ._errors import OAuthError, invalid_token
+from ._errors import OAuthError, invalid_grant, invalid_request, invalid_token, www_authenticate
 from ._tenant import Tenant
 
+_SCOPE_SYNTAX = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$")
 
-async def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    if request.method == "POST" and request.headers.get("content-type", "").startswith(
+
+async def _access_token(request: Request) -> tuple[str, str | None]:
+    """The access token and the request's ``scope`` parameter."""
+    form: dict[str, str] = {}
+    if request.method == "POST" and request.headers.get("content-type", "").split(";")[0].strip().lower() == (
         "application/x-www-form-urlencoded"
     ):
-        form = await request.form()
-        token = form.get("access_token")
-        if isinstance(token, str) and token:
-            return token
-    raise invalid_token("no access token provided")
+        form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str)}
+    mechanisms = {
+        "body": form.get("access_token", ""),
+        "header": request.headers.get("authorization", ""),
+        "query": request.query_params.get("access_token", ""),
+    }
+    given = [(name, value) for name, value in mechanisms.items() if value]
+    if not given:
+        raise invalid_token("no access token provided")
+    if len(given) > 1:
+        raise invalid_request("access token must only be provided using one mechanism")
+    mechanism, value = given[0]
+    if mechanism == "query":
+        raise invalid_request("access tokens must not be provided via query parameter")
+    if mechanism == "header":
+        parts = value.split(" ")
+        if len(parts) != 2:
+            raise invalid_request("invalid authorization header value format")
+        if parts[0].lower() == "dpop":
+            raise invalid_request("`DPoP` header not provided")
+        if parts[0].lower() != "bearer":
+            raise invalid_request("authorization header scheme must be `Bearer`")
+        value = parts[1]
+    scope = form.get("scope") if request.method == "POST" else request.query_params.get("scope")
+    return value, scope
 
 
 async def userinfo(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
-    value = await _bearer(request)
+    try:
+        return await _userinfo(request, tenant)
+    except OAuthError as exc:
+        fields = {"realm": tenant.issuer}
+        if exc.description != "no access token provided":
+            fields.update(error=exc.error, error_description=exc.description)
+        exc.headers["WWW-Authenticate"] = www_authenticate("Bearer", **fields, scope=exc.scope)
+        raise
+
+
+async def _userinfo(request: Request, tenant: Tenant) -> Response:
+    value, scope = await _access_token(request)
     store = tenant.store
     with store.lock:
         record = store.access_tokens.get(value)
         if record is None or record.revoked or record.expires_at <= tenant.now() or record.kind != "opaque":
-            raise invalid_token("invalid token provided")
+            raise invalid_token()
+        if "openid" not in record.scopes:
+            raise OAuthError("insufficient_scope", "access token missing openid scope", 403, scope="openid")
+        if scope:
+            if not _SCOPE_SYNTAX.match(scope):
+                raise invalid_request("scope contains invalid characters")
+            absent = [s for s in scope.split(" ") if s not in record.scopes]
+            if absent:
+                raise OAuthError(
+                    "insufficient_scope", "access token missing requested scope", 403, scope=" ".join(absent)
+                )
+        if tenant.config.application(record.client_id) is None:
+            raise invalid_token()
         user = store.users.get(record.user_id or "")
-    if user is None:
-        raise invalid_token("invalid token provided")
-    if "openid" not in record.scopes:
-        raise OAuthError("insufficient_scope", "access token missing 'openid' scope", 403)
-    return JSONResponse(userinfo_claims(user, record.scopes), headers={"Cache-Control": "no-store"})
+        if user is None:
+            raise invalid_grant()
+        grant = store.live_grant(record.grant_id or "")
+        if grant is None or grant.client_id != record.client_id or grant.user_id != record.user_id:
+            raise invalid_token()
+    scopes = scope.split(" ") if scope else record.scopes
+    return JSONResponse(userinfo_claims(user, scopes), headers={"Cache-Control": "no-store"})
 
 
 ROUTES = [("GET", paths.USERINFO, userinfo), ("POST", paths.USERINFO, userinfo)]

@@ -515,7 +515,10 @@ def node_sdk_tenant(mailgun_url: str) -> dict[str, Any]:
         ],
         "roles": [{"name": "reader", "scopes": [{"resource": SDK_API, "scope": "read:books"}]}],
         # The organization template: the organization role ORG_ROLE granting the organization scope ORG_SCOPE.
-        "organization_template": {"scopes": [ORG_SCOPE], "roles": [{"name": ORG_ROLE, "scopes": [ORG_SCOPE]}]},
+        "organization_template": {
+            "scopes": [ORG_SCOPE],
+            "roles": [{"name": ORG_ROLE, "scopes": [ORG_SCOPE]}],
+        },
         "organizations": [
             {
                 "id": SDK_ORG,

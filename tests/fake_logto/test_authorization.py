@@ -82,9 +82,23 @@ def _refresh(logto: Running, tokens: dict[str, Any], **params: str) -> httpx.Res
     return _token(logto, {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], **params})
 
 
+# Logto's English phrases (packages/phrases/src/locales/en/errors/oidc.ts), the body's `message`.
+MESSAGES = {
+    "access_denied": "Access denied.",
+    "invalid_target": "Invalid resource indicator.",
+    "insufficient_scope": "Token missing scope `{{scope}}`.",
+}
+
+
 def _error(response: httpx.Response, status: int, error: str, description: str) -> None:
     assert response.status_code == status, response.text
-    assert response.json() == {"error": error, "error_description": description, "code": f"oidc.{error}"}
+    body = response.json()
+    assert {k: v for k, v in body.items() if k != "scope"} == {
+        "code": f"oidc.{error}",
+        "message": MESSAGES[error],
+        "error": error,
+        "error_description": description,
+    }
 
 
 # --- 1. organizations ------------------------------------------------------------------------------------
