@@ -253,7 +253,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         "operationId": "sign_in_experience",
         "summary": "The sign-in experience",
         "description": "Logto's ``GET /api/.well-known/sign-in-exp`` (``packages/core/src/routes/well-known/``): "
-        "the parts the sign-in pages use.",
+        "Logto's ``fullSignInExperienceGuard``, filled from the tenant config.",
         "responses": {"200": json_answer("the configured experience", "SignInExperience")},
     }
     return {("GET", paths.SIGN_IN_EXP): sign_in_exp, **_experience(), **_pages()}
