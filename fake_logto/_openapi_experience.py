@@ -224,6 +224,7 @@ def _pages() -> dict[tuple[str, str], Operation]:
                 page(paths.SIGN_IN, "Sign in"),
                 page(paths.SIGN_IN_PASSWORD, "Sign in with a password"),
                 page(paths.REGISTER, "Create an account"),
+                page(paths.REGISTER_PASSWORD, "A password for a new username"),
             ]
         ),
         ("GET", paths.VERIFICATION_CODE): code_page,
