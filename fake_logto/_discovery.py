@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import paths
 from ._issue import OIDC_SCOPES
+from ._sign_in_exp import sign_in_experience
 from ._tenant import Tenant
 
 SCOPES_SUPPORTED = [
@@ -114,44 +115,6 @@ async def jwks(request: Request) -> Response:
         media_type="application/jwk-set+json; charset=utf-8",
         headers={"Cache-Control": "no-cache, max-age=0, must-revalidate"},
     )
-
-
-async def sign_in_experience(request: Request) -> Response:
-    """``GET /api/.well-known/sign-in-exp``: the configured experience in Logto's shape (the parts the
-    sign-in pages use)."""
-    tenant = _tenant(request)
-    exp = tenant.config.sign_in_experience
-    connector = tenant.config.connector
-    body = {
-        "signUp": {
-            "identifiers": list(exp.sign_up_identifiers) if exp.registration_enabled else [],
-            "password": exp.sign_up_password,
-            "verify": exp.sign_up_verify,
-        },
-        "signIn": {
-            "methods": [
-                {
-                    "identifier": m.identifier,
-                    "password": m.password,
-                    "verificationCode": m.verification_code,
-                    "isPasswordPrimary": m.password,
-                }
-                for m in exp.sign_in_methods
-            ]
-        },
-        "signInMode": "SignInAndRegister" if exp.registration_enabled else "SignIn",
-        "forgotPassword": {"email": exp.forgot_password_email and connector is not None, "phone": False},
-        "passwordPolicy": {"length": {"min": 8, "max": 256}},
-        "connectors": [{"id": connector.kind, "type": "Email", "platform": None}] if connector else [],
-        "socialSignInConnectorTargets": [],
-        "color": {"primaryColor": "#5D34F2", "isDarkModeEnabled": False, "darkPrimaryColor": "#7958FF"},
-        "branding": {},
-        "languageInfo": {"autoDetect": True, "fallbackLanguage": "en"},
-        "termsOfUseUrl": None,
-        "privacyPolicyUrl": None,
-        "appName": exp.app_name or None,
-    }
-    return JSONResponse(body)
 
 
 ROUTES = [

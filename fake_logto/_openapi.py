@@ -21,6 +21,7 @@ from fakekit import ErrorBody
 
 from . import _openapi_experience, _openapi_oidc, paths
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
+from ._sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 
 NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
 DISCOVERY_URLS = (
@@ -70,16 +71,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "keys",
     ),
     "SignInExperience": obj(
-        {
+        {key: {} for key in SIGN_IN_EXP_KEYS}
+        | {
             "signUp": obj({"identifiers": {"type": "array", "items": STRING}}, "identifiers"),
             "signIn": obj({"methods": {"type": "array", "items": {"type": "object"}}}, "methods"),
             "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
-            "forgotPassword": {"type": "object"},
-            "connectors": {"type": "array", "items": {"type": "object"}},
+            "forgotPassword": obj(
+                {"email": {"type": "boolean"}, "phone": {"type": "boolean"}}, "email", "phone"
+            ),
         },
-        "signUp",
-        "signIn",
-        "signInMode",
+        *SIGN_IN_EXP_KEYS,
     ),
     "TokenResponse": obj(
         {

@@ -224,6 +224,7 @@ def _pages() -> dict[tuple[str, str], Operation]:
                 page(paths.SIGN_IN, "Sign in"),
                 page(paths.SIGN_IN_PASSWORD, "Sign in with a password"),
                 page(paths.REGISTER, "Create an account"),
+                page(paths.REGISTER_PASSWORD, "A password for a new username"),
             ]
         ),
         ("GET", paths.VERIFICATION_CODE): code_page,
@@ -253,7 +254,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         "operationId": "sign_in_experience",
         "summary": "The sign-in experience",
         "description": "Logto's ``GET /api/.well-known/sign-in-exp`` (``packages/core/src/routes/well-known/``): "
-        "the parts the sign-in pages use.",
+        "Logto's ``fullSignInExperienceGuard``, filled from the tenant config.",
         "responses": {"200": json_answer("the configured experience", "SignInExperience")},
     }
     return {("GET", paths.SIGN_IN_EXP): sign_in_exp, **_experience(), **_pages()}

@@ -2,9 +2,14 @@
 confirm and success pages.
 
 The experience routes are Logto's (``packages/experience/src/App.tsx``): ``/sign-in``,
-``/sign-in/password``, ``/register``, ``/:flow/verification-code``, ``/forgot-password`` (also reached
-as ``/reset-password``, ``first_screen=reset_password``), ``/forgot-password/reset``,
-``/continue/password``, ``/consent`` and ``/unknown-session``. The server only renders them: which
+``/sign-in/password``, ``/register``, ``/register/password``, ``/:flow/verification-code``,
+``/forgot-password`` (also reached as ``/reset-password``, ``first_screen=reset_password``),
+``/forgot-password/reset``, ``/continue/password``, ``/consent`` and ``/unknown-session``. They keep the
+landmarks of Logto's experience app that tests select on (its integration tests' ``ui-helpers``): the
+input names (``identifier``, ``password``, ``passcode_0``…, ``newPassword``, ``confirmPassword``), the
+``name=submit`` buttons and their texts, links where Logto renders links, errors in ``role=alert`` with
+Logto's phrases (``packages/phrases-experience``, and the API's own messages from ``packages/phrases``).
+The server only renders them: which
 fields show comes from the tenant's sign-in experience, and every step of the interaction is taken by
 ``static/experience.js`` through the Experience API (``/api/experience``), as an SDK-less client would —
 never around it. State between pages (the identifier, the verificationId) lives in ``sessionStorage``;
@@ -40,7 +45,7 @@ CODE_FLOWS = {
     "continue": paths.SIGN_IN,
 }
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-# Identifiers the pages take, in label order (a phone needs an SMS connector, which no tenant here has).
+# Identifiers the pages take (a phone needs an SMS connector, which no tenant here has).
 UI_IDENTIFIERS = ("username", "email")
 # What the consent page says each scope shares.
 SCOPE_TEXT = {
@@ -122,9 +127,9 @@ def _ui_methods(experience: SignInExperience) -> dict[str, dict[str, bool]]:
 
 
 def _label(kinds: list[str]) -> str:
-    """The identifier field's label: "Email", "Username", or "Username or email"."""
-    words = [LABELS[k] for k in UI_IDENTIFIERS if k in kinds] or [LABELS["email"]]
-    return " or ".join([words[0], *(w.lower() for w in words[1:])])
+    """The identifier field's label, as Logto's ``SmartInputField`` builds it (``getInputHtmlProps``): the
+    enabled identifiers in the sign-in experience's order, joined by " / " ("Email / Username")."""
+    return " / ".join(LABELS[k] for k in kinds) or LABELS["email"]
 
 
 def _forgot_password_enabled(tenant: Tenant) -> bool:
@@ -133,6 +138,12 @@ def _forgot_password_enabled(tenant: Tenant) -> bool:
 
 def _registration_enabled(tenant: Tenant) -> bool:
     return tenant.config.sign_in_experience.registration_enabled
+
+
+def _password_min() -> int:
+    from ._profile import PASSWORD_MIN  # here: _profile needs _errors, which needs this module
+
+    return PASSWORD_MIN
 
 
 def _context(request: Request, interaction: Interaction, page: str, **extra: Any) -> dict[str, Any]:
@@ -153,6 +164,7 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
             "password": experience.sign_up_password,
         },
         "forgotPassword": _forgot_password_enabled(tenant),
+        "passwordMin": _password_min(),
         "codeLength": policy.length,
         "resendSeconds": policy.resend_countdown,
         **extra,
@@ -160,6 +172,7 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
     links = {
         "sign_in": _link(paths.SIGN_IN, app),
         "sign_in_password": _link(paths.SIGN_IN_PASSWORD, app),
+        "sign_in_code": _link(paths.VERIFICATION_CODE.format(flow="sign-in"), app),
         "register": _link(paths.REGISTER, app) if experience.registration_enabled else None,
         "forgot_password": _link(paths.FORGOT_PASSWORD, app) if config["forgotPassword"] else None,
     }
@@ -169,7 +182,11 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
         "config": config,
         "links": links,
         "identifier_label": _label(list(methods)),
+        # getInputHtmlProps: one identifier → its own input type; several → text, autocomplete of each.
         "identifier_type": "email" if list(methods) == ["email"] else "text",
+        "identifier_autocomplete": "email" if list(methods) == ["email"] else " ".join(methods) or "email",
+        # containers/SetPassword: only "newPassword" when forgot password is on (Lite), else a confirmation.
+        "confirm_password": not config["forgotPassword"],
         "password_only": bool(methods)
         and all(m["password"] and not m["verificationCode"] for m in methods.values()),
         "login_hint": request.query_params.get("login_hint", ""),
@@ -181,7 +198,7 @@ def _to_unknown_session(request: Request, interaction: Interaction | None) -> Re
 
 
 def _experience_page(
-    template: str, page: str, *, offered: Callable[[Tenant], bool] | None = None
+    template: str, page: str, *, offered: Callable[[Tenant], bool] | None = None, **extra: Any
 ) -> Callable[[Request], Awaitable[Response]]:
     """A page of the sign-in UI that needs an interaction; ``offered``: whether the tenant has this flow
     at all (if not, the browser goes to the sign-in page)."""
@@ -192,7 +209,7 @@ def _experience_page(
             return _to_unknown_session(request, None)
         if offered is not None and not offered(_tenant(request)):
             return RedirectResponse(_link(paths.SIGN_IN, _app(request, interaction)), status_code=303)
-        return render(request, template, _context(request, interaction, page))
+        return render(request, template, {**_context(request, interaction, page), **extra})
 
     handler.__name__ = f"{page.replace('-', '_')}_page"
     return handler
@@ -250,6 +267,11 @@ ROUTES = [
     ("GET", paths.SIGN_IN, _experience_page("sign_in.html", "sign-in")),
     ("GET", paths.SIGN_IN_PASSWORD, _experience_page("sign_in_password.html", "sign-in-password")),
     ("GET", paths.REGISTER, _experience_page("register.html", "register", offered=_registration_enabled)),
+    (
+        "GET",
+        paths.REGISTER_PASSWORD,
+        _experience_page("continue_password.html", "register-password", title="New password"),
+    ),
     ("GET", paths.VERIFICATION_CODE, verification_code),
     ("GET", paths.FORGOT_PASSWORD, _forgot_password_page),
     ("GET", paths.RESET_PASSWORD, _forgot_password_page),
@@ -258,7 +280,11 @@ ROUTES = [
         paths.FORGOT_PASSWORD_RESET,
         _experience_page("forgot_password_reset.html", "forgot-password-reset"),
     ),
-    ("GET", paths.CONTINUE_PASSWORD, _experience_page("continue_password.html", "continue-password")),
+    (
+        "GET",
+        paths.CONTINUE_PASSWORD,
+        _experience_page("continue_password.html", "continue-password", title="Set password"),
+    ),
     ("GET", paths.CONSENT, consent),
     ("GET", paths.UNKNOWN_SESSION, unknown_session),
 ]

@@ -34,6 +34,7 @@ EXPERIENCE_INTERACTION = EXPERIENCE + "/interaction"
 
 SIGN_IN = "/sign-in"
 REGISTER = "/register"
+REGISTER_PASSWORD = REGISTER + "/password"
 RESET_PASSWORD = "/reset-password"
 UNKNOWN_SESSION = "/unknown-session"
 CONSENT = "/consent"

@@ -3,7 +3,8 @@ email code or by password, reset a password.
 
 Each helper takes a ``Page`` already on the sign-in UI (or navigates there first from ``auth_url``, an
 ``/oidc/auth`` URL), finds fields and buttons by their labels and roles only, and reads the code from the
-mailbox's server-side wait. The flows end where the browser leaves the sign-in UI — the app's redirect URI
+mailbox's server-side wait. The pages are Logto's (``packages/experience``): their texts are Logto's
+phrases, and the code page submits itself once the code is typed in (there is no "Continue" to click). The flows end where the browser leaves the sign-in UI — the app's redirect URI
 with ``code``, ``state`` and ``iss`` — and return that URL (``reset_password`` ends back on the sign-in
 page instead). The browser's request for the app is caught, not waited on (:func:`leaving_sign_in`), so
 nothing needs to listen at the app's URL.
@@ -30,7 +31,7 @@ from fake_logto import paths as logto_paths
 from ._client import ExpectedMessage, Mailbox
 from ._errors import SignInFailed
 
-# The sign-in identifier's label is "Email", "Username" or "Username or email", as the tenant allows.
+# The sign-in identifier's label is "Email", "Username" or "Email / Username", as the tenant allows.
 IDENTIFIER_LABEL = re.compile(r"email|username", re.IGNORECASE)
 # Paths of the sign-in UI, including the /oidc/auth/<uid> hop that ends it (Logto's own UI has them too).
 UI_PATHS = (
@@ -43,6 +44,9 @@ UI_PATHS = (
     logto_paths.OIDC + "/",
 )
 DEFAULT_TIMEOUT = 20.0
+# The pages' headings (Logto's titles) and texts the helpers follow.
+SIGN_IN = "Sign in to your account"
+REGISTER = "Create your account"
 
 
 # --- steps --------------------------------------------------------------------------------------------
@@ -65,17 +69,17 @@ def _on_screen(page: Page, wanted: str, other: str, link: str) -> None:
 
 
 def _enter_code(page: Page, sent: ExpectedMessage) -> None:
-    """Fill in the code the action sent; the caller clicks "Continue"."""
+    """Type in the code the action sent: the code page submits itself once its last digit is in."""
     page.get_by_label("Verification code").fill(sent.code)
 
 
-def _continue(page: Page) -> None:
-    page.get_by_role("button", name="Continue", exact=True).click()
-
-
-def _fill_new_password(page: Page, password: str, label: str) -> None:
-    page.get_by_label(label, exact=True).fill(password)
-    page.get_by_label("Confirm password", exact=True).fill(password)
+def _fill_new_password(page: Page, password: str) -> None:
+    """Logto's set-password form: "Password", and "Confirm password" when the form asks for it."""
+    page.get_by_label("Password", exact=True).fill(password)
+    confirm = page.get_by_label("Confirm password", exact=True)
+    if confirm.count():
+        confirm.fill(password)
+    page.get_by_role("button", name="Save password", exact=True).click()
 
 
 def _origin(url: str) -> str:
@@ -141,19 +145,17 @@ def register(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> str:
     """Create an account for ``address`` by email code; ``password`` when the tenant asks for one at
-    sign-up ("Create your password"). Returns the URL the browser left the sign-in UI for."""
+    sign-up ("Set password"). Returns the URL the browser left the sign-in UI for."""
     _open(page, auth_url)
-    _on_screen(page, "Create account", "Sign in", "Create account")
+    _on_screen(page, REGISTER, SIGN_IN, "Create account")
     with mailbox.expect_message(address, timeout=timeout) as sent:
         page.get_by_label("Email", exact=True).fill(address)
         page.get_by_role("button", name="Create account", exact=True).click()
-    _enter_code(page, sent)
     with leaving_sign_in(page, timeout) as departure:
-        _continue(page)
+        _enter_code(page, sent)
         if password is not None:
-            _heading(page, "Create your password")
-            _fill_new_password(page, password, "Password")
-            _continue(page)
+            _heading(page, "Set password")
+            _fill_new_password(page, password)
     return departure.url
 
 
@@ -166,20 +168,19 @@ def sign_in_with_email_code(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> str:
     """Sign in as ``address`` with a code sent to it (through the password page's "Sign in with
-    verification code" when the tenant puts passwords first). Returns the URL the browser left for."""
+    verification code" link when the tenant puts passwords first). Returns the URL the browser left for."""
     _open(page, auth_url)
-    _on_screen(page, "Sign in", "Create account", "Sign in")
+    _on_screen(page, SIGN_IN, REGISTER, "Sign in")
     with mailbox.expect_message(address, timeout=timeout) as sent:
         page.get_by_label(IDENTIFIER_LABEL).fill(address)
         page.get_by_role("button", name="Sign in", exact=True).click()
         code_field = page.get_by_label("Verification code")
-        use_code = page.get_by_role("button", name="Sign in with verification code")
+        use_code = page.get_by_role("link", name="Sign in with verification code")
         expect(code_field.or_(use_code)).to_be_visible()
         if use_code.is_visible():
             use_code.click()
-    _enter_code(page, sent)
     with leaving_sign_in(page, timeout) as departure:
-        _continue(page)
+        _enter_code(page, sent)
     return departure.url
 
 
@@ -194,15 +195,17 @@ def sign_in_with_password(
     """Sign in with an email or username and its password (on the sign-in page when the tenant signs in
     by password only, else on the password page after it). Returns the URL the browser left for."""
     _open(page, auth_url)
-    _on_screen(page, "Sign in", "Create account", "Sign in")
+    _on_screen(page, SIGN_IN, REGISTER, "Sign in")
     page.get_by_label(IDENTIFIER_LABEL).fill(identifier)
     password_field = page.get_by_label("Password", exact=True)
+    submit = "Sign in"
     if password_field.count() == 0:  # identifier first: the password has a page of its own
         page.get_by_role("button", name="Sign in", exact=True).click()
-        _heading(page, "Enter your password")
+        _heading(page, "Enter password")
+        submit = "Continue"
     password_field.fill(password)
     with leaving_sign_in(page, timeout) as departure:
-        page.get_by_role("button", name="Sign in", exact=True).click()
+        page.get_by_role("button", name=submit, exact=True).click()
     return departure.url
 
 
@@ -221,21 +224,19 @@ def reset_password(
     heading = page.get_by_role("heading", level=1)
     expect(heading).not_to_have_text("")
     if heading.inner_text().strip() != "Reset password":
-        _on_screen(page, "Sign in", "Create account", "Sign in")
+        _on_screen(page, SIGN_IN, REGISTER, "Sign in")
         forgot = page.get_by_role("link", name="Forgot your password?")
         if forgot.count() == 0:  # identifier first: the link is on the password page
             page.get_by_label(IDENTIFIER_LABEL).fill(address)
             page.get_by_role("button", name="Sign in", exact=True).click()
-            _heading(page, "Enter your password")
+            _heading(page, "Enter password")
         forgot.click()
         _heading(page, "Reset password")
     with mailbox.expect_message(address, timeout=timeout) as sent:
         page.get_by_label("Email", exact=True).fill(address)
-        page.get_by_role("button", name="Send code", exact=True).click()
+        page.get_by_role("button", name="Continue", exact=True).click()
     _enter_code(page, sent)
-    _continue(page)
-    _heading(page, "Set a new password")
-    _fill_new_password(page, new_password, "New password")
-    page.get_by_role("button", name="Reset password", exact=True).click()
-    _heading(page, "Sign in")
+    _heading(page, "New password")
+    _fill_new_password(page, new_password)
+    _heading(page, SIGN_IN)
     expect(page.get_by_role("status")).to_contain_text("Password changed")

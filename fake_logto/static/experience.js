@@ -95,57 +95,44 @@
     return data;
   }
 
-  // --- errors in words -------------------------------------------------------------------------------
-  const codeText = (error) => {
-    const status = error.body.data && error.body.data.statusCode;
-    return status ? ` (the email service answered ${status})` : "";
+  // --- errors in words ---------------------------------------------------------------------------------
+  // Logto's own phrases: the experience app's (packages/phrases-experience/src/locales/en) for what the
+  // page checks itself, and the API's message (packages/phrases/src/locales/en/errors) for the rest, as
+  // Logto's error handlers show error.message.
+  const PHRASES = {
+    unknown: "Unknown error.",
+    passwordRequired: "Password is required",
+    passwordsDoNotMatch: "Your passwords don\u2019t match.",
+    invalidPasscode: "The verification code is invalid.",
+    passcodeSent: "The verification code has been resent",
+    passwordChanged: "Password changed",
+    tooShort: (data) => `Minimum length is ${data.min}.`,
+    tooLong: (data) => `Maximum length is ${data.max}.`,
+    signInIdDoesNotExist: (value) => `No account found for ${value}. Create a new one?`,
+    createAccountIdExists: (value) => `An account with ${value} already exists. Continue to sign in.`,
   };
-  const MESSAGES = {
-    network: "Could not reach the server. Check your connection and try again.",
-    "verification_code.code_mismatch": "That code is not right. Check the email and try again.",
-    "verification_code.expired": "This code has expired. Request a new one with “Resend”.",
-    "verification_code.exceed_max_try": "Too many wrong codes. Request a new code and try again.",
-    "verification_code.not_found": "This code was already used or replaced. Request a new code.",
-    "verification_code.email_mismatch": "This code was sent to another address. Request a new code.",
-    "request.message_rate_limited":
-      "Too many codes were sent to this address. Wait a few minutes, then try again.",
-    "connector.general": (error) =>
-      `We couldn't send the email${codeText(error)}. Please try again in a moment.`,
-    "connector.rate_limit_exceeded": "The email service is busy. Please try again in a moment.",
-    "connector.not_found": "Sending emails is not set up for this app yet.",
-    "connector.template_not_found": "Sending emails is not set up for this app yet.",
-    "session.invalid_credentials": "The account or password is incorrect.",
-    "session.verification_session_not_found": "This verification has ended. Please start again.",
-    "session.verification_failed": "This verification has ended. Please start again.",
-    "session.identity_conflict": "You verified a different account. Please start again.",
-    "user.sign_in_method_not_enabled": "Signing in this way is not enabled.",
-    "user.user_not_exist": "There is no account for this identifier.",
-    "user.email_already_in_use": "This email is already linked to an account.",
-    "user.username_already_in_use": "This username is already taken.",
-    "user.suspended": "This account is suspended.",
-    "user.same_password": "Your new password must be different from your current one.",
-    "user.new_password_required_in_profile": "Enter a new password.",
-    "password.rejected": (error) => {
-      const issue = Array.isArray(error.body.data) ? error.body.data[0] : null;
-      const limits = (issue && issue.interpolation) || {};
-      if (issue && issue.code === "password_rejected.too_short")
-        return `The password must have at least ${limits.min} characters.`;
-      if (issue && issue.code === "password_rejected.too_long")
-        return `The password must have at most ${limits.max} characters.`;
-      return "This password doesn't meet the requirements.";
-    },
-    "auth.forbidden": "Creating new accounts is not allowed here.",
-    "guard.invalid_input": "Please check what you entered.",
-  };
+  const NAMES = { email: "email", username: "username", phone: "phone number" };
+  const disjunction = (types) =>
+    new Intl.ListFormat("en", { type: "disjunction" }).format(types.map((type) => NAMES[type]));
+  // error.general_required / error.general_invalid, over the identifiers the form takes.
+  const identifierRequired = (types) => `${disjunction(types)} is required`;
+  const identifierInvalid = (types) => `The ${disjunction(types)} is invalid`;
+
+  /** hooks/use-password-error-message.ts: a rejected password's first issue, in words. */
+  function passwordRejection(error) {
+    const issues = Array.isArray(error.body.data) ? error.body.data : [];
+    const issue = issues.find((item) => item.code === "password_rejected.too_short") ||
+      issues.find((item) => item.code === "password_rejected.too_long");
+    if (!issue) return error.body.message || PHRASES.unknown;
+    const data = issue.interpolation || {};
+    return issue.code.endsWith("too_short") ? PHRASES.tooShort(data) : PHRASES.tooLong(data);
+  }
 
   function describe(error) {
     if (error instanceof InputError) return error.message;
-    if (!(error instanceof ApiError)) return "Something went wrong. Please try again.";
-    const entry = MESSAGES[error.code];
-    if (typeof entry === "function") return entry(error);
-    if (entry) return entry;
-    if (error.status === 429) return "Too many requests. Wait a moment, then try again.";
-    return error.body.message || "Something went wrong. Please try again.";
+    if (!(error instanceof ApiError)) return PHRASES.unknown;
+    if (error.code === "password.rejected") return passwordRejection(error);
+    return error.body.message || PHRASES.unknown;
   }
 
   // --- the page's regions ----------------------------------------------------------------------------
@@ -154,40 +141,61 @@
 
   function clearMessages() {
     if (alertBox) alertBox.replaceChildren();
-    if (noticeBox) noticeBox.replaceChildren();
     for (const input of document.querySelectorAll("input[aria-invalid]")) {
       input.removeAttribute("aria-invalid");
     }
   }
 
-  /** Show an error (announced: the region is role="alert"), with optional actions as buttons. */
-  function showError(message, { field = null, actions = [] } = {}) {
-    const text = document.createElement("p");
-    text.textContent = message;
-    const nodes = [text];
-    if (actions.length) {
-      const row = document.createElement("div");
-      row.className = "actions";
-      for (const action of actions) {
-        const button = document.createElement("button");
-        button.type = "button";
-        button.className = action.primary ? "primary" : "secondary";
-        button.textContent = action.label;
-        button.addEventListener("click", () => run(button, action.run));
-        row.append(button);
-      }
-      nodes.push(row);
-    }
-    alertBox.replaceChildren(...nodes);
-    alertBox.classList.toggle("offer", actions.length > 0);
+  /** Show an error in the form's role="alert" region (ErrorMessage in Logto's app). */
+  function showError(message, field = null) {
+    alertBox.textContent = message;
     if (field) {
       field.setAttribute("aria-invalid", "true");
       field.focus();
     }
   }
 
+  /** Logto's toast (a role="toast" box) with the message. */
   function showNotice(message) {
     if (noticeBox) noticeBox.textContent = message;
+  }
+
+  /** Logto's confirm modal (a role="dialog"): the message, "Cancel" and "Continue". */
+  function confirmDialog(message, onConfirm, onCancel) {
+    const dialog = document.createElement("div");
+    dialog.setAttribute("role", "dialog");
+    dialog.setAttribute("aria-modal", "true");
+    dialog.className = "dialog";
+    const text = document.createElement("p");
+    text.className = "content";
+    text.textContent = message;
+    const row = document.createElement("div");
+    row.className = "actions";
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "secondary";
+    cancel.textContent = "Cancel";
+    const confirm = document.createElement("button");
+    confirm.type = "button";
+    confirm.className = "primary";
+    confirm.textContent = "Continue";
+    cancel.addEventListener("click", () => {
+      dialog.remove();
+      onCancel();
+    });
+    confirm.addEventListener("click", () =>
+      run(confirm, async () => {
+        try {
+          await onConfirm();
+        } finally {
+          if (!leaving) dialog.remove();
+        }
+      }),
+    );
+    row.append(cancel, confirm);
+    dialog.append(text, row);
+    document.body.append(dialog);
+    confirm.focus();
   }
 
   function report(error, field) {
@@ -195,14 +203,15 @@
       go("/unknown-session");
       return;
     }
-    showError(describe(error), { field: (error instanceof InputError && error.field) || field || null });
+    showError(describe(error), (error instanceof InputError && error.field) || field || null);
   }
 
   /** Run an action from a control: busy while it runs, errors shown, no double submits. */
   async function run(control, action, field) {
-    if (control.disabled) return;
+    if (control.dataset.busy) return;
     clearMessages();
-    control.disabled = true;
+    control.dataset.busy = "true";
+    if ("disabled" in control) control.disabled = true;
     control.setAttribute("aria-busy", "true");
     try {
       await action();
@@ -210,7 +219,8 @@
       report(error, field);
     } finally {
       if (!leaving) {
-        control.disabled = false;
+        delete control.dataset.busy;
+        if ("disabled" in control) control.disabled = false;
         control.removeAttribute("aria-busy");
       }
     }
@@ -224,34 +234,49 @@
     });
   }
 
+  /** A link that runs an action instead of navigating (Logto's TextLink with an onClick). */
+  function onLink(link, action) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      run(link, action);
+    });
+  }
+
+  const back = document.getElementById("nav-back");
+  if (back) {
+    back.addEventListener("click", () => history.back());
+    back.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") history.back();
+    });
+  }
+
   // --- input ------------------------------------------------------------------------------------------
-  function readEmail(input) {
+  const signInTypes = () => Object.keys(config.signIn.methods);
+
+  function readEmail(input, types = ["email"]) {
     const value = input.value.trim();
-    if (!value) throw new InputError("Enter your email address.", input);
-    if (!EMAIL_RE.test(value)) throw new InputError("Enter a valid email address.", input);
+    if (!value) throw new InputError(identifierRequired(types), input);
+    if (!EMAIL_RE.test(value)) throw new InputError(identifierInvalid(types), input);
     return { type: "email", value };
   }
 
-  /** The sign-in identifier: an email when it has an @, else a username (when usernames sign in). */
+  /** The sign-in identifier (detectIdentifierType): an email when it has an @, else a username. */
   function readIdentifier(input) {
-    const methods = config.signIn.methods;
+    const types = signInTypes();
     const value = input.value.trim();
-    if (!value) throw new InputError(`Enter your ${labelOf(input)}.`, input);
-    if (value.includes("@") || !methods.username) return readEmail(input);
-    if (!USERNAME_RE.test(value)) throw new InputError("Enter a valid username.", input);
+    if (!value) throw new InputError(identifierRequired(types), input);
+    if (value.includes("@") || !config.signIn.methods.username) return readEmail(input, types);
+    if (!USERNAME_RE.test(value)) throw new InputError(identifierInvalid(types), input);
     return { type: "username", value };
   }
 
-  function labelOf(input) {
-    return input.labels[0].textContent.trim().toLowerCase();
-  }
-
+  /** containers/SetPassword: "newPassword", and "confirmPassword" when the form has it. */
   function readNewPassword(form) {
-    const password = form.elements.password;
-    const confirm = form.elements.confirm;
-    if (!password.value) throw new InputError("Enter a password.", password);
+    const password = form.elements.newPassword;
+    const confirm = form.elements.confirmPassword;
+    if (!password.value) throw new InputError(PHRASES.passwordRequired, password);
     if (confirm && confirm.value !== password.value)
-      throw new InputError("The passwords don't match.", confirm);
+      throw new InputError(PHRASES.passwordsDoNotMatch, confirm);
     return password.value;
   }
 
@@ -310,50 +335,53 @@
     if (target && flowState.identifier) target.textContent = flowState.identifier.value;
   }
 
-  // The UI's recovery rules (reference: "The UI's recovery"): an unknown account on sign-in offers to
-  // create it; a known email on registration offers to sign in. Both switch the event and identify again.
-  const OFFERS = {
+  async function sendSignInCode(identifier) {
+    const flowState = { event: "SignIn", identifier };
+    state.save(flowState);
+    await begin("SignIn");
+    await sendCode(flowState);
+    go("/sign-in/verification-code");
+  }
+
+  // The verification-code hooks' recovery (containers/VerificationCode/use-sign-in-flow-code-verification.ts,
+  // use-register-flow-code-verification.ts): an unknown account on sign-in asks to create it, a known email
+  // on registration asks to sign in; "Continue" switches the event and identifies again, "Cancel" goes back.
+  const RECOVERY = {
     "user.user_not_exist": {
       event: "Register",
       allowed: () => config.registration,
-      text: (value) => `There is no account for ${value} yet. Create one now?`,
-      label: "Create account",
+      text: PHRASES.signInIdDoesNotExist,
     },
     "user.email_already_in_use": {
       event: "SignIn",
       allowed: () => true,
-      text: (value) => `${value} already has an account. Sign in instead?`,
-      label: "Sign in",
+      text: PHRASES.createAccountIdExists,
     },
   };
 
-  async function identifyOrOffer(flowState) {
+  async function identifyOrConfirm(flowState) {
     try {
       await identifyAndFinish(flowState.verificationId);
     } catch (error) {
-      const offer = error instanceof ApiError ? OFFERS[error.code] : undefined;
-      if (!offer || !offer.allowed()) throw error;
-      showError(offer.text(flowState.identifier.value), {
-        actions: [
-          {
-            label: offer.label,
-            primary: true,
-            run: async () => {
-              await call("PUT", API.event, { interactionEvent: offer.event });
-              flowState.event = offer.event;
-              state.save(flowState);
-              await identifyAndFinish(flowState.verificationId);
-            },
-          },
-        ],
-      });
+      const recovery = error instanceof ApiError ? RECOVERY[error.code] : undefined;
+      if (!recovery || !recovery.allowed()) throw error;
+      confirmDialog(
+        recovery.text(flowState.identifier.value),
+        async () => {
+          await call("PUT", API.event, { interactionEvent: recovery.event });
+          flowState.event = recovery.event;
+          state.save(flowState);
+          await identifyAndFinish(flowState.verificationId);
+        },
+        () => history.back(),
+      );
     }
   }
 
   // What happens once a code is verified, per flow (/:flow/verification-code).
   const AFTER_VERIFY = {
-    "sign-in": identifyOrOffer,
-    register: identifyOrOffer,
+    "sign-in": identifyOrConfirm,
+    register: identifyOrConfirm,
     "forgot-password": async (flowState) => {
       await call("POST", API.identification, { verificationId: flowState.verificationId });
       go("/forgot-password/reset");
@@ -378,39 +406,45 @@
     const input = form.elements.identifier;
     const remembered = state.load().identifier;
     if (!input.value && remembered) input.value = remembered.value;
+    const forgot = document.getElementById("forgot-password");
+    if (forgot) forgot.addEventListener("click", () => rememberTyped(input));
     onSubmit(form, async () => {
       const identifier = readIdentifier(input);
       const method = config.signIn.methods[identifier.type];
-      if (!method) throw new InputError("Signing in this way is not enabled.", input);
       const password = form.elements.password;
       if (password) {
-        if (!password.value) throw new InputError("Enter your password.", password);
+        if (!password.value) throw new InputError(PHRASES.passwordRequired, password);
         state.save({ event: "SignIn", identifier });
         await passwordSignIn(identifier, password.value);
         return;
       }
-      const flowState = { event: "SignIn", identifier };
-      state.save(flowState);
+      state.save({ event: "SignIn", identifier });
       if (method.password && (!method.verificationCode || method.isPasswordPrimary)) {
         go("/sign-in/password");
         return;
       }
-      await begin("SignIn");
-      await sendCode(flowState);
-      go("/sign-in/verification-code");
+      await sendSignInCode(identifier);
     });
+  }
+
+  /** Keep what was typed for the next page (the forgot-password form starts from it). */
+  function rememberTyped(input) {
+    const value = input.value.trim();
+    if (value) state.save({ identifier: { type: value.includes("@") ? "email" : "username", value } });
   }
 
   function signInPasswordPage() {
     const flowState = state.load();
     if (!flowState.identifier) return go("/sign-in");
     showIdentifier(flowState);
+    document.getElementById("identifier-type").textContent = NAMES[flowState.identifier.type];
     const form = document.getElementById("password-form");
+    form.elements.identifier.value = flowState.identifier.value;
     const password = form.elements.password;
     onSubmit(
       form,
       async () => {
-        if (!password.value) throw new InputError("Enter your password.", password);
+        if (!password.value) throw new InputError(PHRASES.passwordRequired, password);
         await passwordSignIn(flowState.identifier, password.value);
       },
       password,
@@ -418,15 +452,7 @@
     const method = config.signIn.methods[flowState.identifier.type];
     if (method && method.verificationCode) {
       document.getElementById("code-option").hidden = false;
-      const button = document.getElementById("use-code");
-      button.addEventListener("click", () =>
-        run(button, async () => {
-          const next = { event: "SignIn", identifier: flowState.identifier };
-          await begin("SignIn");
-          await sendCode(next);
-          go("/sign-in/verification-code");
-        }),
-      );
+      onLink(document.getElementById("use-code"), () => sendSignInCode(flowState.identifier));
     }
   }
 
@@ -436,12 +462,12 @@
     onSubmit(form, async () => {
       if (config.signUp.identifier === "username") {
         const value = input.value.trim();
-        if (!USERNAME_RE.test(value)) throw new InputError("Enter a valid username.", input);
+        if (!value) throw new InputError(identifierRequired(["username"]), input);
+        if (!USERNAME_RE.test(value)) throw new InputError(identifierInvalid(["username"]), input);
         await begin("Register");
         await call("POST", API.profile, { type: "username", value });
         state.save({ event: "Register", identifier: { type: "username", value } });
-        if (config.signUp.password) go("/continue/password");
-        else await identifyAndFinish(null);
+        go("/register/password");
         return;
       }
       const flowState = { event: "Register", identifier: readEmail(input) };
@@ -451,13 +477,68 @@
     });
   }
 
+  /** shared/components/VerificationCode: one box a digit; typing or pasting spreads digits forward. */
+  function passcodeBoxes(inputs, onComplete) {
+    const codes = inputs.map(() => "");
+    const render = () => inputs.forEach((input, index) => (input.value = codes[index]));
+    const complete = () => codes.every(Boolean);
+    const update = (data, from) => {
+      if (!/^\d+$/.test(data)) {
+        render();
+        return;
+      }
+      const chars = data.split("").slice(0, codes.length - from);
+      chars.forEach((char, offset) => (codes[from + offset] = char));
+      render();
+      inputs[Math.min(from + chars.length, codes.length - 1)].focus();
+      if (complete()) onComplete(codes.join(""));
+    };
+    inputs.forEach((input, index) => {
+      input.addEventListener("input", () => update(input.value, index));
+      input.addEventListener("paste", (event) => {
+        event.preventDefault();
+        update((event.clipboardData.getData("text").match(/\d/g) || []).join(""), index);
+      });
+      input.addEventListener("keydown", (event) => {
+        const { key } = event;
+        if (key === "Backspace") {
+          event.preventDefault();
+          if (codes[index]) codes[index] = "";
+          else if (index > 0) {
+            codes[index - 1] = "";
+            inputs[index - 1].focus();
+          }
+          render();
+        } else if (key === "ArrowLeft" && index > 0) {
+          event.preventDefault();
+          inputs[index - 1].focus();
+        } else if (key === "ArrowRight" && index < inputs.length - 1) {
+          event.preventDefault();
+          inputs[index + 1].focus();
+        } else if (["+", "-", "e", ".", "ArrowUp", "ArrowDown"].includes(key)) {
+          event.preventDefault();
+        }
+      });
+    });
+    return {
+      code: () => codes.join(""),
+      complete,
+      clear: () => {
+        codes.fill("");
+        render();
+        inputs[0].focus();
+      },
+    };
+  }
+
   function verificationCodePage() {
     const flowState = state.load();
     const form = document.getElementById("code-form");
-    const input = form.elements.code;
+    const button = document.getElementById("continue");
+    const inputs = [...form.querySelectorAll("input[name^=passcode_]")];
     if (!flowState.identifier || !flowState.verificationId) {
-      showError("This page was opened without a code being sent. Go back and start again.");
-      form.querySelector("button[type=submit]").disabled = true;
+      showError("Session not found. Please go back and sign in again.");
+      button.disabled = true;
       return;
     }
     document.getElementById("sent-to").textContent = flowState.identifier.value;
@@ -466,15 +547,39 @@
       document.getElementById("password-option").hidden = false;
     }
 
-    // One field: typing or pasting a whole code ("123 456", "123-456") keeps its digits.
-    input.addEventListener("input", () => {
-      const digits = input.value.replace(/\D/g, "").slice(0, config.codeLength);
-      if (digits !== input.value) input.value = digits;
+    const verify = (code) =>
+      run(button, async () => {
+        try {
+          if (!flowState.verified) {
+            await call("POST", API.verifyCode, {
+              identifier: flowState.identifier,
+              verificationId: flowState.verificationId,
+              code,
+            });
+            flowState.verified = true;
+            state.save(flowState);
+          }
+          await AFTER_VERIFY[config.flow](flowState);
+        } catch (error) {
+          boxes.clear(); // a refused code is cleared, as Logto's errorCallback does
+          throw error;
+        }
+      });
+    // The code submits itself once its last digit is in (containers/VerificationCode's effect).
+    const boxes = passcodeBoxes(inputs, verify);
+    inputs[0].focus();
+    button.addEventListener("click", () => {
+      if (!boxes.complete()) {
+        clearMessages();
+        showError(PHRASES.invalidPasscode);
+        return;
+      }
+      verify(boxes.code());
     });
 
     const timer = document.getElementById("resend-timer");
+    const seconds = document.getElementById("resend-seconds");
     const offer = document.getElementById("resend-offer");
-    const resend = document.getElementById("resend");
     let ticking = null;
     const countdown = () => {
       clearInterval(ticking);
@@ -482,44 +587,19 @@
         const left = config.resendSeconds - Math.floor((Date.now() - (flowState.sentAt || 0)) / 1000);
         timer.hidden = left <= 0;
         offer.hidden = left > 0;
-        if (left > 0) timer.textContent = `Resend in ${left} s`;
+        if (left > 0) seconds.textContent = String(left);
         else clearInterval(ticking);
       };
       tick();
       ticking = setInterval(tick, 1000);
     };
     countdown();
-    resend.addEventListener("click", () =>
-      run(resend, async () => {
-        // The old code is void from now: clear it at the click, not when the send returns, so that a
-        // new code typed (or pasted) while the request is on its way is kept.
-        input.value = "";
-        input.focus();
-        await sendCode(flowState);
-        showNotice(`A new code was sent to ${flowState.identifier.value}.`);
-        countdown();
-      }),
-    );
-
-    onSubmit(
-      form,
-      async () => {
-        const code = input.value.replace(/\D/g, "");
-        if (code.length !== config.codeLength)
-          throw new InputError(`Enter the ${config.codeLength}-digit code.`, input);
-        if (!flowState.verified) {
-          await call("POST", API.verifyCode, {
-            identifier: flowState.identifier,
-            verificationId: flowState.verificationId,
-            code,
-          });
-          flowState.verified = true;
-          state.save(flowState);
-        }
-        await AFTER_VERIFY[config.flow](flowState);
-      },
-      input,
-    );
+    onLink(document.getElementById("resend"), async () => {
+      await sendCode(flowState);
+      showNotice(PHRASES.passcodeSent);
+      boxes.clear();
+      countdown();
+    });
   }
 
   function forgotPasswordPage() {
@@ -537,22 +617,21 @@
 
   function forgotPasswordResetPage() {
     const flowState = state.load();
-    showIdentifier(flowState);
     const form = document.getElementById("reset-form");
     onSubmit(form, async () => {
       const password = readNewPassword(form);
       await call("PUT", API.newPassword, { password });
       await call("POST", API.submit);
       state.save({ identifier: flowState.identifier });
-      sessionStorage.setItem(NOTICE_KEY, "Password changed. Sign in with your new password.");
+      sessionStorage.setItem(NOTICE_KEY, PHRASES.passwordChanged);
       go("/sign-in");
     });
   }
 
-  function continuePasswordPage() {
+  /** /continue/password (a password the profile lacks) and /register/password (username sign-up). */
+  function setPasswordPage() {
     const flowState = state.load();
-    showIdentifier(flowState);
-    const form = document.getElementById("continue-password-form");
+    const form = document.getElementById("set-password-form");
     onSubmit(form, async () => {
       const password = readNewPassword(form);
       await call("POST", API.profile, { type: "password", value: password });
@@ -566,10 +645,11 @@
     "sign-in": signInPage,
     "sign-in-password": signInPasswordPage,
     register: registerPage,
+    "register-password": setPasswordPage,
     "verification-code": verificationCodePage,
     "forgot-password": forgotPasswordPage,
     "forgot-password-reset": forgotPasswordResetPage,
-    "continue-password": continuePasswordPage,
+    "continue-password": setPasswordPage,
   };
   (PAGES[config.page] || (() => {}))();
 })();

@@ -8,7 +8,9 @@ from playwright.sync_api import Locator, Page, expect
 
 SIGNED_IN = "You are signed in."
 SIGNED_OUT = "You are not signed in."
-WRONG_CODE = "That code is not right. Check the email and try again."
+WRONG_CODE = "Invalid verification code."  # verification_code.code_mismatch (packages/phrases)
+SIGN_IN = "Sign in to your account"  # the sign-in pages' titles (packages/phrases-experience)
+REGISTER = "Create your account"
 
 
 def open_home(page: Page, app_url: str) -> None:
@@ -32,15 +34,15 @@ def follow(page: Page, link: str, heading: str) -> None:
 def start_registration(page: Page, app_url: str, address: str) -> None:
     """Home → "Register" → the register page → ``address`` → the code page."""
     open_home(page, app_url)
-    follow(page, "Register", "Create account")
+    follow(page, "Register", REGISTER)
     page.get_by_label("Email", exact=True).fill(address)
     page.get_by_role("button", name="Create account", exact=True).click()
-    expect(page.get_by_role("heading", name="Enter verification code")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your email")).to_be_visible()
 
 
 def enter_code(page: Page, code: str) -> None:
+    """Type the code in: the page submits itself once its last digit is in."""
     page.get_by_label("Verification code").fill(code)
-    page.get_by_role("button", name="Continue", exact=True).click()
 
 
 def other_code(code: str) -> str:

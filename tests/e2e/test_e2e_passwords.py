@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from e2e_support import expect_signed_in, follow, open_home
+from e2e_support import SIGN_IN, expect_signed_in, follow, open_home
 from playwright.sync_api import Page
 
 from harness import HarnessConfig, load_harness_config
@@ -50,7 +50,7 @@ def app_url(harness: Harness) -> str:
 def test_seeded_user_signs_in_with_a_password(page: Page, app_harness: Harness) -> None:
     url = app_url(app_harness)
     open_home(page, url)
-    follow(page, "Sign in", "Sign in")
+    follow(page, "Sign in", SIGN_IN)
     sign_in_with_password(page, SEEDED, SEEDED_PASSWORD)
     expect_signed_in(page, url, SEEDED)
 
@@ -59,7 +59,7 @@ def test_forgotten_password_is_reset_by_email_code(page: Page, app_harness: Harn
     address, url = f"forgot-{uuid.uuid4().hex[:12]}@example.test", app_url(app_harness)
     app_harness.client.logto.users.create(email=address, password="an old password nobody remembers")
     open_home(page, url)
-    follow(page, "Sign in", "Sign in")
+    follow(page, "Sign in", SIGN_IN)
     reset_password(page, address, "a brand new passphrase", app_harness.client.mailbox)
     sign_in_with_password(page, address, "a brand new passphrase")
     expect_signed_in(page, url, address)

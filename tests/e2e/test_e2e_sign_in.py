@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from e2e_support import SIGNED_OUT, cell, expect_signed_in, follow, open_home
+from e2e_support import REGISTER, SIGN_IN, SIGNED_OUT, cell, expect_signed_in, follow, open_home
 from playwright.sync_api import Page, expect
 
 from harness._harness import Harness
@@ -24,7 +24,7 @@ def app_url(harness: Harness) -> str:
 def test_register_from_the_home_page(page: Page, app_harness: Harness) -> None:
     address, url = new_address(), app_url(app_harness)
     open_home(page, url)
-    follow(page, "Register", "Create account")
+    follow(page, "Register", REGISTER)
     register(page, address, app_harness.client.mailbox)
     expect_signed_in(page, url, address)
     (user,) = [u for u in app_harness.client.logto.users.list() if u["primaryEmail"] == address]
@@ -35,7 +35,7 @@ def test_existing_user_signs_in_by_email_code_and_sees_the_claims(page: Page, ap
     address, url = new_address(), app_url(app_harness)
     user = app_harness.client.logto.users.create(email=address)
     open_home(page, url)
-    follow(page, "Sign in", "Sign in")
+    follow(page, "Sign in", SIGN_IN)
     sign_in_with_email_code(page, address, app_harness.client.mailbox)
     expect_signed_in(page, url, address)
 
@@ -52,7 +52,7 @@ def test_sign_out_ends_both_sessions_and_the_next_sign_in_asks_for_a_code(
     address, url = new_address(), app_url(app_harness)
     mailbox = app_harness.client.mailbox
     open_home(page, url)
-    follow(page, "Register", "Create account")
+    follow(page, "Register", REGISTER)
     register(page, address, mailbox)
     expect_signed_in(page, url, address)
 
@@ -65,7 +65,7 @@ def test_sign_out_ends_both_sessions_and_the_next_sign_in_asks_for_a_code(
 
     # No silent SSO: "Sign in" shows Logto's sign-in page, and a new code is needed.
     sent = len(mailbox.messages(address))
-    follow(page, "Sign in", "Sign in")
+    follow(page, "Sign in", SIGN_IN)
     sign_in_with_email_code(page, address, mailbox)
     expect_signed_in(page, url, address)
     assert len(mailbox.messages(address)) == sent + 1
@@ -75,7 +75,7 @@ def test_profile_userinfo_survives_the_access_token_expiring(page: Page, app_har
     """Last in the module: it moves the tenant clock an hour on."""
     address, url = new_address(), app_url(app_harness)
     open_home(page, url)
-    follow(page, "Register", "Create account")
+    follow(page, "Register", REGISTER)
     register(page, address, app_harness.client.mailbox)
     expect_signed_in(page, url, address)
     page.goto(url + "/profile")

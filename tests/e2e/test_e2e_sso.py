@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
-from e2e_support import SIGNED_OUT, expect_signed_in, follow, open_home
+from e2e_support import REGISTER, SIGNED_OUT, expect_signed_in, follow, open_home
 from playwright.sync_api import Page, expect
 
 from harness import parse_harness_config, start_harness
@@ -69,7 +69,7 @@ def test_signed_in_on_one_app_the_other_signs_in_without_a_code(
     mailbox = apps.harness.client.mailbox
     address = f"sso-{uuid.uuid4().hex[:12]}@example.test"
     open_home(page, apps.urls[first])
-    follow(page, "Register", "Create account")
+    follow(page, "Register", REGISTER)
     register(page, address, mailbox)
     expect_signed_in(page, apps.urls[first], address)
     sent = len(mailbox.messages(address))

@@ -101,12 +101,15 @@ def exchange(logto: LogtoRunning, authorization_url: str, callback_url: str) -> 
 UNNAMED = re.compile(
     r"^\s*- (textbox|button|link|checkbox|radio|combobox|searchbox|spinbutton)\b(?! \")", re.M
 )
-# What the browser's accessibility tree cannot show: each input's <label>, the page's language, one <h1>.
+# What the browser's accessibility tree cannot show: each input's <label> (or, for a code box, an aria-label
+# inside the group's <label>), the page's language, one <h1>.
 SCAN = """() => {
   const problems = [];
   for (const el of document.querySelectorAll("input, select, textarea")) {
     if (el.type === "hidden") continue;
     const labels = [...el.labels].map((label) => label.textContent.trim()).filter(Boolean);
+    // The code's boxes are named one by one ("Digit 1 of 6"), inside the group's <label>.
+    if (el.getAttribute("aria-label") && el.closest("label")) continue;
     if (!labels.length) problems.push(`${el.outerHTML} has no <label>`);
   }
   for (const el of document.querySelectorAll("button")) {

@@ -1,0 +1,122 @@
+"""``GET /api/.well-known/sign-in-exp``: the tenant's sign-in experience in Logto's full shape.
+
+Logto answers ``getFullSignInExperience`` (``packages/core/src/libraries/sign-in-experience/index.ts``)
+through ``koaGuard`` with ``fullSignInExperienceGuard`` (``packages/schemas/src/types/sign-in-experience.ts``):
+every column of the ``sign_in_experiences`` row (``packages/schemas/tables/sign_in_experiences.sql``) but
+``emailBlocklistPolicy``, ``forgotPasswordMethods`` and ``trustedDevice`` (the last only with dev features on),
+then ``socialConnectors``, ``ssoConnectors``, ``forgotPassword``, ``isDevelopmentTenant``,
+``customProfileFields`` and ``customProfileFieldCatalog``. ``googleOneTap`` and ``captchaConfig`` are
+undefined (so absent) without a Google connector or an enabled captcha, as here.
+
+What the tenant config says (sign-up, sign-in methods, registration, forgot password, the code policy)
+fills its fields; everything else is the value a fresh tenant's row holds — the column defaults of the
+table and ``createDefaultSignInExperience`` (``packages/schemas/src/seeds/sign-in-experience.ts``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from ._config import CodePolicy, TenantConfig
+from ._tenant import Tenant
+
+# Logto's seed: ``defaultPrimaryColor`` and core-kit's ``generateDarkColor`` of it (10 points lighter).
+COLOR = {"primaryColor": "#6139F6", "isDarkModeEnabled": False, "darkPrimaryColor": "#8768F8"}
+
+
+def _username_policy() -> dict[str, Any]:
+    """The ``username_policy`` column's default."""
+    allowed = {"lowercase": True, "uppercase": True, "numbers": True, "underscore": True}
+    return {"caseSensitive": True, "minLength": 1, "maxLength": 128, "allowedChars": allowed}
+
+
+# ``defaultVerificationCodePolicy`` (core's ``libraries/passcode.ts``): what an empty policy means.
+DEFAULT_CODE_POLICY = CodePolicy()
+# OSS's tenant and the row's id.
+TENANT_ID = "default"
+ROW_ID = "default"
+
+
+def _code_policy(policy: CodePolicy) -> dict[str, int]:
+    """The stored ``verificationCodePolicy``: empty while the defaults hold, as on a fresh tenant."""
+    if (policy.expiry, policy.max_attempts) == (DEFAULT_CODE_POLICY.expiry, DEFAULT_CODE_POLICY.max_attempts):
+        return {}
+    return {"expirationDuration": policy.expiry, "maxRetryAttempts": policy.max_attempts}
+
+
+def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
+    """The body of ``GET /api/.well-known/sign-in-exp`` for ``config``: the keys of
+    ``fullSignInExperienceGuard``, in the table's column order."""
+    exp = config.sign_in_experience
+    return {
+        "tenantId": TENANT_ID,
+        "id": ROW_ID,
+        "color": dict(COLOR),
+        "branding": {},
+        "hideLogtoBranding": False,
+        "languageInfo": {"autoDetect": True, "fallbackLanguage": "en"},
+        "termsOfUseUrl": None,
+        "privacyPolicyUrl": None,
+        "agreeToTermsPolicy": "Automatic",
+        "signIn": {
+            "methods": [
+                {
+                    "identifier": m.identifier,
+                    "password": m.password,
+                    "verificationCode": m.verification_code,
+                    # The pages put the password first whenever a method has one (isPasswordPrimary).
+                    "isPasswordPrimary": m.password,
+                }
+                for m in exp.sign_in_methods
+            ]
+        },
+        "signUp": {
+            "identifiers": list(exp.sign_up_identifiers),
+            "password": exp.sign_up_password,
+            "verify": exp.sign_up_verify,
+        },
+        "socialSignIn": {},
+        "socialSignInConnectorTargets": [],
+        "signInMode": "SignInAndRegister" if exp.registration_enabled else "SignIn",
+        "customCss": None,
+        "customContent": {},
+        "customUiAssets": None,
+        "customUiCsp": {},
+        "passwordPolicy": {},
+        "mfa": {"factors": [], "policy": "UserControlled"},
+        "adaptiveMfa": {},
+        "singleSignOnEnabled": False,
+        "supportEmail": None,
+        "supportWebsiteUrl": None,
+        "unknownSessionRedirectUrl": None,
+        "captchaPolicy": {},
+        "sentinelPolicy": {},
+        "verificationCodePolicy": _code_policy(config.code_policy),
+        "passkeySignIn": {},
+        "signUpProfileFields": None,
+        "passwordExpiration": {},
+        "usernamePolicy": _username_policy(),
+        "socialConnectors": [],
+        "ssoConnectors": [],
+        # ``getForgotPasswordAvailability``: a method needs its connector (no SMS connector here).
+        "forgotPassword": {
+            "phone": False,
+            "email": exp.forgot_password_email and config.connector is not None,
+        },
+        "isDevelopmentTenant": False,
+        "customProfileFields": [],
+        "customProfileFieldCatalog": [],
+    }
+
+
+# Every key of the body, for the OpenAPI document.
+KEYS = tuple(full_sign_in_experience(TenantConfig()))
+
+
+async def sign_in_experience(request: Request) -> Response:
+    """``GET /api/.well-known/sign-in-exp`` (``packages/core/src/routes/well-known/index.ts``)."""
+    tenant: Tenant = request.app.state.tenant
+    return JSONResponse(full_sign_in_experience(tenant.config))
