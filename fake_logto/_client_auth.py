@@ -9,12 +9,15 @@ public clients — where the Python SDK's literal ``client_secret=None`` counts 
 from __future__ import annotations
 
 import base64
+import json
 import secrets
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus
 
 from starlette.requests import Request
 
+from . import paths
 from ._config import Application
+from ._cors import check_client_origin
 from ._errors import OAuthError, invalid_client, invalid_request
 from ._tenant import Tenant
 
@@ -22,21 +25,54 @@ Form = dict[str, str]
 
 
 async def read_form(request: Request) -> Form:
-    """The urlencoded body (node-oidc-provider accepts nothing else on these endpoints); a repeated
-    parameter is an error."""
+    """The urlencoded body; a repeated parameter is an error. A JSON body is read as the form it would
+    be (Logto's body middleware in ``packages/core/src/oidc/init.ts`` re-labels it before
+    node-oidc-provider's ``lib/shared/selective_body.js``); no ``Content-Type`` reads as no parameters."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    if "\0" in raw:
+        raise invalid_request("null bytes are not allowed in the request body")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/x-www-form-urlencoded":
+    if content_type == "application/json":
+        items = _json_form(raw)
+    elif content_type == "application/x-www-form-urlencoded":
+        items = parse_qsl(raw, keep_blank_values=True)
+    elif request.headers.get("content-type"):
+        path = request.url.path.removeprefix(paths.OIDC)  # the provider's mount-relative ctx.path
         raise invalid_request(
-            f"only application/x-www-form-urlencoded content-type bodies are supported on POST {request.url.path}"
+            f"only application/x-www-form-urlencoded content-type bodies are supported on POST {path}"
         )
-    form = await request.form()
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    else:
+        items = []
     seen: set[str] = set()
     for key, _ in items:
         if key in seen and key != "resource":
             raise invalid_request(f"'{key}' parameter must not be provided twice")
         seen.add(key)
     return dict(items)
+
+
+def _json_form(raw: str) -> list[tuple[str, str]]:
+    """A JSON body as node's ``querystring.stringify`` then ``parse`` leave it: scalars as strings, a list
+    as repeated keys, anything else (and a body that is not a JSON object) empty."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    items: list[tuple[str, str]] = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            items.append((key, _scalar(item)))
+    return items
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return ""
 
 
 def _basic(request: Request) -> tuple[str, str] | None:
@@ -80,6 +116,7 @@ def authenticate(request: Request, tenant: Tenant, form: Form, *, required: bool
     client = tenant.config.application(client_id)
     if client is None:
         raise invalid_client("client is invalid")
+    check_client_origin(request, client)  # node-oidc-provider's clientBasedCORS, on assigning the client
     given = basic[1] if basic is not None else body_secret
     if client.confidential:
         if given is None:

@@ -56,8 +56,9 @@ DEBUG = CONTROL + "/"
 EVENTS = CONTROL + "/events"
 EVENTS_WAIT = CONTROL + "/events/wait"
 
-# Cookies: node-oidc-provider's names.
+# Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"
+RESUME_COOKIE = "_interaction_resume"
 SESSION_COOKIE = "_session"
 
 __all__ = sorted(name for name in dir() if name.isupper())
