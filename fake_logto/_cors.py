@@ -3,7 +3,7 @@
 
 ``/oidc``: only the routes node-oidc-provider gives a CORS policy (``lib/helpers/initialize_app.js``,
 ``lib/shared/cors.js``) — discovery and JWKS open to any origin (``GET``), ``/me`` (``GET,POST``) and the
-client endpoints (token, revocation, introspection, device authorization, PAR: ``POST``). A preflight
+client endpoints (token, revocation, introspection, device authorization: ``POST``). A preflight
 (``OPTIONS`` with ``Access-Control-Request-Method``) is answered 204 with ``Access-Control-Allow-Origin``
 the request's ``Origin`` (``*`` without one), ``Access-Control-Max-Age: 3600``, the route's methods and the
 requested headers echoed; every other answer of those routes carries the origin and exposes
