@@ -1,5 +1,8 @@
 """The app factory: every room's route table on one ASGI app, each error type rendered once (OAuth and
-Logto errors by :mod:`._errors`, control errors by fakekit)."""
+Logto errors by :mod:`._errors`, control errors by fakekit), CORS as Logto answers it (:mod:`._cors`), and
+any other ``/oidc`` path or method answered as Logto's ``koaOidcUnrecognizedRoute``
+(``packages/core/src/middleware/koa-oidc-unrecognized-route.ts``): 404 ``invalid_request``
+"unrecognized route or not allowed method (<METHOD> on <path below /oidc>)"."""
 
 from __future__ import annotations
 
@@ -11,12 +14,14 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from fakekit import install_control_errors
 
 from . import _errors, _openapi, paths
 from ._config import TenantConfig
 from ._config_file import load_config
+from ._cors import Cors
 from ._keys import SigningKey
 from ._settings import Settings
 from ._tenant import Tenant
@@ -27,10 +32,13 @@ Handler = Callable[[Request], Awaitable[Response]]
 ROOMS: Sequence[str] = (
     "_discovery",
     "_authorize",
+    "_resume",
+    "_consent",
     "_token",
     "_userinfo",
     "_session_end",
     "_revocation",
+    "_device",
     "_experience",
     "_verification",
     "_identification",
@@ -57,6 +65,18 @@ async def _invalid_input(request: Request, _details: str) -> Response:
     """Input FastAPI itself rejects outside ``/__harness`` (malformed JSON, a bad query value): Logto's
     ``guard.invalid_input`` (``packages/core/src/middleware/koa-guard.ts``) — never FastAPI's 422."""
     return await _errors.handle_logto(request, _errors.LogtoError("guard.invalid_input", 400))
+
+
+_ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+async def _unrecognized(request: Request) -> Response:
+    """A path or method below ``/oidc`` that no route serves (``ctx.path`` is the provider's: below /oidc)."""
+    below = request.url.path.removeprefix(paths.OIDC) or "/"
+    error = _errors.OAuthError(
+        "invalid_request", f"unrecognized route or not allowed method ({request.method} on {below})", 404
+    )
+    return await _errors.handle_oauth(request, error)
 
 
 # The interaction steps the debug view shows, by route (GET /api/experience/interaction is left out).
@@ -122,6 +142,10 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
             app.add_api_route(
                 path, handler, methods=[method], include_in_schema=path.startswith("/__harness")
             )
+    # Last, so a known path with another method lands here too (a full match beats Starlette's 405).
+    for path in (paths.OIDC, paths.OIDC + "/{rest:path}"):
+        app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))
+    app.add_middleware(Cors, routes=app.router.routes)
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
     app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
     install_control_errors(app, paths.CONTROL, _invalid_input)

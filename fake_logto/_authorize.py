@@ -1,12 +1,15 @@
-"""``/oidc/auth``: the authorization request, and ``/oidc/auth/<uid>`` which finishes it.
+"""``/oidc/auth``: the authorization request, and ``/oidc/auth/<uid>`` which resumes it.
 
-Order of checks as node-oidc-provider: the client and the exact redirect_uri first (failures on an
-error page, since there is nowhere safe to redirect), then everything else as an error sent back to
-the redirect_uri with ``state`` and ``iss`` — each an :class:`~._errors.OAuthError` that says how it
-is answered, rendered by the one handler (``lib/shared/authorization_error_handler.js``). A live SSO session signs in silently (unless
-``prompt=login``); otherwise an interaction is created, bound to the ``_interaction`` cookie, and the
-browser goes to the sign-in UI route Logto's ``buildLoginPromptUrl`` picks
-(``packages/core/src/oidc/utils.ts``). First-party apps are auto-consented.
+Order of checks as node-oidc-provider (``lib/actions/authorization/index.js``): the client and the exact
+redirect_uri first — until both are good an error cannot be sent back, and Logto's ``renderError``
+(``packages/core/src/oidc/init.ts``) answers it as JSON, 400 ``{error, error_description, state?, iss}``
+plus Logto's ``code`` (``lib/shared/authorization_error_handler.js``); then everything else as an error
+sent back to the redirect_uri by the response mode (:mod:`._response_modes`) with ``state`` and ``iss`` —
+each an :class:`~._errors.OAuthError` rendered by the one handler. Then the interaction policy
+(:mod:`._prompts`): a session that will do, with a grant covering the request, gets the code at once;
+otherwise the browser goes to ``/sign-in?…`` or ``/consent?app_id=…`` with a new interaction.
+
+The resume, ``/oidc/auth/<uid>``, is :mod:`._resume`'s and runs the same policy (:func:`decide`).
 """
 
 from __future__ import annotations
@@ -18,21 +21,20 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
-from . import paths
+from . import _cookies, _prompts, paths
 from ._config import Application
-from ._errors import OAuthError, SendBack, with_query
+from ._errors import OAuthError, SendBack
 from ._issue import OIDC_SCOPES
 from ._request_checks import openid_scope_error, pkce_error
+from ._response_modes import MODES, respond
 from ._store import (
     AUTHORIZATION_CODE_TTL,
     GRANT_TTL,
-    INTERACTION_TTL,
     SESSION_TTL,
     AuthorizationCode,
     Grant,
-    Interaction,
     Session,
     new_id,
     new_token,
@@ -40,16 +42,6 @@ from ._store import (
 from ._tenant import Tenant
 
 PROMPTS = ("none", "login", "consent")
-FIRST_SCREENS = {
-    "sign_in": paths.SIGN_IN,
-    "signIn": paths.SIGN_IN,
-    "register": paths.REGISTER,
-    "signUp": paths.REGISTER,
-    "reset_password": paths.RESET_PASSWORD,
-    "identifier:sign_in": "/identifier-sign-in",
-    "identifier:register": "/identifier-register",
-    "single_sign_on": "/single-sign-on",
-}
 _ORGANIZATION_SCOPES = ("urn:logto:scope:organizations", "urn:logto:scope:organization_roles")
 
 
@@ -72,8 +64,24 @@ async def request_params(request: Request) -> list[tuple[str, str]]:
     return query_items(request)
 
 
-def _redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
+class Unredirectable(OAuthError):
+    """An error before the client and redirect_uri are known good: what Logto's ``renderError`` sets as the
+    body — node-oidc-provider's ``out`` (``state`` when given, ``iss``) — as JSON, never an HTML page."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        items: list[tuple[str, str]],
+        error: str,
+        description: str,
+        client_id: str | None,
+    ) -> None:
+        super().__init__(error, description, client_id=client_id)
+        state = next((v for k, v in items if k == "state"), None)
+        self.extra = ({"state": state} if state else {}) | {"iss": tenant.issuer}
+
+    def body(self) -> dict[str, str]:
+        return {**super().body(), **self.extra}
 
 
 def _first(items: list[tuple[str, str]], key: str, back: SendBack) -> str | None:
@@ -84,24 +92,25 @@ def _first(items: list[tuple[str, str]], key: str, back: SendBack) -> str | None
 
 
 def _client_and_redirect(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, str]:
-    """The client and its exact redirect_uri; until both are good, errors go on the error page."""
+    """The client and its exact redirect_uri; until both are good, errors are rendered (JSON), not sent."""
     client_id = next((v for k, v in items if k == "client_id"), None)
     if not client_id:
-        raise OAuthError("invalid_request", "missing required parameter 'client_id'", page=True)
+        raise Unredirectable(tenant, items, "invalid_request", "missing required parameter 'client_id'", None)
     client = tenant.config.application(client_id)
     if client is None:
-        raise OAuthError("invalid_client", "client is invalid", page=True, client_id=client_id)
+        raise Unredirectable(tenant, items, "invalid_client", "client is invalid", client_id)
     redirect_uri = next((v for k, v in items if k == "redirect_uri"), None)
     if not redirect_uri:
-        raise OAuthError(
-            "invalid_request", "missing required parameter 'redirect_uri'", page=True, client_id=client_id
+        raise Unredirectable(
+            tenant, items, "invalid_request", "missing required parameter 'redirect_uri'", client_id
         )
     if redirect_uri not in client.redirect_uris:
-        raise OAuthError(
+        raise Unredirectable(
+            tenant,
+            items,
             "invalid_redirect_uri",
             "redirect_uri did not match any of the client's registered redirect_uris",
-            page=True,
-            client_id=client_id,
+            client_id,
         )
     return client, redirect_uri
 
@@ -111,10 +120,16 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     parameters. Raises OAuthError: on the error page, or sent back to the redirect_uri."""
     client, redirect_uri = _client_and_redirect(tenant, items)
     keys = [k for k, _ in items]
-    back = SendBack(redirect_uri, next((v for k, v in items if k == "state"), None), client.id)
+    mode = next((v for k, v in items if k == "response_mode"), None)
+    back = SendBack(
+        redirect_uri, next((v for k, v in items if k == "state"), None), client.id,
+        response_mode=mode if mode in MODES else "query",
+    )  # fmt: skip
     if keys.count("client_id") > 1 or keys.count("redirect_uri") > 1:
         raise back.error("invalid_request", "'client_id' and 'redirect_uri' must not be provided twice")
     state = _first(items, "state", back)
+    if mode is not None and mode not in MODES:  # check_response_mode.js
+        raise back.error("unsupported_response_mode", "unsupported response_mode requested")
     params: dict[str, Any] = {"client_id": client.id, "redirect_uri": redirect_uri, "state": state}
     response_type = _first(items, "response_type", back)
     if response_type is None:
@@ -150,12 +165,14 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     organization_id = _first(items, "organization_id", back)
     if organization_id is not None and not any(o.id == organization_id for o in tenant.config.organizations):
         raise back.error("invalid_target", "organization is unknown")
-    interaction_mode = _first(items, "interaction_mode", back)
-    if interaction_mode not in (None, "signIn", "signUp"):
-        raise back.error("invalid_request", "interaction_mode must be signIn or signUp")
-    first_screen = _first(items, "first_screen", back)
-    if first_screen is not None and first_screen not in FIRST_SCREENS:
-        raise back.error("invalid_request", f"first_screen must be one of {', '.join(sorted(FIRST_SCREENS))}")
+    max_age = _prompts.read_max_age(_first(items, "max_age", back), back)
+    hint_sub = _prompts.read_id_token_hint(tenant, client, _first(items, "id_token_hint", back), back)
+    for key in _prompts.EXTRA_PARAMS:
+        _first(items, key, back)  # rejectDupes covers the extra parameters too
+    extras = _prompts.extra_params(items)
+    if max_age == 0:  # check_max_age.js: max_age=0 is prompt=login
+        max_age = None
+        prompts = prompts if "login" in prompts else [*prompts, "login"]
     params.update(
         response_type=response_type,
         scopes=scopes,
@@ -165,12 +182,16 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
         resources=resources,
         nonce=_first(items, "nonce", back),
         organization_id=organization_id,
-        interaction_mode=interaction_mode,
-        first_screen=first_screen,
-        login_hint=_first(items, "login_hint", back),
-        identifier=_first(items, "identifier", back) or _first(items, "identifiers", back),
-        direct_sign_in=_first(items, "direct_sign_in", back),
-        ui_locales=_first(items, "ui_locales", back),
+        interaction_mode=extras.get("interaction_mode"),
+        first_screen=extras.get("first_screen"),
+        login_hint=extras.get("login_hint"),
+        identifier=extras.get("identifier") or _first(items, "identifiers", back),
+        direct_sign_in=extras.get("direct_sign_in"),
+        ui_locales=extras.get("ui_locales"),
+        extras=extras,
+        max_age=max_age,
+        id_token_hint_sub=hint_sub,
+        response_mode=back.response_mode,
     )
     return client, back, params
 
@@ -182,7 +203,7 @@ def _resource_scopes(tenant: Tenant, indicator: str, requested: list[str]) -> li
 
 def issue_code(
     tenant: Tenant, client: Application, params: dict[str, Any], session: Session, flow: str
-) -> RedirectResponse:
+) -> Response:
     """Consent (automatic for first-party apps), then the code, sent back to the redirect_uri."""
     store = tenant.store
     now = tenant.now()
@@ -227,88 +248,58 @@ def issue_code(
     if params["state"] is not None:
         answer["state"] = params["state"]
     answer["iss"] = tenant.issuer
-    return _redirect(with_query(params["redirect_uri"], answer))
+    return respond(params.get("response_mode"), params["redirect_uri"], answer)
 
 
 def _is_resource_scope(tenant: Tenant, scope: str) -> bool:
     return scope not in OIDC_SCOPES and not scope.startswith("urn:logto:scope:")
 
 
-def _sign_in_url(tenant: Tenant, client: Application, params: dict[str, Any]) -> str:
-    route = paths.SIGN_IN
-    if params["interaction_mode"] == "signUp":
-        route = paths.REGISTER
-    if params["first_screen"]:
-        route = FIRST_SCREENS[params["first_screen"]]
-    query = {"app_id": client.id}
-    for key in ("organization_id", "ui_locales", "login_hint", "identifier"):
-        if params[key]:
-            query[key] = params[key]
-    return with_query(tenant.url(route), query)
-
-
 async def authorize(request: Request) -> Response:
     tenant = _tenant(request)
     client, back, params = validate(tenant, await request_params(request))
-    session = tenant.store.live_session(request.cookies.get(paths.SESSION_COOKIE))
-    flow = new_id(21)
-    silent = session is not None and "login" not in params["prompts"]
-    _record_request(tenant, flow, client, params, "existing SSO session: silent sign-in" if silent else None)
-    if session is not None and silent:
-        return issue_code(tenant, client, params, session, flow)
-    if "none" in params["prompts"]:
-        raise replace(back, flow=flow).error("login_required", "End-User authentication is required")
-    now = tenant.now()
-    interaction = Interaction(
-        uid=flow, client_id=client.id, params=params, created_at=now, expires_at=now + INTERACTION_TTL
-    )
-    with tenant.store.lock:
-        tenant.store.interactions[interaction.uid] = interaction
-    response = _redirect(_sign_in_url(tenant, client, params))
-    response.set_cookie(
-        paths.INTERACTION_COOKIE,
-        interaction.uid,
-        max_age=INTERACTION_TTL,
-        path="/",
-        httponly=True,
-        samesite="lax",
-    )
-    return response
+    session = tenant.store.live_session(_cookies.get(request, _cookies.SESSION))
+    flow = new_id(21)  # the debug view's flow, and the uid of the first interaction
+    params["flow"] = flow
+    return decide(tenant, client, replace(back, flow=flow), params, session, flow, consented=False)
 
 
-async def resume(request: Request) -> Response:
-    """``/oidc/auth/<uid>``: after the Experience API's submit, sign the browser in and issue the code."""
-    tenant = _tenant(request)
-    uid = request.path_params["uid"]
-    interaction = tenant.store.live_interaction(uid)
-    if interaction is None or request.cookies.get(paths.INTERACTION_COOKIE) != uid:
-        return _redirect(tenant.url(paths.UNKNOWN_SESSION))
-    client = tenant.config.application(interaction.client_id)
-    if client is None or not interaction.submitted or interaction.user_id is None:
-        return _redirect(
-            _sign_in_url(tenant, client, interaction.params) if client else tenant.url(paths.UNKNOWN_SESSION)
-        )
-    store = tenant.store
-    now = tenant.now()
-    existing = store.live_session(request.cookies.get(paths.SESSION_COOKIE))
-    with store.lock:
-        if existing is not None and existing.user_id == interaction.user_id:
-            session = existing
-            session.login_at = interaction.login_at or now
-        else:
-            session = Session(
-                id=new_token(24),
-                user_id=interaction.user_id,
-                login_at=interaction.login_at or now,
-                expires_at=now + SESSION_TTL,
-            )
-            store.sessions[session.id] = session
-        store.interactions.pop(uid, None)
-    response = issue_code(tenant, client, interaction.params, session, interaction.uid)
-    response.set_cookie(
-        paths.SESSION_COOKIE, session.id, max_age=SESSION_TTL, path="/", httponly=True, samesite="lax"
-    )
-    response.delete_cookie(paths.INTERACTION_COOKIE, path="/")
+def decide(
+    tenant: Tenant,
+    client: Application,
+    back: SendBack,
+    params: dict[str, Any],
+    session: Session | None,
+    uid: str,
+    *,
+    consented: bool,
+) -> Response:
+    """The interaction policy (:mod:`._prompts`): the code, an error under ``prompt=none``, or a new
+    interaction at the sign-in or consent page."""
+    failed_login = _prompts.login_check(tenant, params, session, params.get("id_token_hint_sub"))
+    failed_consent = None
+    if session is not None and failed_login is None and not consented:
+        failed_consent = _prompts.consent_check(tenant, client, params, session)
+    outcome = None
+    if failed_login is None and failed_consent is None:
+        outcome = "existing SSO session: silent sign-in" if not consented else "consented: the code"
+    elif failed_login is None:
+        outcome = "signed in: the browser goes to /consent"
+    flow = params.get("flow", uid)
+    _record_request(tenant, flow, client, params, outcome)
+    if "none" in params["prompts"] and failed_login is not None:
+        raise back.error("login_required", failed_login)
+    if "none" in params["prompts"] and failed_consent is not None:
+        raise back.error(*failed_consent)
+    if failed_login is not None:
+        return _prompts.start(tenant, client, params, uid=uid)
+    assert session is not None
+    response: Response
+    if failed_consent is not None:
+        response = _prompts.start(tenant, client, params, uid=uid, consent=session)
+    else:
+        response = issue_code(tenant, client, params, session, flow)
+    _cookies.set_signed(response, _cookies.SESSION, session.id, max_age=SESSION_TTL)
     return response
 
 
@@ -339,5 +330,4 @@ def s256(verifier: str) -> str:
 ROUTES = [
     ("GET", paths.AUTH, authorize),
     ("POST", paths.AUTH, authorize),
-    ("GET", paths.AUTH_RESUME, resume),
 ]

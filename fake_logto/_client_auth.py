@@ -17,11 +17,13 @@ import binascii
 import json
 import re
 import secrets
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote
 
 from starlette.requests import Request
 
+from . import paths
 from ._config import Application
+from ._cors import check_client_origin
 from ._errors import OAuthError, invalid_client, invalid_request, www_authenticate
 from ._tenant import Tenant
 
@@ -35,19 +37,53 @@ _NO_VSCHAR = re.compile(r"[^\x20-\x7E]")  # RFC 6749 appendix A VSCHAR
 
 
 async def read_form(request: Request) -> Form:
-    """The urlencoded body (node-oidc-provider accepts nothing else on these endpoints). A repeated
-    client authentication parameter is refused at once; other repeats are refused by
+    """The urlencoded body (node-oidc-provider's ``lib/shared/selective_body.js`` accepts nothing else on
+    these endpoints). A JSON body is read as the form it would be (Logto's body middleware in
+    ``packages/core/src/oidc/init.ts`` re-labels it first); no ``Content-Type`` reads as no parameters.
+    A repeated client authentication parameter is refused at once; other repeats are refused by
     :func:`reject_dupes` after the client authenticated, as node-oidc-provider orders it."""
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    if "\0" in raw:
+        raise invalid_request("null bytes are not allowed in the request body")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/x-www-form-urlencoded":
+    if content_type == "application/json":
+        items = _json_form(raw)
+    elif content_type == "application/x-www-form-urlencoded":
+        items = parse_qsl(raw, keep_blank_values=True)
+    elif request.headers.get("content-type"):
+        path = request.url.path.removeprefix(paths.OIDC)  # the provider's mount-relative ctx.path
         raise invalid_request(
-            f"only application/x-www-form-urlencoded content-type bodies are supported on POST {request.url.path}"
+            f"only application/x-www-form-urlencoded content-type bodies are supported on POST {path}"
         )
-    form = await request.form()
-    items = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    else:
+        items = []
     request.state.form_keys = [k for k, _ in items]
     reject_dupes(request, only=AUTH_PARAMS)
     return dict(items)
+
+
+def _json_form(raw: str) -> list[tuple[str, str]]:
+    """A JSON body as node's ``querystring.stringify`` then ``parse`` leave it: scalars as strings, a list
+    as repeated keys, anything else (and a body that is not a JSON object) empty."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    items: list[tuple[str, str]] = []
+    for key, value in data.items():
+        for item in value if isinstance(value, list) else [value]:
+            items.append((key, _scalar(item)))
+    return items
+
+
+def _scalar(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return ""
 
 
 def _format_list(words: list[str]) -> str:
@@ -187,6 +223,7 @@ def _authenticate(request: Request, tenant: Tenant, form: Form) -> Application:
         # Logto's adapter throws from the client lookup (packages/core/src/oidc/adapter.ts): 400, before
         # node-oidc-provider's own "client not found" (lib/shared/client_auth.js) could answer 401.
         raise OAuthError("invalid_client", f"invalid client {client_id}")
+    check_client_origin(request, client)  # node-oidc-provider's clientBasedCORS, on assigning the client
     registered = "client_secret_basic" if client.confidential else "none"
     if registered not in methods:
         raise invalid_client()

@@ -1,7 +1,10 @@
 """Discovery and JWKS: what an SDK reads first.
 
-The discovery document mirrors Logto's, pinned in
-``packages/integration-tests/src/tests/api/oidc/discovery.test.ts`` (reference/logto.md, "OIDC surface").
+The discovery document is Logto's, field for field, as pinned by
+``packages/integration-tests/src/tests/api/oidc/discovery.test.ts`` ("exposes the reviewed provider
+metadata") — with one deliberate gap: Logto's ``pushed_authorization_request_endpoint`` (``/oidc/request``)
+is left out, since the fake does not serve pushed authorization requests and nothing it advertises may
+answer 404. The device authorization endpoint is served (:mod:`._device`).
 """
 
 from __future__ import annotations
@@ -45,10 +48,14 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
 
     return {
         "authorization_endpoint": url(paths.AUTH),
-        "device_authorization_endpoint": back(paths.DEVICE_AUTH),
+        "authorization_response_iss_parameter_supported": True,
+        "backchannel_logout_session_supported": True,
+        "backchannel_logout_supported": True,
+        "claim_types_supported": ["normal"],
         "claims_parameter_supported": False,
         "claims_supported": CLAIMS_SUPPORTED,
         "code_challenge_methods_supported": ["S256"],
+        "device_authorization_endpoint": back(paths.DEVICE_AUTH),
         "end_session_endpoint": url(paths.END_SESSION),
         "grant_types_supported": [
             "implicit",
@@ -58,13 +65,17 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
             "urn:ietf:params:oauth:grant-type:device_code",
             "urn:ietf:params:oauth:grant-type:token-exchange",
         ],
+        "id_token_signing_alg_values_supported": ["ES384"],
+        "introspection_endpoint": back(paths.INTROSPECTION),
         "issuer": tenant.issuer,
         "jwks_uri": back(paths.JWKS),
-        "authorization_response_iss_parameter_supported": True,
+        "request_uri_parameter_supported": False,
         "response_modes_supported": ["form_post", "fragment", "query"],
         "response_types_supported": ["code id_token", "code", "id_token", "none"],
+        "revocation_endpoint": back(paths.REVOCATION),
         "scopes_supported": SCOPES_SUPPORTED,
         "subject_types_supported": ["public"],
+        "token_endpoint": back(paths.TOKEN),
         "token_endpoint_auth_methods_supported": [
             "client_secret_basic",
             "client_secret_jwt",
@@ -77,26 +88,10 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
             "RS256",
             "PS256",
             "ES256",
-            "ES384",
+            "Ed25519",
             "EdDSA",
         ],
-        "token_endpoint": back(paths.TOKEN),
-        "id_token_signing_alg_values_supported": ["ES384"],
-        "pushed_authorization_request_endpoint": back(paths.PAR),
-        "request_parameter_supported": False,
-        "request_uri_parameter_supported": False,
         "userinfo_endpoint": back(paths.USERINFO),
-        "claim_types_supported": ["normal"],
-        "introspection_endpoint": back(paths.INTROSPECTION),
-        "introspection_endpoint_auth_methods_supported": [
-            "client_secret_basic",
-            "client_secret_post",
-            "none",
-        ],
-        "revocation_endpoint": back(paths.REVOCATION),
-        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
-        "backchannel_logout_supported": True,
-        "backchannel_logout_session_supported": True,
     }
 
 

@@ -19,16 +19,17 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from . import paths
 from ._pages import error_page
+from ._response_modes import respond
 
 
 @dataclass(frozen=True)
 class SendBack:
     """The way back to the client for an authorization error: its verified redirect_uri, the request's
-    ``state``, the response mode (node-oidc-provider's ``query`` — the only one Logto's clients use), and
+    ``state``, the response mode (``query``, ``fragment`` or ``form_post``: :mod:`._response_modes`), and
     the client and flow the debug log files the error under."""
 
     redirect_uri: str
@@ -258,13 +259,13 @@ async def handle_oauth(request: Request, exc: Exception) -> Response:
 
 
 def _send_back(request: Request, exc: OAuthError, back: SendBack) -> Response:
-    """The error as query parameters on the redirect_uri, with ``state`` and ``iss`` (RFC 9207)."""
+    """The error on the redirect_uri by the request's response mode, with ``state`` and ``iss`` (RFC 9207)."""
     _record_authorization(request, exc, back.flow, "sent back to the redirect_uri")
     params = {"error": exc.error, "error_description": exc.description}
     if back.state is not None:
         params["state"] = back.state
     params["iss"] = request.app.state.tenant.issuer
-    return RedirectResponse(with_query(back.redirect_uri, params), status_code=303)
+    return respond(back.response_mode, back.redirect_uri, params)
 
 
 def _record_authorization(request: Request, exc: OAuthError, flow: str | None, answered: str) -> None:

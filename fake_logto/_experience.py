@@ -4,8 +4,9 @@ Follows ``packages/core/src/routes/experience/`` — ``index.ts`` (start, switch
 and ``profile-routes.ts`` here; the verifications are :mod:`._verification`'s, the identification
 :mod:`._identification`'s, what they share (the interaction of the cookie, the rules of
 ``classes/experience-interaction.ts`` and ``classes/libraries/sign-in-experience-validator.ts``)
-:mod:`._experience_context`'s. Every route is bound to the interaction cookie
-(none, expired, or not started with ``PUT /api/experience``: 404 ``session.interaction_not_found``);
+:mod:`._experience_context`'s. Every route is bound to the signed interaction cookie
+(none, or an expired interaction: 400 ``session.not_found``; not started with ``PUT /api/experience``: 404
+``session.interaction_not_found``);
 every error is a :class:`LogtoError`. Codes are :mod:`._codes`'s, the pending profile :mod:`._profile`'s,
 body checks :mod:`._guards`'.
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 from starlette.requests import Request
 
-from . import _codes, _guards, _profile, paths
+from . import _codes, _cookies, _guards, _profile
 from ._config import SignInExperience
 from ._errors import LogtoError
 from ._store import CodeVerification, Interaction, InteractionEvent, PasswordVerification, User
@@ -37,10 +37,19 @@ class Ctx:
 
 
 def bind(request: Request, *, started: bool = True) -> Ctx:
-    """The interaction of the cookie; ``started``: it must have an event (``PUT /api/experience`` ran)."""
+    """The interaction of the signed ``_interaction`` cookie, as ``koaInteractionDetails`` finds it
+    (``provider.interactionDetails``): no cookie → 400 ``session.not_found`` "interaction session id cookie
+    not found", an unknown or expired interaction → "interaction session not found". ``started``: it must
+    have an event (``PUT /api/experience`` ran), else 404 ``session.interaction_not_found``
+    (``classes/experience-interaction.ts``)."""
     tenant: Tenant = request.app.state.tenant
-    interaction = tenant.store.live_interaction(request.cookies.get(paths.INTERACTION_COOKIE))
-    if interaction is None or (started and interaction.event is None):
+    uid = _cookies.get(request, _cookies.INTERACTION)
+    if uid is None:
+        raise _cookies.SessionNotFound("interaction session id cookie not found")
+    interaction = tenant.store.live_interaction(uid)
+    if interaction is None:
+        raise _cookies.SessionNotFound("interaction session not found")
+    if started and interaction.event is None:
         raise LogtoError("session.interaction_not_found", 404)
     return Ctx(tenant, interaction)
 

@@ -8,13 +8,13 @@ formats are ``@logto/core-kit``'s ``regex.ts``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 
+from . import _body
 from ._errors import LogtoError
 
 EMAIL_RE = re.compile(r"^\S+@\S+\.\S+$")
@@ -30,10 +30,10 @@ def invalid(path: str, code: str, message: str) -> LogtoError:
 
 
 async def body(request: Request) -> dict[str, Any]:
-    """The JSON object of the request (an empty body reads as ``{}``, as koa-body does)."""
-    raw = await request.body()
+    """The request's object, read by content type as koa-body reads it (:mod:`._body`): a ``text/plain``
+    body is a string, refused here; no parsable type reads as ``{}``."""
     try:
-        data = json.loads(raw) if raw.strip() else {}
+        data = await _body.read(request)
     except (ValueError, RecursionError) as exc:  # RecursionError: nesting too deep for the decoder
         raise LogtoError("guard.invalid_input", 400, details=f"Invalid JSON: {exc}", type="body") from exc
     if not isinstance(data, dict):

@@ -111,6 +111,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "active",
     ),
     "UserInfo": obj({"sub": STRING}, "sub"),
+    "DeviceAuthorization": obj(
+        {
+            "device_code": STRING,
+            "user_code": STRING,
+            "verification_uri": STRING,
+            "verification_uri_complete": STRING,
+            "expires_in": {"type": "integer"},
+        },
+        "device_code",
+        "user_code",
+        "verification_uri",
+        "expires_in",
+    ),
     "VerificationId": obj({"verificationId": STRING}, "verificationId"),
     "RedirectTo": obj({"redirectTo": STRING}, "redirectTo"),
     "Interaction": obj(

@@ -41,8 +41,12 @@ def _experience() -> dict[tuple[str, str], Operation]:
         operation_id: str, summary: str, source: str, answers: dict[str, Any], body: Any = None
     ) -> Operation:
         errors = {
-            "400": logto_error("guard.invalid_input (a bad body), session.verification_failed, …"),
-            "404": logto_error("session.interaction_not_found (no interaction cookie), …"),
+            "400": logto_error(
+                "session.not_found (no signed interaction cookie, or its interaction is gone; with the "
+                "provider's error and error_description), guard.invalid_input (a bad body: only JSON and "
+                "form bodies are read, a text/plain one is a string), session.verification_failed, …"
+            ),
+            "404": logto_error("session.interaction_not_found (PUT /api/experience has not run), …"),
         }
         operation: Operation = {
             "tags": ["Experience API"],
@@ -234,9 +238,22 @@ def _pages() -> dict[tuple[str, str], Operation]:
                 page(paths.RESET_PASSWORD, "Forgot password (alias)"),
                 page(paths.FORGOT_PASSWORD_RESET, "Set a new password"),
                 page(paths.CONTINUE_PASSWORD, "Add a password"),
-                page(paths.CONSENT, "What the app gets"),
             ]
         ),
+        ("GET", paths.CONSENT): {
+            "tags": ["Sign-in UI"],
+            "operationId": "page_consent",
+            "summary": "Consent (automatic for a first-party app)",
+            "description": "Logto's ``koaAutoConsent`` (``packages/core/src/middleware/koa-auto-consent.ts``): "
+            "grants a first-party app what it asked for and returns to ``/oidc/auth/<uid>``; a third-party "
+            "app gets the consent page.",
+            "parameters": [param("app_id", "query", "the application"), interaction_cookie()],
+            "responses": {
+                "200": html_answer("a third-party app: what it gets"),
+                "302": redirect("consented: back to /oidc/auth/<uid>"),
+                "400": logto_error("session.not_found: no interaction cookie, or no consent pending"),
+            },
+        },
         ("GET", paths.UNKNOWN_SESSION): {
             "tags": ["Sign-in UI"],
             "operationId": "page_unknown_session",

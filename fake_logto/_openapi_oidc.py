@@ -4,7 +4,9 @@ These handlers read the raw request as node-oidc-provider does (only ``applicati
 bodies on its POST endpoints, a repeated parameter refused), so FastAPI has nothing to infer their
 documentation from — and must not validate them. Each operation names its parameters, its form body, its
 success answer and its errors: ``{error, error_description, code}`` as node-oidc-provider answers them, the
-HTML error page and the redirects of the authorization and end-session endpoints.
+JSON errors and the redirects of the authorization and end-session endpoints (Logto renders every error as
+JSON). Any other path or method below ``/oidc`` is answered 404 ``invalid_request`` "unrecognized route
+or not allowed method (…)"; CORS is :mod:`._cors`'s.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from ._openapi_shapes import (
     Operation,
     form_body,
     html_answer,
-    interaction_cookie,
     json_answer,
     oauth_error,
     param,
@@ -43,15 +44,23 @@ AUTH_PARAMS: dict[str, str] = {
     "login_hint": "an email to prefill",
     "identifier": "identifiers the first screen offers",
     "direct_sign_in": "a direct sign-in method",
+    "one_time_token": "a one-time token to sign in with",
     "ui_locales": "the UI language",
+    "response_mode": "``query`` (default), ``fragment`` or ``form_post``",
+    "max_age": "seconds since the last sign-in after which the user signs in again (0: now)",
+    "id_token_hint": "an ID token of this tenant for the client: another subject signs in again",
 }
 AUTH_ANSWERS: dict[str, Any] = {
+    "200": html_answer("response_mode=form_post: the page that posts the answer to the redirect_uri"),
     "303": redirect(
-        "to the sign-in UI (an interaction starts, ``_interaction`` cookie set), to the redirect_uri with "
-        "``code``, ``state`` and ``iss`` (a live session), or to the redirect_uri with ``error``, "
-        "``error_description``, ``state`` and ``iss``"
+        "relative, to /sign-in?… or /consent?app_id=… (an interaction starts: signed ``_interaction`` and "
+        "``_interaction_resume`` cookies), to the redirect_uri with ``code``, ``state`` and ``iss`` (a live "
+        "session with a grant), or with ``error``, ``error_description``, ``state`` and ``iss``"
     ),
-    "400": html_answer("the error page: the client or its redirect_uri is missing or not registered"),
+    "400": oauth_error(
+        "the client or its redirect_uri is missing or not registered (with ``state`` and ``iss``); "
+        "form_post: the page that posts the error"
+    ),
 }
 CLIENT_AUTH = {
     "client_id": STRING,
@@ -64,9 +73,11 @@ SESSION_END_PARAMS = {
     "state": "echoed back to the post_logout_redirect_uri",
 }
 SESSION_END_ANSWERS: dict[str, Any] = {
-    "200": html_answer("a live session: the page that confirms the sign-out (submits itself)"),
-    "303": redirect("no session: to the post_logout_redirect_uri (+ state) or the success page"),
-    "400": html_answer("the error page: unknown client or unregistered post_logout_redirect_uri"),
+    "200": html_answer(
+        "the page that confirms the sign-out (submits itself; without a session, "
+        "node-oidc-provider's form_post page)"
+    ),
+    "400": oauth_error("unknown client, a bad id_token_hint, or an unregistered post_logout_redirect_uri"),
 }
 TOKEN_ERRORS: dict[str, Any] = {
     "400": oauth_error(
@@ -142,19 +153,24 @@ def operations() -> dict[tuple[str, str], Operation]:
         ("GET", paths.AUTH_RESUME): {
             "tags": ["OIDC"],
             "operationId": "authorize_resume",
-            "summary": "Finish an authorization after submit",
-            "description": "After the Experience API's submit: signs the browser in and sends the code to the "
-            "redirect_uri (node-oidc-provider's ``lib/actions/authorization/resume.js``).",
+            "summary": "Resume an authorization after its interaction",
+            "description": "After the Experience API's submit or the consent: signs the browser in, hops "
+            "through /consent, and sends the code to the redirect_uri (node-oidc-provider's "
+            "``lib/actions/authorization/resume.js``).",
             "parameters": [
                 param("uid", "path", "the interaction", required=True),
-                interaction_cookie(),
+                param(
+                    paths.RESUME_COOKIE, "cookie", "the interaction to resume (signed, path /oidc/auth/<uid>)"
+                ),
                 param(paths.SESSION_COOKIE, "cookie", "the browser's session"),
             ],
             "responses": {
+                "200": html_answer("response_mode=form_post: the page that posts the answer"),
                 "303": redirect(
-                    "to the redirect_uri with the code, back to the sign-in UI if the "
-                    "interaction is not submitted, or to /unknown-session"
-                )
+                    "relative, to /consent?app_id=… after a sign-in; to the redirect_uri with the code after "
+                    "the consent; to /sign-in?… if the interaction is not submitted"
+                ),
+                "400": oauth_error("session.not_found: no resume cookie, or its interaction is gone"),
             },
         },
         ("POST", paths.TOKEN): {
@@ -212,10 +228,15 @@ def operations() -> dict[tuple[str, str], Operation]:
             "summary": "Confirm the sign-out",
             "description": "Destroys the session and redirects (node-oidc-provider's ``lib/actions/end_session.js``).",
             "parameters": [param(paths.SESSION_COOKIE, "cookie", "the session to end")],
-            "requestBody": form_body({"xsrf": {"type": "string", "description": "from the confirm page"}}),
+            "requestBody": form_body(
+                {
+                    "xsrf": {"type": "string", "description": "from the confirm page"},
+                    "logout": {"type": "string", "description": "``yes``: end the whole session"},
+                }
+            ),
             "responses": {
                 "303": redirect("to the post_logout_redirect_uri (+ state) or the success page"),
-                "400": html_answer("the error page: unknown or used xsrf token"),
+                "400": oauth_error("invalid_request: unknown or used xsrf token"),
             },
         },
         ("GET", paths.END_SESSION_SUCCESS): {
@@ -237,6 +258,22 @@ def operations() -> dict[tuple[str, str], Operation]:
                 "200": {"description": "revoked (or unknown): no body"},
                 "400": oauth_error("invalid_request; unsupported_token_type (a JWT)"),
                 "401": oauth_error("invalid_client: unknown client or bad credentials"),
+            },
+        },
+        ("POST", paths.DEVICE_AUTH): {
+            "tags": ["OIDC"],
+            "operationId": "device_authorization",
+            "summary": "Device authorization (RFC 8628)",
+            "description": "Served as Logto answers a client that is not a device-flow app (none here is): "
+            "the client authenticated, then 400 ``invalid_request`` (``check_client_grant_type.js``).",
+            "security": BASIC,
+            "requestBody": form_body({"scope": STRING, "resource": STRING, **CLIENT_AUTH}),
+            "responses": {
+                "201": json_answer(
+                    "a device-flow app's codes (RFC 8628 §3.2): never, no application here is one",
+                    "DeviceAuthorization",
+                ),
+                **TOKEN_ERRORS,
             },
         },
         ("POST", paths.INTROSPECTION): {

@@ -1,82 +1,105 @@
 """``/oidc/session/end`` (RP-initiated logout), its confirm step and the success page.
 
-As node-oidc-provider in Logto: ``post_logout_redirect_uri`` needs a client (``client_id`` or
-``id_token_hint``) and must be registered for it, else ``invalid_request`` on the error page (an
-:class:`~._errors.OAuthError` the one handler renders, as node-oidc-provider's ``renderError``). With a
-session, a confirm page auto-submits to ``/oidc/session/end/confirm``, which destroys the session,
-clears its cookie, revokes the grants without ``offline_access`` and redirects (303) to the
-post-logout URI (+ state) or to the success page.
+As node-oidc-provider's ``lib/actions/end_session.js`` in Logto: an ``id_token_hint`` must decode, be
+this tenant's for a known client (and agree with ``client_id``); ``post_logout_redirect_uri`` with a
+client must be registered for it (``invalid_request`` "post_logout_redirect_uri not registered"), and
+without a client (no ``client_id``, no ``id_token_hint``) it is dropped silently — the user lands on the
+success page. Errors are JSON (Logto's ``renderError`` sets the body, ``packages/core/src/oidc/init.ts``).
+With a signed-in session the confirm page is Logto's ``static/html/logout.html`` (a form that submits
+itself with ``logout=yes``); without one, node-oidc-provider's self-submitting ``form_post`` page
+(:func:`._response_modes.form_post_page`) with ``xsrf`` and ``logout=yes``. The confirm
+(``/oidc/session/end/confirm``) destroys the session, clears its cookie, revokes the grants without
+``offline_access`` and redirects (303) to the post-logout URI (+ state) or to the success page (with
+``client_id`` only when ``logout`` was not sent).
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import secrets
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from . import paths
+from . import _cookies, paths
 from ._authorize import request_params
-from ._errors import OAuthError, with_query
+from ._errors import OAuthError, invalid_request, with_query
 from ._pages import render
+from ._response_modes import form_post_page
 from ._store import Grant
 from ._tenant import Tenant
 
 
-def _client_from_hint(tenant: Tenant, hint: str | None) -> str | None:
-    """The ``aud`` of an ID token this tenant signed (expired ones included, as the spec allows)."""
-    claims = tenant.keys.verify(hint) if hint else None
+def _decodes(token: str) -> bool:
+    """``JWT.decode``: three parts, a JSON payload (no signature check)."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        return False
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+    except ValueError:
+        return False
+    return isinstance(payload, dict)
+
+
+def _client_from_hint(tenant: Tenant, hint: str, client_id: str | None) -> str:
+    """The client of an ID token this tenant signed (expired ones included, as the spec allows)."""
+    if not _decodes(hint):
+        raise invalid_request("could not decode id_token_hint")
+    claims = tenant.keys.verify(hint)
     aud = claims.get("aud") if claims else None
-    return aud if isinstance(aud, str) else None
+    if claims is None or not isinstance(aud, str):
+        raise invalid_request("could not validate id_token_hint")
+    if client_id and client_id != aud:
+        raise invalid_request("client_id does not match the provided id_token_hint")
+    if tenant.config.application(aud) is None:
+        raise OAuthError("invalid_client", "unrecognized id_token_hint audience", client_id=aud)
+    return aud
 
 
 async def end_session(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
     params = dict(await request_params(request))
-    client_id = params.get("client_id") or _client_from_hint(tenant, params.get("id_token_hint"))
+    hint = params.get("id_token_hint")
+    client_id = _client_from_hint(tenant, hint, params.get("client_id")) if hint else params.get("client_id")
+    if client_id and tenant.config.application(client_id) is None:
+        raise OAuthError("invalid_client", "client is invalid", client_id=client_id)
     post_logout = params.get("post_logout_redirect_uri")
-    if client_id is not None and tenant.config.application(client_id) is None:
-        raise OAuthError("invalid_client", "client is invalid", page=True, client_id=client_id)
-    if post_logout:
-        if client_id is None:
-            raise OAuthError(
-                "invalid_request",
-                "post_logout_redirect_uri can only be used in combination with id_token_hint or client_id",
-                page=True,
-            )
+    if not client_id:
+        client_id, post_logout = None, None  # no client: the URI is dropped, not refused
+    elif post_logout is not None:
         client = tenant.config.application(client_id)
         assert client is not None
         if post_logout not in client.post_logout_redirect_uris:
             raise OAuthError(
-                "invalid_request", "post_logout_redirect_uri not registered", page=True, client_id=client_id
+                "invalid_request", "post_logout_redirect_uri not registered", client_id=client_id
             )
     pending: dict[str, Any] = {
         "post_logout_redirect_uri": post_logout,
         "state": params.get("state"),
         "client_id": client_id,
     }
-    session = tenant.store.live_session(request.cookies.get(paths.SESSION_COOKIE))
-    if session is None:
-        return _finish(tenant, pending)
-    xsrf = secrets.token_urlsafe(16)
+    session = tenant.store.live_session(_cookies.get(request, _cookies.SESSION))
+    xsrf = secrets.token_hex(24)
     with tenant.store.lock:
         tenant.store.pending_logouts[xsrf] = pending
-    return render(
-        request, "end_session_confirm.html", {"action": tenant.url(paths.END_SESSION_CONFIRM), "xsrf": xsrf}
-    )
+    action = tenant.url(paths.END_SESSION_CONFIRM)
+    if session is None:
+        return form_post_page(action, {"xsrf": xsrf, "logout": "yes"})
+    return render(request, "end_session_confirm.html", {"action": action, "xsrf": xsrf})
 
 
-def _finish(tenant: Tenant, pending: dict[str, Any]) -> RedirectResponse:
+def _finish(tenant: Tenant, pending: dict[str, Any], logout: bool) -> RedirectResponse:
     target = pending.get("post_logout_redirect_uri")
     if target:
         url = with_query(target, {"state": pending["state"]}) if pending.get("state") else target
     else:
-        url = tenant.url(paths.END_SESSION_SUCCESS) + (
-            f"?client_id={pending['client_id']}" if pending.get("client_id") else ""
-        )
+        forward = pending.get("client_id") if not logout else None
+        url = tenant.url(paths.END_SESSION_SUCCESS) + (f"?client_id={forward}" if forward else "")
     response = RedirectResponse(url, status_code=303)
-    response.delete_cookie(paths.SESSION_COOKIE, path="/")
+    _cookies.clear(response, _cookies.SESSION)
     return response
 
 
@@ -88,8 +111,8 @@ async def confirm(request: Request) -> Response:
     with store.lock:
         pending = store.pending_logouts.pop(xsrf, None) if isinstance(xsrf, str) else None
     if pending is None:
-        raise OAuthError("invalid_request", "xsrf token invalid", page=True)
-    session_id = request.cookies.get(paths.SESSION_COOKIE)
+        raise invalid_request("xsrf token invalid")
+    session_id = _cookies.get(request, _cookies.SESSION)
     with store.lock:
         session = store.sessions.pop(session_id or "", None)
         if session is not None:
@@ -118,7 +141,7 @@ async def confirm(request: Request) -> Response:
                     ],
                     post_logout_redirect_uri=pending.get("post_logout_redirect_uri"),
                 )
-    return _finish(tenant, pending)
+    return _finish(tenant, pending, logout=bool(form.get("logout")))
 
 
 async def success(request: Request) -> Response:

@@ -17,7 +17,6 @@ END_SESSION_SUCCESS = OIDC + "/session/end/success"
 REVOCATION = OIDC + "/token/revocation"
 INTROSPECTION = OIDC + "/token/introspection"
 DEVICE_AUTH = OIDC + "/device/auth"
-PAR = OIDC + "/request"
 
 API = "/api"
 SIGN_IN_EXP = API + "/.well-known/sign-in-exp"
@@ -57,8 +56,9 @@ DEBUG = CONTROL + "/"
 EVENTS = CONTROL + "/events"
 EVENTS_WAIT = CONTROL + "/events/wait"
 
-# Cookies: node-oidc-provider's names.
+# Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"
+RESUME_COOKIE = "_interaction_resume"
 SESSION_COOKIE = "_session"
 
 __all__ = sorted(name for name in dir() if name.isupper())

@@ -101,11 +101,18 @@ class ExperienceClient:
         return response.json()["redirectTo"] if response.status_code == 200 else None
 
     def finish(self, redirect_to: str) -> str:
-        """Follow the submit's redirectTo to the app's redirect URI; returns that callback URL."""
-        response = self.http.get(redirect_to, follow_redirects=False)
-        if response.status_code != 303:
-            raise ExperienceError(response)
-        return str(response.headers["location"])
+        """Follow the submit's redirectTo to the app's redirect URI, through Logto's ``/consent`` hop
+        (which consents for a first-party app and returns to ``/oidc/auth``); returns that callback URL."""
+        url = redirect_to
+        for _hop in range(4):
+            response = self.http.get(url, follow_redirects=False)
+            if response.status_code not in (302, 303):
+                raise ExperienceError(response)
+            url = urljoin(url, response.headers["location"])
+            path = urlsplit(url).path
+            if path != logto_paths.CONSENT and not path.startswith(logto_paths.AUTH + "/"):
+                return url
+        raise ExperienceError(response)
 
     # --- whole flows --------------------------------------------------------------------------------
     def email_code_flow(

@@ -22,6 +22,7 @@ import fake_mailgun
 from fake_logto import default_mailgun_config, parse_config
 from fake_logto._app import create_app, create_tenant
 from fake_logto._codes import email_locale, message_payload
+from fake_logto._cookies import sign
 from fake_logto._settings import Settings
 from fake_logto._store import Interaction, new_id
 from fake_logto._tenant import Tenant
@@ -78,6 +79,7 @@ class Logto:
         )
         self.tenant.store.interactions[self.uid] = interaction
         self.client.cookies.set(INTERACTION_COOKIE, self.uid)
+        self.client.cookies.set(INTERACTION_COOKIE + ".sig", sign(INTERACTION_COOKIE, self.uid))
         return self.uid
 
     @property
@@ -483,15 +485,22 @@ def test_password_sign_in_not_enabled(logto: Logto) -> None:
 
 # --- the interaction ---------------------------------------------------------------------------------------
 def test_without_an_interaction(logto: Logto) -> None:
+    """No (signed) interaction cookie, or a gone interaction: 400 session.not_found, as Logto's
+    koaInteractionDetails answers (issue 13 point 9); started without PUT /api/experience: 404."""
     logto.client.cookies.clear()
-    error_of(logto.client.get(f"{EXP}/interaction"), 404, "session.interaction_not_found")
-    error_of(logto.client.put(EXP, json={"interactionEvent": "SignIn"}), 404, "session.interaction_not_found")
+    no_cookie = error_of(logto.client.get(f"{EXP}/interaction"), 400, "session.not_found")
+    assert no_cookie["error_description"] == "interaction session id cookie not found"
+    error_of(logto.client.put(EXP, json={"interactionEvent": "SignIn"}), 400, "session.not_found")
 
-    logto.new_interaction()  # exists, but PUT /api/experience has not run
+    uid = logto.new_interaction()  # exists, but PUT /api/experience has not run
     error_of(logto.send(unique_address(), "SignIn"), 404, "session.interaction_not_found")
+    logto.client.cookies.set(INTERACTION_COOKIE + ".sig", "forged")
+    error_of(logto.client.get(f"{EXP}/interaction"), 400, "session.not_found")
+    logto.client.cookies.set(INTERACTION_COOKIE + ".sig", sign(INTERACTION_COOKIE, uid))
     logto.start("SignIn")
     logto.tenant.clock.advance(3601)
-    error_of(logto.client.get(f"{EXP}/interaction"), 404, "session.interaction_not_found")
+    gone = error_of(logto.client.get(f"{EXP}/interaction"), 400, "session.not_found")
+    assert gone["error_description"] == "interaction session not found"
 
 
 def test_bad_bodies(logto: Logto) -> None:
@@ -627,7 +636,7 @@ def test_control_codes_and_reset(logto: Logto) -> None:
     assert logto.client.get("/__harness/codes").json() == {"items": []}
     assert logto.client.get("/__harness/users").json() == {"items": []}
     assert logto.client.get("/__harness/clock").json()["offset"] == 0
-    error_of(logto.client.get(f"{EXP}/interaction"), 404, "session.interaction_not_found")
+    error_of(logto.client.get(f"{EXP}/interaction"), 400, "session.not_found")  # the interaction is gone
 
 
 def test_control_and_logto_routes_are_in_the_openapi_schema(logto: Logto) -> None:

@@ -1,8 +1,9 @@
 """The negative matrix: bad input gets Logto's own error (reference/logto.md "Errors"), never a 500.
 
 Each case is one request (or a short setup then one request) and the exact error it must produce:
-``{code: "oidc.<error>", message, error, error_description}`` from OIDC endpoints, an error page or a redirect
-with ``error``/``state``/``iss`` from the authorization endpoint, ``{code, message}`` from the API.
+``{code: "oidc.<error>", message, error, error_description}`` from OIDC endpoints (the authorization
+endpoint's unredirectable errors too, as JSON with ``state`` and ``iss``: Logto's ``renderError``), a
+redirect with ``error``/``state``/``iss`` from the authorization endpoint, ``{code, message}`` from the API.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def _auth(logto: Running, **params: str | None) -> httpx.Response:
     return httpx.get(f"{logto.endpoint}/oidc/auth?{urlencode(merged)}", follow_redirects=False)
 
 
-# --- the authorization endpoint: an error page when the client or redirect_uri is bad -----------------
+# --- the authorization endpoint: JSON (Logto's renderError) when the client or redirect_uri is bad -------
 @pytest.mark.parametrize(
     ("params", "error"),
     [
@@ -60,8 +61,11 @@ def _auth(logto: Running, **params: str | None) -> httpx.Response:
 def test_auth_error_page(logto: Running, params: dict[str, str | None], error: str) -> None:
     response = _auth(logto, **params)
     assert response.status_code == 400
-    assert response.headers["content-type"].startswith("text/html")
-    assert error in response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert (body["error"], body["code"]) == (error, f"oidc.{error}")
+    assert body["error_description"]
+    assert (body["state"], body["iss"]) == ("st", f"{logto.endpoint}/oidc")
     assert "location" not in response.headers
 
 
@@ -80,12 +84,15 @@ def test_auth_error_page(logto: Running, params: dict[str, str | None], error: s
         ({"code_challenge_method": "S256"}, "invalid_request"),
         ({"resource": "https://unknown.example.test"}, "invalid_target"),
         ({"organization_id": "org-nope"}, "invalid_target"),
-        ({"first_screen": "nowhere"}, "invalid_request"),
+        ({"response_mode": "web_message"}, "unsupported_response_mode"),
+        ({"max_age": "-1"}, "invalid_request"),
+        ({"max_age": "soon"}, "invalid_request"),
+        ({"id_token_hint": "not.a.jwt"}, "invalid_request"),
     ],
     ids=[
         "no-response-type", "token-response-type", "nonce-without-openid", "prompt-none-no-session", "prompt-none-combined",
         "prompt-unknown", "pkce-plain", "pkce-short", "pkce-method-alone", "unknown-resource", "unknown-org",
-        "bad-first-screen",
+        "unknown-response-mode", "negative-max-age", "non-numeric-max-age", "bad-id-token-hint",
     ],
 )  # fmt: skip
 def test_auth_error_redirect(logto: Running, params: dict[str, str | None], error: str) -> None:
@@ -466,16 +473,15 @@ def test_introspection_requires_client_auth(logto: Running) -> None:
 @pytest.mark.parametrize(
     ("params", "error"),
     [
-        ({"post_logout_redirect_uri": "http://localhost:3000"}, "invalid_request"),
         ({"client_id": WEB["id"], "post_logout_redirect_uri": "http://evil.test"}, "invalid_request"),
         ({"client_id": "nobody"}, "invalid_client"),
+        ({"id_token_hint": "garbage"}, "invalid_request"),
     ],
-    ids=["post-logout-without-client", "post-logout-not-registered", "unknown-client"],
+    ids=["post-logout-not-registered", "unknown-client", "undecodable-id-token-hint"],
 )
 def test_end_session_errors(logto: Running, params: dict[str, str], error: str) -> None:
     response = httpx.get(f"{logto.endpoint}/oidc/session/end", params=params)
-    assert response.status_code == 400
-    assert error in response.text
+    _expect(response, 400, error)
 
 
 # --- the Experience API ---------------------------------------------------------------------------------
@@ -496,7 +502,8 @@ def _logto_error(call: Callable[[], Any], status: int, code: str) -> ExperienceE
 
 def test_experience_without_interaction(logto: Running) -> None:
     with ExperienceClient(logto.endpoint) as nobody:
-        _logto_error(lambda: nobody.set_event("SignIn"), 404, "session.interaction_not_found")
+        error = _logto_error(lambda: nobody.set_event("SignIn"), 400, "session.not_found")
+        assert error.body["error_description"] == "interaction session id cookie not found"
 
 
 def test_experience_bad_event(interaction: ExperienceClient) -> None:

@@ -36,12 +36,14 @@ def _verify(logto: Running, token: str) -> dict[str, object]:
 def test_register_sign_in_again_refresh_userinfo_revoke_sign_out(
     logto: Running, email: str, read_code: Callable[[str], str]
 ) -> None:
-    # 1. GET /oidc/auth → 303 /sign-in?app_id=… with the interaction cookie.
+    # 1. GET /oidc/auth → 303 to the relative /sign-in?app_id=… with the (signed) interaction cookies.
     with ExperienceClient(logto.endpoint) as browser:
         url = auth_url(logto, state="s-register")
         response = browser.start(url)
-        assert response.headers["location"].startswith(f"{logto.endpoint}/sign-in?app_id={WEB['id']}")
-        assert "_interaction" in browser.http.cookies
+        assert response.headers["location"] == f"/sign-in?app_id={WEB['id']}"
+        assert {"_interaction", "_interaction.sig", "_interaction_resume", "_interaction_resume.sig"} <= set(
+            browser.http.cookies
+        )
 
         # 2. The sign-in UI drives the Experience API: register by email code.
         browser.set_event("Register")
@@ -127,10 +129,15 @@ def test_register_sign_in_again_refresh_userinfo_revoke_sign_out(
 def test_sso_then_end_session(logto: Running, email: str, read_code: Callable[[str], str]) -> None:
     with ExperienceClient(logto.endpoint) as browser:
         browser.email_code_flow(auth_url(logto), email, read_code, event="Register")
-        # An existing session signs in silently: /oidc/auth answers with the code at once.
+        # An existing session signs in silently. With prompt=consent (as the SDKs ask) Logto still hops
+        # through /consent, which consents for the first-party app and returns to /oidc/auth.
         silent = browser.start(auth_url(logto, state="silent"))
-        assert callback_params(silent.headers["location"])["state"] == "silent"
-        assert "code" in callback_params(silent.headers["location"])
+        assert silent.headers["location"] == f"/consent?app_id={WEB['id']}"
+        assert callback_params(browser.finish(str(browser.landing)))["state"] == "silent"
+        # Without a prompt, the session's grant covers the request: the code at once.
+        at_once = browser.start(auth_url(logto, state="at-once", prompt=None))  # type: ignore[arg-type]
+        assert callback_params(at_once.headers["location"])["state"] == "at-once"
+        assert "code" in callback_params(at_once.headers["location"])
 
         # End session: confirm page → confirm → post-logout redirect with state.
         end = browser.http.get(

@@ -145,13 +145,11 @@ def test_links_between_sign_in_and_register(page: Page, logto: LogtoRunning) -> 
 def test_sign_out_pages(page: Page, logto: LogtoRunning, mailbox: Mailbox, address: str) -> None:
     register(page, address, mailbox, auth_url=auth_url(logto))
     page.goto(f"{logto.endpoint}/oidc/session/end?client_id=bookstore")
-    # The confirm page submits itself; the success page offers the way back to the app.
-    expect(page).to_have_url(re.compile(r"/oidc/session/end/success\?client_id=bookstore$"))
+    # The confirm page submits itself with logout=yes (Logto's logout.html), so node-oidc-provider's
+    # end_session.js forwards no client_id to the success page.
+    expect(page).to_have_url(re.compile(r"/oidc/session/end/success$"))
     expect(page.get_by_role("heading", name="Sign-out success")).to_be_visible()
     expect(page.get_by_text("You have successfully signed out.")).to_be_visible()
-    expect(page.get_by_role("link", name="Back to Bookstore")).to_have_attribute(
-        "href", "http://localhost:3000"
-    )
     # Signed out for real: the next authorization shows the sign-in page again.
     page.goto(auth_url(logto))
     expect(page.get_by_role("heading", name="Sign in to your account")).to_be_visible()

@@ -1,0 +1,88 @@
+"""node-oidc-provider's cookies as Logto configures them, and the error a missing one raises.
+
+Names are the provider's (``_interaction``, ``_interaction_resume``, ``_session``); every one is signed as
+koa's ``cookies`` signs with keygrip: a companion ``<name>.sig`` carrying the URL-safe base64 of
+HMAC-SHA1 over ``<name>=<value>``, and a cookie whose companion is missing or wrong reads as absent.
+Options are Logto's ``cookieConfig`` (``packages/core/src/oidc/init.ts``: ``sameSite: 'lax'``, ``path:
+'/'``, signed), HttpOnly as koa's default; the resume cookie's path is ``/oidc/auth/<uid>``
+(``lib/actions/authorization/interactions.js``).
+
+:class:`SessionNotFound` is node-oidc-provider's ``SessionNotFound`` (``lib/helpers/errors.js``) as
+Logto's ``koaOidcErrorHandler`` (``packages/core/src/middleware/koa-oidc-error-handler.ts``) renders it:
+400 ``{code: "session.not_found", message, error: "invalid_request", error_description}``, wherever the
+provider looks for a cookie and finds none — the Experience API (``provider.interactionDetails``), the
+resume of ``/oidc/auth/<uid>`` (which adds ``iss``, as ``authorization_error_handler.js`` does).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from . import paths
+from ._errors import LogtoError
+
+INTERACTION = paths.INTERACTION_COOKIE
+RESUME = paths.RESUME_COOKIE
+SESSION = paths.SESSION_COOKIE
+SIG = ".sig"
+
+# Logto's envSet.oidc.cookieKeys: one per process here (a restart forgets every browser, as a key
+# rotation would).
+_KEY = secrets.token_bytes(32)
+
+SESSION_NOT_FOUND_MESSAGE = "Session not found. Please go back and sign in again."
+
+
+def sign(name: str, value: str) -> str:
+    """keygrip's ``sign``: HMAC-SHA1 of ``name=value``, base64 made URL-safe without padding."""
+    digest = hmac.new(_KEY, f"{name}={value}".encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode().replace("/", "_").replace("+", "-").rstrip("=")
+
+
+def get(request: Request, name: str) -> str | None:
+    """The cookie's value if its ``.sig`` companion verifies, else ``None`` (koa ``cookies.get`` signed)."""
+    value = request.cookies.get(name)
+    signature = request.cookies.get(name + SIG)
+    if not value or not signature or not hmac.compare_digest(signature, sign(name, value)):
+        return None
+    return value
+
+
+def set_signed(response: Response, name: str, value: str, *, max_age: int, path: str = "/") -> None:
+    for cookie, content in ((name, value), (name + SIG, sign(name, value))):
+        response.set_cookie(cookie, content, max_age=max_age, path=path, httponly=True, samesite="lax")
+
+
+def clear(response: Response, name: str, *, path: str = "/") -> None:
+    for cookie in (name, name + SIG):
+        response.delete_cookie(cookie, path=path, httponly=True, samesite="lax")
+
+
+def resume_path(uid: str) -> str:
+    return paths.AUTH_RESUME.format(uid=uid)
+
+
+class SessionNotFound(LogtoError):
+    """400 ``session.not_found`` with the provider's ``error_description`` (and ``iss`` at /oidc/auth)."""
+
+    def __init__(self, description: str, *, iss: str | None = None) -> None:
+        super().__init__("session.not_found", 400)
+        self.message = SESSION_NOT_FOUND_MESSAGE
+        self.description, self.iss = description, iss
+
+    def body(self) -> dict[str, str]:
+        body = {
+            "code": self.code,
+            "message": self.message,
+            "error": "invalid_request",
+            "error_description": self.description,
+        }
+        if self.iss is not None:
+            body["iss"] = self.iss
+        return body
