@@ -4,10 +4,10 @@
   body, ``{"code", "message", "error_uri"?, "error", "error_description", "scope"?}`` (RFC 6749 §5.2 plus
   Logto's ``code``: ``oidc.<error>``, or ``session.not_found`` for a description naming a session not
   found; its English ``message`` from ``packages/phrases/src/locales/en/errors/oidc.ts``; ``error_uri`` for
-  ``invalid_grant`` only); ``?parse_error=false`` gets node-oidc-provider's raw body. At the browser endpoints the error says how it is answered, as
-  node-oidc-provider's ``lib/shared/authorization_error_handler.js`` decides: on the HTML error page
-  (``page``; also end-session's errors) while the client or redirect_uri is not known good, else sent back
-  to the redirect_uri with ``state`` and ``iss`` (``send_back``, a :class:`SendBack`).
+  ``invalid_grant`` only); ``?parse_error=false`` gets node-oidc-provider's raw body. At the authorization
+  endpoint, as node-oidc-provider's ``lib/shared/authorization_error_handler.js`` decides: as JSON (Logto's
+  ``renderError`` in ``packages/core/src/oidc/init.ts``) while the client or redirect_uri is not known
+  good, else sent back to the redirect_uri with ``state`` and ``iss`` (``send_back``, a :class:`SendBack`).
 - :class:`LogtoError` — the Experience API and other ``/api`` routes: ``{"code", "message", "data"?}``
   (``packages/core/src/errors/RequestError``), default status 400.
 """
@@ -22,7 +22,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import paths
-from ._pages import error_page
 from ._response_modes import respond
 
 
@@ -84,7 +83,6 @@ class OAuthError(Exception):
         status: int = 400,
         headers: dict[str, str] | None = None,
         *,
-        page: bool = False,
         send_back: SendBack | None = None,
         client_id: str | None = None,
         scope: str | None = None,
@@ -92,7 +90,7 @@ class OAuthError(Exception):
         super().__init__(f"{error}: {description}")
         self.error, self.description, self.status = error, description, status
         self.headers = headers or {}
-        self.page, self.send_back = page, send_back
+        self.send_back = send_back
         self.client_id = client_id if send_back is None else send_back.client_id
         self.scope = scope  # node-oidc-provider's InvalidScope / InsufficientScope carry it into the body
 
@@ -246,9 +244,6 @@ async def handle_oauth(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, OAuthError)
     if exc.send_back is not None:
         return _send_back(request, exc, exc.send_back)
-    if exc.page:
-        _record_authorization(request, exc, None, "error page")
-        return error_page(request, exc.error, exc.description, exc.status)
     _record(request, exc.error, exc.description, exc.status)
     raw = request.query_params.get("parse_error") == "false"  # Logto's opt-out for its extra keys
     return JSONResponse(

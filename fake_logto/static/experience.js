@@ -199,10 +199,8 @@
   }
 
   function report(error, field) {
-    if (error instanceof ApiError && error.code === "session.interaction_not_found") {
-      go("/unknown-session");
-      return;
-    }
+    // As Logto's experience app (packages/experience/src/hooks/use-error-handler.ts): an API error no
+    // caller handles shows its message — a session that is gone included, no redirect.
     showError(describe(error), (error instanceof InputError && error.field) || field || null);
   }
 

@@ -1,5 +1,5 @@
 """The pages one by one: an accessibility walk through every page of the sign-in UI (with its errors
-showing), the unknown-session page in each way a browser lands there, and the consent page.
+showing), the unknown-session page in each way a browser lands there, and /consent before sign-in.
 
 ``UI_SCREENSHOTS=<dir>`` makes the walk save a screenshot of each page there (to look at the design).
 """
@@ -75,12 +75,8 @@ def test_every_page_is_accessible(
     check(page, "continue-password", "Set password")
     page.goto("/register/password")
     check(page, "register-password", "New password")
-    page.goto("/consent")
-    check(page, "consent", "Bookstore would like to access your account")
     page.goto("/unknown-session?app_id=bookstore")
     check(page, "unknown-session", "Session not found")
-    page.goto("/oidc/auth?client_id=nobody")
-    check(page, "error", "Oops! An error occurred.")
     page.goto("/oidc/session/end/success?client_id=bookstore")
     check(page, "sign-out-success", "Sign-out success")
 
@@ -105,24 +101,27 @@ def test_finished_interaction_lands_on_unknown_session(
     expect(page.get_by_role("heading", name="Session not found")).to_be_visible()
 
 
-def test_interaction_expiring_on_the_page_lands_on_unknown_session(
+def test_interaction_expiring_on_the_page_says_the_session_is_gone(
     page: Page, logto: LogtoRunning, harness_client: Client, address: str
 ) -> None:
+    """The API answers 400 session.not_found; Logto's experience app shows the message of an error no
+    caller handles (packages/experience/src/hooks/use-error-handler.ts), it does not navigate."""
     page.goto(auth_url(logto, first_screen="register"))
     harness_client.logto.advance_clock(3601)  # interactions live an hour
     page.get_by_label("Email").fill(address)
-    page.get_by_role("button", name="Create account").click()  # the API answers session.interaction_not_found
-    expect(page).to_have_url(re.compile(r"/unknown-session\?app_id=bookstore$"))
-    expect(page.get_by_text("Go back to Bookstore and sign in again.")).to_be_visible()
-    expect(page.get_by_role("link", name="Back to Bookstore")).to_have_attribute(
-        "href", "http://localhost:3000"
-    )
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("alert")).to_have_text("Session not found. Please go back and sign in again.")
+    expect(page).to_have_url(re.compile(r"/register\?app_id=bookstore$"))
 
 
-def test_consent_page_continues_once_signed_in(page: Page, logto: LogtoRunning) -> None:
+def test_consent_before_sign_in_is_logtos_session_not_found(page: Page, logto: LogtoRunning) -> None:
+    """For a first-party app ``/consent`` is Logto's auto-consent (packages/core/src/middleware/
+    koa-auto-consent.ts): with an interaction but no signed-in session, 400 ``session.not_found``."""
     page.goto(auth_url(logto))
-    page.goto("/consent")
-    expect(page.get_by_role("list", name="Requested permissions")).to_contain_text("email")
-    expect(page.get_by_text("First-party apps are authorized automatically")).to_be_visible()
-    expect(page.get_by_role("listitem").filter(has_text="Your email address")).to_contain_text("email")
-    expect(page.get_by_role("link", name="Sign in")).to_have_attribute("href", "/sign-in?app_id=bookstore")
+    answer = page.goto("/consent")
+    assert answer is not None
+    assert answer.status == 400
+    assert answer.json() == {
+        "code": "session.not_found",
+        "message": "Session not found. Please go back and sign in again.",
+    }
