@@ -545,9 +545,13 @@
       document.getElementById("password-option").hidden = false;
     }
 
+    // A resend on its way: a code typed meanwhile (the email can land before the send's answer) is
+    // verified against the new verificationId once the send returns, never against the old one.
+    let resending = Promise.resolve();
     const verify = (code) =>
       run(button, async () => {
         try {
+          await resending;
           if (!flowState.verified) {
             await call("POST", API.verifyCode, {
               identifier: flowState.identifier,
@@ -593,9 +597,11 @@
     };
     countdown();
     onLink(document.getElementById("resend"), async () => {
-      await sendCode(flowState);
+      boxes.clear(); // at the click: a new code typed while the send is on its way is kept
+      const sent = sendCode(flowState);
+      resending = sent.catch(() => {});
+      await sent;
       showNotice(PHRASES.passcodeSent);
-      boxes.clear();
       countdown();
     });
   }

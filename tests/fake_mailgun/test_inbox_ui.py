@@ -26,7 +26,7 @@ def browser_context_args(mailgun: Running) -> dict[str, object]:
 
 
 def unique(prefix: str) -> str:
-    return f"{prefix} {uuid.uuid4().hex[:8]}"
+    return f"{prefix} m{uuid.uuid4().hex[:8]}"  # never all digits: that would read as the code
 
 
 def send_api(api: httpx.Client, to: str, subject: str, **extra: str) -> str:

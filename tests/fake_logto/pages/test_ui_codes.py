@@ -134,6 +134,42 @@ def test_resend_after_the_countdown_sends_a_new_code_and_only_it_works(
     assert exchange(logto, url, app.url)["email"] == address
 
 
+# The page's next code send, answered by the server but held from the page until ``releaseSend()``.
+HOLD_NEXT_SEND = """() => {
+  const realFetch = window.fetch;
+  window.releaseSend = null;
+  window.fetch = async (path, init) => {
+    const response = await realFetch(path, init);
+    if (String(path).endsWith("/verification/verification-code") && init && init.method === "POST") {
+      await new Promise((release) => { window.releaseSend = release; });
+    }
+    return response;
+  };
+}"""
+
+
+def test_a_code_typed_while_the_resend_is_on_its_way_is_verified_against_the_new_send(
+    page: Page, logto: LogtoRunning, mailbox: Mailbox, address: str
+) -> None:
+    """The new email can land before the page hears back from the resend: the code typed then is kept
+    and verified once the send has answered (with its new verificationId), not refused."""
+    page.clock.install()
+    url = start_registration(page, logto, address)
+    first = mailbox.wait_for_message(address, timeout=15)
+    page.clock.fast_forward("01:00")
+    page.evaluate(HOLD_NEXT_SEND)
+    page.locator("input[name=passcode_0]").fill(first["code"][0])
+    page.get_by_role("link", name="Resend verification code").click()
+    assert boxes(page) == [""] * 6  # the old code went at the click
+    code = mailbox.wait_for_code(address, after=first["id"], timeout=15)
+    page.wait_for_function("() => window.releaseSend !== null")  # answered; the page still waits
+    enter(page, code)  # the last digit submits: it waits for the send
+    assert boxes(page) == list(code)
+    with leaving_sign_in(page) as app:
+        page.evaluate("() => window.releaseSend()")
+    assert exchange(logto, url, app.url)["email"] == address
+
+
 def test_expired_code_says_so_and_a_new_one_works(
     page: Page, logto: LogtoRunning, mailbox: Mailbox, harness_client: Client, address: str
 ) -> None:
