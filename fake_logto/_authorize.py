@@ -3,7 +3,7 @@
 Order of checks as node-oidc-provider (``lib/actions/authorization/index.js``): the client and the exact
 redirect_uri first — until both are good an error cannot be sent back, and Logto's ``renderError``
 (``packages/core/src/oidc/init.ts``) answers it as JSON, 400 ``{error, error_description, state?, iss}``
-plus Logto's ``code`` (``lib/shared/authorization_error_handler.js``); then everything else as an error
+plus Logto's ``code`` (``lib/shared/authorization_error_handler.js``, :mod:`._auth_errors`); then everything else as an error
 sent back to the redirect_uri by the response mode (:mod:`._response_modes`) with ``state`` and ``iss`` —
 each an :class:`~._errors.OAuthError` rendered by the one handler. Then the interaction policy
 (:mod:`._prompts`): a session that will do, with a grant covering the request, gets the code at once;
@@ -25,8 +25,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import _cookies, _prompts, paths
+from ._auth_errors import REDIRECT_URI_MISMATCH, Unredirectable, early_error, single
 from ._config import Application
-from ._errors import OAuthError, SendBack
+from ._errors import SendBack
 from ._issue import OIDC_SCOPES
 from ._request_checks import openid_scope_error, pkce_error
 from ._response_modes import MODES, respond
@@ -45,7 +46,6 @@ from ._tenant import Tenant
 PROMPTS = ("none", "login", "consent")
 PUSHED_REQUEST_URN = "urn:ietf:params:oauth:request_uri:"  # node-oidc-provider's lib/consts/index.js
 REQUEST_URI_INVALID = "request_uri is invalid, expired, or was already used"
-REDIRECT_URI_MISMATCH = "redirect_uri did not match any of the client's registered redirect_uris"
 _ORGANIZATION_SCOPES = ("urn:logto:scope:organizations", "urn:logto:scope:organization_roles")
 
 
@@ -66,26 +66,6 @@ async def request_params(request: Request) -> list[tuple[str, str]]:
         form = await request.form()
         return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     return query_items(request)
-
-
-class Unredirectable(OAuthError):
-    """An error before the client and redirect_uri are known good: what Logto's ``renderError`` sets as the
-    body — node-oidc-provider's ``out`` (``state`` when given, ``iss``) — as JSON, never an HTML page."""
-
-    def __init__(
-        self,
-        tenant: Tenant,
-        items: list[tuple[str, str]],
-        error: str,
-        description: str,
-        client_id: str | None,
-    ) -> None:
-        super().__init__(error, description, client_id=client_id)
-        state = next((v for k, v in items if k == "state"), None)
-        self.extra = ({"state": state} if state else {}) | {"iss": tenant.issuer}
-
-    def body(self) -> dict[str, str]:
-        return {**super().body(), **self.extra}
 
 
 def _first(items: list[tuple[str, str]], key: str, back: SendBack) -> str | None:
@@ -119,31 +99,6 @@ def _client_and_redirect(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[
     return client, redirect_uri
 
 
-def _single(items: list[tuple[str, str]], key: str) -> str | None:
-    """The error handler's ``safe(params[key])``: one non-empty value, else nothing."""
-    values = [v for k, v in items if k == key]
-    return values[0] if len(values) == 1 and values[0] else None
-
-
-def early_error(tenant: Tenant, items: list[tuple[str, str]], error: str, description: str) -> OAuthError:
-    """An error before the redirect_uri is checked, answered as ``authorization_error_handler.js``: sent
-    back when the client and the redirect_uri (or its only registered one: ``one_redirect_uri_clients.js``)
-    are good, ``invalid_redirect_uri`` for one it does not know, else rendered (JSON)."""
-    client_id = _single(items, "client_id")
-    client = tenant.config.application(client_id) if client_id else None
-    redirect = _single(items, "redirect_uri")
-    if client is not None and redirect is None and len(client.redirect_uris) == 1:
-        redirect = client.redirect_uris[0]
-    if client is None or redirect is None:
-        return Unredirectable(tenant, items, error, description, client_id)
-    if redirect not in client.redirect_uris:
-        return Unredirectable(tenant, items, "invalid_redirect_uri", REDIRECT_URI_MISMATCH, client_id)
-    mode = _single(items, "response_mode") or ""
-    mode = mode if mode in MODES else "query"
-    back = SendBack(redirect, _single(items, "state"), client.id, response_mode=mode)
-    return back.error(error, description)
-
-
 def pushed_items(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str | None]:
     """The request's parameters, and the id of the pushed request they came from. ``request`` is refused
     (request objects are off in Logto: ``reject_unsupported.js``); a ``request_uri`` must name a live
@@ -166,7 +121,7 @@ def pushed_items(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[list[tup
     replaced = ("state", "response_mode", "response_type")  # replaced before the checks below
     merged = [(k, v) for k, v in items if k not in replaced] + [p for p in pushed.items if p[0] in replaced]
     inner = dict(pushed.items)
-    asked = _single(items, "response_type")
+    asked = single(items, "response_type")
     if asked is not None and asked != inner.get("response_type"):
         description = "request response_type must equal the one in request parameters"
         raise early_error(tenant, merged, "invalid_request_object", description)
@@ -195,6 +150,8 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     response_type = _first(items, "response_type", back)
     if response_type is None:
         raise back.error("invalid_request", "missing required parameter 'response_type'")
+    if _first(items, "registration", back):  # reject_registration.js
+        raise back.error("registration_not_supported", "")
     if response_type != "code":
         raise back.error("unsupported_response_type", "unsupported response_type requested")
     if client.type == "m2m":

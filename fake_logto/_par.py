@@ -8,7 +8,7 @@ authorization parameters (``lib/consts/param_list.js``, ``resource`` and Logto's
 value is no value), a repeat refused but ``resource``'s; ``request`` and ``request_uri`` refused
 (``reject_unsupported.js``: request objects are off, a request_uri belongs to ``/oidc/auth``); an unknown
 ``response_mode``; ``response_type`` and ``client_id`` both present (``oauth_required.js``: HTTP Basic
-alone does not name the client here); a client with one registered redirect_uri gets it when none is
+alone does not name the client here); no ``registration`` (``reject_registration.js``); a client with one registered redirect_uri gets it when none is
 given (``one_redirect_uri_clients.js``; ``allowUnregisteredRedirectUris`` is off, so any other must be
 registered); then every check of ``/oidc/auth`` (:func:`._authorize.validate`). Each error is JSON in
 Logto's shape, never sent to the redirect_uri, and a redirect_uri not registered is ``invalid_request``
@@ -56,6 +56,8 @@ async def push(request: Request) -> Response:
     if params.get("response_mode", "query") not in MODES:
         raise OAuthError("unsupported_response_mode", "unsupported response_mode requested")
     missing(params, "response_type", "client_id")
+    if "registration" in params:  # reject_registration.js
+        raise OAuthError("registration_not_supported", "")
     if "redirect_uri" not in params and len(client.redirect_uris) == 1:
         items.append(("redirect_uri", client.redirect_uris[0]))
     try:

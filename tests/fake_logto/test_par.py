@@ -180,6 +180,15 @@ def test_request_objects_and_request_uris_are_refused(logto: Running) -> None:
     body = _error(_push(logto, request="e30.e30."), 400, "request_not_supported", None)
     assert body["message"] == "An OIDC error occurred: oidc.request_not_supported."
     _error(_push(logto, request_uri=URN + "x"), 400, "request_uri_not_supported", None)
+    _error(_push(logto, registration="{}"), 400, "registration_not_supported", None)
+    # reject_registration.js at /oidc/auth too: sent back, without a description.
+    query = urlencode({**PUSHED, "registration": "{}"})
+    sent = _sent_back(httpx.get(f"{logto.endpoint}{paths.AUTH}?{query}", follow_redirects=False))
+    assert sent == {
+        "error": "registration_not_supported",
+        "state": "pushed-state",
+        "iss": f"{logto.endpoint}/oidc",
+    }
 
 
 def test_a_parameter_given_twice_is_refused_but_resource(logto: Running) -> None:
