@@ -39,6 +39,7 @@ ROOMS: Sequence[str] = (
     "_session_end",
     "_revocation",
     "_device",
+    "_par",
     "_experience",
     "_verification",
     "_identification",

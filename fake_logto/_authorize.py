@@ -3,13 +3,14 @@
 Order of checks as node-oidc-provider (``lib/actions/authorization/index.js``): the client and the exact
 redirect_uri first — until both are good an error cannot be sent back, and Logto's ``renderError``
 (``packages/core/src/oidc/init.ts``) answers it as JSON, 400 ``{error, error_description, state?, iss}``
-plus Logto's ``code`` (``lib/shared/authorization_error_handler.js``); then everything else as an error
+plus Logto's ``code`` (``lib/shared/authorization_error_handler.js``, :mod:`._auth_errors`); then everything else as an error
 sent back to the redirect_uri by the response mode (:mod:`._response_modes`) with ``state`` and ``iss`` —
 each an :class:`~._errors.OAuthError` rendered by the one handler. Then the interaction policy
 (:mod:`._prompts`): a session that will do, with a grant covering the request, gets the code at once;
 otherwise the browser goes to ``/sign-in?…`` or ``/consent?app_id=…`` with a new interaction.
 
 The resume, ``/oidc/auth/<uid>``, is :mod:`._resume`'s and runs the same policy (:func:`decide`).
+A ``request_uri`` of a pushed request (:mod:`._par`) stands for its parameters (:func:`pushed_items`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import _cookies, _prompts, paths
+from ._auth_errors import REDIRECT_URI_MISMATCH, Unredirectable, early_error, single
 from ._config import Application
-from ._errors import OAuthError, SendBack
+from ._errors import SendBack
 from ._issue import OIDC_SCOPES
 from ._request_checks import openid_scope_error, pkce_error
 from ._response_modes import MODES, respond
@@ -42,6 +44,8 @@ from ._store import (
 from ._tenant import Tenant
 
 PROMPTS = ("none", "login", "consent")
+PUSHED_REQUEST_URN = "urn:ietf:params:oauth:request_uri:"  # node-oidc-provider's lib/consts/index.js
+REQUEST_URI_INVALID = "request_uri is invalid, expired, or was already used"
 _ORGANIZATION_SCOPES = ("urn:logto:scope:organizations", "urn:logto:scope:organization_roles")
 
 
@@ -64,26 +68,6 @@ async def request_params(request: Request) -> list[tuple[str, str]]:
     return query_items(request)
 
 
-class Unredirectable(OAuthError):
-    """An error before the client and redirect_uri are known good: what Logto's ``renderError`` sets as the
-    body — node-oidc-provider's ``out`` (``state`` when given, ``iss``) — as JSON, never an HTML page."""
-
-    def __init__(
-        self,
-        tenant: Tenant,
-        items: list[tuple[str, str]],
-        error: str,
-        description: str,
-        client_id: str | None,
-    ) -> None:
-        super().__init__(error, description, client_id=client_id)
-        state = next((v for k, v in items if k == "state"), None)
-        self.extra = ({"state": state} if state else {}) | {"iss": tenant.issuer}
-
-    def body(self) -> dict[str, str]:
-        return {**super().body(), **self.extra}
-
-
 def _first(items: list[tuple[str, str]], key: str, back: SendBack) -> str | None:
     values = [v for k, v in items if k == key]
     if len(values) > 1 and key != "resource":
@@ -91,28 +75,60 @@ def _first(items: list[tuple[str, str]], key: str, back: SendBack) -> str | None
     return values[0] if values else None
 
 
-def _client_and_redirect(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, str]:
-    """The client and its exact redirect_uri; until both are good, errors are rendered (JSON), not sent."""
+def _client(tenant: Tenant, items: list[tuple[str, str]]) -> Application:
+    """``check_client.js``: the error is rendered (JSON)."""
     client_id = next((v for k, v in items if k == "client_id"), None)
     if not client_id:
         raise Unredirectable(tenant, items, "invalid_request", "missing required parameter 'client_id'", None)
     client = tenant.config.application(client_id)
     if client is None:
         raise Unredirectable(tenant, items, "invalid_client", "client is invalid", client_id)
+    return client
+
+
+def _client_and_redirect(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, str]:
+    """The client and its exact redirect_uri; until both are good, errors are rendered (JSON), not sent."""
+    client = _client(tenant, items)
     redirect_uri = next((v for k, v in items if k == "redirect_uri"), None)
     if not redirect_uri:
         raise Unredirectable(
-            tenant, items, "invalid_request", "missing required parameter 'redirect_uri'", client_id
+            tenant, items, "invalid_request", "missing required parameter 'redirect_uri'", client.id
         )
     if redirect_uri not in client.redirect_uris:
-        raise Unredirectable(
-            tenant,
-            items,
-            "invalid_redirect_uri",
-            "redirect_uri did not match any of the client's registered redirect_uris",
-            client_id,
-        )
+        raise Unredirectable(tenant, items, "invalid_redirect_uri", REDIRECT_URI_MISMATCH, client.id)
     return client, redirect_uri
+
+
+def pushed_items(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[list[tuple[str, str]], str | None]:
+    """The request's parameters, and the id of the pushed request they came from. ``request`` is refused
+    (request objects are off in Logto: ``reject_unsupported.js``); a ``request_uri`` must name a live
+    pushed request (``load_pushed_authorization_request.js``) of the same client and response type, whose
+    parameters then replace all others (``process_request_object.js``)."""
+    keys = [k for k, v in items if v]  # node-oidc-provider's Params: an empty value is no value
+    if "request" in keys:
+        raise early_error(tenant, items, "request_not_supported", "")
+    if "request_uri" not in keys:
+        return items, None
+    for key in (k for k in ("client_id", "request_uri") if keys.count(k) > 1):  # reject_dupes.js
+        raise early_error(tenant, items, "invalid_request", f"'{key}' parameter must not be provided twice")
+    client = _client(tenant, items)
+    uri = next(v for k, v in items if k == "request_uri" and v)
+    if not uri.startswith(PUSHED_REQUEST_URN):
+        raise early_error(tenant, items, "request_uri_not_supported", "")
+    pushed = tenant.store.live_pushed_request(uri.removeprefix(PUSHED_REQUEST_URN))
+    if pushed is None:
+        raise early_error(tenant, items, "invalid_request_uri", REQUEST_URI_INVALID)
+    replaced = ("state", "response_mode", "response_type")  # replaced before the checks below
+    merged = [(k, v) for k, v in items if k not in replaced] + [p for p in pushed.items if p[0] in replaced]
+    inner = dict(pushed.items)
+    asked = single(items, "response_type")
+    if asked is not None and asked != inner.get("response_type"):
+        description = "request response_type must equal the one in request parameters"
+        raise early_error(tenant, merged, "invalid_request_object", description)
+    if inner.get("client_id") != client.id:
+        description = "request client_id must equal the one in request parameters"
+        raise early_error(tenant, merged, "invalid_request_object", description)
+    return pushed.items, pushed.id
 
 
 def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application, SendBack, dict[str, Any]]:
@@ -134,6 +150,8 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     response_type = _first(items, "response_type", back)
     if response_type is None:
         raise back.error("invalid_request", "missing required parameter 'response_type'")
+    if _first(items, "registration", back):  # reject_registration.js
+        raise back.error("registration_not_supported", "")
     if response_type != "code":
         raise back.error("unsupported_response_type", "unsupported response_type requested")
     if client.type == "m2m":
@@ -257,7 +275,9 @@ def _is_resource_scope(tenant: Tenant, scope: str) -> bool:
 
 async def authorize(request: Request) -> Response:
     tenant = _tenant(request)
-    client, back, params = validate(tenant, await request_params(request))
+    items, pushed = pushed_items(tenant, await request_params(request))
+    client, back, params = validate(tenant, items)
+    params["pushed_request"] = pushed
     session = tenant.store.live_session(_cookies.get(request, _cookies.SESSION))
     flow = new_id(21)  # the debug view's flow, and the uid of the first interaction
     params["flow"] = flow
@@ -297,6 +317,8 @@ def decide(
     response: Response
     if failed_consent is not None:
         response = _prompts.start(tenant, client, params, uid=uid, consent=session)
+    elif params.get("pushed_request") and not tenant.store.consume_pushed_request(params["pushed_request"]):
+        raise back.error("invalid_request_uri", REQUEST_URI_INVALID)  # respond.js: single use
     else:
         response = issue_code(tenant, client, params, session, flow)
     _cookies.set_signed(response, _cookies.SESSION, session.id, max_age=SESSION_TTL)

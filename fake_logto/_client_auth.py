@@ -58,6 +58,7 @@ async def read_form(request: Request) -> Form:
     else:
         items = []
     request.state.form_keys = [k for k, _ in items]
+    request.state.form_items = items  # repeats kept (``resource``), for the pushed authorization request
     reject_dupes(request, only=AUTH_PARAMS)
     return dict(items)
 

@@ -3,7 +3,8 @@
 
 ``/oidc``: only the routes node-oidc-provider gives a CORS policy (``lib/helpers/initialize_app.js``,
 ``lib/shared/cors.js``) — discovery and JWKS open to any origin (``GET``), ``/me`` (``GET,POST``) and the
-client endpoints (token, revocation, introspection, device authorization: ``POST``). A preflight
+client endpoints (token, revocation, introspection, device authorization, pushed
+authorization requests: ``POST``). A preflight
 (``OPTIONS`` with ``Access-Control-Request-Method``) is answered 204 with ``Access-Control-Allow-Origin``
 the request's ``Origin`` (``*`` without one), ``Access-Control-Max-Age: 3600``, the route's methods and the
 requested headers echoed; every other answer of those routes carries the origin and exposes
@@ -58,6 +59,7 @@ OIDC_POLICIES: dict[str, Policy] = {
     paths.REVOCATION: _CLIENT,
     paths.INTROSPECTION: _CLIENT,
     paths.DEVICE_AUTH: _CLIENT,
+    paths.PAR: _CLIENT,
 }
 
 

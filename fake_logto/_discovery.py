@@ -2,9 +2,8 @@
 
 The discovery document is Logto's, field for field, as pinned by
 ``packages/integration-tests/src/tests/api/oidc/discovery.test.ts`` ("exposes the reviewed provider
-metadata") — with one deliberate gap: Logto's ``pushed_authorization_request_endpoint`` (``/oidc/request``)
-is left out, since the fake does not serve pushed authorization requests and nothing it advertises may
-answer 404. The device authorization endpoint is served (:mod:`._device`).
+metadata"), no key more or less; every endpoint it names is served — the device authorization endpoint
+by :mod:`._device`, the pushed authorization request endpoint (``/oidc/request``) by :mod:`._par`.
 """
 
 from __future__ import annotations
@@ -69,6 +68,7 @@ def document(tenant: Tenant, host: str | None = None) -> dict[str, Any]:
         "introspection_endpoint": back(paths.INTROSPECTION),
         "issuer": tenant.issuer,
         "jwks_uri": back(paths.JWKS),
+        "pushed_authorization_request_endpoint": back(paths.PAR),
         "request_uri_parameter_supported": False,
         "response_modes_supported": ["form_post", "fragment", "query"],
         "response_types_supported": ["code id_token", "code", "id_token", "none"],

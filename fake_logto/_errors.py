@@ -95,8 +95,11 @@ class OAuthError(Exception):
         self.scope = scope  # node-oidc-provider's InvalidScope / InsufficientScope carry it into the body
 
     def raw_body(self) -> dict[str, str]:
-        """node-oidc-provider's ``lib/helpers/err_out.js`` body."""
+        """node-oidc-provider's ``lib/helpers/err_out.js`` body (no ``error_description`` for an error
+        that has none, e.g. ``request_uri_not_supported``)."""
         body = {"error": self.error, "error_description": self.description}
+        if not self.description:
+            del body["error_description"]
         if self.scope is not None:
             body["scope"] = self.scope
         return body
@@ -257,6 +260,8 @@ def _send_back(request: Request, exc: OAuthError, back: SendBack) -> Response:
     """The error on the redirect_uri by the request's response mode, with ``state`` and ``iss`` (RFC 9207)."""
     _record_authorization(request, exc, back.flow, "sent back to the redirect_uri")
     params = {"error": exc.error, "error_description": exc.description}
+    if not exc.description:
+        del params["error_description"]
     if back.state is not None:
         params["state"] = back.state
     params["iss"] = request.app.state.tenant.issuer

@@ -43,14 +43,16 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "message": {"type": "string", "description": "Logto's English phrase for the code"},
             "error_uri": {"type": "string", "description": "for ``invalid_grant`` only"},
             "error": {"type": "string", "description": "RFC 6749 §5.2 error code"},
-            "error_description": STRING,
+            "error_description": {
+                "type": "string",
+                "description": "absent for a few (request_uri_not_supported)",
+            },
             "scope": {
                 "type": "string",
                 "description": "the scope missing (invalid_scope, insufficient_scope)",
             },
         },
         "error",
-        "error_description",
     ),
     "LogtoError": obj(
         {
@@ -123,6 +125,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "user_code",
         "verification_uri",
         "expires_in",
+    ),
+    "PushedAuthorizationResponse": obj(
+        {"request_uri": STRING, "expires_in": {"type": "integer"}}, "request_uri", "expires_in"
     ),
     "VerificationId": obj({"verificationId": STRING}, "verificationId"),
     "RedirectTo": obj({"redirectTo": STRING}, "redirectTo"),

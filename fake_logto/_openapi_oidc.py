@@ -49,6 +49,8 @@ AUTH_PARAMS: dict[str, str] = {
     "response_mode": "``query`` (default), ``fragment`` or ``form_post``",
     "max_age": "seconds since the last sign-in after which the user signs in again (0: now)",
     "id_token_hint": "an ID token of this tenant for the client: another subject signs in again",
+    "request_uri": "``urn:ietf:params:oauth:request_uri:…`` from ``POST /oidc/request``: its parameters "
+    "replace all others",
 }
 AUTH_ANSWERS: dict[str, Any] = {
     "200": html_answer("response_mode=form_post: the page that posts the answer to the redirect_uri"),
@@ -274,6 +276,31 @@ def operations() -> dict[tuple[str, str], Operation]:
                     "DeviceAuthorization",
                 ),
                 **TOKEN_ERRORS,
+            },
+        },
+        ("POST", paths.PAR): {
+            "tags": ["OIDC"],
+            "operationId": "pushed_authorization_request",
+            "summary": "Pushed authorization request (RFC 9126)",
+            "description": "node-oidc-provider's ``pushed_authorization_request`` (``lib/actions/authorization/"
+            "index.js``): the client authenticates as at the token endpoint, the parameters pass the "
+            "authorization endpoint's checks; ``request_uri`` then stands for them at ``/oidc/auth`` (60 s, "
+            "single use).",
+            "security": BASIC,
+            "requestBody": form_body(
+                {
+                    **{k: {"type": "string", "description": v} for k, v in AUTH_PARAMS.items()},
+                    "request_uri": {"type": "string", "description": "refused: request_uri_not_supported"},
+                    **CLIENT_AUTH,
+                }
+            ),
+            "responses": {
+                "201": json_answer("the request_uri and its lifetime", "PushedAuthorizationResponse"),
+                "400": oauth_error(
+                    "the authorization endpoint's errors, as JSON (an unregistered redirect_uri: "
+                    "invalid_request); request_not_supported, request_uri_not_supported"
+                ),
+                "401": oauth_error("invalid_client: bad credentials"),
             },
         },
         ("POST", paths.INTROSPECTION): {

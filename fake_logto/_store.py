@@ -31,6 +31,7 @@ REFRESH_GRACE = 3
 INTERACTION_TTL = 3600
 SESSION_TTL = 14 * 24 * 3600
 GRANT_TTL = 180 * 24 * 3600
+PUSHED_REQUEST_TTL = 60  # node-oidc-provider's pushed_authorization_request_response.js (MAX_TTL)
 
 
 def new_id(length: int = 12) -> str:
@@ -213,6 +214,18 @@ class AccessToken:
 
 
 @dataclass
+class PushedRequest:
+    """A pushed authorization request (RFC 9126; ``lib/models/pushed_authorization_request.js``): the
+    parameters ``urn:ietf:params:oauth:request_uri:<id>`` names, consumed when the code is issued."""
+
+    id: str
+    client_id: str
+    items: list[tuple[str, str]]
+    expires_at: float
+    consumed: bool = False
+
+
+@dataclass
 class SentCode:
     """A code handed to the connector (for debugging; tests read codes from the mailbox)."""
 
@@ -239,6 +252,7 @@ class TenantStore:
         self.access_tokens: dict[str, AccessToken] = {}
         self.sent: list[SentCode] = []  # newest last
         self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
+        self.pushed_requests: dict[str, PushedRequest] = {}
         self.seed()
 
     # --- users --------------------------------------------------------------------------------------
@@ -335,6 +349,23 @@ class TenantStore:
                 return None
             return grant
 
+    def live_pushed_request(self, request_id: str) -> PushedRequest | None:
+        """``isValid`` (``lib/models/mixins/consumable.js``): neither consumed nor expired."""
+        with self.lock:
+            pushed = self.pushed_requests.get(request_id)
+            if pushed is None or pushed.consumed or pushed.expires_at <= self.clock.now():
+                return None
+            return pushed
+
+    def consume_pushed_request(self, request_id: str) -> bool:
+        """``respond.js``: consumed with the code (expired or not); False if it was already."""
+        with self.lock:
+            pushed = self.pushed_requests.get(request_id)
+            if pushed is None or pushed.consumed:
+                return False
+            pushed.consumed = True
+            return True
+
     def revoke_grant(self, grant_id: str) -> None:
         """Revoke a grant and everything issued under it (refresh and access tokens)."""
         with self.lock:
@@ -358,6 +389,7 @@ class TenantStore:
                 self.codes,
                 self.refresh_tokens,
                 self.access_tokens,
+                self.pushed_requests,
             ):
                 table.clear()
             self.sent.clear()

@@ -17,6 +17,7 @@ END_SESSION_SUCCESS = OIDC + "/session/end/success"
 REVOCATION = OIDC + "/token/revocation"
 INTROSPECTION = OIDC + "/token/introspection"
 DEVICE_AUTH = OIDC + "/device/auth"
+PAR = OIDC + "/request"  # pushed authorization requests (RFC 9126)
 
 API = "/api"
 SIGN_IN_EXP = API + "/.well-known/sign-in-exp"

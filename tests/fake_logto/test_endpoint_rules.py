@@ -308,7 +308,7 @@ LOGTO_DISCOVERY_KEYS = {
     "claims_parameter_supported", "claims_supported", "code_challenge_methods_supported",
     "device_authorization_endpoint", "end_session_endpoint", "grant_types_supported",
     "id_token_signing_alg_values_supported", "introspection_endpoint", "issuer", "jwks_uri",
-    "request_uri_parameter_supported", "response_modes_supported", "response_types_supported",
+    "pushed_authorization_request_endpoint", "request_uri_parameter_supported", "response_modes_supported", "response_types_supported",
     "revocation_endpoint", "scopes_supported", "subject_types_supported", "token_endpoint",
     "token_endpoint_auth_methods_supported", "token_endpoint_auth_signing_alg_values_supported",
     "userinfo_endpoint",
@@ -316,7 +316,7 @@ LOGTO_DISCOVERY_KEYS = {
 
 
 def test_discovery_is_logtos_without_extra_keys(logto: Running) -> None:
-    """packages/integration-tests/src/tests/api/oidc/discovery.test.ts, less the PAR endpoint (not served)."""
+    """packages/integration-tests/src/tests/api/oidc/discovery.test.ts, field for field."""
     document: dict[str, Any] = httpx.get(f"{logto.endpoint}{paths.DISCOVERY}").json()
     assert set(document) == LOGTO_DISCOVERY_KEYS
     assert document["token_endpoint_auth_signing_alg_values_supported"] == [
@@ -330,6 +330,7 @@ def test_discovery_is_logtos_without_extra_keys(logto: Running) -> None:
         "revocation_endpoint",
         "introspection_endpoint",
         "device_authorization_endpoint",
+        "pushed_authorization_request_endpoint",
     ):
         assert httpx.post(document[key], data={}).status_code != 404, key
 
