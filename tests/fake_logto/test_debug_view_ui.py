@@ -1,9 +1,11 @@
 """The debug view in a real browser: sign in through the Python sample app, sign out, then find the
-whole flow — its code, the ID token's decoded claims, the sign-out — on ``/__harness/``. Also writes the
-README's screenshots (docs/screenshots/) from what the browser shows."""
+whole flow — its code, the ID token's decoded claims, the sign-out — on ``/__harness/``. Also takes the
+docs' screenshots from what the browser shows: into docs/screenshots/ with ``UPDATE_SCREENSHOTS=1``,
+else into the test's temporary folder (so a test run leaves the checkout unchanged)."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +16,15 @@ from playwright.sync_api import Page, expect
 from harness import Harness, load_harness_config, start_harness
 from harness._playwright import register
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        return DOCS_SCREENSHOTS
+    return tmp_path_factory.mktemp("screenshots")
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +38,12 @@ def browser_context_args(running: Harness) -> dict[str, object]:
     return {"viewport": {"width": 1280, "height": 860}}
 
 
-def test_debug_view_shows_the_flow(page: Page, running: Harness) -> None:
+def test_debug_view_shows_the_flow(page: Page, running: Harness, screenshots: Path) -> None:
     email = f"debug-{uuid.uuid4().hex[:8]}@example.test"
     assert running.app_url is not None
     page.goto(f"{running.app_url}/register")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "sign-in.png"))
+    page.screenshot(path=str(screenshots / "sign-in.png"))
     register(page, email, running.client.mailbox)
     expect(page.get_by_text("You are signed in.")).to_be_visible()
     page.get_by_role("link", name="Sign out").click()
@@ -56,9 +65,9 @@ def test_debug_view_shows_the_flow(page: Page, running: Harness) -> None:
     expect(claims).to_contain_text('"email_verified": true')
     expect(claims).to_contain_text(f'"email": "{email}"')
     expect(claims).to_contain_text('"alg": "ES384"')
-    page.screenshot(path=str(SCREENSHOTS / "debug-view.png"), full_page=False)
+    page.screenshot(path=str(screenshots / "debug-view.png"), full_page=False)
 
     page.goto(running.mailgun_url + "/")
     page.get_by_role("link", name=email).or_(page.get_by_role("link").filter(has_text=email)).first.click()
     expect(page.get_by_role("button", name="Copy code")).to_be_visible()
-    page.screenshot(path=str(SCREENSHOTS / "inbox.png"))
+    page.screenshot(path=str(screenshots / "inbox.png"))
