@@ -29,7 +29,7 @@ from ._auth_errors import REDIRECT_URI_MISMATCH, Unredirectable, early_error, si
 from ._config import Application
 from ._errors import SendBack
 from ._issue import OIDC_SCOPES
-from ._request_checks import openid_scope_error, pkce_error
+from ._request_checks import openid_scope_error, pkce_error, valid_scope
 from ._response_modes import MODES, respond
 from ._store import (
     AUTHORIZATION_CODE_TTL,
@@ -161,7 +161,10 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
         raise back.error("invalid_request", "unsupported prompt value requested")
     if "none" in prompts and len(prompts) > 1:
         raise back.error("invalid_request", "prompt none must only be used alone")
-    scopes = list(dict.fromkeys((_first(items, "scope", back) or "").split()))
+    scope = _first(items, "scope", back)
+    if not valid_scope(scope):  # check_scope.js, after the prompt and before the openid scope
+        raise back.error("invalid_scope", "scope contains invalid characters")
+    scopes = list(dict.fromkeys((scope or "").split()))
     openid_error = openid_scope_error(scopes, dict(items), response_type)
     if openid_error is not None:
         raise back.error("invalid_request", openid_error)

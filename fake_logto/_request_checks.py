@@ -9,6 +9,8 @@ functions that return the ``invalid_request`` description (or raise it, for the 
   (``packages/core/src/oidc/init.ts`` ``pkce.required``: every client not authenticating with
   ``client_secret_basic``, i.e. SPA and native apps, must use PKCE).
 - :func:`check_format` — ``lib/helpers/pkce_format.js``, for ``code_challenge`` and ``code_verifier``.
+- :func:`valid_scope` — ``lib/helpers/is_valid_scope.js``: the ``scope`` syntax the authorization, token
+  and userinfo endpoints all check (RFC 6749 §3.3: NQCHARs separated by single spaces).
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ from ._errors import invalid_request
 # The order node-oidc-provider checks them in.
 _GATED = ("acr_values", "claims", "claims_locales", "id_token_hint", "max_age", "nonce")
 _INVALID = re.compile(r"[^\w.\-~]", re.ASCII)
+_SCOPE_SYNTAX = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$")
+
+
+def valid_scope(scope: str | None) -> bool:
+    """An absent (or empty: node-oidc-provider's Params read ``""`` as absent) scope is valid."""
+    return not scope or _SCOPE_SYNTAX.match(scope) is not None
 
 
 def openid_scope_error(scopes: list[str], params: Mapping[str, str | None], response_type: str) -> str | None:

@@ -11,7 +11,6 @@ the grant.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -25,6 +24,7 @@ from ._grant_client_credentials import client_credentials
 from ._grant_code import authorization_code
 from ._grant_refresh import refresh
 from ._grants import GrantHandler
+from ._request_checks import valid_scope
 from ._tenant import Tenant
 
 GRANTS: dict[str, GrantHandler] = {
@@ -49,8 +49,6 @@ GRANT_PARAMS: dict[str, frozenset[str]] = {
     "client_credentials": frozenset({"scope", "organization_id", "resource"}),
 }
 _INTERACTIVE = frozenset({"authorization_code", "refresh_token"})
-# lib/helpers/is_valid_scope.js
-_SCOPE_SYNTAX = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$")
 
 
 async def token(request: Request) -> Response:
@@ -78,8 +76,7 @@ async def _grant(request: Request, tenant: Tenant, client: Application, form: Fo
     if handler is None or grant_type not in _ALLOWED.get(client.type, _INTERACTIVE):
         raise invalid_request("requested grant type is not allowed for this client")
     reject_dupes(request, allow=frozenset({"resource"}))
-    scope = form.get("scope")
-    if scope is not None and not _SCOPE_SYNTAX.match(scope):
+    if not valid_scope(form.get("scope")):
         raise OAuthError("invalid_scope", "scope contains invalid characters")
     return await handler(tenant, client, form)
 

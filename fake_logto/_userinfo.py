@@ -10,17 +10,14 @@ sent). A user deleted since is Logto's ``findAccount`` ``invalid_grant`` (``pack
 
 from __future__ import annotations
 
-import re
-
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import paths
 from ._claims import userinfo_claims
 from ._errors import OAuthError, invalid_grant, invalid_request, invalid_token, www_authenticate
+from ._request_checks import valid_scope
 from ._tenant import Tenant
-
-_SCOPE_SYNTAX = re.compile(r"^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$")
 
 
 async def _access_token(request: Request) -> tuple[str, str | None]:
@@ -78,7 +75,7 @@ async def _userinfo(request: Request, tenant: Tenant) -> Response:
         if "openid" not in record.scopes:
             raise OAuthError("insufficient_scope", "access token missing openid scope", 403, scope="openid")
         if scope:
-            if not _SCOPE_SYNTAX.match(scope):
+            if not valid_scope(scope):
                 raise invalid_request("scope contains invalid characters")
             absent = [s for s in scope.split(" ") if s not in record.scopes]
             if absent:

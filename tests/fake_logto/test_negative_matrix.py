@@ -114,6 +114,24 @@ def test_public_client_requires_pkce(logto: Running) -> None:
     assert "PKCE" in query["error_description"][0]
 
 
+@pytest.mark.parametrize(
+    "scope", ["openid\tprofile", "openid  profile", 'openid "profile"', "openid profile "]
+)
+def test_auth_scope_with_invalid_characters(logto: Running, scope: str) -> None:
+    """node-oidc-provider's lib/actions/authorization/check_scope.js (lib/helpers/is_valid_scope.js): a
+    scope outside RFC 6749's syntax is sent back as ``invalid_scope``, never on to the sign-in page."""
+    response = _auth(logto, scope=scope)
+    assert response.status_code == 303
+    location = response.headers["location"]
+    assert location.startswith(WEB["redirect"] + "?")
+    assert {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()} == {
+        "error": "invalid_scope",
+        "error_description": "scope contains invalid characters",
+        "state": "st",
+        "iss": f"{logto.endpoint}/oidc",
+    }
+
+
 # --- the token endpoint ---------------------------------------------------------------------------------
 def _token(logto: Running, data: dict[str, str], auth: Any = WEB_AUTH, **kwargs: Any) -> httpx.Response:
     return httpx.post(f"{logto.endpoint}/oidc/token", data=data, auth=auth, **kwargs)
@@ -146,6 +164,22 @@ def fresh_code(logto: Running, email: str, read_code: Callable[[str], str]) -> C
         return Issued(callback_params(callback)["code"], verifier)
 
     return make
+
+
+def test_token_scope_with_invalid_characters(logto: Running) -> None:
+    """node-oidc-provider's lib/actions/token.js ``validateScope`` (the same is_valid_scope.js check as at
+    /oidc/auth); an empty ``scope`` is no scope there (lib/helpers/params.js), so it passes."""
+    data = {"grant_type": "client_credentials", "resource": API, "scope": "read:books\twrite:books"}
+    response = _token(logto, data, auth=("bookstore-m2m", "m2m-secret"))
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "code": "oidc.invalid_scope",
+        "message": "Invalid scope: {{error_description}}.",
+        "error": "invalid_scope",
+        "error_description": "scope contains invalid characters",
+    }
+    data["scope"] = ""
+    assert _token(logto, data, auth=("bookstore-m2m", "m2m-secret")).status_code == 200
 
 
 def test_token_unknown_grant_type(logto: Running) -> None:
