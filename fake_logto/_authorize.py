@@ -46,7 +46,6 @@ from ._tenant import Tenant
 PROMPTS = ("none", "login", "consent")
 PUSHED_REQUEST_URN = "urn:ietf:params:oauth:request_uri:"  # node-oidc-provider's lib/consts/index.js
 REQUEST_URI_INVALID = "request_uri is invalid, expired, or was already used"
-_ORGANIZATION_SCOPES = ("urn:logto:scope:organizations", "urn:logto:scope:organization_roles")
 
 
 def _tenant(request: Request) -> Tenant:

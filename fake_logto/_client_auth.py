@@ -234,11 +234,3 @@ def _authenticate(request: Request, tenant: Tenant, form: Form) -> Application:
         raise invalid_client()
     return client
 
-
-def check_client(tenant: Tenant, client_id: str | None) -> Application:
-    if not client_id:
-        raise invalid_request("missing required parameter 'client_id'")
-    client = tenant.config.application(client_id)
-    if client is None:
-        raise OAuthError("invalid_client", "client is invalid", 401)
-    return client

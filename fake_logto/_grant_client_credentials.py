@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from ._client_auth import Form
 from ._config import RESERVED_RESOURCE_TTL, Application
-from ._errors import OAuthError
 from ._grants import log_tokens, resource_param, token_response
 from ._issue import access_denied, invalid_target, jwt_access_token, organization_urn
 from ._rbac import application_in_organization, application_organization_scopes, application_resource_scopes
@@ -33,8 +32,6 @@ def _check_indicator(indicator: str) -> None:
 
 
 async def client_credentials(tenant: Tenant, client: Application, form: Form) -> dict[str, Any]:
-    if client.type != "m2m":
-        raise OAuthError("unauthorized_client", "requested grant type is not allowed for this client")
     organization_id = form.get("organization_id") or None
     if organization_id is not None and not application_in_organization(
         tenant.config, client, organization_id
