@@ -182,9 +182,9 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     for indicator in resources:
         if tenant.config.resource(indicator) is None:
             raise back.error("invalid_target", "resource indicator is missing, or unknown")
+    # Only passed on to the sign-in page (Logto's interactions.url, packages/core/src/oidc/init.ts): Logto
+    # checks no organization at the authorization endpoint.
     organization_id = _first(items, "organization_id", back)
-    if organization_id is not None and not any(o.id == organization_id for o in tenant.config.organizations):
-        raise back.error("invalid_target", "organization is unknown")
     max_age = _prompts.read_max_age(_first(items, "max_age", back), back)
     hint_sub = _prompts.read_id_token_hint(tenant, client, _first(items, "id_token_hint", back), back)
     for key in _prompts.EXTRA_PARAMS:

@@ -233,4 +233,3 @@ def _authenticate(request: Request, tenant: Tenant, form: Form) -> Application:
     ):
         raise invalid_client()
     return client
-

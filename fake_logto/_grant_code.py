@@ -75,8 +75,7 @@ async def authorization_code(tenant: Tenant, client: Application, form: Form) ->
     )
     with store.lock:
         code.issued.extend(ids + ([refresh.token] if refresh else []))
-    scope = " ".join(grant.scopes) if resource is None else scope
-    body = token_response(
+    body = token_response(  # buildTokenResponse (lib/helpers/grant_common.js): the access token's scope
         access,
         expires_in,
         scope,

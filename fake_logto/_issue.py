@@ -14,10 +14,10 @@ Which access token a user's grant gets, and which scopes it carries (:func:`acce
   3600 s, carrying the organization scopes of the user's organization roles there that the request (or the
   refresh token) holds (``packages/core/src/oidc/grants/refresh-token.ts``, ``grants/utils.ts``
   ``handleOrganizationToken``).
-- a resource — named, or Logto's default API when none is named and ``openid`` is not in the scopes
-  (node-oidc-provider's ``lib/helpers/resolve_resource.js`` with Logto's ``defaultResource`` and
-  ``useGrantedResource: () => false``, ``packages/core/src/oidc/init.ts``): a JWT carrying the granted
-  scopes the user's roles (and organization roles, narrowed to ``organization_id`` when given, which the
+- a resource — named, or when none is named and ``openid`` is not in the scopes the grant's resource (of
+  several, Logto's default API; node-oidc-provider's ``lib/helpers/resolve_resource.js`` with Logto's
+  ``defaultResource`` and ``useGrantedResource: () => false``, ``packages/core/src/oidc/init.ts``): a JWT
+  carrying the granted scopes the user's roles (and organization roles, narrowed to ``organization_id`` when given, which the
   token then names in an ``organization_id`` claim: ``packages/core/src/oidc/extra-token-claims.ts``) grant.
 - else an opaque token good at ``/oidc/me``.
 
@@ -182,7 +182,10 @@ def check_organization_access(user: User, token_scopes: list[str], organization_
     if organization_id not in user.organizations:
         raise access_denied("user is not a member of the organization")
     if ORGANIZATIONS_SCOPE not in token_scopes:
-        raise OAuthError("insufficient_scope", "refresh token missing required scope", 403)
+        # InsufficientScope(..., UserScope.Organizations): node-oidc-provider's err_out puts it in the body
+        raise OAuthError(
+            "insufficient_scope", "refresh token missing required scope", 403, scope=ORGANIZATIONS_SCOPE
+        )
 
 
 def granted_scopes(grant: Grant) -> list[str]:
@@ -195,13 +198,17 @@ def granted_scopes(grant: Grant) -> list[str]:
 
 
 def _resolve_resource(tenant: Tenant, grant: Grant, requested: str | None, scopes: list[str]) -> str | None:
-    """The resource a user's token is for (node-oidc-provider's ``lib/helpers/resolve_resource.js``)."""
+    """The resource a user's token is for (node-oidc-provider's ``lib/helpers/resolve_resource.js``): the one
+    named; else, without ``openid``, the code's (or refresh token's) resource — the grant's only one, or
+    of several Logto's ``defaultResource`` (``packages/core/src/oidc/init.ts``), which must be among them."""
     if requested is not None:
         if requested not in grant.resources:
             raise invalid_target()
         return requested
     if not grant.resources or "openid" in scopes:
         return None
+    if len(grant.resources) == 1:
+        return next(iter(grant.resources))
     default = tenant.config.default_resource
     if default is None:
         return None

@@ -90,14 +90,17 @@ MESSAGES = {
 }
 
 
-def _error(response: httpx.Response, status: int, error: str, description: str) -> None:
+def _error(
+    response: httpx.Response, status: int, error: str, description: str, scope: str | None = None
+) -> None:
+    """The whole body, as Logto's koa-oidc-error-handler.ts answers it (``scope`` when the error has one)."""
     assert response.status_code == status, response.text
-    body = response.json()
-    assert {k: v for k, v in body.items() if k != "scope"} == {
+    assert response.json() == {
         "code": f"oidc.{error}",
         "message": MESSAGES[error],
         "error": error,
         "error_description": description,
+        **({"scope": scope} if scope is not None else {}),
     }
 
 
@@ -138,6 +141,7 @@ def test_1_organization_tokens_carry_the_organization_roles_scopes(authz: Runnin
         403,
         "insufficient_scope",
         "refresh token missing required scope",
+        ORGS_SCOPE,  # refresh-token.ts: InsufficientScope(..., UserScope.Organizations); err_out.js keeps it
     )
 
 
@@ -305,6 +309,24 @@ def test_7_the_default_resource_answers_requests_that_name_none(authz: Running) 
     # With openid, the token without a resource stays the opaque one good at /oidc/me.
     plain = _refresh(authz, member).json()
     assert plain["access_token"].count(".") == 0
+
+
+def test_7_the_code_exchange_answers_the_scope_of_the_token_it_issues(authz: Running) -> None:
+    """Without ``openid`` the code exchange resolves the default API (resolve_resource.js); the response's
+    ``scope`` is that access token's (buildTokenResponse, node-oidc-provider's lib/helpers/grant_common.js),
+    not the OIDC scopes of the grant."""
+    body = _sign_in(authz, MEMBER, "profile read:reports")
+    assert _claims(authz, body["access_token"])["aud"] == REPORTS
+    assert body["scope"] == ""  # no role of the member grants read:reports; "profile" is not the token's
+
+
+def test_7_a_grant_of_one_resource_resolves_to_it_without_openid(authz: Running) -> None:
+    """node-oidc-provider's lib/helpers/resolve_resource.js: no ``resource`` named and no ``openid`` — the
+    refresh token's own resource, when it holds one, not the tenant's default API (REPORTS here)."""
+    member = _sign_in(authz, MEMBER, "openid offline_access read:books", API)
+    body = _refresh(authz, member, scope="read:books").json()
+    assert _claims(authz, body["access_token"])["aud"] == API
+    assert body["scope"] == "read:books"
 
 
 # --- the config refuses what Logto refuses, naming the field ---------------------------------------------

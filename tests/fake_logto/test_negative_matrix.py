@@ -83,7 +83,6 @@ def test_auth_error_page(logto: Running, params: dict[str, str | None], error: s
         ({"code_challenge": "short", "code_challenge_method": "S256"}, "invalid_request"),
         ({"code_challenge_method": "S256"}, "invalid_request"),
         ({"resource": "https://unknown.example.test"}, "invalid_target"),
-        ({"organization_id": "org-nope"}, "invalid_target"),
         ({"response_mode": "web_message"}, "unsupported_response_mode"),
         ({"max_age": "-1"}, "invalid_request"),
         ({"max_age": "soon"}, "invalid_request"),
@@ -91,7 +90,7 @@ def test_auth_error_page(logto: Running, params: dict[str, str | None], error: s
     ],
     ids=[
         "no-response-type", "token-response-type", "nonce-without-openid", "prompt-none-no-session", "prompt-none-combined",
-        "prompt-unknown", "pkce-plain", "pkce-short", "pkce-method-alone", "unknown-resource", "unknown-org",
+        "prompt-unknown", "pkce-plain", "pkce-short", "pkce-method-alone", "unknown-resource",
         "unknown-response-mode", "negative-max-age", "non-numeric-max-age", "bad-id-token-hint",
     ],
 )  # fmt: skip
@@ -105,6 +104,14 @@ def test_auth_error_redirect(logto: Running, params: dict[str, str | None], erro
     assert query["state"] == "st"
     assert query["iss"] == f"{logto.endpoint}/oidc"
     assert query["error_description"]
+
+
+def test_auth_unknown_organization_goes_on_to_sign_in(logto: Running) -> None:
+    """Logto checks no ``organization_id`` at the authorization endpoint: it is one of its extraParams,
+    passed on to the sign-in page (packages/core/src/oidc/init.ts ``interactions.url``)."""
+    response = _auth(logto, organization_id="org-nope")
+    assert response.status_code == 303
+    assert httpx.URL(response.headers["location"]).path == "/sign-in"
 
 
 def test_public_client_requires_pkce(logto: Running) -> None:
