@@ -8,8 +8,10 @@ authorization request's ``nonce``; ``resource`` / ``organization_id`` select a J
 
 ``organization_id`` (RFC 0001): a non-member gets 403 ``access_denied``, a refresh token without
 ``urn:logto:scope:organizations`` 403 ``insufficient_scope`` — checked before the token is rotated, as Logto
-does, so a refused request leaves it usable. With ``resource`` too, the token is a resource token narrowed
-to that organization (:func:`._issue.access_token_for`)."""
+does, so a refused request leaves it usable. The ``resource`` is resolved only after the rotation (Logto's
+order): a refresh refused with ``invalid_target`` has consumed a rotating token (a public client's always),
+whose successor was saved but never answered. With ``resource`` and ``organization_id``, the token is a
+resource token narrowed to that organization (:func:`._issue.access_token_for`)."""
 
 from __future__ import annotations
 
@@ -88,14 +90,15 @@ async def refresh(tenant: Tenant, client: Application, form: Form) -> dict[str, 
         organization_id = form.get("organization_id") or None
         if organization_id is not None:  # before the rotation: a refused request leaves the token usable
             check_organization_access(user, token.scopes, organization_id)
+        # Logto consumes the token and saves its successor before the resource is resolved: a refusal from
+        # here on (a bad ``resource``: invalid_target) leaves the token used and the successor unseen.
+        issued = _rotate(tenant, client, token, live)
     resource = resource_param(form)
     requested = form["scope"].split() if form.get("scope") else None
     access, expires_in, scope, _ids = access_token_for(
         tenant, client=client, user=user, grant=grant, resource=resource, organization_id=organization_id,
         scopes=requested,
     )  # fmt: skip
-    with store.lock:
-        issued = _rotate(tenant, client, token, live)
     body = token_response(
         access,
         expires_in,

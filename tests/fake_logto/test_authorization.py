@@ -179,6 +179,29 @@ def test_1_a_refused_organization_request_leaves_the_refresh_token_usable(authz:
     assert again.status_code == 200, again.text
 
 
+def test_1_a_refresh_refused_for_its_resource_has_used_the_token(authz: Running) -> None:
+    """Logto's refresh-token.ts consumes a rotating token and saves its successor before it resolves the
+    resource (node-oidc-provider's lib/helpers/resolve_resource.js): a public client's token is burnt by
+    a bad ``resource`` — reused after the grace, it revokes the grant."""
+    verifier, challenge = pkce()
+    url = auth_url(
+        authz, client_id=SPA["id"], redirect_uri=SPA["redirect"], code_challenge=challenge,
+        code_challenge_method="S256", scope="openid offline_access",
+    )  # fmt: skip
+    callback = password_sign_in(authz.endpoint, url, MEMBER["email"], MEMBER["password"])
+    spa = {"client_id": SPA["id"]}
+    exchange = {"grant_type": "authorization_code", "code": callback_params(callback)["code"]}
+    exchange |= {"redirect_uri": SPA["redirect"], "code_verifier": verifier, **spa}
+    tokens = _token(authz, exchange, auth=None).json()
+    refresh = {"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], **spa}
+    refused = _token(authz, {**refresh, "resource": "https://nope.test"}, auth=None)
+    _error(refused, 400, "invalid_target", "resource indicator is missing, or unknown")
+    authz.tenant.clock.advance(10)  # past the reuse grace
+    again = _token(authz, refresh, auth=None)
+    assert again.status_code == 400, again.text
+    assert again.json()["error"] == "invalid_grant"
+
+
 def test_1_organization_api_resource_tokens(authz: Running) -> None:
     scope = f"openid offline_access {ORGS_SCOPE} read:books write:books delete:books"
     member = _sign_in(authz, MEMBER, scope, API, ORGS_RESOURCE)
