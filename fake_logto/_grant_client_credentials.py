@@ -4,7 +4,8 @@
 
 In Logto's order: an ``organization_id`` the app is not in → 403 ``access_denied``; the resource — the one
 named, else the default API, unless an organization token is asked for — checked (``invalid_target``); neither
-→ ``invalid_target``. The token carries the requested scopes the app's roles grant (its organization roles
+→ ``invalid_target``; two distinct resources (each checked first) → ``invalid_target`` "only a single resource
+indicator value is supported for this grant type". The token carries the requested scopes the app's roles grant (its organization roles
 there, with ``organization_id``); unknown scopes are dropped silently; nothing granted → no ``scope`` in the
 response or the token (an organization token keeps an empty one).
 """
@@ -16,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ._client_auth import Form
 from ._config import RESERVED_RESOURCE_TTL, Application
-from ._grants import log_tokens, resource_param, token_response
+from ._grants import log_tokens, token_response
 from ._issue import access_denied, invalid_target, jwt_access_token, organization_urn
 from ._rbac import application_in_organization, application_organization_scopes, application_resource_scopes
 from ._tenant import Tenant
@@ -31,22 +32,27 @@ def _check_indicator(indicator: str) -> None:
         raise invalid_target("resource indicator must not contain a fragment component")
 
 
-async def client_credentials(tenant: Tenant, client: Application, form: Form) -> dict[str, Any]:
+async def client_credentials(
+    tenant: Tenant, client: Application, form: Form, resources: list[str]
+) -> dict[str, Any]:
     organization_id = form.get("organization_id") or None
     if organization_id is not None and not application_in_organization(
         tenant.config, client, organization_id
     ):
         raise access_denied("app has not associated with the organization")
-    indicator = resource_param(form)
+    named = resources if len(resources) > 1 else [r for r in resources if r]  # an empty one is none
     resource = None
-    if organization_id is None or indicator is not None:
+    indicator = named[-1] if named else None
+    if organization_id is None or named:
         default = tenant.config.default_resource
-        indicator = indicator or (default.indicator if default else None)
-        if indicator is not None:
+        indicators = named or ([default.indicator] if default else [])
+        for indicator in indicators:  # check_resource.js: each checked, in order
             _check_indicator(indicator)
             resource = tenant.config.resource(indicator)
             if resource is None:
                 raise invalid_target()
+        if len(set(indicators)) > 1:  # client-credentials.ts: after the scope, before the token
+            raise invalid_target("only a single resource indicator value is supported for this grant type")
     requested = list(dict.fromkeys(form["scope"].split(" "))) if form.get("scope") else []
     extra = None
     scopes: list[str] | None

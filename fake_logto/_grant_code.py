@@ -35,7 +35,9 @@ def check_pkce(verifier: str | None, challenge: str | None, method: str | None) 
         raise invalid_grant()
 
 
-async def authorization_code(tenant: Tenant, client: Application, form: Form) -> dict[str, Any]:
+async def authorization_code(
+    tenant: Tenant, client: Application, form: Form, _resources: list[str]
+) -> dict[str, Any]:
     if "redirect_uri" not in form and len(client.redirect_uris) == 1:
         # allowOmittingSingleRegisteredRedirectUri (node-oidc-provider's default, kept by Logto)
         form = {**form, "redirect_uri": client.redirect_uris[0]}

@@ -69,7 +69,7 @@ def _narrowed(token: RefreshToken, grant: Grant, scope: str | None) -> Grant:
     )
 
 
-async def refresh(tenant: Tenant, client: Application, form: Form) -> dict[str, Any]:
+async def refresh(tenant: Tenant, client: Application, form: Form, _resources: list[str]) -> dict[str, Any]:
     missing(form, "refresh_token")
     value = form["refresh_token"]
     store = tenant.store

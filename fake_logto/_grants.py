@@ -13,7 +13,8 @@ from ._events import decode_jwt
 from ._store import Grant, User
 from ._tenant import Tenant
 
-GrantHandler = Callable[[Tenant, Application, Form], Awaitable[dict[str, Any]]]
+# (tenant, client, form, the ``resource`` values with repeats kept: the form keeps the last)
+GrantHandler = Callable[[Tenant, Application, Form, list[str]], Awaitable[dict[str, Any]]]
 
 
 def grant_user(tenant: Tenant, user_id: str) -> User:

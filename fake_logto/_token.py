@@ -78,7 +78,8 @@ async def _grant(request: Request, tenant: Tenant, client: Application, form: Fo
     reject_dupes(request, allow=frozenset({"resource"}))
     if not valid_scope(form.get("scope")):
         raise OAuthError("invalid_scope", "scope contains invalid characters")
-    return await handler(tenant, client, form)
+    resources = [v for k, v in request.state.form_items if k == "resource"]
+    return await handler(tenant, client, form, resources)
 
 
 ROUTES = [("POST", paths.TOKEN, token)]

@@ -307,6 +307,23 @@ def test_3_client_credentials_carry_the_apps_role_scopes(authz: Running) -> None
     )
 
 
+def test_3_client_credentials_with_two_resources(authz: Running) -> None:
+    """Logto's packages/core/src/oidc/grants/client-credentials.ts: one resource server only (the same
+    indicator twice is one), after node-oidc-provider's check_resource.js has checked each."""
+
+    def post(*resources: str) -> httpx.Response:
+        body = urlencode([("grant_type", "client_credentials"), *(("resource", r) for r in resources)])
+        return httpx.post(
+            f"{authz.endpoint}/oidc/token", content=body, auth=(JOBS["id"], JOBS["secret"]),
+            headers={"content-type": "application/x-www-form-urlencoded"},
+        )  # fmt: skip
+
+    _error(post(API, "https://nope.test"), 400, "invalid_target", "resource indicator is missing, or unknown")
+    description = "only a single resource indicator value is supported for this grant type"
+    _error(post(API, REPORTS), 400, "invalid_target", description)
+    assert post(API, API).status_code == 200
+
+
 def test_3_client_credentials_without_resource_or_organization(logto: Running) -> None:
     """The shared tenant has no default API: neither parameter is Logto's invalid_target."""
     response = _token(logto, {"grant_type": "client_credentials"}, auth=("bookstore-m2m", "m2m-secret"))

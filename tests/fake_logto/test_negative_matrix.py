@@ -391,7 +391,11 @@ def test_refresh_with_unknown_resource(logto: Running, fresh_code: Callable[...,
 
 
 def test_client_credentials_for_a_web_app(logto: Running) -> None:
-    _expect(_token(logto, {"grant_type": "client_credentials", "resource": API}), 400, "invalid_request")
+    """node-oidc-provider's lib/actions/token.js allowedGrantTypeCheck, before any grant handler (Logto's
+    utils.ts gives only machine-to-machine apps client_credentials): never unauthorized_client."""
+    response = _token(logto, {"grant_type": "client_credentials", "resource": API})
+    _expect(response, 400, "invalid_request")
+    assert response.json()["error_description"] == "requested grant type is not allowed for this client"
 
 
 def test_client_credentials_without_resource(logto: Running) -> None:
