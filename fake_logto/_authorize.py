@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import _cookies, _prompts, paths
-from ._auth_errors import REDIRECT_URI_MISMATCH, Unredirectable, early_error, single
+from ._auth_errors import REDIRECT_URI_MISMATCH, Unredirectable, early_error, reject_dupes, single
 from ._config import Application
 from ._errors import SendBack
 from ._issue import OIDC_SCOPES
@@ -108,8 +108,6 @@ def pushed_items(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[list[tup
         raise early_error(tenant, items, "request_not_supported", "")
     if "request_uri" not in keys:
         return items, None
-    for key in (k for k in ("client_id", "request_uri") if keys.count(k) > 1):  # reject_dupes.js
-        raise early_error(tenant, items, "invalid_request", f"'{key}' parameter must not be provided twice")
     client = _client(tenant, items)
     uri = next(v for k, v in items if k == "request_uri" and v)
     if not uri.startswith(PUSHED_REQUEST_URN):
@@ -134,14 +132,11 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     """Check an authorization request; returns the client, the way back to it and the normalized
     parameters. Raises OAuthError: on the error page, or sent back to the redirect_uri."""
     client, redirect_uri = _client_and_redirect(tenant, items)
-    keys = [k for k, _ in items]
     mode = next((v for k, v in items if k == "response_mode"), None)
     back = SendBack(
         redirect_uri, next((v for k, v in items if k == "state"), None), client.id,
         response_mode=mode if mode in MODES else "query",
     )  # fmt: skip
-    if keys.count("client_id") > 1 or keys.count("redirect_uri") > 1:
-        raise back.error("invalid_request", "'client_id' and 'redirect_uri' must not be provided twice")
     state = _first(items, "state", back)
     if mode is not None and mode not in MODES:  # check_response_mode.js
         raise back.error("unsupported_response_mode", "unsupported response_mode requested")
@@ -187,8 +182,6 @@ def validate(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[Application,
     organization_id = _first(items, "organization_id", back)
     max_age = _prompts.read_max_age(_first(items, "max_age", back), back)
     hint_sub = _prompts.read_id_token_hint(tenant, client, _first(items, "id_token_hint", back), back)
-    for key in _prompts.EXTRA_PARAMS:
-        _first(items, key, back)  # rejectDupes covers the extra parameters too
     extras = _prompts.extra_params(items)
     if max_age == 0:  # check_max_age.js: max_age=0 is prompt=login
         max_age = None
@@ -277,7 +270,9 @@ def _is_resource_scope(tenant: Tenant, scope: str) -> bool:
 
 async def authorize(request: Request) -> Response:
     tenant = _tenant(request)
-    items, pushed = pushed_items(tenant, await request_params(request))
+    given = await request_params(request)
+    reject_dupes(tenant, given)  # before anything else (lib/actions/authorization/index.js)
+    items, pushed = pushed_items(tenant, given)
     client, back, params = validate(tenant, items)
     params["pushed_request"] = pushed
     session = tenant.store.live_session(_cookies.get(request, _cookies.SESSION))

@@ -87,7 +87,7 @@ def _scalar(value: object) -> str:
     return ""
 
 
-def _format_list(words: list[str]) -> str:
+def format_list(words: list[str]) -> str:
     """node-oidc-provider's ``formatList``: quoted, joined as an English conjunction."""
     quoted = [f"'{w}'" for w in words]
     if len(quoted) <= 2:
@@ -108,7 +108,7 @@ def reject_dupes(
         seen.add(key)
     if dupes:
         noun = "parameter" if len(dupes) == 1 else "parameters"
-        raise invalid_request(f"{_format_list(dupes)} {noun} must not be provided twice")
+        raise invalid_request(f"{format_list(dupes)} {noun} must not be provided twice")
 
 
 def missing(form: Form, *names: str) -> None:
@@ -116,7 +116,7 @@ def missing(form: Form, *names: str) -> None:
     absent = [name for name in names if name not in form]
     if absent:
         noun = "parameter" if len(absent) == 1 else "parameters"
-        raise invalid_request(f"missing required {noun} {_format_list(absent)}")
+        raise invalid_request(f"missing required {noun} {format_list(absent)}")
 
 
 def _valid_base64(value: str) -> bool:

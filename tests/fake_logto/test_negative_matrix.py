@@ -106,6 +106,57 @@ def test_auth_error_redirect(logto: Running, params: dict[str, str | None], erro
     assert query["error_description"]
 
 
+def _auth_raw(logto: Running, pairs: list[tuple[str, str]]) -> httpx.Response:
+    return httpx.get(f"{logto.endpoint}/oidc/auth?{urlencode(pairs)}", follow_redirects=False)
+
+
+_BASE = [("response_type", "code"), ("scope", "openid"), ("state", "st")]
+
+
+@pytest.mark.parametrize(
+    ("repeated", "description"),
+    [
+        (["client_id"], "'client_id' parameter must not be provided twice"),
+        (
+            ["redirect_uri", "client_id"],
+            "'client_id' and 'redirect_uri' parameters must not be provided twice",
+        ),
+    ],
+)
+def test_auth_repeated_client_id_is_rendered(logto: Running, repeated: list[str], description: str) -> None:
+    """node-oidc-provider's lib/shared/reject_dupes.js runs before the client is known and drops what it
+    names (ordered as lib/consts/param_list.js): without a single client_id the error cannot be sent
+    back (lib/shared/authorization_error_handler.js), Logto's renderError answers JSON."""
+    pairs = [("client_id", WEB["id"]), ("redirect_uri", WEB["redirect"]), *_BASE]
+    pairs += [(k, v) for k, v in pairs if k in repeated]
+    response = _auth_raw(logto, pairs)
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "code": "oidc.invalid_request",
+        "message": "Request is invalid.",
+        "error": "invalid_request",
+        "error_description": description,
+        "state": "st",
+        "iss": f"{logto.endpoint}/oidc",
+    }
+
+
+def test_auth_repeated_redirect_uri_or_state(logto: Running) -> None:
+    """A repeated redirect_uri is dropped, and the web app's only registered one stands in for it
+    (lib/actions/authorization/one_redirect_uri_clients.js, the error handler's recovery); a repeated state
+    is dropped too, so the error goes back without it."""
+    pairs = [("client_id", WEB["id"]), ("redirect_uri", WEB["redirect"]), *_BASE]
+    response = _auth_raw(logto, [*pairs, ("redirect_uri", WEB["redirect"]), ("state", "again")])
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith(WEB["redirect"] + "?")
+    assert {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()} == {
+        "error": "invalid_request",
+        "error_description": "'redirect_uri' and 'state' parameters must not be provided twice",
+        "iss": f"{logto.endpoint}/oidc",
+    }
+
+
 def test_auth_unknown_organization_goes_on_to_sign_in(logto: Running) -> None:
     """Logto checks no ``organization_id`` at the authorization endpoint: it is one of its extraParams,
     passed on to the sign-in page (packages/core/src/oidc/init.ts ``interactions.url``)."""
