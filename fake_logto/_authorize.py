@@ -26,6 +26,7 @@ from starlette.responses import Response
 
 from . import _cookies, _prompts, paths
 from ._auth_errors import REDIRECT_URI_MISMATCH, Unredirectable, early_error, reject_dupes, single
+from ._client_auth import post_as_get
 from ._config import Application
 from ._errors import SendBack
 from ._issue import OIDC_SCOPES
@@ -61,9 +62,9 @@ def query_items(request: Request) -> list[tuple[str, str]]:
 
 
 async def request_params(request: Request) -> list[tuple[str, str]]:
+    """The query, or a POST's body as Logto forwards it to the GET route (:func:`._client_auth.post_as_get`)."""
     if request.method == "POST":
-        form = await request.form()
-        return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+        return await post_as_get(request)
     return query_items(request)
 
 

@@ -36,27 +36,73 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _NO_VSCHAR = re.compile(r"[^\x20-\x7E]")  # RFC 6749 appendix A VSCHAR
 
 
-async def read_form(request: Request) -> Form:
-    """The urlencoded body (node-oidc-provider's ``lib/shared/selective_body.js`` accepts nothing else on
-    these endpoints). A JSON body is read as the form it would be (Logto's body middleware in
-    ``packages/core/src/oidc/init.ts`` re-labels it first); no ``Content-Type`` reads as no parameters.
-    A repeated client authentication parameter is refused at once; other repeats are refused by
-    :func:`reject_dupes` after the client authenticated, as node-oidc-provider orders it."""
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    if "\0" in raw:
-        raise invalid_request("null bytes are not allowed in the request body")
+async def read_body(request: Request) -> list[tuple[str, str]]:
+    """A POST body as node-oidc-provider's ``lib/shared/selective_body.js`` reads it: urlencoded only — a
+    JSON body is read as the form it would be (Logto's body middleware in ``packages/core/src/oidc/init.ts``
+    re-labels it first), any other ``Content-Type`` is an ``invalid_request`` naming the mount-relative
+    path, none reads as no parameters. Null bytes are refused first (Logto's body middleware)."""
+    raw = await _raw_body(request)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "application/json":
-        items = _json_form(raw)
-    elif content_type == "application/x-www-form-urlencoded":
-        items = parse_qsl(raw, keep_blank_values=True)
-    elif request.headers.get("content-type"):
+        return _json_form(raw)
+    if content_type == "application/x-www-form-urlencoded":
+        return parse_qsl(raw, keep_blank_values=True)
+    if request.headers.get("content-type"):
         path = request.url.path.removeprefix(paths.OIDC)  # the provider's mount-relative ctx.path
         raise invalid_request(
             f"only application/x-www-form-urlencoded content-type bodies are supported on POST {path}"
         )
-    else:
-        items = []
+    return []
+
+
+async def _raw_body(request: Request) -> str:
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    if "\0" in raw:
+        raise invalid_request("null bytes are not allowed in the request body")
+    return raw
+
+
+async def post_as_get(request: Request) -> list[tuple[str, str]]:
+    """The parameters of a POST to ``/oidc/auth`` or ``/oidc/session/end``, which node-oidc-provider v9 does not
+    route: Logto's ``koaOidcPostToGet`` (``packages/core/src/middleware/koa-oidc-post-to-get.ts``) hands
+    a urlencoded (or re-labelled JSON) body on as the query of a GET — scalars as strings, lists of two or
+    more scalars as repeats. Any other body falls through to Logto's ``koaOidcUnrecognizedRoute``: 404."""
+    raw = await _raw_body(request)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "application/x-www-form-urlencoded":
+        return parse_qsl(raw, keep_blank_values=True)
+    items = _json_query(raw) if content_type == "application/json" else None
+    if items is None:
+        below = request.url.path.removeprefix(paths.OIDC)
+        raise OAuthError(
+            "invalid_request", f"unrecognized route or not allowed method (POST on {below})", 404
+        )
+    return items
+
+
+def _json_query(raw: str) -> list[tuple[str, str]] | None:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict):
+        return None
+    items: list[tuple[str, str]] = []
+    for key, value in data.items():
+        values = value if isinstance(value, list) and len(value) >= 2 else [value]
+        if not all(
+            isinstance(v, str | int | float) for v in values
+        ):  # bool is an int; None, {} and [] are not
+            return None
+        items.extend((key, _scalar(v)) for v in values)
+    return items
+
+
+async def read_form(request: Request) -> Form:
+    """The body (:func:`read_body`) of the token, PAR, introspection and revocation endpoints. A repeated
+    client authentication parameter is refused at once; other repeats are refused by :func:`reject_dupes`
+    after the client authenticated, as node-oidc-provider orders it."""
+    items = await read_body(request)
     request.state.form_keys = [k for k, _ in items]
     request.state.form_items = items  # repeats kept (``resource``), for the pushed authorization request
     reject_dupes(request, only=AUTH_PARAMS)
@@ -80,8 +126,11 @@ def _json_form(raw: str) -> list[tuple[str, str]]:
 
 
 def _scalar(value: object) -> str:
+    """JavaScript's ``String(value)`` for a JSON scalar (``1.0`` is the number 1)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
     if isinstance(value, str | int | float):
         return str(value)
     return ""

@@ -25,6 +25,7 @@ from starlette.responses import RedirectResponse, Response
 
 from . import _cookies, paths
 from ._authorize import request_params
+from ._client_auth import read_body
 from ._errors import OAuthError, invalid_request, with_query
 from ._pages import render
 from ._response_modes import form_post_page
@@ -105,7 +106,7 @@ def _finish(tenant: Tenant, pending: dict[str, Any], logout: bool) -> RedirectRe
 
 async def confirm(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
-    form = await request.form()
+    form = dict(await read_body(request))  # selective_body.js: urlencoded (or Logto's re-labelled JSON) only
     xsrf = form.get("xsrf")
     store = tenant.store
     with store.lock:

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import paths
 from ._claims import userinfo_claims
+from ._client_auth import format_list, read_body
 from ._errors import OAuthError, invalid_grant, invalid_request, invalid_token, www_authenticate
 from ._request_checks import valid_scope
 from ._tenant import Tenant
@@ -22,11 +23,14 @@ from ._tenant import Tenant
 
 async def _access_token(request: Request) -> tuple[str, str | None]:
     """The access token and the request's ``scope`` parameter."""
-    form: dict[str, str] = {}
-    if request.method == "POST" and request.headers.get("content-type", "").split(";")[0].strip().lower() == (
-        "application/x-www-form-urlencoded"
-    ):
-        form = {k: v for k, v in (await request.form()).multi_items() if isinstance(v, str)}
+    # conditional_body.js: a POST body read as selective_body.js (and Logto) read it (:func:`read_body`)
+    items = await read_body(request) if request.method == "POST" else request.query_params.multi_items()
+    keys = [k for k, _ in items]
+    dupes = [k for k in ("scope", "access_token") if keys.count(k) > 1]  # reject_dupes.js
+    if dupes:
+        noun = "parameter" if len(dupes) == 1 else "parameters"
+        raise invalid_request(f"{format_list(dupes)} {noun} must not be provided twice")
+    form = dict(items) if request.method == "POST" else {}
     mechanisms = {
         "body": form.get("access_token", ""),
         "header": request.headers.get("authorization", ""),

@@ -165,6 +165,62 @@ def test_auth_unknown_organization_goes_on_to_sign_in(logto: Running) -> None:
     assert httpx.URL(response.headers["location"]).path == "/sign-in"
 
 
+_AUTH_BODY = {
+    "client_id": WEB["id"],
+    "redirect_uri": WEB["redirect"],
+    "response_type": "code",
+    "scope": "openid",
+}
+
+
+@pytest.mark.parametrize("path", ["/auth", "/session/end"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"files": {"client_id": (None, WEB["id"])}},
+        {"content": "client_id=x", "headers": {"content-type": "text/plain"}},
+    ],
+    ids=["multipart", "text"],
+)
+def test_post_to_auth_or_end_session_only_as_a_form(logto: Running, path: str, body: dict[str, Any]) -> None:
+    """node-oidc-provider v9 routes no POST /auth nor /session/end; Logto's koaOidcPostToGet
+    (packages/core/src/middleware/koa-oidc-post-to-get.ts) forwards a urlencoded body (JSON re-labelled as
+    one by packages/core/src/oidc/init.ts) to the GET route; anything else reaches koaOidcUnrecognizedRoute."""
+    response = httpx.post(f"{logto.endpoint}/oidc{path}", follow_redirects=False, **body)
+    assert response.status_code == 404, response.text
+    assert response.json() == {
+        "code": "oidc.invalid_request",
+        "message": "Request is invalid.",
+        "error": "invalid_request",
+        "error_description": f"unrecognized route or not allowed method (POST on {path})",
+    }
+
+
+def test_post_to_auth_as_json_or_form(logto: Running) -> None:
+    for body in ({"json": _AUTH_BODY}, {"data": _AUTH_BODY}):
+        response = httpx.post(f"{logto.endpoint}/oidc/auth", follow_redirects=False, **body)  # type: ignore[arg-type]
+        assert response.status_code == 303, response.text
+        assert httpx.URL(response.headers["location"]).path == "/sign-in"
+    # A JSON value a form cannot express (here a one-item list) is not forwarded.
+    response = httpx.post(f"{logto.endpoint}/oidc/auth", json={**_AUTH_BODY, "scope": ["openid"]})
+    assert response.status_code == 404, response.text
+
+
+def test_userinfo_body_only_as_a_form(logto: Running) -> None:
+    """node-oidc-provider's lib/shared/selective_body.js (via conditional_body.js) at POST /me: only a
+    urlencoded body, or JSON that Logto re-labels as one (packages/core/src/oidc/init.ts)."""
+    response = httpx.post(f"{logto.endpoint}/oidc/me", files={"access_token": (None, "x")})
+    assert response.status_code == 400, response.text
+    assert response.json() == {
+        "code": "oidc.invalid_request",
+        "message": "Request is invalid.",
+        "error": "invalid_request",
+        "error_description": "only application/x-www-form-urlencoded content-type bodies are supported on POST /me",
+    }
+    as_json = httpx.post(f"{logto.endpoint}/oidc/me", json={"access_token": "garbage"})
+    assert (as_json.status_code, as_json.json()["error"]) == (401, "invalid_token")
+
+
 def test_public_client_requires_pkce(logto: Running) -> None:
     response = _auth(logto, client_id=SPA["id"], redirect_uri=SPA["redirect"])
     query = parse_qs(urlsplit(response.headers["location"]).query)
