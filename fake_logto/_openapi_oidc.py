@@ -64,6 +64,9 @@ AUTH_ANSWERS: dict[str, Any] = {
         "form_post: the page that posts the error"
     ),
 }
+# Logto's koaOidcPostToGet (packages/core/src/middleware/koa-oidc-post-to-get.ts): node-oidc-provider v9
+# routes no POST here; only a form body (or JSON a form can express) is forwarded to the GET route.
+NOT_FORWARDED = oauth_error("invalid_request ``unrecognized route or not allowed method``: not a form body")
 CLIENT_AUTH = {
     "client_id": STRING,
     "client_secret": {"type": "string", "description": "client_secret_post (or HTTP Basic)"},
@@ -146,6 +149,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         ("POST", paths.AUTH): {
             **auth,
             "operationId": "authorize_post",
+            "responses": {**auth["responses"], "404": NOT_FORWARDED},
             "summary": "Authorization request (form post)",
             "parameters": [param(paths.SESSION_COOKIE, "cookie", "a live SSO session: silent sign-in")],
             "requestBody": form_body(
@@ -218,6 +222,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         ("POST", paths.END_SESSION): {
             **session_end,
             "operationId": "end_session_post",
+            "responses": {**session_end["responses"], "404": NOT_FORWARDED},
             "summary": "Sign out (form post)",
             "parameters": [param(paths.SESSION_COOKIE, "cookie", "the session to end")],
             "requestBody": form_body(
