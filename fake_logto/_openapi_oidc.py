@@ -149,7 +149,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         ("POST", paths.AUTH): {
             **auth,
             "operationId": "authorize_post",
-            "responses": {**auth["responses"], "404": NOT_FORWARDED},
+            "responses": {**AUTH_ANSWERS, "404": NOT_FORWARDED},
             "summary": "Authorization request (form post)",
             "parameters": [param(paths.SESSION_COOKIE, "cookie", "a live SSO session: silent sign-in")],
             "requestBody": form_body(
@@ -222,7 +222,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         ("POST", paths.END_SESSION): {
             **session_end,
             "operationId": "end_session_post",
-            "responses": {**session_end["responses"], "404": NOT_FORWARDED},
+            "responses": {**SESSION_END_ANSWERS, "404": NOT_FORWARDED},
             "summary": "Sign out (form post)",
             "parameters": [param(paths.SESSION_COOKIE, "cookie", "the session to end")],
             "requestBody": form_body(
