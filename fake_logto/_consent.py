@@ -21,12 +21,7 @@ from ._tenant import Tenant
 
 async def consent(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
-    uid = _cookies.get(request, _cookies.INTERACTION)
-    if uid is None:
-        raise _cookies.SessionNotFound("interaction session id cookie not found")
-    interaction = tenant.store.live_interaction(uid)
-    if interaction is None:
-        raise _cookies.SessionNotFound("interaction session not found")
+    interaction = _cookies.live_interaction(request, tenant)
     if interaction.params.get("prompt_name") != _prompts.CONSENT or interaction.user_id is None:
         error = LogtoError("session.not_found", 400)
         error.message = _cookies.SESSION_NOT_FOUND_MESSAGE
@@ -37,10 +32,10 @@ async def consent(request: Request) -> Response:
     with tenant.store.lock:
         interaction.submitted = True
     tenant.events.record(
-        "consent", flow=interaction.params.get("flow", uid), client_id=client.id,
+        "consent", flow=interaction.params.get("flow", interaction.uid), client_id=client.id,
         consent="automatic (first-party app)", scopes=interaction.params["scopes"],
     )  # fmt: skip
-    return RedirectResponse(tenant.url(paths.AUTH_RESUME.format(uid=uid)), status_code=302)
+    return RedirectResponse(tenant.url(paths.AUTH_RESUME.format(uid=interaction.uid)), status_code=302)
 
 
 ROUTES = [("GET", paths.CONSENT, consent)]

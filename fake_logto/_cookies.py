@@ -26,6 +26,8 @@ from starlette.responses import Response
 
 from . import paths
 from ._errors import LogtoError
+from ._store import Interaction
+from ._tenant import Tenant
 
 INTERACTION = paths.INTERACTION_COOKIE
 RESUME = paths.RESUME_COOKIE
@@ -86,3 +88,17 @@ class SessionNotFound(LogtoError):
         if self.iss is not None:
             body["iss"] = self.iss
         return body
+
+
+def live_interaction(request: Request, tenant: Tenant) -> Interaction:
+    """The interaction of the signed ``_interaction`` cookie, as node-oidc-provider's
+    ``provider.interactionDetails`` (``lib/provider.js``) finds it: no cookie → 400 ``session.not_found``
+    "interaction session id cookie not found", an unknown or expired interaction → "interaction session
+    not found"."""
+    uid = get(request, INTERACTION)
+    if uid is None:
+        raise SessionNotFound("interaction session id cookie not found")
+    interaction = tenant.store.live_interaction(uid)
+    if interaction is None:
+        raise SessionNotFound("interaction session not found")
+    return interaction

@@ -43,12 +43,7 @@ def bind(request: Request, *, started: bool = True) -> Ctx:
     have an event (``PUT /api/experience`` ran), else 404 ``session.interaction_not_found``
     (``classes/experience-interaction.ts``)."""
     tenant: Tenant = request.app.state.tenant
-    uid = _cookies.get(request, _cookies.INTERACTION)
-    if uid is None:
-        raise _cookies.SessionNotFound("interaction session id cookie not found")
-    interaction = tenant.store.live_interaction(uid)
-    if interaction is None:
-        raise _cookies.SessionNotFound("interaction session not found")
+    interaction = _cookies.live_interaction(request, tenant)
     if started and interaction.event is None:
         raise LogtoError("session.interaction_not_found", 404)
     return Ctx(tenant, interaction)

@@ -526,6 +526,11 @@
         render();
         inputs[0].focus();
       },
+      /** Digits typed before this script ran (a fast test, a busy machine) count as typed now. */
+      adoptTyped: () => {
+        const typed = inputs.map((input) => input.value);
+        typed.forEach((value, index) => value && !codes[index] && update(value, index));
+      },
     };
   }
 
@@ -596,6 +601,7 @@
       ticking = setInterval(tick, 1000);
     };
     countdown();
+    boxes.adoptTyped();
     onLink(document.getElementById("resend"), async () => {
       boxes.clear(); // at the click: a new code typed while the send is on its way is kept
       const sent = sendCode(flowState);

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from ui_support import auth_url, exchange
 
 from fake_logto import Running as LogtoRunning
@@ -167,6 +167,25 @@ def test_a_code_typed_while_the_resend_is_on_its_way_is_verified_against_the_new
     assert boxes(page) == list(code)
     with leaving_sign_in(page) as app:
         page.evaluate("() => window.releaseSend()")
+    assert exchange(logto, url, app.url)["email"] == address
+
+
+def test_a_code_typed_before_the_page_script_runs_still_submits(
+    page: Page, logto: LogtoRunning, mailbox: Mailbox, address: str
+) -> None:
+    """On a busy machine a test can fill the code before the page's script has run: the page takes the
+    digits already in the boxes when it starts (spread, then submitted)."""
+    url = start_registration(page, logto, address)
+    code = mailbox.wait_for_code(address, timeout=15)
+    held: list[Route] = []
+    page.route("**/static/experience.js", lambda route: held.append(route))
+    page.reload(wait_until="commit")
+    first = page.locator("input[name=passcode_0]")
+    expect(first).to_be_visible()
+    first.fill(code)  # a plain input still: no script has run
+    assert len(held) == 1
+    with leaving_sign_in(page) as app:
+        held[0].continue_()
     assert exchange(logto, url, app.url)["email"] == address
 
 
