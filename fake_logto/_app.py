@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from fakekit import install_control_errors
 
-from . import _errors, _openapi, paths
+from . import _errors, _hooks, _openapi, paths
 from ._config import TenantConfig
 from ._config_file import load_config
 from ._cors import Cors
@@ -45,6 +45,7 @@ ROOMS: Sequence[str] = (
     "_identification",
     "_pages",
     "_control",
+    "_hooks_control",
     "_debug",
 )
 
@@ -138,6 +139,8 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
         module: Any = importlib.import_module(f"fake_logto.{room}")
         for method, path, handler in module.ROUTES:
             step = _STEPS.get((method, path))
+            if path.startswith(paths.EXPERIENCE):
+                handler = _hooks.with_hooks(tenant, handler)
             if step is not None:
                 handler = _recorded(tenant, step, handler)
             app.add_api_route(

@@ -145,6 +145,36 @@ class CodePolicy:
     resend_countdown: int = 59
 
 
+# Logto's registrable hook events (``hookEvents``, packages/schemas/src/foundations/jsonb-types/hooks.ts),
+# without the dev-feature ``TrustedDevice.*`` ones, which routes/hook.ts refuses unless dev features are on.
+HOOK_EVENTS: tuple[str, ...] = (
+    "PostRegister", "PostSignIn", "PostSignInAdaptiveMfaTriggered", "PostResetPassword",
+    "User.Created", "User.Deleted", "User.Data.Updated", "User.SuspensionStatus.Updated",
+    "Role.Created", "Role.Deleted", "Role.Data.Updated", "Role.Scopes.Updated",
+    "Scope.Created", "Scope.Deleted", "Scope.Data.Updated",
+    "Organization.Created", "Organization.Deleted", "Organization.Data.Updated",
+    "Organization.Membership.Updated",
+    "OrganizationRole.Created", "OrganizationRole.Deleted", "OrganizationRole.Data.Updated",
+    "OrganizationRole.Scopes.Updated",
+    "OrganizationScope.Created", "OrganizationScope.Deleted", "OrganizationScope.Data.Updated",
+    "Identifier.Lockout", "Message.RateLimited", "Grant.LimitExceeded",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Hook:
+    """A webhook as the Console creates one (Logto's ``hooks`` table: ``config.url``, ``config.headers``,
+    ``signingKey``, ``enabled``)."""
+
+    id: str
+    name: str
+    events: tuple[str, ...]
+    url: str
+    signing_key: str
+    headers: tuple[tuple[str, str], ...] = ()
+    enabled: bool = True
+
+
 @dataclass(frozen=True)
 class TenantConfig:
     endpoint: str = ""  # empty: http://localhost:<port>, the seed's http://localhost:3001 by default
@@ -157,6 +187,7 @@ class TenantConfig:
     sign_in_experience: SignInExperience = field(default_factory=SignInExperience)
     connector: Connector | None = None
     code_policy: CodePolicy = field(default_factory=CodePolicy)
+    hooks: tuple[Hook, ...] = ()
 
     def application(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.id == client_id), None)

@@ -7,6 +7,8 @@ with a :class:`~._config.ConfigError` naming the field, e.g. ``applications[0].t
 from __future__ import annotations
 
 import json
+import secrets
+import string
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +16,13 @@ from fakekit import ConfigFileError, read_toml
 
 from ._config import (
     APP_TYPES,
+    HOOK_EVENTS,
     IDENTIFIERS,
     Application,
     CodePolicy,
     ConfigError,
     Connector,
+    Hook,
     Resource,
     SeedUser,
     SignInExperience,
@@ -171,6 +175,37 @@ def _code_policy(r: _Reader) -> CodePolicy:
     return policy
 
 
+def _generated(length: int, alphabet: str) -> str:
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def _hook(r: _Reader) -> Hook:
+    """A ``[[hooks]]`` table. Id and signing key default to Logto's ``generateStandardId()`` (21 lower-case
+    alphanumerics) and ``generateStandardSecret()`` (32 alphanumerics) (packages/core/src/routes/hook.ts,
+    packages/shared/src/utils/id.ts); events must be Logto's, at least one, duplicates dropped as its
+    ``nonemptyUniqueHookEventsGuard`` does."""
+    events = r.strings("events")
+    for i, event in enumerate(events):
+        if event not in HOOK_EVENTS:
+            raise ConfigError(f"{r.where('events')}[{i}]: not one of Logto's hook events, got {event!r}")
+    if not events:
+        raise ConfigError(f"{r.where('events')}: needs at least one event")
+    headers = r.table("headers")
+    for key in headers.data:
+        headers.get(key, str, "")
+    hook = Hook(
+        id=r.string("id") or _generated(21, string.ascii_lowercase + string.digits),
+        name=r.string("name", required=True),
+        events=tuple(dict.fromkeys(events)),
+        url=_url(r.string("url", required=True), r.where("url")),
+        signing_key=r.string("signing_key") or _generated(32, string.ascii_letters + string.digits),
+        headers=tuple(headers.data.items()),
+        enabled=r.get("enabled", bool, True),
+    )
+    r.done()
+    return hook
+
+
 def parse_config(data: dict[str, Any]) -> TenantConfig:
     root = _Reader(data, "")
     endpoint = root.string("endpoint", "")
@@ -192,6 +227,8 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
         _connector(root.table("connector")) if "connector" in data else _connector(_Reader({}, "connector"))
     )
     policy = _code_policy(root.table("code_policy"))
+    hooks = tuple(_hook(r) for r in root.tables("hooks"))
+    unique([h.id for h in hooks], "hooks", "id")
     root.done()
     return TenantConfig(
         endpoint=endpoint,
@@ -204,6 +241,7 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
         sign_in_experience=experience,
         connector=connector,
         code_policy=policy,
+        hooks=hooks,
     )
 
 

@@ -112,10 +112,11 @@ async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdva
 
 
 async def reset(request: Request) -> dict[str, str]:
-    """Forget every user, interaction, session, grant, token and sent code; re-seed the config's users;
-    put the clock back to real time."""
+    """Forget every user, interaction, session, grant, token, sent code and webhook delivery; re-seed the
+    config's users; put the clock back to real time."""
     _tenant(request).store.reset()
     _tenant(request).events.reset()
+    _tenant(request).hooks.reset()
     return {"status": "reset"}
 
 

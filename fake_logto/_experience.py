@@ -24,7 +24,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, _profile, paths
+from . import _guards, _hooks, _profile, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -134,6 +134,8 @@ async def _submit_password_reset(ctx: Ctx, user: User) -> Response:
         interaction.event, interaction.user_id = None, None
         interaction.verifications.clear()
         interaction.profile.clear()
+    _hooks.append_interaction(user.id)  # experience-interaction.ts submit: PostResetPassword
+    _hooks.append_data("User.Data.Updated", user)
     return Response(status_code=NO_CONTENT)
 
 
@@ -145,6 +147,7 @@ async def _submit_sign_in(ctx: Ctx, user: User) -> Response:
         _profile.apply(store, user, profile)
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()
+    _hooks.append_interaction(user.id)  # experience-interaction.ts submit: PostSignIn / PostRegister
     redirect_to = ctx.tenant.url(paths.AUTH_RESUME.format(uid=ctx.interaction.uid))
     return JSONResponse({"redirectTo": redirect_to})
 

@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _guards, _profile, paths
+from . import _guards, _hooks, _profile, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
@@ -81,6 +81,7 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
         user.password_hash = profile.get("passwordEncrypted")
         ctx.interaction.user_id = user.id
         profile.clear()
+    _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser
     return 201
 
 

@@ -13,6 +13,7 @@ from ._clock import Clock
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
 from ._events import EventLog
+from ._hooks import HookDeliveries
 from ._keys import SigningKey
 from ._store import TenantStore
 
@@ -28,11 +29,13 @@ class Tenant:
     http: httpx.AsyncClient = field(init=False)
     connector: Connector | None = field(init=False)
     events: EventLog = field(init=False)
+    hooks: HookDeliveries = field(init=False)  # webhook deliveries
 
     def __post_init__(self) -> None:
         self.endpoint = self.endpoint.rstrip("/")
         self.store = TenantStore(self.config, self.clock)
         self.events = EventLog(self.clock)
+        self.hooks = HookDeliveries()
         self.http = async_http_client(timeout=30)
         connector = self.config.connector
         self.connector = build_connector(connector.kind, connector.config, self.http) if connector else None

@@ -56,6 +56,8 @@ CODES = CONTROL + "/codes"
 DEBUG = CONTROL + "/"
 EVENTS = CONTROL + "/events"
 EVENTS_WAIT = CONTROL + "/events/wait"
+HOOK_DELIVERIES = CONTROL + "/hook-deliveries"
+HOOK_DELIVERIES_WAIT = HOOK_DELIVERIES + "/wait"
 
 # Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"

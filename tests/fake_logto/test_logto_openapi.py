@@ -3,7 +3,7 @@ every operation of a real fake_logto finds no 5xx and no answer that breaks its 
 
 The fuzzed tenant is its own (the run resets it, moves its clock, deletes users), its Mailgun connector
 pointed at the session's fake_mailgun. Experience API calls carry a live interaction's cookie, so the fuzz
-reaches past ``session.interaction_not_found``; the events long-poll is asked with ``timeout=0``.
+reaches past ``session.interaction_not_found``; the events and hook-deliveries long-polls are asked with ``timeout=0``.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def test_every_operation_answers_as_documented(operation: Any, fuzzed: Running, 
     )
     @given(case=_cases(operation))
     def answers_as_documented(case: Any) -> None:
-        if case.path == paths.EVENTS_WAIT:
+        if case.path in (paths.EVENTS_WAIT, paths.HOOK_DELIVERIES_WAIT):
             case.query = {**(case.query or {}), "timeout": 0}
         if case.path.startswith(paths.EXPERIENCE):
             case.cookies = {**(case.cookies or {}), paths.INTERACTION_COOKIE: interaction}
