@@ -264,7 +264,7 @@ async def deliver(tenant: Tenant, hook: Hook, payload: dict[str, Any], meta: Met
             error = f"HTTPError: Request failed with status code {answer.status_code} {answer.reason_phrase}"
     except httpx.TimeoutException:
         error = "TimeoutError: Request timed out"
-    except httpx.HTTPError as exc:
+    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:  # trySafe: a hook never crashes the app
         error = f"{type(exc).__name__}: {exc}"
     delivery = tenant.hooks.add(
         {
