@@ -10,13 +10,14 @@ from typing import Any
 import httpx
 import pytest
 from joserfc.jwk import ECKey
-from logto_support import API, M2M, PASSWORD_USER, tenant_dict
+from logto_support import API, M2M, PASSWORD_USER, auth_url, password_sign_in, tenant_dict
 
 from fake_logto import Running, parse_config
 from fake_logto import Settings as LogtoSettings
 from fake_logto import serve_in_thread as serve_logto
 from fake_logto._keys import SigningKey
 from fake_mailgun import Running as MailgunRunning
+from harness._experience import ExperienceClient, ExperienceError
 
 MANAGEMENT = "https://default.logto.app/api"
 ADMIN = {"id": "admin-m2m", "secret": "admin-secret"}
@@ -222,3 +223,26 @@ def test_update_custom_data_password_suspend_delete(api: httpx.Client) -> None:
 
     assert api.delete(path).status_code == 204
     assert api.get(path).status_code == 404
+
+
+def test_a_created_user_signs_in_until_suspended(api: httpx.Client, mgmt: Running) -> None:
+    """Logto refuses a suspended user at password verification and at identification: 401 user.suspended
+    (``experience/classes/verifications/password-verification.ts``, ``experience-interaction.ts``)."""
+    user = api.post(
+        "/users", json={"primaryEmail": "signer@example.test", "password": "signer pass 1"}
+    ).json()
+    callback = password_sign_in(mgmt.endpoint, auth_url(mgmt), "signer@example.test", "signer pass 1")
+    assert "code=" in callback
+    assert api.get(f"/users/{user['id']}").json()["lastSignInAt"] is not None
+    suspended = {"code": "user.suspended", "message": "This account is suspended."}
+    with ExperienceClient(mgmt.endpoint) as browser:
+        browser.start(auth_url(mgmt))
+        browser.set_event("SignIn")
+        verified = browser.verify_password("email", "signer@example.test", "signer pass 1")
+        assert api.patch(f"/users/{user['id']}/is-suspended", json={"isSuspended": True}).status_code == 200
+        with pytest.raises(ExperienceError) as at_identification:
+            browser.identify(verified)
+        with pytest.raises(ExperienceError) as at_password:
+            browser.verify_password("email", "signer@example.test", "signer pass 1")
+    for refused in (at_identification, at_password):
+        assert (refused.value.status, refused.value.body) == (401, suspended)
