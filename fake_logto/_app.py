@@ -43,6 +43,7 @@ ROOMS: Sequence[str] = (
     "_experience",
     "_verification",
     "_identification",
+    "_management_users",
     "_pages",
     "_control",
     "_hooks_control",

@@ -23,6 +23,11 @@ IDENTIFIERS = ("email", "username", "phone")
 # organization scope of the tenant and its tokens live 3600 s (packages/core/src/oidc/resource.ts).
 ORGANIZATIONS_RESOURCE = "urn:logto:resource:organizations"
 RESERVED_RESOURCE_TTL = 3600
+# Logto OSS's Management API resource (``defaultManagementApi`` in packages/schemas/src/seeds/
+# management-api.ts): every tenant has it, with the one scope ``all`` (``PredefinedScope.All``); a config role
+# may grant it to a machine-to-machine app without declaring the resource.
+MANAGEMENT_API_RESOURCE = "https://default.logto.app/api"
+MANAGEMENT_API_SCOPE = "all"
 
 
 class ConfigError(ValueError):
@@ -52,6 +57,9 @@ class Resource:
     scopes: tuple[str, ...] = ()
     access_token_ttl: int = 3600
     default: bool = False  # Logto's "default API": used when a token request names no resource
+
+
+MANAGEMENT_API = Resource(MANAGEMENT_API_RESOURCE, "Logto Management API", (MANAGEMENT_API_SCOPE,))
 
 
 @dataclass(frozen=True)
@@ -198,6 +206,8 @@ class TenantConfig:
             return Resource(
                 indicator, "Organizations", self.organization_template.scopes, RESERVED_RESOURCE_TTL
             )
+        if indicator == MANAGEMENT_API_RESOURCE:
+            return MANAGEMENT_API
         return next((r for r in self.resources if r.indicator == indicator), None)
 
     @property

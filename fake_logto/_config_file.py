@@ -18,6 +18,7 @@ from ._config import (
     APP_TYPES,
     HOOK_EVENTS,
     IDENTIFIERS,
+    MANAGEMENT_API,
     Application,
     CodePolicy,
     ConfigError,
@@ -217,7 +218,7 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
     resources = tuple(_resource(r) for r in root.tables("resources"))
     unique([r.indicator for r in resources], "resources", "indicator")
     check_default_resource(resources)
-    roles = read_roles(root, resources)
+    roles = read_roles(root, (*resources, MANAGEMENT_API))
     template = read_organization_template(root.table("organization_template"), resources)
     organizations = read_organizations(root, template, apps)
     users = tuple(_user(r) for r in root.tables("users"))

@@ -197,6 +197,12 @@ MESSAGES: dict[str, str] = {
     "password.rejected": "Password rejected. Please check if your password meets the requirements.",
     "entity.not_found": "The entity does not exist.",
     "auth.forbidden": "Forbidden. Please check your user roles and permissions.",
+    "auth.authorization_header_missing": "Authorization header is missing.",
+    "auth.authorization_token_type_not_supported": "Authorization type is not supported.",
+    "auth.unauthorized": "Unauthorized. Please check credentials and its scope.",
+    "auth.jwt_sub_missing": "Missing `sub` in JWT.",
+    "entity.not_exists_with_id": "The {name} with ID `{id}` does not exist.",
+    "guard.invalid_pagination": "The request pagination value is invalid.",
     "oidc.invalid_grant": "Grant request is invalid.",
 }
 

@@ -51,6 +51,8 @@ async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
     user = ctx.tenant.store.user_by(record.identifier_type, record.value)
     if user is None:
         raise LogtoError("user.user_not_exist", 404, {"identifier": record.value}, identifier=record.value)
+    if user.is_suspended:  # ExperienceInteraction.identifyUser (classes/experience-interaction.ts)
+        raise LogtoError("user.suspended", 401)
     with ctx.tenant.store.lock:
         if ctx.interaction.user_id not in (None, user.id):
             raise LogtoError("session.identity_conflict", 409)

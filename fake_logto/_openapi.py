@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from fakekit import ErrorBody
 
-from . import _openapi_experience, _openapi_oidc, paths
+from . import _openapi_experience, _openapi_management, _openapi_oidc, paths
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
 from ._sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 
@@ -159,6 +159,12 @@ SCHEMAS: dict[str, dict[str, Any]] = {
 SECURITY_SCHEMES = {
     "clientSecretBasic": {"type": "http", "scheme": "basic", "description": "client_id:client_secret"},
     "bearerAccessToken": {"type": "http", "scheme": "bearer", "description": "an opaque access token"},
+    "managementApi": {
+        "type": "http",
+        "scheme": "bearer",
+        "bearerFormat": "JWT",
+        "description": "a client_credentials token for https://default.logto.app/api with scope all",
+    },
 }
 CONTROL_ERROR = "ErrorBody"
 
@@ -203,6 +209,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
     logto: dict[tuple[str, str], Operation] = {
         **_openapi_oidc.operations(),
         **_openapi_experience.operations(),
+        **_openapi_management.operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:
@@ -211,7 +218,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
                 paths_.setdefault(route.path, {})[method.lower()] = logto[(method, route.path)]
     document["paths"] = paths_ | document["paths"]
     components = document.setdefault("components", {})
-    components.setdefault("schemas", {}).update(SCHEMAS)
+    components.setdefault("schemas", {}).update(SCHEMAS | _openapi_management.SCHEMAS)
     components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
     components["schemas"].pop("HTTPValidationError", None)
     components["schemas"].pop("ValidationError", None)

@@ -76,6 +76,8 @@ class User:
     organization_roles: list[str] = field(default_factory=list)  # "<orgId>:<role>"
     organization_names: dict[str, str] = field(default_factory=dict)
     last_sign_in_at: int | None = None
+    is_suspended: bool = False  # the Management API's PATCH /api/users/:userId/is-suspended
+    profile: dict[str, Any] = field(default_factory=dict)  # Logto's standard-claims ``profile``
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -74,6 +74,8 @@ async def verify_password(request: Request) -> Response:
     user = ctx.tenant.store.user_by(kind, value)
     if user is None or not await asyncio.to_thread(check_password, password, user.password_hash):
         raise LogtoError("session.invalid_credentials", 422)
+    if user.is_suspended:  # PasswordVerification.verify (verifications/password-verification.ts)
+        raise LogtoError("user.suspended", 401)
     record = PasswordVerification(id=new_id(21), identifier_type=kind, value=value, user_id=user.id)
     _codes.install_record(ctx.tenant, ctx.interaction, record)
     return JSONResponse({"verificationId": record.id})
