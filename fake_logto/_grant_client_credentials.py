@@ -57,7 +57,9 @@ async def client_credentials(
     extra = None
     scopes: list[str] | None
     if resource is not None:
-        held = application_resource_scopes(tenant.config, client, resource.indicator, organization_id)
+        held = application_resource_scopes(
+            tenant.config, tenant.store.roles, client, resource.indicator, organization_id
+        )
         scopes = [s for s in requested if s in held] or None
         audience, ttl = resource.indicator, resource.access_token_ttl
         extra = {"organization_id": organization_id} if organization_id is not None else None

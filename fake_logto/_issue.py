@@ -243,7 +243,9 @@ def access_token_for(
         config = tenant.config.resource(indicator)
         if config is None:
             raise invalid_target()
-        held_scopes = user_resource_scopes(tenant.config, user, indicator, organization_id)
+        held_scopes = user_resource_scopes(
+            tenant.config, tenant.store.roles, user, indicator, organization_id
+        )
         issued = [s for s in grant.resources[indicator] if s in effective and s in held_scopes]
         token, record = jwt_access_token(
             tenant, client_id=client.id, subject=user.id, audience=indicator, scopes=issued,

@@ -1,5 +1,7 @@
 """Which scopes a user or a machine-to-machine app holds, as Logto resolves them from the tenant's roles.
 
+Roles come from the store's :class:`._role_registry.RoleRegistry` (the config's, as ``/api/roles`` changed them).
+
 - A resource: Logto's ``findResourceScopes`` (``packages/core/src/oidc/resource.ts``). The reserved
   ``urn:logto:resource:organizations`` carries every organization scope; a user holds the scopes of their
   roles plus those their organization roles grant for the resource — in every organization, or in the one
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ._config import ORGANIZATIONS_RESOURCE, Application, OrganizationRole, TenantConfig
+from ._role_registry import RoleRegistry
 from ._store import User
 
 
@@ -55,31 +58,26 @@ def _ordered(config: TenantConfig, roles: Iterable[OrganizationRole]) -> list[st
 
 
 def user_resource_scopes(
-    config: TenantConfig, user: User, indicator: str, organization_id: str | None = None
+    config: TenantConfig, roles: RoleRegistry, user: User, indicator: str, organization_id: str | None = None
 ) -> set[str]:
     if indicator == ORGANIZATIONS_RESOURCE:
         return set(config.organization_template.scopes)
-    held = set()
-    for name in user.roles:
-        role = config.role(name)
-        if role is not None:
-            held |= {scope for res, scope in role.scopes if res == indicator}
+    held = roles.user_scopes(user.roles, indicator)
     return held | _for_resource(_user_org_roles(config, user, organization_id), indicator)
 
 
 def application_resource_scopes(
-    config: TenantConfig, app: Application, indicator: str, organization_id: str | None = None
+    config: TenantConfig,
+    roles: RoleRegistry,
+    app: Application,
+    indicator: str,
+    organization_id: str | None = None,
 ) -> set[str]:
     if indicator == ORGANIZATIONS_RESOURCE:
         return set(config.organization_template.scopes)
     if organization_id is not None:
         return _for_resource(_app_org_roles(config, app, organization_id), indicator)
-    held = set()
-    for name in app.roles:
-        role = config.role(name)
-        if role is not None:
-            held |= {scope for res, scope in role.scopes if res == indicator}
-    return held
+    return roles.application_scopes(app.id, indicator)
 
 
 def user_organization_scopes(config: TenantConfig, user: User, organization_id: str) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
+from ._role_registry import RoleRegistry
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -255,6 +256,7 @@ class TenantStore:
         self.sent: list[SentCode] = []  # newest last
         self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
         self.pushed_requests: dict[str, PushedRequest] = {}
+        self.roles = RoleRegistry(config)  # mutable by /api/roles
         self.seed()
 
     # --- users --------------------------------------------------------------------------------------
@@ -383,18 +385,12 @@ class TenantStore:
 
     def reset(self) -> None:
         with self.lock:
-            for table in (
-                self.users,
-                self.interactions,
-                self.sessions,
-                self.grants,
-                self.codes,
-                self.refresh_tokens,
-                self.access_tokens,
-                self.pushed_requests,
-            ):
+            for table in (self.users, self.interactions, self.sessions, self.grants, self.codes):
                 table.clear()
+            for other in (self.refresh_tokens, self.access_tokens, self.pushed_requests):
+                other.clear()
             self.sent.clear()
             self.pending_logouts.clear()
             self.clock.reset()
+            self.roles.seed()
             self.seed()
