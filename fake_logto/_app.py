@@ -44,6 +44,7 @@ ROOMS: Sequence[str] = (
     "_verification",
     "_identification",
     "_management_users",
+    "_management_roles",
     "_pages",
     "_control",
     "_hooks_control",

@@ -202,6 +202,13 @@ MESSAGES: dict[str, str] = {
     "auth.unauthorized": "Unauthorized. Please check credentials and its scope.",
     "auth.jwt_sub_missing": "Missing `sub` in JWT.",
     "entity.not_exists_with_id": "The {name} with ID `{id}` does not exist.",
+    # packages/phrases/src/locales/en/errors/role.ts and user.ts
+    "role.name_in_use": "This role name {name} is already in use",
+    "role.scope_exists": "The scope id {scopeId} has already been added to this role",
+    "role.management_api_scopes_not_assignable_to_user_role": (
+        "Cannot assign Management API scopes to a user role."
+    ),
+    "user.invalid_role_type": "Invalid role type, can not assign machine-to-machine role to user.",
     "guard.invalid_pagination": "The request pagination value is invalid.",
     "oidc.invalid_grant": "Grant request is invalid.",
 }

@@ -61,7 +61,7 @@ def user_json(user: User) -> dict[str, Any]:
     }
 
 
-def _user(tenant: Tenant, request: Request) -> User:
+def user_of(tenant: Tenant, request: Request) -> User:
     user_id = request.path_params["user_id"]
     user = tenant.store.users.get(user_id)
     if user is None:
@@ -69,7 +69,7 @@ def _user(tenant: Tenant, request: Request) -> User:
     return user
 
 
-def _page(request: Request) -> tuple[int, int]:
+def page_of(request: Request) -> tuple[int, int]:
     raw_page = request.query_params.get("page")
     raw_size = request.query_params.get("page_size")
     try:
@@ -97,7 +97,7 @@ def _matches(user: User, pattern: re.Pattern[str] | None) -> bool:
 
 async def list_users(request: Request) -> Response:
     tenant = _tenant(request)
-    offset, limit = _page(request)
+    offset, limit = page_of(request)
     search = request.query_params.get("search")
     pattern = _like(search) if search else None
     with tenant.store.lock:
@@ -109,7 +109,7 @@ async def list_users(request: Request) -> Response:
 
 async def get_user(request: Request) -> Response:
     tenant = _tenant(request)
-    return JSONResponse(user_json(_user(tenant, request)))
+    return JSONResponse(user_json(user_of(tenant, request)))
 
 
 def _optional(body: dict[str, Any], key: str, kind: type) -> Any:
@@ -152,7 +152,7 @@ async def create_user(request: Request) -> Response:
 
 async def update_user(request: Request) -> Response:
     tenant = _tenant(request)
-    user = _user(tenant, request)
+    user = user_of(tenant, request)
     body = await _guards.body(request)
     email = _identifier(body, "primaryEmail", _guards.EMAIL_RE, nullable=True)
     username = _identifier(body, "username", _guards.USERNAME_RE, nullable=True)
@@ -180,7 +180,7 @@ async def update_user(request: Request) -> Response:
 
 async def update_custom_data(request: Request) -> Response:
     tenant = _tenant(request)
-    user = _user(tenant, request)
+    user = user_of(tenant, request)
     body = await _guards.body(request)
     custom_data: dict[str, Any] = _guards.field(body, "customData", dict)
     with tenant.store.lock:
@@ -191,7 +191,7 @@ async def update_custom_data(request: Request) -> Response:
 
 async def set_password(request: Request) -> Response:
     tenant = _tenant(request)
-    user = _user(tenant, request)
+    user = user_of(tenant, request)
     body = await _guards.body(request)
     password = _guards.string(body, "password", min_length=1)
     with tenant.store.lock:
@@ -203,7 +203,7 @@ async def set_password(request: Request) -> Response:
 async def verify_password(request: Request) -> Response:
     """Logto's ``verifyUserPassword``: no password or a wrong one → 422 ``session.invalid_credentials``."""
     tenant = _tenant(request)
-    user = _user(tenant, request)
+    user = user_of(tenant, request)
     body = await _guards.body(request)
     password = _guards.string(body, "password", min_length=1)
     if not check_password(password, user.password_hash):
@@ -213,13 +213,13 @@ async def verify_password(request: Request) -> Response:
 
 async def has_password(request: Request) -> Response:
     tenant = _tenant(request)
-    return JSONResponse({"hasPassword": _user(tenant, request).password_hash is not None})
+    return JSONResponse({"hasPassword": user_of(tenant, request).password_hash is not None})
 
 
 async def set_suspended(request: Request) -> Response:
     """Suspending signs the user out (Logto's ``signOutUser``): their sessions end."""
     tenant = _tenant(request)
-    user = _user(tenant, request)
+    user = user_of(tenant, request)
     body = await _guards.body(request)
     suspended: bool = _guards.field(body, "isSuspended", bool)
     with tenant.store.lock:
@@ -233,7 +233,7 @@ async def set_suspended(request: Request) -> Response:
 
 async def delete_user(request: Request) -> Response:
     tenant = _tenant(request)
-    user = _user(tenant, request)
+    user = user_of(tenant, request)
     tenant.store.delete_user(user.id)
     return Response(status_code=204)
 
@@ -251,4 +251,4 @@ ROUTES = [
     ("PATCH", paths.MANAGEMENT_USER_IS_SUSPENDED, set_suspended),
 ]
 
-__all__ = ["ROUTES", "user_json"]
+__all__ = ["ROUTES", "page_of", "user_json", "user_of"]

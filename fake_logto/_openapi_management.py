@@ -1,7 +1,8 @@
 """The OpenAPI operations of fake_logto's Management API (``/api/users``), written out by hand as Logto's
 ``packages/core/src/routes/admin-user/basics.openapi.json`` and ``search.openapi.json`` describe them: a
 Bearer token for ``https://default.logto.app/api`` with scope ``all`` (:mod:`._management_auth`), Logto's
-``{code, message, data?}`` errors."""
+``{code, message, data?}`` errors; the roles routes as ``routes/role.openapi.json``, ``role.scope.openapi.json``
+and ``admin-user/role.openapi.json`` (:mod:`._management_roles`)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ USER_SCHEMA: dict[str, Any] = obj(
     "customData",
     "isSuspended",
 )
-SCHEMAS: dict[str, dict[str, Any]] = {"ManagementUser": USER_SCHEMA}
+SCHEMAS: dict[str, dict[str, Any]] = {"ManagementUser": USER_SCHEMA}  # + ManagementRole, below
 
 GUARD_ANSWERS: dict[str, Any] = {
     "401": logto_error(
@@ -101,7 +102,7 @@ def operations() -> dict[tuple[str, str], Operation]:
     )
     create["parameters"] = []
     user = paths.MANAGEMENT_USER
-    return {
+    return _role_operations() | {
         ("GET", paths.MANAGEMENT_USERS): listing,
         ("POST", paths.MANAGEMENT_USERS): create,
         ("GET", user): _op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND}),
@@ -161,3 +162,158 @@ def operations() -> dict[tuple[str, str], Operation]:
             obj({"isSuspended": {"type": "boolean"}}, "isSuspended"),
         ),
     }
+
+
+ROLE_SCHEMA: dict[str, Any] = obj(
+    {
+        "tenantId": STRING,
+        "id": STRING,
+        "name": STRING,
+        "description": STRING,
+        "type": {"type": "string", "enum": ["User", "MachineToMachine"]},
+        "isDefault": {"type": "boolean"},
+    },
+    "id",
+    "name",
+    "type",
+)
+ROLE_NOT_FOUND = {"404": logto_error("entity.not_exists_with_id: no role (or scope, or user) with this id")}
+IDS = {"type": "array", "items": STRING}
+
+
+def _list(description: str, item: Any) -> dict[str, Any]:
+    return {
+        "description": description + "; ``Total-Number`` counts them all",
+        "headers": {"Total-Number": {"schema": STRING, "description": "the number of items"}},
+        "content": {"application/json": {"schema": {"type": "array", "items": item}}},
+    }
+
+
+def _role_op(
+    operation_id: str, summary: str, answers: dict[str, Any], body: Any = None, *names: str
+) -> Operation:
+    operation = _op(operation_id, summary, answers, body)
+    operation["description"] = "Logto's ``packages/core/src/routes/role.ts`` and ``admin-user/role.ts``."
+    operation["parameters"] = [param(n, "path", f"the {n[:-3]}'s id", required=True) for n in names]
+    return operation
+
+
+def _role_operations() -> dict[tuple[str, str], Operation]:
+    role, scopes, user_roles = (
+        paths.MANAGEMENT_ROLE,
+        paths.MANAGEMENT_ROLE_SCOPES,
+        paths.MANAGEMENT_USER_ROLES,
+    )
+    page = [
+        param("page", "query", "the page, from 1", type="integer"),
+        param("page_size", "query", "items a page (20 by default, at most 100)", type="integer"),
+    ]
+    listing = _role_op(
+        "ListRoles",
+        "List roles with their users' and applications' counts",
+        {"200": _list("a page of roles", OBJECT), "400": logto_error("guard.invalid_pagination")},
+    )
+    listing["parameters"] = [*page, param("type", "query", "User or MachineToMachine")]
+    role_body = obj({"name": STRING, "description": STRING, "type": STRING, "scopeIds": IDS}, "name")
+    role_answer = {"200": json_answer("the role", "ManagementRole")}
+    gone = {"204": {"description": "removed"}, "404": logto_error("entity.not_found: not assigned")}
+    scope_list = _role_op(
+        "ListRoleScopes",
+        "The role's scopes with their resource (paged when page or page_size is given)",
+        {"200": _list("the scopes", OBJECT), **ROLE_NOT_FOUND},
+        None,
+        "role_id",
+    )
+    scope_list["parameters"] += page
+    user_list = _role_op(
+        "ListUserRoles",
+        "The user's (user-type) roles",
+        {"200": _list("the roles", ROLE_SCHEMA), **ROLE_NOT_FOUND},
+        None,
+        "user_id",
+    )
+    user_list["parameters"] += page
+    return {
+        ("GET", paths.MANAGEMENT_ROLES): listing,
+        ("POST", paths.MANAGEMENT_ROLES): _role_op(
+            "CreateRole",
+            "Create a role, optionally with scopes",
+            {
+                **role_answer,
+                **BAD_BODY,
+                **ROLE_NOT_FOUND,
+                "422": logto_error("role.name_in_use"),
+            },
+            role_body,
+        ),
+        ("GET", role): _role_op("GetRole", "Get a role", {**role_answer, **ROLE_NOT_FOUND}, None, "role_id"),
+        ("PATCH", role): _role_op(
+            "UpdateRole",
+            "Update a role's name, description or isDefault",
+            {**role_answer, **ROLE_NOT_FOUND, **BAD_BODY, "422": logto_error("role.name_in_use")},
+            obj({"name": STRING, "description": STRING, "isDefault": {"type": "boolean"}}),
+            "role_id",
+        ),
+        ("DELETE", role): _role_op(
+            "DeleteRole",
+            "Delete a role",
+            {"204": {"description": "deleted"}, **ROLE_NOT_FOUND},
+            None,
+            "role_id",
+        ),
+        ("GET", scopes): scope_list,
+        ("POST", scopes): _role_op(
+            "CreateRoleScope",
+            "Add scopes to a role",
+            {
+                "201": {
+                    "description": "the role's scopes",
+                    "content": {"application/json": {"schema": {"type": "array", "items": OBJECT}}},
+                },
+                **ROLE_NOT_FOUND,
+                **BAD_BODY,
+                "422": logto_error("role.scope_exists"),
+            },
+            obj({"scopeIds": IDS}, "scopeIds"),
+            "role_id",
+        ),
+        ("DELETE", paths.MANAGEMENT_ROLE_SCOPE): _role_op(
+            "DeleteRoleScope", "Remove a scope from a role", gone, None, "role_id", "scope_id"
+        ),
+        ("GET", user_roles): user_list,
+        ("POST", user_roles): _role_op(
+            "AssignUserRoles",
+            "Assign roles to a user",
+            {
+                "201": {
+                    "description": "``{roleIds, addedRoleIds}``",
+                    "content": {"application/json": {"schema": obj({"roleIds": IDS, "addedRoleIds": IDS})}},
+                },
+                **ROLE_NOT_FOUND,
+                **BAD_BODY,
+                "422": logto_error("user.invalid_role_type"),
+            },
+            obj({"roleIds": IDS}, "roleIds"),
+            "user_id",
+        ),
+        ("PUT", user_roles): _role_op(
+            "ReplaceUserRoles",
+            "Replace a user's roles",
+            {
+                "200": {
+                    "description": "``{roleIds}``",
+                    "content": {"application/json": {"schema": obj({"roleIds": IDS})}},
+                },
+                **ROLE_NOT_FOUND,
+                **BAD_BODY,
+            },
+            obj({"roleIds": IDS}, "roleIds"),
+            "user_id",
+        ),
+        ("DELETE", paths.MANAGEMENT_USER_ROLE): _role_op(
+            "DeleteUserRole", "Remove a role from a user", gone, None, "user_id", "role_id"
+        ),
+    }
+
+
+SCHEMAS["ManagementRole"] = ROLE_SCHEMA

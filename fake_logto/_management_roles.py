@@ -1,0 +1,307 @@
+"""The Management API's roles and a user's roles, as Logto's ``packages/core/src/routes/role.ts``,
+``role.scope.ts`` (with ``libraries/role-scope.ts``) and ``admin-user/role.ts`` with their
+``*.openapi.json``. Every route passes the guard first (:mod:`._management_auth`).
+
+The roles are the store's (:mod:`._role_registry`): the config's, as these routes change them, and
+:mod:`._rbac` reads them, so a role assigned here grants its scopes in the next access token. Bodies are
+Logto's ``Roles.guard`` (``tenantId``, ``id``, ``name``, ``description``, ``type``, ``isDefault``); the
+list adds ``usersCount``/``featuredUsers``/``applicationsCount``/``featuredApplications`` (three at most,
+as the query caps them); a scope is ``Scopes.guard`` and, listed under a role, with its ``resource``.
+Statuses as Logto's: ``POST /roles`` answers 200, ``POST /roles/:id/scopes`` and
+``POST /users/:id/roles`` 201, ``PUT /users/:id/roles`` 200, deletes 204. Unknown role, scope or user →
+404 ``entity.not_exists_with_id`` (``name`` the table: ``roles``, ``scopes``); removing a relation that is
+not there → 404 ``entity.not_found`` (``DeletionError``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import _guards, paths
+from ._config import MANAGEMENT_API_RESOURCE, Resource
+from ._errors import LogtoError
+from ._management_auth import authenticate
+from ._management_users import page_of, user_of
+from ._role_registry import RoleRegistry, StoredRole, resource_id, stable_id
+from ._store import new_id
+from ._tenant import Tenant
+
+TENANT_ID = "default"  # Logto OSS's tenant (``defaultTenantId``)
+TYPES = ("User", "MachineToMachine")
+FEATURED = 3
+
+
+def _tenant(request: Request) -> Tenant:
+    authenticate(request)
+    tenant: Tenant = request.app.state.tenant
+    return tenant
+
+
+def role_json(role: StoredRole) -> dict[str, Any]:
+    return {
+        "tenantId": TENANT_ID,
+        "id": role.id,
+        "name": role.name,
+        "description": role.description,
+        "type": role.type,
+        "isDefault": role.is_default,
+    }
+
+
+def _resource_json(resource: Resource) -> dict[str, Any]:
+    return {
+        "tenantId": TENANT_ID,
+        "id": resource_id(resource),
+        "name": resource.name,
+        "indicator": resource.indicator,
+        "isDefault": resource.default,
+        "accessTokenTtl": resource.access_token_ttl,
+    }
+
+
+def _scope_json(roles: RoleRegistry, scope_id: str, *, with_resource: bool = False) -> dict[str, Any]:
+    resource, name = roles.scopes()[scope_id]
+    body: dict[str, Any] = {
+        "tenantId": TENANT_ID,
+        "id": scope_id,
+        "resourceId": resource_id(resource),
+        "name": name,
+        "description": None,
+        "createdAt": 0,
+    }
+    if with_resource:
+        body["resource"] = _resource_json(resource)
+    return body
+
+
+def _role(tenant: Tenant, role_id: str) -> StoredRole:
+    role = tenant.store.roles.roles.get(role_id)
+    if role is None:
+        raise LogtoError("entity.not_exists_with_id", 404, name="roles", id=role_id)
+    return role
+
+
+def _check_name_free(tenant: Tenant, name: str, own_id: str | None = None) -> None:
+    taken = tenant.store.roles.by_name(name)
+    if taken is not None and taken.id != own_id:
+        raise LogtoError("role.name_in_use", 422, name=name)
+
+
+def _check_scopes(tenant: Tenant, role: StoredRole, scope_ids: list[str], *, new: bool) -> None:
+    """Logto's ``validateRoleScopeAssignment``: not yet on the role (422 ``role.scope_exists``), a scope that
+    exists (404), no Management API scope on a user role (400)."""
+    scopes = tenant.store.roles.scopes()
+    for scope_id in scope_ids if not new else []:
+        if scope_id in role.scope_ids:
+            raise LogtoError("role.scope_exists", 422, scopeId=scope_id)
+    for scope_id in scope_ids:
+        if scope_id not in scopes:
+            raise LogtoError("entity.not_exists_with_id", 404, name="scopes", id=scope_id)
+        if role.type == "User" and scopes[scope_id][0].indicator == MANAGEMENT_API_RESOURCE:
+            raise LogtoError("role.management_api_scopes_not_assignable_to_user_role", 400)
+
+
+def _id_list(body: dict[str, Any], key: str, *, nonempty: bool = False) -> list[str]:
+    values: list[Any] = _guards.field(body, key, list)
+    if nonempty and not values:
+        raise _guards.invalid(key, "too_small", "Array must contain at least 1 element(s)")
+    for i, value in enumerate(values):
+        _guards.string({str(i): value}, f"{key}.{i}", min_length=1)
+    return [str(v) for v in values]
+
+
+async def list_roles(request: Request) -> Response:
+    tenant = _tenant(request)
+    offset, limit = page_of(request)
+    kind = request.query_params.get("type")
+    if kind is not None and kind not in TYPES:
+        raise LogtoError("guard.invalid_input", 400, type="query")
+    with tenant.store.lock:
+        roles = [r for r in tenant.store.roles.roles.values() if kind is None or r.type == kind]
+        body = []
+        for role in roles[offset : offset + limit]:
+            holders = [u for u in tenant.store.users.values() if role.name in u.roles]
+            apps = [a for a in tenant.config.applications if a.id in role.application_ids]
+            body.append(
+                role_json(role)
+                | {
+                    "usersCount": len(holders),
+                    "featuredUsers": [{"id": u.id, "avatar": u.avatar, "name": u.name} for u in holders][
+                        :FEATURED
+                    ],
+                    "applicationsCount": len(apps),
+                    "featuredApplications": [
+                        {"id": a.id, "name": a.name, "type": "MachineToMachine"} for a in apps
+                    ][:FEATURED],
+                }
+            )
+    return JSONResponse(body, headers={"Total-Number": str(len(roles))})
+
+
+async def create_role(request: Request) -> Response:
+    tenant = _tenant(request)
+    body = await _guards.body(request)
+    name = _guards.string(body, "name", min_length=1)
+    description = _guards.string(body, "description", min_length=1)
+    kind = _guards.choice(body, "type", TYPES) if body.get("type") is not None else "User"
+    is_default = _guards.field(body, "isDefault", bool, optional=True) or False
+    scope_ids = _id_list(body, "scopeIds") if body.get("scopeIds") is not None else []
+    with tenant.store.lock:
+        _check_name_free(tenant, name)
+        role = StoredRole(stable_id("role", name, new_id()), name, description, kind, is_default)
+        _check_scopes(tenant, role, scope_ids, new=True)
+        role.scope_ids = list(dict.fromkeys(scope_ids))
+        tenant.store.roles.roles[role.id] = role
+    return JSONResponse(role_json(role))
+
+
+async def get_role(request: Request) -> Response:
+    tenant = _tenant(request)
+    return JSONResponse(role_json(_role(tenant, request.path_params["role_id"])))
+
+
+async def update_role(request: Request) -> Response:
+    tenant = _tenant(request)
+    role = _role(tenant, request.path_params["role_id"])
+    body = await _guards.body(request)
+    name = _guards.string(body, "name", min_length=1) if body.get("name") is not None else None
+    description = (
+        _guards.string(body, "description", min_length=1) if body.get("description") is not None else None
+    )
+    is_default = _guards.field(body, "isDefault", bool, optional=True)
+    with tenant.store.lock:
+        if name is not None and name != role.name:
+            _check_name_free(tenant, name, role.id)
+            for user in tenant.store.users.values():
+                user.roles = [name if n == role.name else n for n in user.roles]
+            role.name = name
+        if description is not None:
+            role.description = description
+        if is_default is not None:
+            role.is_default = is_default
+    return JSONResponse(role_json(role))
+
+
+async def delete_role(request: Request) -> Response:
+    tenant = _tenant(request)
+    with tenant.store.lock:
+        role = _role(tenant, request.path_params["role_id"])
+        del tenant.store.roles.roles[role.id]
+        for user in tenant.store.users.values():
+            user.roles = [n for n in user.roles if n != role.name]
+    return Response(status_code=204)
+
+
+async def list_role_scopes(request: Request) -> Response:
+    """``koaPagination({ isOptional: true })``: without ``page``/``page_size`` every scope, no header."""
+    tenant = _tenant(request)
+    role = _role(tenant, request.path_params["role_id"])
+    paged = "page" in request.query_params or "page_size" in request.query_params
+    offset, limit = page_of(request) if paged else (0, len(role.scope_ids))
+    with tenant.store.lock:
+        known = [s for s in role.scope_ids if s in tenant.store.roles.scopes()]
+        body = [
+            _scope_json(tenant.store.roles, s, with_resource=True) for s in known[offset : offset + limit]
+        ]
+    headers = {"Total-Number": str(len(known))} if paged else None
+    return JSONResponse(body, headers=headers)
+
+
+async def add_role_scopes(request: Request) -> Response:
+    tenant = _tenant(request)
+    role = _role(tenant, request.path_params["role_id"])
+    body = await _guards.body(request)
+    scope_ids = _id_list(body, "scopeIds", nonempty=True)
+    with tenant.store.lock:
+        _check_scopes(tenant, role, scope_ids, new=False)
+        role.scope_ids.extend(s for s in dict.fromkeys(scope_ids) if s not in role.scope_ids)
+        answer = [
+            _scope_json(tenant.store.roles, s) for s in role.scope_ids if s in tenant.store.roles.scopes()
+        ]
+    return JSONResponse(answer, status_code=201)
+
+
+async def remove_role_scope(request: Request) -> Response:
+    tenant = _tenant(request)
+    with tenant.store.lock:
+        role = tenant.store.roles.roles.get(request.path_params["role_id"])
+        scope_id = request.path_params["scope_id"]
+        if role is None or scope_id not in role.scope_ids:
+            raise LogtoError("entity.not_found", 404)
+        role.scope_ids.remove(scope_id)
+    return Response(status_code=204)
+
+
+async def list_user_roles(request: Request) -> Response:
+    tenant = _tenant(request)
+    user = user_of(tenant, request)
+    offset, limit = page_of(request)
+    with tenant.store.lock:
+        held = [r for r in tenant.store.roles.roles.values() if r.name in user.roles and r.type == "User"]
+    body = [role_json(r) for r in held[offset : offset + limit]]
+    return JSONResponse(body, headers={"Total-Number": str(len(held))})
+
+
+def _assignable(tenant: Tenant, role_ids: list[str]) -> list[StoredRole]:
+    roles = [tenant.store.roles.roles.get(role_id) for role_id in role_ids]
+    for role in roles:  # Logto checks the types of the roles found, then that each exists
+        if role is not None and role.type != "User":
+            raise LogtoError("user.invalid_role_type", 422, roleId=role.id)
+    return [_role(tenant, role_id) for role_id in role_ids]
+
+
+async def assign_user_roles(request: Request) -> Response:
+    tenant = _tenant(request)
+    user = user_of(tenant, request)
+    role_ids = _id_list(await _guards.body(request), "roleIds")
+    with tenant.store.lock:
+        held = {r.id for r in tenant.store.roles.roles.values() if r.name in user.roles}
+        to_add = [role_id for role_id in role_ids if role_id not in held]
+        for role in _assignable(tenant, to_add):
+            if role.name not in user.roles:
+                user.roles.append(role.name)
+    return JSONResponse({"roleIds": role_ids, "addedRoleIds": to_add}, status_code=201)
+
+
+async def replace_user_roles(request: Request) -> Response:
+    """Logto's ``PUT``: checks only that the added roles exist (not their type)."""
+    tenant = _tenant(request)
+    user = user_of(tenant, request)
+    role_ids = _id_list(await _guards.body(request), "roleIds")
+    with tenant.store.lock:
+        wanted = [_role(tenant, role_id) for role_id in dict.fromkeys(role_ids)]
+        known = {r.name for r in tenant.store.roles.roles.values()}
+        user.roles = [n for n in user.roles if n not in known] + [r.name for r in wanted]
+    return JSONResponse({"roleIds": list(dict.fromkeys(role_ids))})
+
+
+async def remove_user_role(request: Request) -> Response:
+    tenant = _tenant(request)
+    with tenant.store.lock:
+        user = tenant.store.users.get(request.path_params["user_id"])
+        role = tenant.store.roles.roles.get(request.path_params["role_id"])
+        if user is None or role is None or role.name not in user.roles:
+            raise LogtoError("entity.not_found", 404)
+        user.roles.remove(role.name)
+    return Response(status_code=204)
+
+
+ROUTES = [
+    ("GET", paths.MANAGEMENT_ROLES, list_roles),
+    ("POST", paths.MANAGEMENT_ROLES, create_role),
+    ("GET", paths.MANAGEMENT_ROLE, get_role),
+    ("PATCH", paths.MANAGEMENT_ROLE, update_role),
+    ("DELETE", paths.MANAGEMENT_ROLE, delete_role),
+    ("GET", paths.MANAGEMENT_ROLE_SCOPES, list_role_scopes),
+    ("POST", paths.MANAGEMENT_ROLE_SCOPES, add_role_scopes),
+    ("DELETE", paths.MANAGEMENT_ROLE_SCOPE, remove_role_scope),
+    ("GET", paths.MANAGEMENT_USER_ROLES, list_user_roles),
+    ("POST", paths.MANAGEMENT_USER_ROLES, assign_user_roles),
+    ("PUT", paths.MANAGEMENT_USER_ROLES, replace_user_roles),
+    ("DELETE", paths.MANAGEMENT_USER_ROLE, remove_user_role),
+]
+
+__all__ = ["ROUTES", "role_json"]
