@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
-from logto_support import API, M2M, PASSWORD_USER, tenant_dict
+from logto_support import API, M2M, PASSWORD_USER, WEB, auth_url, password_sign_in, tenant_dict
 
 from fake_logto import Running, parse_config
 from fake_logto import Settings as LogtoSettings
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import Running as MailgunRunning
+from harness import callback_params
 
 MANAGEMENT = "https://default.logto.app/api"
 ADMIN = {"id": "admin-m2m", "secret": "admin-secret"}
@@ -253,3 +255,49 @@ def test_user_roles_refusals(api: httpx.Client) -> None:
     assert api.post(f"/users/{user_id}/roles", json={"roleIds": "x"}).json()["code"] == "guard.invalid_input"
     assert api.get("/users/nope/roles").status_code == 404
     assert api.post("/users/nope/roles", json={"roleIds": []}).status_code == 404
+
+
+def test_a_role_assigned_to_a_user_reaches_the_users_next_access_token(
+    mgmt: Running, api: httpx.Client
+) -> None:
+    """Logto resolves a user's API scopes from the user's roles when a token is issued
+    (``findUserScopesForResourceIndicator``, ``packages/core/src/libraries/user.ts``): a role assigned
+    through the Management API shows in the next refresh, and is gone after it is removed."""
+    roles = _roles(api)
+    read_books = _scope_id(api, roles["catalogue-sync"]["id"], "read:books")
+    created = api.post("/roles", json={"name": "reviewer", "description": "reads", "scopeIds": [read_books]})
+    assert created.status_code == 200, created.text
+    role_id = created.json()["id"]
+
+    url = (
+        auth_url(mgmt, scope="openid offline_access read:books write:books")
+        + "&"
+        + urlencode({"resource": API})
+    )
+    code = callback_params(
+        password_sign_in(mgmt.endpoint, url, PASSWORD_USER["email"], PASSWORD_USER["password"])
+    )["code"]
+    web = (WEB["id"], WEB["secret"])
+    tokens = httpx.post(
+        f"{mgmt.endpoint}/oidc/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": WEB["redirect"]},
+        auth=web,
+    ).json()
+
+    def api_scope() -> str:
+        refreshed = httpx.post(
+            f"{mgmt.endpoint}/oidc/token",
+            data={"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"], "resource": API},
+            auth=web,
+        )
+        assert refreshed.status_code == 200, refreshed.text
+        tokens["refresh_token"] = refreshed.json().get("refresh_token", tokens["refresh_token"])
+        scope: str = refreshed.json()["scope"]
+        return scope
+
+    assert api_scope() == "write:books"  # the librarian role only
+    user_id = _user_id(api)
+    assert api.post(f"/users/{user_id}/roles", json={"roleIds": [role_id]}).status_code == 201
+    assert sorted(api_scope().split()) == ["read:books", "write:books"]
+    assert api.delete(f"/users/{user_id}/roles/{role_id}").status_code == 204
+    assert api_scope() == "write:books"
