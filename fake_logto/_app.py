@@ -45,6 +45,7 @@ ROOMS: Sequence[str] = (
     "_identification",
     "_management_users",
     "_management_roles",
+    "_management_sign_in_exp",
     "_pages",
     "_control",
     "_hooks_control",

@@ -8,6 +8,7 @@ documented by the app's OpenAPI schema. Errors are fakekit's :class:`~fakekit.Co
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Annotated, Any
 
@@ -18,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 
 from fakekit import ControlError, validate
 
-from . import _guards, paths
+from . import _guards, _management_sign_in_exp, paths
 from ._config import SeedUser
+from ._errors import LogtoError
 from ._tenant import Tenant
 
 
@@ -113,7 +115,8 @@ async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdva
 
 async def reset(request: Request) -> dict[str, str]:
     """Forget every user, interaction, session, grant, token, sent code and webhook delivery; re-seed the
-    config's users; put the clock back to real time."""
+    config's users; put the clock back to real time; restore the configured sign-in experience."""
+    _restore_sign_in_exp(_tenant(request))
     _tenant(request).store.reset()
     _tenant(request).events.reset()
     _tenant(request).hooks.reset()
@@ -174,6 +177,41 @@ async def list_codes(
     return Items(items=items)
 
 
+class SignInExpPatch(BaseModel):
+    """Fields of Logto's ``PATCH /api/sign-in-exp`` body: ``signIn``, ``signUp``, ``signInMode``,
+    ``forgotPasswordMethods`` (fake_logto refuses the other columns)."""
+
+    signIn: dict[str, Any] | None = None
+    signUp: dict[str, Any] | None = None
+    signInMode: str | None = None
+    forgotPasswordMethods: list[str] | None = None
+
+
+def _restore_sign_in_exp(tenant: Tenant) -> None:
+    tenant.config = dataclasses.replace(
+        tenant.config, sign_in_experience=tenant.configured.sign_in_experience
+    )
+
+
+async def patch_sign_in_exp(request: Request, body: Annotated[Any, _schema(SignInExpPatch)]) -> Response:
+    """Change the sign-in experience as the Management API's ``PATCH /api/sign-in-exp`` does (same checks,
+    applied at once), without a token; answers the ``sign_in_experiences`` row. A refusal is a control
+    error whose code is Logto's (e.g. ``sign_in_experiences.passwordless_requires_verify``)."""
+    if not isinstance(body, dict):
+        raise ControlError(400, "invalid_request", "the body must be a JSON object")
+    try:
+        return JSONResponse(_management_sign_in_exp.apply(_tenant(request), body))
+    except LogtoError as exc:
+        raise ControlError(400, exc.code, exc.details or exc.message) from None
+
+
+async def restore_sign_in_exp(request: Request) -> Response:
+    """Put the configured sign-in experience back; answers the row."""
+    tenant = _tenant(request)
+    _restore_sign_in_exp(tenant)
+    return JSONResponse(_management_sign_in_exp.row(tenant.config))
+
+
 ROUTES = [
     ("GET", paths.HEALTH, health),
     ("GET", paths.CLOCK, get_clock),
@@ -183,4 +221,6 @@ ROUTES = [
     ("POST", paths.USERS, create_user),
     ("DELETE", paths.USER, delete_user),
     ("GET", paths.CODES, list_codes),
+    ("PATCH", paths.CONTROL_SIGN_IN_EXP, patch_sign_in_exp),
+    ("DELETE", paths.CONTROL_SIGN_IN_EXP, restore_sign_in_exp),
 ]

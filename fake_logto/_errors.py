@@ -209,6 +209,19 @@ MESSAGES: dict[str, str] = {
         "Cannot assign Management API scopes to a user role."
     ),
     "user.invalid_role_type": "Invalid role type, can not assign machine-to-machine role to user.",
+    # packages/phrases/src/locales/en/errors/sign-in-experiences.ts
+    "sign_in_experiences.enabled_connector_not_found": "Enabled {type} connector not found.",
+    "sign_in_experiences.passwordless_requires_verify": "Must enable verify for email/phone sign up identifier.",
+    "sign_in_experiences.code_sign_in_must_be_enabled": (
+        "Verification code sign in must be enabled when set a password is not required in sign up."
+    ),
+    "sign_in_experiences.at_least_one_authentication_factor": (
+        "You have to select at least one authentication factor."
+    ),
+    "sign_in_experiences.duplicated_sign_up_identifiers": "Duplicate sign-up identifiers detected.",
+    "sign_in_experiences.forgot_password_method_requires_connector": (
+        "Forgot password method requires a corresponding {method} connector to be configured."
+    ),
     "guard.invalid_pagination": "The request pagination value is invalid.",
     "oidc.invalid_grant": "Grant request is invalid.",
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import paths
+from ._management_sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 from ._openapi_shapes import STRING, Operation, json_answer, json_body, logto_error, obj, param
 
 NULLABLE: dict[str, Any] = {"type": ["string", "null"]}
@@ -102,66 +103,75 @@ def operations() -> dict[tuple[str, str], Operation]:
     )
     create["parameters"] = []
     user = paths.MANAGEMENT_USER
-    return _role_operations() | {
-        ("GET", paths.MANAGEMENT_USERS): listing,
-        ("POST", paths.MANAGEMENT_USERS): create,
-        ("GET", user): _op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND}),
-        ("PATCH", user): _op(
-            "UpdateUser",
-            "Update a user's profile",
-            {**USER_ANSWER, **NOT_FOUND, **BAD_BODY, "422": logto_error("an identifier in use")},
-            obj({**PROFILE_BODY, "avatar": STRING}),
-        ),
-        ("DELETE", user): _op(
-            "DeleteUser", "Delete a user", {"204": {"description": "deleted"}, **NOT_FOUND}
-        ),
-        ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA): _op(
-            "UpdateUserCustomData",
-            "Replace a user's custom data",
-            {"200": {"description": "the custom data", "content": {"application/json": {"schema": OBJECT}}}}
-            | NOT_FOUND
-            | BAD_BODY,
-            obj({"customData": OBJECT}, "customData"),
-        ),
-        ("PATCH", paths.MANAGEMENT_USER_PASSWORD): _op(
-            "UpdateUserPassword",
-            "Set a user's password",
-            {**USER_ANSWER, **NOT_FOUND, **BAD_BODY},
-            obj({"password": STRING}, "password"),
-        ),
-        ("POST", paths.MANAGEMENT_USER_PASSWORD_VERIFY): _op(
-            "VerifyUserPassword",
-            "Check a user's password",
-            {
-                "204": {"description": "the password is right"},
-                **NOT_FOUND,
-                **BAD_BODY,
-                "422": logto_error("session.invalid_credentials"),
-            },
-            obj({"password": STRING}, "password"),
-        ),
-        ("GET", paths.MANAGEMENT_USER_HAS_PASSWORD): _op(
-            "GetUserHasPassword",
-            "Whether a user has a password",
-            {
-                "200": {
-                    "description": "``{hasPassword}``",
-                    "content": {
-                        "application/json": {
-                            "schema": obj({"hasPassword": {"type": "boolean"}}, "hasPassword")
-                        }
-                    },
+    return (
+        _role_operations()
+        | _sign_in_exp_operations()
+        | {
+            ("GET", paths.MANAGEMENT_USERS): listing,
+            ("POST", paths.MANAGEMENT_USERS): create,
+            ("GET", user): _op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND}),
+            ("PATCH", user): _op(
+                "UpdateUser",
+                "Update a user's profile",
+                {**USER_ANSWER, **NOT_FOUND, **BAD_BODY, "422": logto_error("an identifier in use")},
+                obj({**PROFILE_BODY, "avatar": STRING}),
+            ),
+            ("DELETE", user): _op(
+                "DeleteUser", "Delete a user", {"204": {"description": "deleted"}, **NOT_FOUND}
+            ),
+            ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA): _op(
+                "UpdateUserCustomData",
+                "Replace a user's custom data",
+                {
+                    "200": {
+                        "description": "the custom data",
+                        "content": {"application/json": {"schema": OBJECT}},
+                    }
+                }
+                | NOT_FOUND
+                | BAD_BODY,
+                obj({"customData": OBJECT}, "customData"),
+            ),
+            ("PATCH", paths.MANAGEMENT_USER_PASSWORD): _op(
+                "UpdateUserPassword",
+                "Set a user's password",
+                {**USER_ANSWER, **NOT_FOUND, **BAD_BODY},
+                obj({"password": STRING}, "password"),
+            ),
+            ("POST", paths.MANAGEMENT_USER_PASSWORD_VERIFY): _op(
+                "VerifyUserPassword",
+                "Check a user's password",
+                {
+                    "204": {"description": "the password is right"},
+                    **NOT_FOUND,
+                    **BAD_BODY,
+                    "422": logto_error("session.invalid_credentials"),
                 },
-                **NOT_FOUND,
-            },
-        ),
-        ("PATCH", paths.MANAGEMENT_USER_IS_SUSPENDED): _op(
-            "UpdateUserIsSuspended",
-            "Suspend or reinstate a user (suspending ends their sessions)",
-            {**USER_ANSWER, **NOT_FOUND, **BAD_BODY},
-            obj({"isSuspended": {"type": "boolean"}}, "isSuspended"),
-        ),
-    }
+                obj({"password": STRING}, "password"),
+            ),
+            ("GET", paths.MANAGEMENT_USER_HAS_PASSWORD): _op(
+                "GetUserHasPassword",
+                "Whether a user has a password",
+                {
+                    "200": {
+                        "description": "``{hasPassword}``",
+                        "content": {
+                            "application/json": {
+                                "schema": obj({"hasPassword": {"type": "boolean"}}, "hasPassword")
+                            }
+                        },
+                    },
+                    **NOT_FOUND,
+                },
+            ),
+            ("PATCH", paths.MANAGEMENT_USER_IS_SUSPENDED): _op(
+                "UpdateUserIsSuspended",
+                "Suspend or reinstate a user (suspending ends their sessions)",
+                {**USER_ANSWER, **NOT_FOUND, **BAD_BODY},
+                obj({"isSuspended": {"type": "boolean"}}, "isSuspended"),
+            ),
+        }
+    )
 
 
 ROLE_SCHEMA: dict[str, Any] = obj(
@@ -317,3 +327,50 @@ def _role_operations() -> dict[tuple[str, str], Operation]:
 
 
 SCHEMAS["ManagementRole"] = ROLE_SCHEMA
+
+# The ``sign_in_experiences`` row (routes/sign-in-experience/index.openapi.json, SignInExperiences.guard).
+SIGN_IN_EXP_ROW: dict[str, Any] = obj(
+    {key: {} for key in SIGN_IN_EXP_KEYS}
+    | {
+        "signUp": obj({"identifiers": {"type": "array", "items": STRING}}, "identifiers"),
+        "signIn": obj({"methods": {"type": "array", "items": OBJECT}}, "methods"),
+        "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
+    },
+    *SIGN_IN_EXP_KEYS,
+)
+SCHEMAS["ManagementSignInExperience"] = SIGN_IN_EXP_ROW
+FLAG = {"type": "boolean"}
+SIGN_IN_EXP_PATCH = obj(
+    {
+        "signIn": obj({"methods": {"type": "array", "items": OBJECT}}, "methods"),
+        "signUp": obj(
+            {"identifiers": {"type": "array", "items": STRING}, "password": FLAG, "verify": FLAG},
+            "identifiers",
+            "password",
+            "verify",
+        ),
+        "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
+        "forgotPasswordMethods": {"type": "array", "items": STRING},
+    }
+)
+
+
+def _sign_in_exp_operations() -> dict[tuple[str, str], Operation]:
+    answer = {"200": json_answer("the sign-in experience", "ManagementSignInExperience")}
+    get = _op("GetSignInExp", "Get the sign-in experience", answer)
+    patch = _op(
+        "UpdateSignInExp",
+        "Update the sign-in experience; applies at once to the pages and the Experience API",
+        answer
+        | {
+            "400": logto_error(
+                "guard.invalid_input (also for a column fake_logto does not apply), "
+                "sign_in_experiences.*: a sign-up or sign-in Logto refuses"
+            )
+        },
+        SIGN_IN_EXP_PATCH,
+    )
+    for operation in (get, patch):
+        operation["description"] = "Logto's ``packages/core/src/routes/sign-in-experience/index.ts``."
+        operation["parameters"] = []
+    return {("GET", paths.MANAGEMENT_SIGN_IN_EXP): get, ("PATCH", paths.MANAGEMENT_SIGN_IN_EXP): patch}

@@ -30,9 +30,11 @@ class Tenant:
     connector: Connector | None = field(init=False)
     events: EventLog = field(init=False)
     hooks: HookDeliveries = field(init=False)  # webhook deliveries
+    configured: TenantConfig = field(init=False)  # the config as loaded: what a reset restores
 
     def __post_init__(self) -> None:
         self.endpoint = self.endpoint.rstrip("/")
+        self.configured = self.config
         self.store = TenantStore(self.config, self.clock)
         self.events = EventLog(self.clock)
         self.hooks = HookDeliveries()

@@ -1,0 +1,210 @@
+"""``GET`` and ``PATCH /api/sign-in-exp``: the Management API's sign-in experience, as Logto's
+``packages/core/src/routes/sign-in-experience/index.ts`` (and its ``index.openapi.json``). Both pass the
+guard first (:mod:`._management_auth`).
+
+``GET`` answers the ``sign_in_experiences`` row (``SignInExperiences.guard`` without ``trustedDevice``):
+the well-known body (:mod:`._sign_in_exp`) without its extras (``socialConnectors``, ``ssoConnectors``,
+``forgotPassword``, ``isDevelopmentTenant``, ``customProfileFields``, ``customProfileFieldCatalog``) and
+with the two columns the well-known leaves out, ``emailBlocklistPolicy`` and ``forgotPasswordMethods``.
+
+``PATCH`` applies at once (the pages and the Experience API read ``tenant.config``) what the fake can
+apply: ``signIn.methods`` (``email``/``username``/``phone``, with ``password``/``verificationCode``),
+``signUp`` (``identifiers``, ``password``, ``verify``), ``signInMode`` (``SignIn``,
+``SignInAndRegister``) and ``forgotPasswordMethods``. It validates as Logto's
+``libraries/sign-in-experience/sign-up.ts`` and ``sign-in.ts`` and the route's forgot-password check
+(every refusal 400, Logto's ``RequestError`` default): ``duplicated_sign_up_identifiers``,
+``passwordless_requires_verify``, ``enabled_connector_not_found`` (no email connector, never an SMS one),
+``at_least_one_authentication_factor``, ``code_sign_in_must_be_enabled``,
+``forgot_password_method_requires_connector``. Any other column Logto accepts is refused with
+``guard.invalid_input`` naming it, rather than accepted and silently not applied; unknown keys are
+stripped, as zod strips them. ``POST /__harness/reset`` restores the configured experience.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from . import _guards, paths
+from ._config import SignInExperience, SignInMethod, TenantConfig
+from ._errors import LogtoError
+from ._management_auth import authenticate
+from ._sign_in_exp import full_sign_in_experience
+from ._tenant import Tenant
+
+# The well-known's additions to the row (``fullSignInExperienceGuard``).
+WELL_KNOWN_EXTRAS = (
+    "socialConnectors",
+    "ssoConnectors",
+    "forgotPassword",
+    "isDevelopmentTenant",
+    "customProfileFields",
+    "customProfileFieldCatalog",
+)
+IDENTIFIERS = ("username", "email", "phone")  # ``SignInIdentifier``
+MODES = ("SignIn", "Register", "SignInAndRegister")  # ``SignInMode``
+FORGOT_METHODS = ("EmailVerificationCode", "PhoneVerificationCode")  # ``ForgotPasswordMethod``
+APPLIED = ("signIn", "signUp", "signInMode", "forgotPasswordMethods")
+
+
+def row(config: TenantConfig) -> dict[str, Any]:
+    """The ``sign_in_experiences`` row, in the table's column order."""
+    full = full_sign_in_experience(config)
+    body: dict[str, Any] = {}
+    for key, value in full.items():
+        if key in WELL_KNOWN_EXTRAS:
+            continue
+        if key == "verificationCodePolicy":
+            body["emailBlocklistPolicy"] = {}
+        body[key] = value
+        if key == "verificationCodePolicy":
+            email = config.sign_in_experience.forgot_password_email
+            body["forgotPasswordMethods"] = ["EmailVerificationCode"] if email else []
+    return body
+
+
+KEYS = tuple(row(TenantConfig()))
+
+
+def _flag(obj: dict[str, Any], path: str) -> bool:
+    value: bool = _guards.field(obj, path, bool)
+    return value
+
+
+def _sign_in(body: dict[str, Any]) -> tuple[SignInMethod, ...]:
+    sign_in = _guards.field(body, "signIn", dict)
+    methods: list[Any] = _guards.field(sign_in, "signIn.methods", list)
+    parsed = []
+    for i, method in enumerate(methods):
+        path = f"signIn.methods.{i}"
+        method = _guards.field({str(i): method}, path, dict)
+        identifier = _guards.choice(method, path + ".identifier", IDENTIFIERS)
+        password = _flag(method, path + ".password")
+        code = _flag(method, path + ".verificationCode")
+        _flag(method, path + ".isPasswordPrimary")
+        parsed.append(SignInMethod(identifier, verification_code=code, password=password))
+    return tuple(parsed)
+
+
+def _sign_up(body: dict[str, Any]) -> tuple[tuple[str, ...], bool, bool]:
+    sign_up = _guards.field(body, "signUp", dict)
+    identifiers: list[Any] = _guards.field(sign_up, "signUp.identifiers", list)
+    for i, identifier in enumerate(identifiers):
+        _guards.choice({str(i): identifier}, f"signUp.identifiers.{i}", IDENTIFIERS)
+    if sign_up.get("secondaryIdentifiers"):
+        raise _unsupported("signUp.secondaryIdentifiers")
+    return tuple(identifiers), _flag(sign_up, "signUp.password"), _flag(sign_up, "signUp.verify")
+
+
+def _unsupported(key: str) -> LogtoError:
+    return LogtoError(
+        "guard.invalid_input",
+        400,
+        details=f'fake_logto does not apply "{key}"; it applies {", ".join(APPLIED)}',
+        type="body",
+    )
+
+
+def _no_connector(kind: str) -> LogtoError:
+    return LogtoError("sign_in_experiences.enabled_connector_not_found", 400, type=kind)
+
+
+def _validate_sign_up(exp: SignInExperience, has_email: bool) -> None:
+    """``validateSignUp`` (``libraries/sign-in-experience/sign-up.ts``)."""
+    identifiers = exp.sign_up_identifiers
+    if len(set(identifiers)) != len(identifiers):
+        raise LogtoError("sign_in_experiences.duplicated_sign_up_identifiers", 400)
+    if any(i != "username" for i in identifiers) and not exp.sign_up_verify:
+        raise LogtoError("sign_in_experiences.passwordless_requires_verify", 400)
+    if "email" in identifiers and not has_email:
+        raise _no_connector("Email")
+    if "phone" in identifiers:
+        raise _no_connector("Sms")
+
+
+def _validate_sign_in(exp: SignInExperience, has_email: bool) -> None:
+    """``validateSignIn`` (``libraries/sign-in-experience/sign-in.ts``), MFA aside (none here)."""
+    methods = exp.sign_in_methods
+    if any(m.verification_code and m.identifier == "email" for m in methods) and not has_email:
+        raise _no_connector("Email")
+    if any(m.verification_code and m.identifier == "phone" for m in methods):
+        raise _no_connector("Sms")
+    if not all(m.password or m.verification_code for m in methods):
+        raise LogtoError("sign_in_experiences.at_least_one_authentication_factor", 400)
+    code_required = exp.sign_up_verify and not exp.sign_up_password
+    if code_required and not all(m.verification_code or m.identifier == "username" for m in methods):
+        raise LogtoError("sign_in_experiences.code_sign_in_must_be_enabled", 400)
+
+
+def _forgot_password(body: dict[str, Any], has_email: bool) -> bool:
+    methods: list[Any] = _guards.field(body, "forgotPasswordMethods", list)
+    for i, method in enumerate(methods):
+        _guards.choice({str(i): method}, f"forgotPasswordMethods.{i}", FORGOT_METHODS)
+    if "EmailVerificationCode" in methods and not has_email:
+        raise LogtoError("sign_in_experiences.forgot_password_method_requires_connector", 400, method="email")
+    if "PhoneVerificationCode" in methods:
+        raise LogtoError("sign_in_experiences.forgot_password_method_requires_connector", 400, method="sms")
+    return "EmailVerificationCode" in methods
+
+
+def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
+    """The sign-in experience ``body`` (a ``PATCH /api/sign-in-exp`` body) makes of ``config``'s, or
+    Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``."""
+    exp = config.sign_in_experience
+    has_email = config.connector is not None
+    changes: dict[str, Any] = {}
+    for key in body:
+        if key in KEYS and key not in APPLIED and body[key] is not None:
+            raise _unsupported(key)
+    if "signUp" in body:
+        identifiers, password, verify = _sign_up(body)
+        changes |= {
+            "sign_up_identifiers": identifiers,
+            "sign_up_password": password,
+            "sign_up_verify": verify,
+        }
+    if "signIn" in body:
+        changes["sign_in_methods"] = _sign_in(body)
+    if "signInMode" in body:
+        mode = _guards.choice(body, "signInMode", MODES)
+        if mode == "Register":
+            raise _unsupported("signInMode: Register")
+        changes["registration_enabled"] = mode == "SignInAndRegister"
+    if "forgotPasswordMethods" in body:
+        changes["forgot_password_email"] = _forgot_password(body, has_email)
+    new = dataclasses.replace(exp, **changes)
+    if "signUp" in body:
+        _validate_sign_up(new, has_email)
+    if "signIn" in body:
+        _validate_sign_in(new, has_email)
+    return new
+
+
+def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
+    """Patch ``tenant``'s sign-in experience; the row as it is now."""
+    tenant.config = dataclasses.replace(tenant.config, sign_in_experience=patched(tenant.config, body))
+    return row(tenant.config)
+
+
+def _tenant(request: Request) -> Tenant:
+    authenticate(request)
+    tenant: Tenant = request.app.state.tenant
+    return tenant
+
+
+async def get_sign_in_exp(request: Request) -> Response:
+    return JSONResponse(row(_tenant(request).config))
+
+
+async def patch_sign_in_exp(request: Request) -> Response:
+    tenant = _tenant(request)
+    return JSONResponse(apply(tenant, await _guards.body(request)))
+
+
+ROUTES = [
+    ("GET", paths.MANAGEMENT_SIGN_IN_EXP, get_sign_in_exp),
+    ("PATCH", paths.MANAGEMENT_SIGN_IN_EXP, patch_sign_in_exp),
+]
