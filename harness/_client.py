@@ -9,7 +9,8 @@
       page.get_by_label("Verification code").fill(sent.code)
 
 - ``client.logto`` — fake_logto's ``/__harness/`` API: ``advance_clock``, ``reset``, ``codes``, ``events``,
-  ``wait_for_events``, and ``users`` (``create``, ``list``, ``delete``).
+  ``wait_for_events``, ``patch_sign_in_experience`` / ``restore_sign_in_experience``, and ``users``
+  (``create``, ``list``, ``delete``).
 - ``client.faults`` — fake_mailgun's fault injection: ``mailgun(status=…, count=…)``, ``smtp(…)``, ``clear``.
 
 Both clients are generated from one description of each operation (:mod:`harness._operations`); the sync
@@ -117,6 +118,8 @@ class _UsersOperations:
 class _LogtoOperations:
     advance_clock = Operation(ops.advance_clock)
     reset = Operation(ops.reset)
+    patch_sign_in_experience = Operation(ops.patch_sign_in_experience)
+    restore_sign_in_experience = Operation(ops.restore_sign_in_experience)
     codes = Operation(ops.codes)
     events = Operation(ops.events)
     wait_for_events = Operation(ops.wait_for_events)

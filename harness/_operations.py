@@ -188,6 +188,17 @@ def reset() -> Request[None]:
     return Request("logto", "POST", logto_paths.RESET, _nothing)
 
 
+def patch_sign_in_experience(fields: Mapping[str, Any]) -> Request[JSON]:
+    """Change the sign-in experience as the Management API's ``PATCH /api/sign-in-exp`` does (``signIn``,
+    ``signUp``, ``signInMode``, ``forgotPasswordMethods``, in Logto's shape), at once; answers the row."""
+    return Request("logto", "PATCH", logto_paths.CONTROL_SIGN_IN_EXP, _json, json=dict(fields))
+
+
+def restore_sign_in_experience() -> Request[JSON]:
+    """Put the configured sign-in experience back; answers the row."""
+    return Request("logto", "DELETE", logto_paths.CONTROL_SIGN_IN_EXP, _json)
+
+
 def codes(to: str | None = None, limit: int = 20) -> Request[list[JSON]]:
     """Verification codes the tenant sent (to ``to``, if given), newest first."""
     return Request("logto", "GET", logto_paths.CODES, _items, params=_params(to=to, limit=limit))

@@ -12,6 +12,9 @@
   (or its older name ``app``) is given. The ``HARNESS_*`` env vars are ``harness up``'s: a shell that
   ran ``eval "$(harness env)"`` must not move a test run.
 - ``harness_client`` (``harness.Client``), ``mailbox``, ``logto_control``, ``faults``.
+- ``sign_in_experience`` — call it with Logto's ``PATCH /api/sign-in-exp`` fields to change the tenant's
+  sign-in experience for this test (fake_logto's ``PATCH /__harness/sign-in-exp``, the same checks and the
+  same effect); the configured experience is back after the test.
 - ``email_address`` — unique per test and per xdist worker: tests never read each other's codes.
 - With pytest-playwright, a system Chromium is used when Playwright's own is not installed.
 """
@@ -22,7 +25,7 @@ import contextlib
 import os
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import pytest
@@ -177,6 +180,17 @@ def faults(harness: Harness) -> Iterator[Faults]:
     """Mailgun fault injection, cleared after the test."""
     yield harness.client.faults
     harness.client.faults.clear()
+
+
+@pytest.fixture
+def sign_in_experience(harness: Harness) -> Iterator[Callable[[dict[str, Any]], dict[str, Any]]]:
+    """``sign_in_experience({"signIn": {"methods": [...]}})``: change the sign-in experience for this test
+    (answers the ``sign_in_experiences`` row); restored after it, so the next test sees the configured one."""
+    logto = harness.client.logto
+    try:
+        yield logto.patch_sign_in_experience
+    finally:
+        logto.restore_sign_in_experience()
 
 
 @pytest.fixture

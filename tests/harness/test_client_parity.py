@@ -91,7 +91,13 @@ def test_each_sub_api_is_built_from_the_same_operations(
     assert sync_ops == async_ops  # the very same Operation objects, not copies
 
 
-SAMPLES: dict[str, Any] = {"to": "a@example.test", "user_id": "u-1", "seconds": 1, "status": 550}
+SAMPLES: dict[str, Any] = {
+    "to": "a@example.test",
+    "user_id": "u-1",
+    "seconds": 1,
+    "status": 550,
+    "fields": {},
+}
 FAKES = {
     "mailgun": (mailgun_paths, fake_mailgun.create_app),
     "logto": (logto_paths, fake_logto.create_app),

@@ -173,3 +173,43 @@ def test_every_setting_is_a_plugin_option(pytester: pytest.Pytester) -> None:
         assert f"harness_{opt.name} " in help_text, "the ini option"
     markers = pytester.runpytest(*INNER, "--markers").stdout.str()
     assert all(f"{opt.name}=…" in markers for opt in OPTIONS)
+
+
+def test_sign_in_experience_changes_one_test_only(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import httpx
+
+EMAIL = {"identifier": "email", "password": True, "verificationCode": True, "isPasswordPrimary": True}
+
+def _methods(harness):
+    return httpx.get(harness.logto_endpoint + "/api/.well-known/sign-in-exp").json()["signIn"]["methods"]
+
+def test_a_enables_passwords(harness, sign_in_experience):
+    assert _methods(harness)[0]["password"] is False
+    row = sign_in_experience({"signIn": {"methods": [EMAIL]}})
+    assert row["signIn"]["methods"] == [EMAIL]
+    assert _methods(harness) == [EMAIL]
+
+def test_b_sees_the_configured_tenant(harness):
+    assert [m["password"] for m in _methods(harness)] == [False]
+"""
+    )
+    result = pytester.runpytest(*INNER)
+    result.assert_outcomes(passed=2)
+
+
+def test_a_refused_sign_in_experience_is_logtos_refusal(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import pytest
+from harness import APIError
+
+def test_refused(sign_in_experience):
+    method = {"identifier": "email", "password": False, "verificationCode": False, "isPasswordPrimary": False}
+    with pytest.raises(APIError, match="400: You have to select at least one authentication factor"):
+        sign_in_experience({"signIn": {"methods": [method]}})
+"""
+    )
+    result = pytester.runpytest(*INNER)
+    result.assert_outcomes(passed=1)
