@@ -209,6 +209,9 @@ MESSAGES: dict[str, str] = {
         "Cannot assign Management API scopes to a user role."
     ),
     "user.invalid_role_type": "Invalid role type, can not assign machine-to-machine role to user.",
+    "user.cannot_delete_self": "You cannot delete yourself.",
+    # packages/phrases/src/locales/en/errors/entity.ts
+    "entity.db_constraint_violated": "Database constraint violated.",
     # packages/phrases/src/locales/en/errors/sign-in-experiences.ts
     "sign_in_experiences.enabled_connector_not_found": "Enabled {type} connector not found.",
     "sign_in_experiences.passwordless_requires_verify": "Must enable verify for email/phone sign up identifier.",

@@ -68,4 +68,6 @@ class SigningKey:
             decoded = jwt.decode(token, self.key, algorithms=[ALG])
         except Exception:  # joserfc raises several types for malformed input
             return None
+        if decoded.header.get("kid") != self.kid or not isinstance(decoded.claims, dict):
+            return None  # jose's createLocalJWKSet finds no key for another kid; a JWT's claims are an object
         return dict(decoded.claims)

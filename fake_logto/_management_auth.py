@@ -51,17 +51,23 @@ def authenticate(request: Request) -> Auth:
         raise LogtoError("auth.unauthorized", 401)
     audience = claims.get("aud")
     audiences = audience if isinstance(audience, list) else [audience]
-    exp = claims.get("exp")
-    if MANAGEMENT_API_RESOURCE not in audiences or (
-        exp is not None and (not isinstance(exp, int | float) or exp <= tenant.now())
+    exp, nbf, iat = claims.get("exp"), claims.get("nbf"), claims.get("iat")
+    # jose's jwtVerify: exp/nbf/iat must be numbers when present; expired or not yet valid → refused.
+    if any(v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in (exp, nbf, iat)):
+        raise LogtoError("auth.unauthorized", 401)
+    now = tenant.now()
+    if (
+        MANAGEMENT_API_RESOURCE not in audiences
+        or (exp is not None and exp <= now)
+        or (nbf is not None and nbf > now)
     ):
         raise LogtoError("auth.unauthorized", 401)
+    sub = claims.get("sub")  # koa-auth checks `sub` before it parses `scope`
+    if not sub or not isinstance(sub, str):
+        raise LogtoError("auth.jwt_sub_missing", 401)
     scope = claims.get("scope", "")
     if not isinstance(scope, str):  # Logto's ``z.string().parse(scope)`` fails into auth.unauthorized
         raise LogtoError("auth.unauthorized", 401)
-    sub = claims.get("sub")
-    if not sub or not isinstance(sub, str):
-        raise LogtoError("auth.jwt_sub_missing", 401)
     scopes = frozenset(scope.split(" "))
     if MANAGEMENT_API_SCOPE not in scopes:
         raise LogtoError("auth.forbidden", 403)

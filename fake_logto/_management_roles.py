@@ -267,14 +267,21 @@ async def assign_user_roles(request: Request) -> Response:
 
 
 async def replace_user_roles(request: Request) -> Response:
-    """Logto's ``PUT``: checks only that the added roles exist (not their type)."""
+    """Logto's ``PUT``: the route checks only that the added roles exist; a machine-to-machine role then
+    breaks the ``users_roles__role_type`` check of ``tables/users_roles.sql``, which
+    ``koa-slonik-error-handler.ts`` answers 422 ``entity.db_constraint_violated`` — after the old links
+    were already removed (the steps are not one transaction)."""
     tenant = _tenant(request)
     user = user_of(tenant, request)
     role_ids = _id_list(await _guards.body(request), "roleIds")
     with tenant.store.lock:
         wanted = [_role(tenant, role_id) for role_id in dict.fromkeys(role_ids)]
         known = {r.name for r in tenant.store.roles.roles.values()}
-        user.roles = [n for n in user.roles if n not in known] + [r.name for r in wanted]
+        kept = [n for n in user.roles if n not in known]
+        if any(r.type != "User" for r in wanted):
+            user.roles = kept
+            raise LogtoError("entity.db_constraint_violated", 422)
+        user.roles = kept + [r.name for r in wanted]
     return JSONResponse({"roleIds": list(dict.fromkeys(role_ids))})
 
 

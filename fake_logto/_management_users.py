@@ -232,7 +232,10 @@ async def set_suspended(request: Request) -> Response:
 
 
 async def delete_user(request: Request) -> Response:
-    tenant = _tenant(request)
+    auth = authenticate(request)
+    if request.path_params["user_id"] == auth.id:  # basics.ts: a caller cannot delete itself
+        raise LogtoError("user.cannot_delete_self", 400)
+    tenant: Tenant = request.app.state.tenant
     user = user_of(tenant, request)
     tenant.store.delete_user(user.id)
     return Response(status_code=204)

@@ -301,3 +301,15 @@ def test_a_role_assigned_to_a_user_reaches_the_users_next_access_token(
     assert sorted(api_scope().split()) == ["read:books", "write:books"]
     assert api.delete(f"/users/{user_id}/roles/{role_id}").status_code == 204
     assert api_scope() == "write:books"
+
+
+def test_replacing_a_users_roles_with_a_machine_to_machine_role_breaks_the_db_constraint(
+    api: httpx.Client,
+) -> None:
+    """``PUT /users/:id/roles`` checks only that the roles exist; an m2m role then breaks
+    ``users_roles__role_type`` (tables/users_roles.sql): 422 ``entity.db_constraint_violated``."""
+    roles = _roles(api)
+    user_id = _user_id(api)
+    response = api.put(f"/users/{user_id}/roles", json={"roleIds": [roles["catalogue-sync"]["id"]]})
+    _error(response, 422, "entity.db_constraint_violated", "Database constraint violated.")
+    assert api.get(f"/users/{user_id}/roles").json() == []  # the old links went first, as on Logto

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from joserfc import jws, jwt
 from joserfc.jwk import ECKey
 from logto_support import API, M2M, PASSWORD_USER, auth_url, password_sign_in, tenant_dict
 
@@ -103,6 +104,36 @@ def test_guard_refusals(mgmt: Running) -> None:
     scopeless = _token(mgmt, M2M)
     response = httpx.get(url, headers={"authorization": f"Bearer {scopeless}"})
     _error(response, 403, "auth.forbidden", "Forbidden. Please check your user roles and permissions.")
+
+
+def test_tokens_jose_would_refuse_are_refused(mgmt: Running) -> None:
+    """As jose's ``jwtVerify`` in koa-auth: a token not yet valid (``nbf``), a non-numeric ``iat``, a ``kid``
+    the key set does not hold, claims that are not an object — 401 ``auth.unauthorized``, never a 500; and
+    ``sub`` is checked before ``scope`` is parsed."""
+    url = f"{mgmt.endpoint}/api/users"
+    keys = mgmt.tenant.keys
+    base = {"sub": ADMIN["id"], "aud": MANAGEMENT, "scope": "all", "iss": mgmt.tenant.issuer}
+    tokens = [
+        keys.sign({**base, "nbf": 9_999_999_999}),
+        keys.sign({**base, "iat": "x"}),
+        jwt.encode({"alg": "ES384", "kid": "another-key"}, base, keys.key, algorithms=["ES384"]),
+        jws.serialize_compact({"alg": "ES384", "kid": keys.kid}, b"[1, 2]", keys.key, algorithms=["ES384"]),
+    ]
+    for token in tokens:
+        _error(
+            httpx.get(url, headers={"authorization": f"Bearer {token}"}),
+            401,
+            "auth.unauthorized",
+            "Unauthorized. Please check credentials and its scope.",
+        )
+    no_sub_odd_scope = keys.sign({"aud": MANAGEMENT, "scope": 7, "iss": mgmt.tenant.issuer})
+    response = httpx.get(url, headers={"authorization": f"Bearer {no_sub_odd_scope}"})
+    _error(response, 401, "auth.jwt_sub_missing", "Missing `sub` in JWT.")
+
+
+def test_a_caller_cannot_delete_itself(api: httpx.Client, mgmt: Running) -> None:
+    """basics.ts: ``DELETE /users/:userId`` with the caller's own id → 400 ``user.cannot_delete_self``."""
+    _error(api.delete(f"/users/{ADMIN['id']}"), 400, "user.cannot_delete_self", "You cannot delete yourself.")
 
 
 def test_an_expired_token_is_refused_on_the_tenant_clock(mgmt: Running) -> None:
