@@ -53,7 +53,9 @@ def authenticate(request: Request) -> Auth:
     audiences = audience if isinstance(audience, list) else [audience]
     exp, nbf, iat = claims.get("exp"), claims.get("nbf"), claims.get("iat")
     # jose's jwtVerify: exp/nbf/iat must be numbers when present; expired or not yet valid → refused.
-    if any(v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in (exp, nbf, iat)):
+    if any(
+        v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in (exp, nbf, iat)
+    ):
         raise LogtoError("auth.unauthorized", 401)
     now = tenant.now()
     if (
