@@ -28,6 +28,7 @@ from ui_support import WEB, auth_url, exchange
 from fake_logto import Running as LogtoRunning
 from harness import Client
 from harness._client import Mailbox
+from harness.playwright import leaving_sign_in
 
 
 def to_be_at(page: Page, logto: LogtoRunning, path: str) -> None:
@@ -56,10 +57,13 @@ def to_fill_input(page: Page, name: str, value: str, *, submit: bool = False) ->
 def to_fill_verification_code(page: Page, code: str) -> str:
     """``toFillVerificationCode(code)``: each digit typed into ``passcode_<i>``; returns where the browser
     went once the last digit submitted the code (the app's redirect URI: nothing listens there)."""
-    with page.expect_request(lambda request: request.url.startswith(WEB["redirect"])) as left:
+    # leaving_sign_in also lets that navigation land (the browser's error page: nothing listens there),
+    # so the next page.goto is not interrupted by it.
+    with leaving_sign_in(page) as left:
         for index, digit in enumerate(code):
             page.locator(f"input[name=passcode_{index}]").press_sequentially(digit)
-    return left.value.url
+    assert left.url.startswith(WEB["redirect"]), left.url
+    return left.url
 
 
 def test_register_then_sign_in_by_email_code_with_logtos_selectors(
