@@ -38,6 +38,7 @@ from fakekit import Waiters
 
 from . import paths
 from ._config import Hook
+from ._user_info import user_info
 
 if TYPE_CHECKING:
     from ._store import User
@@ -57,27 +58,6 @@ APPLICATION_TYPES = {
     "native": "Native",
     "m2m": "MachineToMachine",
 }
-
-
-def user_info(user: User) -> dict[str, Any]:
-    """The user picked by Logto's ``userInfoSelectFields`` (packages/schemas/src/types/user.ts)."""
-    return {
-        "id": user.id,
-        "username": user.username,
-        "primaryEmail": user.primary_email,
-        "primaryPhone": user.primary_phone,
-        "name": user.name,
-        "avatar": user.avatar,
-        "customData": user.custom_data,
-        "identities": user.identities,
-        "lastSignInAt": user.last_sign_in_at,
-        "createdAt": user.created_at,
-        "updatedAt": user.updated_at,
-        "profile": {},
-        "applicationId": None,
-        "cimdClientId": None,
-        "isSuspended": False,
-    }
 
 
 def sign(signing_key: str, body: bytes) -> str:

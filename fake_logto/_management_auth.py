@@ -75,3 +75,10 @@ def authenticate(request: Request) -> Auth:
         raise LogtoError("auth.forbidden", 403)
     kind = "app" if sub == claims.get("client_id") else "user"
     return Auth(type=kind, id=sub, scopes=scopes)
+
+
+def authorized_tenant(request: Request) -> Tenant:
+    """The tenant of a Management API route, once its caller passed :func:`authenticate`."""
+    authenticate(request)
+    tenant: Tenant = request.app.state.tenant
+    return tenant

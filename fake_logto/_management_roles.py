@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from . import _guards, paths
 from ._config import MANAGEMENT_API_RESOURCE, Resource
 from ._errors import LogtoError
-from ._management_auth import authenticate
+from ._management_auth import authorized_tenant
 from ._management_users import page_of, user_of
 from ._role_registry import RoleRegistry, StoredRole, resource_id, stable_id
 from ._store import new_id
@@ -32,12 +32,6 @@ from ._tenant import Tenant
 TENANT_ID = "default"  # Logto OSS's tenant (``defaultTenantId``)
 TYPES = ("User", "MachineToMachine")
 FEATURED = 3
-
-
-def _tenant(request: Request) -> Tenant:
-    authenticate(request)
-    tenant: Tenant = request.app.state.tenant
-    return tenant
 
 
 def role_json(role: StoredRole) -> dict[str, Any]:
@@ -114,7 +108,7 @@ def _id_list(body: dict[str, Any], key: str, *, nonempty: bool = False) -> list[
 
 
 async def list_roles(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     offset, limit = page_of(request)
     kind = request.query_params.get("type")
     if kind is not None and kind not in TYPES:
@@ -142,7 +136,7 @@ async def list_roles(request: Request) -> Response:
 
 
 async def create_role(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     body = await _guards.body(request)
     name = _guards.string(body, "name", min_length=1)
     description = _guards.string(body, "description", min_length=1)
@@ -159,12 +153,12 @@ async def create_role(request: Request) -> Response:
 
 
 async def get_role(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     return JSONResponse(role_json(_role(tenant, request.path_params["role_id"])))
 
 
 async def update_role(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     role = _role(tenant, request.path_params["role_id"])
     body = await _guards.body(request)
     name = _guards.string(body, "name", min_length=1) if body.get("name") is not None else None
@@ -186,7 +180,7 @@ async def update_role(request: Request) -> Response:
 
 
 async def delete_role(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     with tenant.store.lock:
         role = _role(tenant, request.path_params["role_id"])
         del tenant.store.roles.roles[role.id]
@@ -197,7 +191,7 @@ async def delete_role(request: Request) -> Response:
 
 async def list_role_scopes(request: Request) -> Response:
     """``koaPagination({ isOptional: true })``: without ``page``/``page_size`` every scope, no header."""
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     role = _role(tenant, request.path_params["role_id"])
     paged = "page" in request.query_params or "page_size" in request.query_params
     offset, limit = page_of(request) if paged else (0, len(role.scope_ids))
@@ -211,7 +205,7 @@ async def list_role_scopes(request: Request) -> Response:
 
 
 async def add_role_scopes(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     role = _role(tenant, request.path_params["role_id"])
     body = await _guards.body(request)
     scope_ids = _id_list(body, "scopeIds", nonempty=True)
@@ -225,7 +219,7 @@ async def add_role_scopes(request: Request) -> Response:
 
 
 async def remove_role_scope(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     with tenant.store.lock:
         role = tenant.store.roles.roles.get(request.path_params["role_id"])
         scope_id = request.path_params["scope_id"]
@@ -236,7 +230,7 @@ async def remove_role_scope(request: Request) -> Response:
 
 
 async def list_user_roles(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     offset, limit = page_of(request)
     with tenant.store.lock:
@@ -254,7 +248,7 @@ def _assignable(tenant: Tenant, role_ids: list[str]) -> list[StoredRole]:
 
 
 async def assign_user_roles(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     role_ids = _id_list(await _guards.body(request), "roleIds")
     with tenant.store.lock:
@@ -271,7 +265,7 @@ async def replace_user_roles(request: Request) -> Response:
     breaks the ``users_roles__role_type`` check of ``tables/users_roles.sql``, which
     ``koa-slonik-error-handler.ts`` answers 422 ``entity.db_constraint_violated`` — after the old links
     were already removed (the steps are not one transaction)."""
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     role_ids = _id_list(await _guards.body(request), "roleIds")
     with tenant.store.lock:
@@ -286,7 +280,7 @@ async def replace_user_roles(request: Request) -> Response:
 
 
 async def remove_user_role(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     with tenant.store.lock:
         user = tenant.store.users.get(request.path_params["user_id"])
         role = tenant.store.roles.roles.get(request.path_params["role_id"])

@@ -31,7 +31,7 @@ from starlette.responses import JSONResponse, Response
 from . import _guards, paths
 from ._config import SignInExperience, SignInMethod, TenantConfig
 from ._errors import LogtoError
-from ._management_auth import authenticate
+from ._management_auth import authorized_tenant
 from ._sign_in_exp import full_sign_in_experience
 from ._tenant import Tenant
 
@@ -189,18 +189,12 @@ def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
     return row(tenant.config)
 
 
-def _tenant(request: Request) -> Tenant:
-    authenticate(request)
-    tenant: Tenant = request.app.state.tenant
-    return tenant
-
-
 async def get_sign_in_exp(request: Request) -> Response:
-    return JSONResponse(row(_tenant(request).config))
+    return JSONResponse(row(authorized_tenant(request).config))
 
 
 async def patch_sign_in_exp(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     return JSONResponse(apply(tenant, await _guards.body(request)))
 
 

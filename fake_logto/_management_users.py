@@ -26,39 +26,18 @@ from starlette.responses import JSONResponse, Response
 from . import _guards, paths
 from ._config import SeedUser
 from ._errors import LogtoError
-from ._management_auth import authenticate
+from ._management_auth import authenticate, authorized_tenant
 from ._store import User, check_password, hash_password
 from ._tenant import Tenant
+from ._user_info import user_info
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
-def _tenant(request: Request) -> Tenant:
-    authenticate(request)
-    tenant: Tenant = request.app.state.tenant
-    return tenant
-
-
 def user_json(user: User) -> dict[str, Any]:
-    """``adminUserProfileResponseGuard``: the user as the Management API answers it."""
-    return {
-        "id": user.id,
-        "username": user.username,
-        "primaryEmail": user.primary_email,
-        "primaryPhone": user.primary_phone,
-        "name": user.name,
-        "avatar": user.avatar,
-        "customData": user.custom_data,
-        "identities": user.identities,
-        "lastSignInAt": user.last_sign_in_at,
-        "createdAt": user.created_at,
-        "updatedAt": user.updated_at,
-        "profile": user.profile,
-        "applicationId": None,
-        "isSuspended": user.is_suspended,
-        "hasPassword": user.password_hash is not None,
-    }
+    """``userProfileResponseGuard``: the user as the Management API answers it."""
+    return {**user_info(user), "hasPassword": user.password_hash is not None}
 
 
 def user_of(tenant: Tenant, request: Request) -> User:
@@ -96,7 +75,7 @@ def _matches(user: User, pattern: re.Pattern[str] | None) -> bool:
 
 
 async def list_users(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     offset, limit = page_of(request)
     search = request.query_params.get("search")
     pattern = _like(search) if search else None
@@ -108,7 +87,7 @@ async def list_users(request: Request) -> Response:
 
 
 async def get_user(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     return JSONResponse(user_json(user_of(tenant, request)))
 
 
@@ -133,7 +112,7 @@ def _check_free(tenant: Tenant, email: str | None, username: str | None, own_id:
 
 
 async def create_user(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     body = await _guards.body(request)
     email = _identifier(body, "primaryEmail", _guards.EMAIL_RE, nullable=False)
     username = _identifier(body, "username", _guards.USERNAME_RE, nullable=False)
@@ -151,7 +130,7 @@ async def create_user(request: Request) -> Response:
 
 
 async def update_user(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     body = await _guards.body(request)
     email = _identifier(body, "primaryEmail", _guards.EMAIL_RE, nullable=True)
@@ -179,7 +158,7 @@ async def update_user(request: Request) -> Response:
 
 
 async def update_custom_data(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     body = await _guards.body(request)
     custom_data: dict[str, Any] = _guards.field(body, "customData", dict)
@@ -190,7 +169,7 @@ async def update_custom_data(request: Request) -> Response:
 
 
 async def set_password(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     body = await _guards.body(request)
     password = _guards.string(body, "password", min_length=1)
@@ -202,7 +181,7 @@ async def set_password(request: Request) -> Response:
 
 async def verify_password(request: Request) -> Response:
     """Logto's ``verifyUserPassword``: no password or a wrong one → 422 ``session.invalid_credentials``."""
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     body = await _guards.body(request)
     password = _guards.string(body, "password", min_length=1)
@@ -212,13 +191,13 @@ async def verify_password(request: Request) -> Response:
 
 
 async def has_password(request: Request) -> Response:
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     return JSONResponse({"hasPassword": user_of(tenant, request).password_hash is not None})
 
 
 async def set_suspended(request: Request) -> Response:
     """Suspending signs the user out (Logto's ``signOutUser``): their sessions end."""
-    tenant = _tenant(request)
+    tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     body = await _guards.body(request)
     suspended: bool = _guards.field(body, "isSuspended", bool)

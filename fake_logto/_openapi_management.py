@@ -30,6 +30,7 @@ USER_SCHEMA: dict[str, Any] = obj(
         "updatedAt": {"type": "integer"},
         "profile": OBJECT,
         "applicationId": NULLABLE,
+        "cimdClientId": NULLABLE,
         "isSuspended": {"type": "boolean"},
         "hasPassword": {"type": "boolean"},
     },

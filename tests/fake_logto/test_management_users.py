@@ -22,9 +22,11 @@ from harness._experience import ExperienceClient, ExperienceError
 
 MANAGEMENT = "https://default.logto.app/api"
 ADMIN = {"id": "admin-m2m", "secret": "admin-secret"}
+# userProfileResponseGuard: userInfoSelectFields (packages/schemas/src/types/user.ts) + hasPassword.
 USER_KEYS = {
     "id", "username", "primaryEmail", "primaryPhone", "name", "avatar", "customData", "identities",
-    "lastSignInAt", "createdAt", "updatedAt", "profile", "applicationId", "isSuspended", "hasPassword",
+    "lastSignInAt", "createdAt", "updatedAt", "profile", "applicationId", "cimdClientId", "isSuspended",
+    "hasPassword",
 }  # fmt: skip
 
 
