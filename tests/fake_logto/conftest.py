@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from logto_support import tenant_dict
+from management_support import api_client, with_admin
 
 from fake_logto import Running as LogtoRunning
 from fake_logto import Settings as LogtoSettings
@@ -57,4 +58,20 @@ def read_code(mailgun: Running) -> Iterator[Callable[[str], str]]:
 def browser_client(logto: LogtoRunning) -> Iterator[ExperienceClient]:
     """One "browser": a cookie jar driving the Experience API."""
     with ExperienceClient(logto.endpoint) as client:
+        yield client
+
+
+@pytest.fixture
+def mgmt(mailgun: Running) -> Iterator[LogtoRunning]:
+    """A fresh fake_logto whose tenant has the ``Admin`` M2M app of :mod:`management_support`."""
+    with serve_logto(
+        LogtoSettings(port=0), config=parse_config(with_admin(tenant_dict(mailgun.url)))
+    ) as running:
+        yield running
+
+
+@pytest.fixture
+def api(mgmt: LogtoRunning) -> Iterator[httpx.Client]:
+    """A Management API client on :func:`mgmt` carrying the Admin app's ``client_credentials`` token."""
+    with api_client(mgmt.endpoint) as client:
         yield client

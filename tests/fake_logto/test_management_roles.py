@@ -3,58 +3,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import pytest
-from logto_support import API, M2M, PASSWORD_USER, WEB, auth_url, password_sign_in, tenant_dict
+from logto_support import API, M2M, PASSWORD_USER, WEB, auth_url, password_sign_in
+from management_support import logto_error, token_response
 
-from fake_logto import Running, parse_config
-from fake_logto import Settings as LogtoSettings
-from fake_logto import serve_in_thread as serve_logto
-from fake_mailgun import Running as MailgunRunning
+from fake_logto import Running
 from harness import callback_params
 
-MANAGEMENT = "https://default.logto.app/api"
-ADMIN = {"id": "admin-m2m", "secret": "admin-secret"}
 ROLE_KEYS = {"tenantId", "id", "name", "description", "type", "isDefault"}
 
 
-@pytest.fixture
-def mgmt(mailgun: MailgunRunning) -> Iterator[Running]:
-    data = tenant_dict(mailgun.url)
-    data["applications"].append({"name": "Admin", "type": "m2m", **ADMIN, "roles": ["management"]})
-    data["roles"].append(
-        {"name": "management", "type": "m2m", "scopes": [{"resource": MANAGEMENT, "scope": "all"}]}
-    )
-    with serve_logto(LogtoSettings(port=0), config=parse_config(data)) as running:
-        yield running
-
-
 def _token(logto: Running, app: dict[str, str], resource: str, scope: str) -> httpx.Response:
-    return httpx.post(
-        f"{logto.endpoint}/oidc/token",
-        data={"grant_type": "client_credentials", "resource": resource, "scope": scope},
-        auth=(app["id"], app["secret"]),
-    )
+    return token_response(logto.endpoint, app, resource, scope)
 
 
-@pytest.fixture
-def api(mgmt: Running) -> Iterator[httpx.Client]:
-    token = _token(mgmt, ADMIN, MANAGEMENT, "all").json()["access_token"]
-    with httpx.Client(
-        base_url=mgmt.endpoint + "/api", headers={"authorization": f"Bearer {token}"}
-    ) as client:
-        yield client
-
-
-def _error(response: httpx.Response, status: int, code: str, message: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    body: dict[str, Any] = response.json()
-    assert (body["code"], body["message"]) == (code, message)
-    return body
+_error = logto_error
 
 
 def _roles(api: httpx.Client) -> dict[str, dict[str, Any]]:
