@@ -10,7 +10,7 @@ holds the connector's config in Logto's own shape.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 AppType = Literal["traditional", "spa", "native", "m2m"]
@@ -196,6 +196,7 @@ class TenantConfig:
     connector: Connector | None = None
     code_policy: CodePolicy = field(default_factory=CodePolicy)
     hooks: tuple[Hook, ...] = ()
+    management_api_default: bool = False  # ``PATCH /api/resources/management-api/is-default``
 
     def application(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.id == client_id), None)
@@ -207,12 +208,16 @@ class TenantConfig:
                 indicator, "Organizations", self.organization_template.scopes, RESERVED_RESOURCE_TTL
             )
         if indicator == MANAGEMENT_API_RESOURCE:
-            return MANAGEMENT_API
+            return self.management_api
         return next((r for r in self.resources if r.indicator == indicator), None)
 
     @property
+    def management_api(self) -> Resource:
+        return replace(MANAGEMENT_API, default=self.management_api_default)
+
+    @property
     def default_resource(self) -> Resource | None:
-        return next((r for r in self.resources if r.default), None)
+        return next((r for r in (self.management_api, *self.resources) if r.default), None)
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.name == name), None)

@@ -195,7 +195,7 @@ MESSAGES: dict[str, str] = {
     "user.same_password": "New password cannot be the same as your old password.",
     "user.suspended": "This account is suspended.",
     "password.rejected": "Password rejected. Please check if your password meets the requirements.",
-    "entity.not_found": "The entity does not exist.",
+    "entity.not_found": "The resource does not exist.",
     "auth.forbidden": "Forbidden. Please check your user roles and permissions.",
     "auth.authorization_header_missing": "Authorization header is missing.",
     "auth.authorization_token_type_not_supported": "Authorization type is not supported.",
@@ -226,6 +226,31 @@ MESSAGES: dict[str, str] = {
         "Forgot password method requires a corresponding {method} connector to be configured."
     ),
     "guard.invalid_pagination": "The request pagination value is invalid.",
+    # errors/request.ts, entity.ts, resource.ts, scope.ts, role.ts, application.ts (API resources,
+    # applications, role members). i18next keeps a placeholder it has no value for (skipOnVariables).
+    "request.invalid_input": "Input is invalid. {text}",
+    "entity.not_exists": "The {name} does not exist.",
+    "entity.unique_integrity_violation": "The entity already exists. Please check the input and try again.",
+    "resource.resource_identifier_in_use": "The API identifier {indicator} is already in use",
+    "resource.cannot_delete_management_api": "Cannot delete Logto Management API.",
+    "resource.cannot_modify_management_api": "Cannot modify Logto Management API.",
+    "scope.name_exists": "The scope name {name} is already in use",
+    "scope.name_with_space": "The name of the scope cannot contain any spaces.",
+    "role.user_exists": "The user id {userId} is already been added to this role",
+    "role.application_exists": "The application id {{applicationId}} is already been added to this role",
+    "application.invalid_type": "Only machine to machine applications can have associated roles.",
+    "application.invalid_role_type": "Can not assign user type role to machine to machine application.",
+    "application.invalid_third_party_application_type": (
+        "Only traditional web, single-page, and native applications can be marked as third-party apps."
+    ),
+    "application.protected_app_metadata_is_required": "Protected app metadata is required.",
+    "application.protected_app_not_configured": (
+        "Protected app provider is not configured. This feature is not available for open source version."
+    ),
+    "application.device_flow_native_only": "Device flow is only available for native applications.",
+    "application.device_flow_not_changeable": "Device flow cannot be changed after application creation.",
+    "application.secret_name_exists": "Secret name already exists.",
+    "application.saml.use_saml_app_api": "Use `[METHOD] /saml-applications(/.*)?` API to operate SAML app.",
     "oidc.invalid_grant": "Grant request is invalid.",
 }
 

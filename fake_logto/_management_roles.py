@@ -21,11 +21,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import _guards, paths
-from ._config import MANAGEMENT_API_RESOURCE, Resource
+from ._config import MANAGEMENT_API_RESOURCE
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
+from ._management_resources import resource_json, scope_json
 from ._management_users import page_of, user_of
-from ._role_registry import RoleRegistry, StoredRole, resource_id, stable_id
+from ._role_registry import RoleRegistry, StoredRole, stable_id
 from ._store import new_id
 from ._tenant import Tenant
 
@@ -45,29 +46,11 @@ def role_json(role: StoredRole) -> dict[str, Any]:
     }
 
 
-def _resource_json(resource: Resource) -> dict[str, Any]:
-    return {
-        "tenantId": TENANT_ID,
-        "id": resource_id(resource),
-        "name": resource.name,
-        "indicator": resource.indicator,
-        "isDefault": resource.default,
-        "accessTokenTtl": resource.access_token_ttl,
-    }
-
-
 def _scope_json(roles: RoleRegistry, scope_id: str, *, with_resource: bool = False) -> dict[str, Any]:
     resource, name = roles.scopes()[scope_id]
-    body: dict[str, Any] = {
-        "tenantId": TENANT_ID,
-        "id": scope_id,
-        "resourceId": resource_id(resource),
-        "name": name,
-        "description": None,
-        "createdAt": 0,
-    }
+    body = scope_json(roles, resource, name)
     if with_resource:
-        body["resource"] = _resource_json(resource)
+        body["resource"] = resource_json(roles, resource)
     return body
 
 

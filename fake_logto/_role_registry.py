@@ -1,22 +1,29 @@
-"""The tenant's roles as the Management API changes them: Logto's ``roles``, ``roles_scopes`` and
-``applications_roles`` tables (``packages/schemas/tables/roles.sql``, ``scopes.sql``), seeded from the config
-(:mod:`._config`) and mutable at run time, so :mod:`._rbac` reads what ``/api/roles`` last wrote.
+"""The tenant's authorization model as the Management API changes it: Logto's ``roles``, ``roles_scopes``,
+``applications_roles``, the ids and descriptions of ``resources`` / ``scopes`` rows and the Management-API-only
+columns of ``applications`` with their ``application_secrets`` (``packages/schemas/tables/*.sql``). Seeded
+from the config (:mod:`._config`) and mutable at run time, so :mod:`._rbac` reads what ``/api/roles`` last
+wrote. The resources and applications themselves live in the tenant's live config (``config_of()``: the
+Management API replaces ``tenant.config``), so the OIDC endpoints see them at once.
 
-Ids are stable across resets: a configured role's id and a resource scope's id derive from their names
-(the Management API resource keeps Logto's seeded ids ``management-api`` / ``management-api-all``,
-``packages/schemas/src/seeds/management-api.ts``). Users hold roles by name (``User.roles``, what the
-``roles`` claim carries), so a rename or a delete here is applied to them by the caller under the store lock.
+Ids are stable across resets: a configured role's, resource's and scope's id derive from their names (the
+Management API resource keeps Logto's seeded ids ``management-api`` / ``management-api-all``,
+``packages/schemas/src/seeds/management-api.ts``); what the Management API creates gets a fresh id. Users
+hold roles by name (``User.roles``, what the ``roles`` claim carries), so a rename or a delete here is
+applied to them by the caller under the store lock.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from ._config import MANAGEMENT_API, MANAGEMENT_API_RESOURCE, Resource, TenantConfig
+from ._config import MANAGEMENT_API_RESOURCE, Resource, TenantConfig
 
 # Logto's ``role_type`` enum against the config's ``type``.
 LOGTO_TYPES = {"user": "User", "m2m": "MachineToMachine"}
+MANAGEMENT_API_SCOPE_DESCRIPTION = "Default scope for Management API, allows all permissions."
 
 
 def stable_id(*parts: str) -> str:
@@ -25,6 +32,7 @@ def stable_id(*parts: str) -> str:
 
 
 def resource_id(resource: Resource) -> str:
+    """A configured resource's id (one created by the API: :meth:`RoleRegistry.resource_id`)."""
     return (
         "management-api" if resource.indicator == MANAGEMENT_API_RESOURCE else stable_id(resource.indicator)
     )
@@ -47,14 +55,56 @@ class StoredRole:
     application_ids: list[str] = field(default_factory=list)
 
 
+@dataclass
+class ScopeRow:
+    """A ``scopes`` row's own columns (its name and resource are the config's)."""
+
+    id: str
+    description: str | None
+    created_at: int
+
+
+@dataclass
+class AppSecret:
+    """An ``application_secrets`` row."""
+
+    name: str
+    value: str
+    created_at: int
+    expires_at: int | None = None
+
+
+@dataclass
+class AppRow:
+    """An ``applications`` row's columns the config does not hold."""
+
+    created_at: int
+    description: str | None = None
+    custom_data: dict[str, Any] = field(default_factory=dict)
+    custom_client_metadata: dict[str, Any] = field(default_factory=dict)
+    legacy_secret: bool = True  # a configured app's secret is Logto's legacy ``secret`` column
+    secrets: list[AppSecret] = field(default_factory=list)
+
+
 class RoleRegistry:
-    def __init__(self, config: TenantConfig) -> None:
-        self.config = config
+    def __init__(self, config_of: Callable[[], TenantConfig], now_ms: Callable[[], int]) -> None:
+        self.config_of = config_of
+        self.now_ms = now_ms
         self.roles: dict[str, StoredRole] = {}
+        self.resource_ids: dict[str, str] = {}  # indicator -> id, for resources the API created
+        self.scope_rows: dict[tuple[str, str], ScopeRow] = {}  # (indicator, name) -> row
+        self.app_rows: dict[str, AppRow] = {}
         self.seed()
+
+    @property
+    def config(self) -> TenantConfig:
+        return self.config_of()
 
     def seed(self) -> None:
         self.roles.clear()
+        self.resource_ids.clear()
+        self.scope_rows.clear()
+        self.app_rows.clear()
         for role in self.config.roles:
             stored = StoredRole(
                 stable_id("role", role.name), role.name, role.description, LOGTO_TYPES[role.type]
@@ -65,14 +115,58 @@ class RoleRegistry:
             stored.application_ids = [a.id for a in self.config.applications if role.name in a.roles]
             self.roles[stored.id] = stored
 
+    # --- resources and scopes -----------------------------------------------------------------------
+    def resources(self) -> tuple[Resource, ...]:
+        """Every API resource, the Management API's first (the seed inserts it with the tenant)."""
+        return (self.config.management_api, *self.config.resources)
+
+    def resource_id(self, resource: Resource) -> str:
+        return self.resource_ids.get(resource.indicator) or resource_id(resource)
+
+    def resource_by_id(self, rid: str) -> Resource | None:
+        return next((r for r in self.resources() if self.resource_id(r) == rid), None)
+
+    def scope_row(self, resource: Resource, name: str) -> ScopeRow:
+        row = self.scope_rows.get((resource.indicator, name))
+        if row is None:
+            is_mapi = resource.indicator == MANAGEMENT_API_RESOURCE
+            row = ScopeRow(
+                scope_id(resource, name), MANAGEMENT_API_SCOPE_DESCRIPTION if is_mapi else None, self.now_ms()
+            )
+            self.scope_rows[(resource.indicator, name)] = row
+        return row
+
     def scopes(self) -> dict[str, tuple[Resource, str]]:
         """Every resource scope by id, the Management API's included, in config order."""
         found: dict[str, tuple[Resource, str]] = {}
-        for resource in (*self.config.resources, MANAGEMENT_API):
+        for resource in (*self.config.resources, self.config.management_api):
             for name in resource.scopes:
-                found[scope_id(resource, name)] = (resource, name)
+                found[self.scope_row(resource, name).id] = (resource, name)
         return found
 
+    def forget_scopes(self, scope_ids: set[str]) -> None:
+        """The ``on delete cascade`` of ``roles_scopes``: a deleted scope leaves every role."""
+        for role in self.roles.values():
+            role.scope_ids = [s for s in role.scope_ids if s not in scope_ids]
+
+    # --- applications -------------------------------------------------------------------------------
+    def app_row(self, app_id: str) -> AppRow:
+        row = self.app_rows.get(app_id)
+        if row is None:
+            row = self.app_rows[app_id] = AppRow(created_at=self.now_ms())
+        return row
+
+    def app_secret(self, app_id: str, value: str) -> AppSecret | None:
+        """Logto's ``findByCredentials``: the ``application_secrets`` row with this value, if any."""
+        row = self.app_rows.get(app_id)
+        return next((s for s in row.secrets if s.value == value), None) if row else None
+
+    def forget_application(self, app_id: str) -> None:
+        self.app_rows.pop(app_id, None)
+        for role in self.roles.values():
+            role.application_ids = [a for a in role.application_ids if a != app_id]
+
+    # --- roles --------------------------------------------------------------------------------------
     def by_name(self, name: str) -> StoredRole | None:
         return next((r for r in self.roles.values() if r.name == name), None)
 

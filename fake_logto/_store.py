@@ -11,6 +11,7 @@ import hashlib
 import secrets
 import string
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -242,8 +243,8 @@ class SentCode:
 
 
 class TenantStore:
-    def __init__(self, config: TenantConfig, clock: Clock) -> None:
-        self.config = config
+    def __init__(self, config_of: Callable[[], TenantConfig], clock: Clock) -> None:
+        self.config_of = config_of  # the tenant's live config (the Management API replaces it)
         self.clock = clock
         self.lock = threading.RLock()
         self.users: dict[str, User] = {}
@@ -256,8 +257,12 @@ class TenantStore:
         self.sent: list[SentCode] = []  # newest last
         self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
         self.pushed_requests: dict[str, PushedRequest] = {}
-        self.roles = RoleRegistry(config)  # mutable by /api/roles
+        self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
         self.seed()
+
+    @property
+    def config(self) -> TenantConfig:
+        return self.config_of()
 
     # --- users --------------------------------------------------------------------------------------
     def seed(self) -> None:

@@ -35,7 +35,7 @@ class Tenant:
     def __post_init__(self) -> None:
         self.endpoint = self.endpoint.rstrip("/")
         self.configured = self.config
-        self.store = TenantStore(self.config, self.clock)
+        self.store = TenantStore(lambda: self.config, self.clock)
         self.events = EventLog(self.clock)
         self.hooks = HookDeliveries()
         self.http = async_http_client(timeout=30)
