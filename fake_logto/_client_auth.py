@@ -277,8 +277,12 @@ def _authenticate(request: Request, tenant: Tenant, form: Form) -> Application:
     registered = "client_secret_basic" if client.confidential else "none"
     if registered not in methods:
         raise invalid_client()
-    if registered == "client_secret_basic" and not secrets.compare_digest(
-        (secret or "").encode(), client.secret.encode()
-    ):
-        raise invalid_client()
+    if registered == "client_secret_basic":
+        # Logto's koa-app-secret-transpilation.ts: a secret of ``application_secrets`` stands for the app's
+        # own; an expired one is refused before oidc-provider sees it.
+        stored = tenant.store.roles.app_secret(client.id, secret or "")
+        if stored is not None and stored.expires_at is not None and stored.expires_at < tenant.store.now_ms():
+            raise invalid_request("client secret has expired")
+        if stored is None and not secrets.compare_digest((secret or "").encode(), client.secret.encode()):
+            raise invalid_client()
     return client

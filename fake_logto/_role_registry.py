@@ -82,6 +82,7 @@ class AppRow:
     description: str | None = None
     custom_data: dict[str, Any] = field(default_factory=dict)
     custom_client_metadata: dict[str, Any] = field(default_factory=dict)
+    oidc_extra: dict[str, Any] = field(default_factory=dict)  # oidcClientMetadata beyond the URIs
     legacy_secret: bool = True  # a configured app's secret is Logto's legacy ``secret`` column
     secrets: list[AppSecret] = field(default_factory=list)
 
