@@ -106,6 +106,8 @@ class RoleRegistry:
         self.resource_ids.clear()
         self.scope_rows.clear()
         self.app_rows.clear()
+        seeded = self.now_ms()  # the configured apps were created together, listed in config order
+        self.app_rows.update((a.id, AppRow(created_at=seeded)) for a in self.config.applications)
         for role in self.config.roles:
             stored = StoredRole(
                 stable_id("role", role.name), role.name, role.description, LOGTO_TYPES[role.type]

@@ -61,7 +61,9 @@ def test_list_shows_the_management_api_first_then_the_configured_resources(api: 
 
 def test_create_get_update_and_delete(api: httpx.Client) -> None:
     created = _create(api, accessTokenTtl=600)
-    assert created["scopes"] == [] and created["accessTokenTtl"] == 600 and not created["isDefault"]
+    assert created["scopes"] == []
+    assert created["accessTokenTtl"] == 600
+    assert not created["isDefault"]
     assert len(created["id"]) == 21
     rid = created["id"]
     assert api.get(f"/resources/{rid}").json() == {k: created[k] for k in RESOURCE_KEYS}
@@ -127,7 +129,8 @@ def test_one_default_resource_at_most(api: httpx.Client) -> None:
     created = _create(api)
     assert api.patch(f"/resources/{bookstore['id']}/is-default", json={"isDefault": True}).json()["isDefault"]
     moved = api.patch(f"/resources/{created['id']}/is-default", json={"isDefault": True})
-    assert moved.status_code == 200 and moved.json()["isDefault"]
+    assert moved.status_code == 200
+    assert moved.json()["isDefault"]
     assert [r["indicator"] for r in api.get("/resources").json() if r["isDefault"]] == [NEW]
     assert not api.patch(f"/resources/{created['id']}/is-default", json={"isDefault": False}).json()[
         "isDefault"
@@ -179,7 +182,9 @@ def test_scope_create_update_delete(api: httpx.Client) -> None:
     created = api.post(f"/resources/{rid}/scopes", json={"name": "delete:books", "description": "Remove"})
     assert created.status_code == 201
     scope = created.json()
-    assert set(scope) == SCOPE_KEYS and scope["description"] == "Remove" and len(scope["id"]) == 21
+    assert set(scope) == SCOPE_KEYS
+    assert scope["description"] == "Remove"
+    assert len(scope["id"]) == 21
     renamed = api.patch(f"/resources/{rid}/scopes/{scope['id']}", json={"name": "drop:books"})
     assert (renamed.json()["name"], renamed.json()["id"], renamed.json()["description"]) == (
         "drop:books",
@@ -189,7 +194,8 @@ def test_scope_create_update_delete(api: httpx.Client) -> None:
     same = api.patch(
         f"/resources/{rid}/scopes/{scope['id']}", json={"name": "drop:books", "description": None}
     )
-    assert same.status_code == 200 and same.json()["description"] is None
+    assert same.status_code == 200
+    assert same.json()["description"] is None
     assert api.delete(f"/resources/{rid}/scopes/{scope['id']}").status_code == 204
     assert [s["name"] for s in api.get(f"/resources/{rid}/scopes").json()] == ["read:books", "write:books"]
 
