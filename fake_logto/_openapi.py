@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from fakekit import ErrorBody
 
-from . import _openapi_experience, _openapi_management, _openapi_oidc, paths
+from . import _openapi_experience, _openapi_management, _openapi_oidc, _openapi_resources, paths
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
 from ._sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 
@@ -210,6 +210,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_oidc.operations(),
         **_openapi_experience.operations(),
         **_openapi_management.operations(),
+        **_openapi_resources.operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:

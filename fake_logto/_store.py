@@ -260,13 +260,9 @@ class TenantStore:
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
         self.seed()
 
-    @property
-    def config(self) -> TenantConfig:
-        return self.config_of()
-
     # --- users --------------------------------------------------------------------------------------
     def seed(self) -> None:
-        for seed in self.config.users:
+        for seed in self.config_of().users:
             self.create_user(seed)
 
     def now_ms(self) -> int:
@@ -297,7 +293,7 @@ class TenantStore:
                 custom_data=dict(seed.custom_data),
                 roles=list(seed.roles),
             )
-            for org in self.config.organizations:
+            for org in self.config_of().organizations:
                 if any(m in (seed.email, seed.username) for m in org.members if m):
                     user.organizations.append(org.id)
                     user.organization_names[org.id] = org.name

@@ -33,8 +33,14 @@ from fake_logto import Settings as LogtoSettings
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import Running as MailgunRunning
 
-# Answers without a body besides 204 and the redirects (as in Logto): revocation's 200, Register's 201.
-BODILESS = {("post", paths.REVOCATION, "200"), ("post", paths.EXPERIENCE_IDENTIFICATION, "201")}
+# Answers without a body besides 204 and the redirects (as in Logto): revocation's 200, Register's 201, …
+BODILESS = {
+    ("post", paths.REVOCATION, "200"),
+    ("post", paths.EXPERIENCE_IDENTIFICATION, "201"),
+    ("post", paths.MANAGEMENT_ROLE_USERS, "201"),  # role.user.ts, role.application.ts: status only
+    ("post", paths.MANAGEMENT_ROLE_APPLICATIONS, "201"),
+    ("put", paths.MANAGEMENT_APPLICATION_ROLES, "200"),  # applications/application-role.ts
+}
 
 
 @pytest.fixture(scope="module")
