@@ -115,8 +115,10 @@ async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdva
 
 async def reset(request: Request) -> dict[str, str]:
     """Forget every user, interaction, session, grant, token, sent code and webhook delivery; re-seed the
-    config's users; put the clock back to real time; restore the configured sign-in experience."""
+    config's users; put the clock back to real time; restore the configured sign-in experience and
+    organizations."""
     _restore_sign_in_exp(_tenant(request))
+    _restore_organizations(_tenant(request))
     _tenant(request).store.reset()
     _tenant(request).events.reset()
     _tenant(request).hooks.reset()
@@ -190,6 +192,16 @@ class SignInExpPatch(BaseModel):
 def _restore_sign_in_exp(tenant: Tenant) -> None:
     tenant.config = dataclasses.replace(
         tenant.config, sign_in_experience=tenant.configured.sign_in_experience
+    )
+
+
+def _restore_organizations(tenant: Tenant) -> None:
+    """The configured organization template and organizations (the store re-seeds their registry)."""
+    configured = tenant.configured
+    tenant.config = dataclasses.replace(
+        tenant.config,
+        organization_template=configured.organization_template,
+        organizations=configured.organizations,
     )
 
 

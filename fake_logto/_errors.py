@@ -195,7 +195,7 @@ MESSAGES: dict[str, str] = {
     "user.same_password": "New password cannot be the same as your old password.",
     "user.suspended": "This account is suspended.",
     "password.rejected": "Password rejected. Please check if your password meets the requirements.",
-    "entity.not_found": "The entity does not exist.",
+    "entity.not_found": "The resource does not exist.",
     "auth.forbidden": "Forbidden. Please check your user roles and permissions.",
     "auth.authorization_header_missing": "Authorization header is missing.",
     "auth.authorization_token_type_not_supported": "Authorization type is not supported.",
@@ -212,6 +212,17 @@ MESSAGES: dict[str, str] = {
     "user.cannot_delete_self": "You cannot delete yourself.",
     # packages/phrases/src/locales/en/errors/entity.ts
     "entity.db_constraint_violated": "Database constraint violated.",
+    "entity.not_exists": "The {name} does not exist.",
+    "entity.relation_foreign_key_not_found": (
+        "Cannot find one or more foreign keys. Please check the input and ensure that all referenced "
+        "entities exist."
+    ),
+    "entity.unique_integrity_violation": "The entity already exists. Please check the input and try again.",
+    # packages/phrases/src/locales/en/errors/organization.ts
+    "organization.require_membership": "The user must be a member of the organization to proceed.",
+    "organization.role_names_not_found": (
+        "Invalid role names detected: {names}. Please create these roles first before proceeding."
+    ),
     # packages/phrases/src/locales/en/errors/sign-in-experiences.ts
     "sign_in_experiences.enabled_connector_not_found": "Enabled {type} connector not found.",
     "sign_in_experiences.passwordless_requires_verify": "Must enable verify for email/phone sign up identifier.",

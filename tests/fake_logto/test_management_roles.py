@@ -154,7 +154,7 @@ def test_role_scopes_add_and_remove(api: httpx.Client) -> None:
         api.delete(f"/roles/{sync_id}/scopes/{write_books}"),
         404,
         "entity.not_found",
-        "The entity does not exist.",
+        "The resource does not exist.",
     )
 
 
@@ -192,7 +192,7 @@ def test_user_roles_list_assign_replace_remove(api: httpx.Client) -> None:
         api.delete(f"/users/{user_id}/roles/{editor['id']}"),
         404,
         "entity.not_found",
-        "The entity does not exist.",
+        "The resource does not exist.",
     )
 
 
