@@ -186,7 +186,8 @@ def test_members_are_listed_with_their_roles(api: httpx.Client) -> None:
     [member] = response.json()
     assert member["id"] == reader
     assert member["organizationRoles"] == [{"id": _role_id(api, "admin"), "name": "admin"}]
-    assert "hasPassword" not in member and member["primaryEmail"] == PASSWORD_USER["email"]
+    assert "hasPassword" not in member
+    assert member["primaryEmail"] == PASSWORD_USER["email"]
     assert api.get(f"/organizations/{ORG}/users", params={"q": "nobody"}).json() == []
     assert len(api.get(f"/organizations/{ORG}/users", params={"q": "READER@"}).json()) == 1
     admin = _role_id(api, "admin")

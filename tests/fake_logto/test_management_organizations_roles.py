@@ -65,7 +65,8 @@ def test_organization_scopes(api: httpx.Client) -> None:
         "read:members"
     ]
     scope = _scope(api, "export:data")
-    assert scope["description"] is None and len(scope["id"]) == 21
+    assert scope["description"] is None
+    assert len(scope["id"]) == 21
     assert api.get(f"/organization-scopes/{scope['id']}").json() == scope
     patched = api.patch(f"/organization-scopes/{scope['id']}", json={"description": "Export"}).json()
     assert patched == scope | {"description": "Export"}
@@ -104,7 +105,8 @@ def test_organization_roles(api: httpx.Client) -> None:
     role = _role(
         api, "auditor", description="Audits", organizationScopeIds=[scope["id"]], resourceScopeIds=[write]
     )
-    assert set(role) == ROLE_KEYS and role["type"] == "User"
+    assert set(role) == ROLE_KEYS
+    assert role["type"] == "User"
     assert api.get(f"/organization-roles/{role['id']}").json() == role  # no scopes: the guard strips them
     found = api.get("/organization-roles", params={"q": "audits"}).json()  # the description too
     assert found[0]["scopes"] == [{"id": scope["id"], "name": "export:data"}]
@@ -205,7 +207,8 @@ def test_a_members_roles(api: httpx.Client) -> None:
     assert [r["name"] for r in listed.json()] == [
         "viewer",
         "auditor",
-    ] and "Total-Number" not in listed.headers
+    ]
+    assert "Total-Number" not in listed.headers
     assert set(listed.json()[0]) == ROLE_KEYS
     assert api.get(base, params={"page_size": 1}).headers["Total-Number"] == "2"
     logto_error(api.post(base, json={"organizationRoleIds": ["0"]}), 422, FK)
@@ -234,10 +237,8 @@ def test_a_members_roles(api: httpx.Client) -> None:
     # Scopes of a member there, and a deleted role leaving its holders.
     assert api.post(base, json={"organizationRoleNames": ["admin"]}).status_code == 201
     scopes = api.get(f"/organizations/{ORG}/users/{ann}/scopes").json()
-    assert (
-        sorted(s["name"] for s in scopes) == ["invite:members", "read:members"]
-        and set(scopes[0]) == SCOPE_KEYS
-    )
+    assert sorted(s["name"] for s in scopes) == ["invite:members", "read:members"]
+    assert set(scopes[0]) == SCOPE_KEYS
     assert api.get(f"/organizations/{ORG}/users/{outsider}/scopes").json() == []
     # A removed member loses their roles (on delete cascade).
     assert api.delete(f"/organizations/{ORG}/users/{ann}").status_code == 204
