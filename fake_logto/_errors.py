@@ -212,6 +212,17 @@ MESSAGES: dict[str, str] = {
     "user.cannot_delete_self": "You cannot delete yourself.",
     # packages/phrases/src/locales/en/errors/entity.ts
     "entity.db_constraint_violated": "Database constraint violated.",
+    "entity.not_exists": "The {name} does not exist.",
+    "entity.relation_foreign_key_not_found": (
+        "Cannot find one or more foreign keys. Please check the input and ensure that all referenced "
+        "entities exist."
+    ),
+    "entity.unique_integrity_violation": "The entity already exists. Please check the input and try again.",
+    # packages/phrases/src/locales/en/errors/organization.ts
+    "organization.require_membership": "The user must be a member of the organization to proceed.",
+    "organization.role_names_not_found": (
+        "Invalid role names detected: {names}. Please create these roles first before proceeding."
+    ),
     # packages/phrases/src/locales/en/errors/sign-in-experiences.ts
     "sign_in_experiences.enabled_connector_not_found": "Enabled {type} connector not found.",
     "sign_in_experiences.passwordless_requires_verify": "Must enable verify for email/phone sign up identifier.",
@@ -229,8 +240,6 @@ MESSAGES: dict[str, str] = {
     # errors/request.ts, entity.ts, resource.ts, scope.ts, role.ts, application.ts (API resources,
     # applications, role members). i18next keeps a placeholder it has no value for (skipOnVariables).
     "request.invalid_input": "Input is invalid. {text}",
-    "entity.not_exists": "The {name} does not exist.",
-    "entity.unique_integrity_violation": "The entity already exists. Please check the input and try again.",
     "resource.resource_identifier_in_use": "The API identifier {indicator} is already in use",
     "resource.cannot_delete_management_api": "Cannot delete Logto Management API.",
     "resource.cannot_modify_management_api": "Cannot modify Logto Management API.",

@@ -55,14 +55,44 @@ def field(obj: dict[str, Any], path: str, kind: type, *, optional: bool = False)
 
 
 def string(
-    obj: dict[str, Any], path: str, *, min_length: int = 0, pattern: re.Pattern[str] | None = None
+    obj: dict[str, Any],
+    path: str,
+    *,
+    min_length: int = 0,
+    max_length: int | None = None,
+    pattern: re.Pattern[str] | None = None,
 ) -> str:
     value: str = field(obj, path, str)
     if len(value) < min_length:
         raise invalid(path, "too_small", f"String must contain at least {min_length} character(s)")
+    if max_length is not None and len(value) > max_length:  # a varchar(n) column's zod ``.max(n)``
+        raise invalid(path, "too_big", f"String must contain at most {max_length} character(s)")
     if pattern is not None and not pattern.match(value):
         raise invalid(path, "invalid_string", "Invalid")
     return value
+
+
+def optional(obj: dict[str, Any], path: str, kind: type, *, nullable: bool = False) -> Any:
+    """zod's ``.optional()`` (absent → None) and, with ``nullable``, ``.nullable()``: an explicit ``null``
+    is refused unless the field is nullable."""
+    key = path.rpartition(".")[2]
+    if key not in obj:
+        return None
+    if obj[key] is None:
+        if nullable:
+            return None
+        raise invalid(path, "invalid_type", f"Expected {kind.__name__} but received null.")
+    return field(obj, path, kind)
+
+
+def id_list(obj: dict[str, Any], path: str, *, nonempty: bool = False, min_length: int = 1) -> list[str]:
+    """``z.string().min(1).array()`` (``.nonempty()`` with ``nonempty``): a list of ids."""
+    values: list[Any] = field(obj, path, list)
+    if nonempty and not values:
+        raise invalid(path, "too_small", "Array must contain at least 1 element(s)")
+    for i, value in enumerate(values):
+        string({str(i): value}, f"{path}.{i}", min_length=min_length)
+    return [str(v) for v in values]
 
 
 def choice(obj: dict[str, Any], path: str, choices: tuple[str, ...]) -> str:

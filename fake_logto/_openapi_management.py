@@ -10,6 +10,7 @@ from typing import Any
 
 from . import paths
 from ._management_sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
+from ._openapi_organizations import operations as organization_operations
 from ._openapi_shapes import STRING, Operation, json_answer, json_body, logto_error, obj, param
 
 NULLABLE: dict[str, Any] = {"type": ["string", "null"]}
@@ -107,6 +108,7 @@ def operations() -> dict[tuple[str, str], Operation]:
     return (
         _role_operations()
         | _sign_in_exp_operations()
+        | organization_operations()
         | {
             ("GET", paths.MANAGEMENT_USERS): listing,
             ("POST", paths.MANAGEMENT_USERS): create,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
+from ._organization_registry import OrganizationRegistry
 from ._role_registry import RoleRegistry
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
@@ -258,6 +259,8 @@ class TenantStore:
         self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
         self.pushed_requests: dict[str, PushedRequest] = {}
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
+        self.organizations = OrganizationRegistry(config_of, self.roles)  # mutable by /api/organizations
+        self.organizations.seed(self.now_ms())
         self.seed()
 
     # --- users --------------------------------------------------------------------------------------
@@ -293,15 +296,8 @@ class TenantStore:
                 custom_data=dict(seed.custom_data),
                 roles=list(seed.roles),
             )
-            for org in self.config_of().organizations:
-                if any(m in (seed.email, seed.username) for m in org.members if m):
-                    user.organizations.append(org.id)
-                    user.organization_names[org.id] = org.name
-                    user.organization_roles.extend(
-                        f"{org.id}:{role}"
-                        for member, role in org.roles
-                        if member in (seed.email, seed.username)
-                    )
+            self.organizations.join(user.id, (seed.email, seed.username))
+            self.organizations.sync(user)
             self.users[user.id] = user
             return user
 
@@ -322,6 +318,7 @@ class TenantStore:
             user = self.users.pop(user_id, None)
             if user is None:
                 return None
+            self.organizations.forget_user(user_id)
             for session_id in [s.id for s in self.sessions.values() if s.user_id == user_id]:
                 del self.sessions[session_id]
             for grant_id in [g.id for g in self.grants.values() if g.user_id == user_id]:
@@ -394,4 +391,5 @@ class TenantStore:
             self.pending_logouts.clear()
             self.clock.reset()
             self.roles.seed()
+            self.organizations.seed(self.now_ms())
             self.seed()

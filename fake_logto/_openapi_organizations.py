@@ -1,0 +1,181 @@
+"""The OpenAPI operations of fake_logto's organization routes (:mod:`._management_organizations`,
+:mod:`._management_organization_relations`, :mod:`._management_organization_roles`,
+:mod:`._management_organization_scopes`), written out as Logto's ``routes/organization/index.openapi.json``,
+``organization/user/index.openapi.json``, ``organization/application/index.openapi.json``,
+``organization-role/index.openapi.json``, ``organization-scope/index.openapi.json`` and
+``admin-user/organization.openapi.json`` describe them: the Management API's Bearer token and Logto's
+``{code, message, data?}`` errors."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import paths
+from ._openapi_shapes import STRING, Operation, json_body, logto_error, obj, param
+
+NULLABLE: dict[str, Any] = {"type": ["string", "null"]}
+OBJECT: dict[str, Any] = {"type": "object"}
+IDS: dict[str, Any] = {"type": "array", "items": STRING}
+ROLE_ENTITIES: dict[str, Any] = {"type": "array", "items": obj({"id": STRING, "name": STRING}, "id", "name")}
+ORGANIZATION: dict[str, Any] = obj(
+    {
+        "tenantId": STRING,
+        "id": STRING,
+        "name": STRING,
+        "description": NULLABLE,
+        "customData": OBJECT,
+        "isMfaRequired": {"type": "boolean"},
+        "color": OBJECT,
+        "branding": OBJECT,
+        "customCss": NULLABLE,
+        "createdAt": {"type": "number"},
+    },
+    "id",
+    "name",
+    "customData",
+)
+ROLE: dict[str, Any] = obj(
+    {
+        "tenantId": STRING,
+        "id": STRING,
+        "name": STRING,
+        "description": NULLABLE,
+        "type": {"type": "string", "enum": ["User", "MachineToMachine"]},
+    },
+    "id",
+    "name",
+    "type",
+)
+SCOPE: dict[str, Any] = obj(
+    {"tenantId": STRING, "id": STRING, "name": STRING, "description": NULLABLE}, "id", "name"
+)
+ORGANIZATION_BODY = obj(
+    {
+        "name": STRING,
+        "description": NULLABLE,
+        "customData": OBJECT,
+        "isMfaRequired": {"type": "boolean"},
+        "color": OBJECT,
+        "branding": OBJECT,
+        "customCss": NULLABLE,
+    }
+)
+ROLE_BODY = obj({"name": STRING, "description": NULLABLE, "type": ROLE["properties"]["type"]})
+SCOPE_BODY = obj({"name": STRING, "description": NULLABLE})
+PAGE = [
+    param("page", "query", "the page, from 1", type="integer"),
+    param("page_size", "query", "items a page (20 by default, at most 100)", type="integer"),
+]
+GUARD: dict[str, Any] = {
+    "401": logto_error("auth.*: no, or a bad, Management API token"),
+    "403": logto_error("auth.forbidden: the token lacks the scope ``all``"),
+}
+BAD = {"400": logto_error("guard.invalid_input, guard.invalid_pagination")}
+NOT_FOUND = {"404": logto_error("entity.not_exists_with_id, entity.not_exists, entity.not_found")}
+REFUSED = {
+    "422": logto_error(
+        "entity.relation_foreign_key_not_found, entity.unique_integrity_violation, "
+        "entity.db_constraint_violated, organization.require_membership, organization.role_names_not_found"
+    )
+}
+NO_CONTENT = {"204": {"description": "done"}}
+CREATED = {"201": {"description": "added", "content": {"text/plain": {"schema": STRING}}}}
+
+
+def _json(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, "content": {"application/json": {"schema": schema}}}}
+
+
+def _list(description: str, item: dict[str, Any]) -> dict[str, Any]:
+    answer = _json(description, {"type": "array", "items": item})
+    answer["200"]["headers"] = {"Total-Number": {"schema": STRING, "description": "the number of items"}}
+    return answer
+
+
+def _op(
+    method: str,
+    path: str,
+    operation_id: str,
+    summary: str,
+    answers: dict[str, Any],
+    body: Any = None,
+    *query: Any,
+) -> tuple[tuple[str, str], Operation]:
+    path_params = [param(name, "path", f"the {name}", required=True) for name in re.findall(r"{(\w+)}", path)]
+    operation: Operation = {
+        "tags": ["Management API"],
+        "operationId": operation_id,
+        "summary": summary,
+        "description": "Logto's ``packages/core/src/routes/organization*/**`` (see fake_logto's module).",
+        "security": [{"managementApi": []}],
+        "parameters": [*path_params, *query],
+        "responses": {**answers, **BAD, **GUARD},
+    }
+    if body is not None:
+        operation["requestBody"] = json_body(body)
+    return (method, path), operation
+
+
+def operations() -> dict[tuple[str, str], Operation]:
+    p = paths
+    q = param("q", "query", "a case-insensitive substring (``%`` and ``_`` are wildcards)")
+    role_ids = obj({"organizationRoleIds": IDS, "organizationRoleNames": IDS})
+    with_roles = {
+        **ORGANIZATION,
+        "properties": {**ORGANIZATION["properties"], "organizationRoles": ROLE_ENTITIES},
+    }
+    member = obj({"id": STRING, "organizationRoles": ROLE_ENTITIES}, "id", "organizationRoles")
+    role_with_scopes = {**ROLE, "properties": {**ROLE["properties"], "scopes": IDS, "resourceScopes": IDS}}
+    role_with_scopes["properties"]["scopes"] = {"type": "array", "items": OBJECT}
+    role_with_scopes["properties"]["resourceScopes"] = {"type": "array", "items": OBJECT}
+    featured = param("showFeatured", "query", "``true``: add usersCount and featuredUsers")
+    entries = [
+        _op("GET", p.MANAGEMENT_ORGANIZATIONS, "ListOrganizations", "List organizations", _list("a page", ORGANIZATION), None, *PAGE, q, featured),
+        _op("POST", p.MANAGEMENT_ORGANIZATIONS, "CreateOrganization", "Create an organization", _json("the organization", ORGANIZATION, "201"), obj({**ORGANIZATION_BODY["properties"]}, "name")),
+        _op("GET", p.MANAGEMENT_ORGANIZATION, "GetOrganization", "Get an organization", {**_json("the organization", ORGANIZATION), **NOT_FOUND}),
+        _op("PATCH", p.MANAGEMENT_ORGANIZATION, "UpdateOrganization", "Update an organization", {**_json("the organization", ORGANIZATION), **NOT_FOUND}, ORGANIZATION_BODY),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION, "DeleteOrganization", "Delete an organization", {**NO_CONTENT, **NOT_FOUND}),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_USERS, "ListOrganizationUsers", "List the members with their organization roles", _list("a page", member), None, *PAGE, q, param("organizationRoleId", "query", "only members with this role")),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_USERS, "AddOrganizationUsers", "Add members", {**_json("``{userIds}``", obj({"userIds": IDS}), "201"), **REFUSED}, obj({"userIds": IDS}, "userIds")),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_USERS, "ReplaceOrganizationUsers", "Replace the members", {**NO_CONTENT, **REFUSED}, obj({"userIds": IDS}, "userIds")),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_USER, "DeleteOrganizationUser", "Remove a member (and their organization roles)", {**NO_CONTENT, **NOT_FOUND}),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_USERS_ROLES, "AssignOrganizationRolesToUsers", "Give every member listed every role listed", {**CREATED, **REFUSED}, obj({"userIds": IDS, "organizationRoleIds": IDS}, "userIds", "organizationRoleIds")),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_USER_ROLES, "ListOrganizationUserRoles", "A member's organization roles (paged when asked)", {**_list("the roles", ROLE), **REFUSED}, None, *PAGE),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_USER_ROLES, "AssignOrganizationRolesToUser", "Give a member organization roles", {**_json("``{organizationRoleIds}``", obj({"organizationRoleIds": IDS}), "201"), **REFUSED}, role_ids),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_USER_ROLES, "ReplaceOrganizationUserRoles", "Replace a member's organization roles", {**NO_CONTENT, **REFUSED}, role_ids),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_USER_ROLE, "DeleteOrganizationUserRole", "Take an organization role from a member", {**NO_CONTENT, **NOT_FOUND, **REFUSED}),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_USER_SCOPES, "ListOrganizationUserScopes", "A member's organization scopes there", _json("the scopes", {"type": "array", "items": SCOPE})),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_APPLICATIONS, "AddOrganizationApplications", "Add machine-to-machine applications", {**CREATED, **REFUSED}, obj({"applicationIds": IDS}, "applicationIds")),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_APPLICATIONS, "ReplaceOrganizationApplications", "Replace the applications", {**NO_CONTENT, **REFUSED}, obj({"applicationIds": IDS}, "applicationIds")),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_APPLICATION, "DeleteOrganizationApplication", "Remove an application", {**NO_CONTENT, **NOT_FOUND}),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_APPLICATIONS_ROLES, "AssignOrganizationRolesToApplications", "Give every application listed every role listed", {**CREATED, **REFUSED}, obj({"applicationIds": IDS, "organizationRoleIds": IDS}, "applicationIds", "organizationRoleIds")),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_APPLICATION_ROLES, "ListOrganizationApplicationRoles", "An application's organization roles", {**_list("the roles", ROLE), **REFUSED}, None, *PAGE),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_APPLICATION_ROLES, "AssignOrganizationRolesToApplication", "Give an application organization roles", {**CREATED, **REFUSED}, obj({"organizationRoleIds": IDS}, "organizationRoleIds")),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_APPLICATION_ROLES, "ReplaceOrganizationApplicationRoles", "Replace an application's organization roles", {**NO_CONTENT, **REFUSED}, obj({"organizationRoleIds": IDS}, "organizationRoleIds")),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_APPLICATION_ROLE, "DeleteOrganizationApplicationRole", "Take an organization role from an application", {**NO_CONTENT, **NOT_FOUND, **REFUSED}),
+        _op("GET", p.MANAGEMENT_USER_ORGANIZATIONS, "ListUserOrganizations", "A user's organizations with their organization roles", {**_json("the organizations", {"type": "array", "items": with_roles}), **NOT_FOUND}),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_ROLES, "ListOrganizationRoles", "List organization roles with their scopes", _list("a page", role_with_scopes), None, *PAGE, q),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_ROLES, "CreateOrganizationRole", "Create an organization role", {**_json("the role", ROLE, "201"), **REFUSED}, obj({**ROLE_BODY["properties"], "organizationScopeIds": IDS, "resourceScopeIds": IDS}, "name")),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_ROLE, "GetOrganizationRole", "Get an organization role", {**_json("the role", ROLE), **NOT_FOUND}),
+        _op("PATCH", p.MANAGEMENT_ORGANIZATION_ROLE, "UpdateOrganizationRole", "Update an organization role", {**_json("the role", ROLE), **NOT_FOUND, **REFUSED}, ROLE_BODY),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_ROLE, "DeleteOrganizationRole", "Delete an organization role", {**NO_CONTENT, **NOT_FOUND}),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_SCOPES, "ListOrganizationScopes", "List organization scopes (paged when asked)", _list("the scopes", SCOPE), None, *PAGE, q),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_SCOPES, "CreateOrganizationScope", "Create an organization scope", {**_json("the scope", SCOPE, "201"), **REFUSED}, obj(SCOPE_BODY["properties"], "name")),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_SCOPE, "GetOrganizationScope", "Get an organization scope", {**_json("the scope", SCOPE), **NOT_FOUND}),
+        _op("PATCH", p.MANAGEMENT_ORGANIZATION_SCOPE, "UpdateOrganizationScope", "Update an organization scope", {**_json("the scope", SCOPE), **NOT_FOUND, **REFUSED}, SCOPE_BODY),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_SCOPE, "DeleteOrganizationScope", "Delete an organization scope", {**NO_CONTENT, **NOT_FOUND}),
+    ]  # fmt: skip
+    for relation, key, item, param_name in (
+        (p.MANAGEMENT_ORGANIZATION_ROLE_SCOPES, "organizationScopeIds", SCOPE, p.MANAGEMENT_ORGANIZATION_ROLE_SCOPE),
+        (p.MANAGEMENT_ORGANIZATION_ROLE_RESOURCE_SCOPES, "scopeIds", OBJECT, p.MANAGEMENT_ORGANIZATION_ROLE_RESOURCE_SCOPE),
+    ):  # fmt: skip
+        name = "ResourceScopes" if key == "scopeIds" else "Scopes"
+        body = obj({key: IDS}, key)
+        entries += [
+            _op("GET", relation, f"ListOrganizationRole{name}", "A role's scopes (paged when asked)", {**_list("the scopes", item), **NOT_FOUND}, None, *PAGE),
+            _op("POST", relation, f"AddOrganizationRole{name}", "Add scopes to a role", {**CREATED, **REFUSED}, body),
+            _op("PUT", relation, f"ReplaceOrganizationRole{name}", "Replace a role's scopes", {**NO_CONTENT, **REFUSED}, body),
+            _op("DELETE", param_name, f"DeleteOrganizationRole{name[:-1]}", "Remove a scope from a role", {**NO_CONTENT, **NOT_FOUND}),
+        ]  # fmt: skip
+    return dict(entries)
