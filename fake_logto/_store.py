@@ -292,6 +292,9 @@ class TenantStore:
                 custom_data=dict(seed.custom_data),
                 roles=list(seed.roles),
             )
+            # Logto's insertUser (libraries/user.ts): every new user gets the default user roles too.
+            defaults = [r.name for r in self.roles.roles.values() if r.is_default and r.type == "User"]
+            user.roles += [name for name in defaults if name not in user.roles]
             for org in self.config.organizations:
                 if any(m in (seed.email, seed.username) for m in org.members if m):
                     user.organizations.append(org.id)
