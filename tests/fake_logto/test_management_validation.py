@@ -363,3 +363,30 @@ def test_unauthorized_carries_joses_error(shared: Running) -> None:
     assert data(tenant.keys.sign(expired))["name"] == "JWTExpired"
     no_issuer = {k: v for k, v in claims.items() if k != "iss"}
     assert data(tenant.keys.sign(no_issuer))["reason"] == "missing"
+
+
+# --- the sign-in experience (routes/sign-in-experience/index.ts): Logto's first error first ---------------
+def test_sign_in_exp_refusals_come_in_logtos_order(client: httpx.Client) -> None:
+    """The guard walks the columns in the table's order (``sign_in`` before ``sign_up``); the route then
+    runs ``validateSignUp``, ``validateSignIn`` and the forgot-password connectors, in that order."""
+    assert _issue(client.patch("/sign-in-exp", json={"signUp": 5, "signIn": 5}))["path"] == ["signIn"]
+    sign_up = {"identifiers": ["email", "email"], "password": True, "verify": True}
+    logto_error(
+        client.patch(
+            "/sign-in-exp", json={"forgotPasswordMethods": ["PhoneVerificationCode"], "signUp": sign_up}
+        ),
+        400,
+        "sign_in_experiences.duplicated_sign_up_identifiers",
+        "Duplicate sign-up identifiers detected.",
+    )
+    method = {"identifier": "email", "password": False, "verificationCode": False, "isPasswordPrimary": True}
+    logto_error(
+        client.patch(
+            "/sign-in-exp",
+            json={"forgotPasswordMethods": ["PhoneVerificationCode"], "signIn": {"methods": [method]}},
+        ),
+        400,
+        "sign_in_experiences.at_least_one_authentication_factor",
+    )
+    # A column the fake does not apply is refused even as null (Logto refuses null for most of them).
+    logto_error(client.patch("/sign-in-exp", json={"color": None}), 400, "guard.invalid_input")
