@@ -175,6 +175,7 @@ MESSAGES: dict[str, str] = {
     "verification_code.not_found": "Verification code not found. Please send verification code first.",
     "verification_code.email_mismatch": "Email mismatch. Please request a new verification code.",
     "verification_code.phone_mismatch": "Phone mismatch. Please request a new verification code.",
+    "request.invalid_input": "Input is invalid. {reason}",  # Logto's {{details}}
     "request.message_rate_limited": "Too many messages sent to this recipient. Please try again later.",
     "connector.not_found": "Cannot find any available connector for type: {type}.",
     "connector.general": "Error occurred in connector: {errorDescription}",
@@ -210,6 +211,10 @@ MESSAGES: dict[str, str] = {
     ),
     "user.invalid_role_type": "Invalid role type, can not assign machine-to-machine role to user.",
     "user.cannot_delete_self": "You cannot delete yourself.",
+    "user.invalid_phone": "Invalid phone number.",
+    "user.identity_not_exist": "The social account has not been registered yet.",
+    "user.password_algorithm_required": "Password algorithm is required.",
+    "user.password_and_digest": "You cannot set both plain text password and password digest.",
     # packages/phrases/src/locales/en/errors/entity.ts
     "entity.db_constraint_violated": "Database constraint violated.",
     "entity.not_exists": "The {name} does not exist.",
@@ -239,7 +244,6 @@ MESSAGES: dict[str, str] = {
     "guard.invalid_pagination": "The request pagination value is invalid.",
     # errors/request.ts, entity.ts, resource.ts, scope.ts, role.ts, application.ts (API resources,
     # applications, role members). i18next keeps a placeholder it has no value for (skipOnVariables).
-    "request.invalid_input": "Input is invalid. {text}",
     "resource.resource_identifier_in_use": "The API identifier {indicator} is already in use",
     "resource.cannot_delete_management_api": "Cannot delete Logto Management API.",
     "resource.cannot_modify_management_api": "Cannot modify Logto Management API.",

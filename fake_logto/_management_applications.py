@@ -13,7 +13,7 @@ Traditional and machine-to-machine apps, an ``application_secrets`` row named ``
 characters, ``generateStandardSecret``) — what the client authenticates with. The list is newest first
 (``order by created_at desc``), pages only when asked, takes ``types``, ``isThirdParty``,
 ``excludeRoleId`` / ``excludeOrganizationId`` (not both: 400 ``request.invalid_input``) and Logto's search
-over ``id``, ``name``, ``description`` (:mod:`._management_search`).
+over ``id``, ``name``, ``description`` (:mod:`._search`).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ from . import _guards, paths
 from ._config import Application
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
-from ._management_search import search_filter
 from ._management_users import page_of
 from ._role_registry import AppRow, AppSecret
+from ._search import search_filter
 from ._tenant import Tenant
 
 TENANT_ID = "default"
@@ -119,9 +119,7 @@ def _metadata(body: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], d
 
 
 def _name(body: dict[str, Any]) -> str:
-    name = _guards.string(body, "name", min_length=1)
-    if len(name) > NAME_MAX:
-        raise _guards.invalid("name", "too_big", f"String must contain at most {NAME_MAX} character(s)")
+    name: str = _guards.string(body, "name", min_length=1, max_length=NAME_MAX)
     return name
 
 
@@ -165,7 +163,7 @@ async def list_applications(request: Request) -> Response:
         raise LogtoError(
             "request.invalid_input",
             400,
-            text="Parameter `excludeRoleId` and `excludeOrganizationId` cannot be used at the same time.",
+            reason="Parameter `excludeRoleId` and `excludeOrganizationId` cannot be used at the same time.",
         )
     matches = search_filter(query, SEARCH_FIELDS)
     with tenant.store.lock:
@@ -305,7 +303,7 @@ async def create_secret(request: Request) -> Response:
     with tenant.store.lock:
         if expires_at is not None and expires_at <= tenant.store.now_ms():
             raise LogtoError(
-                "request.invalid_input", 400, text="The value of `expiresAt` must be in the future."
+                "request.invalid_input", 400, reason="The value of `expiresAt` must be in the future."
             )
         app = application_of(tenant, request.path_params["id"])
         row = tenant.store.roles.app_row(app.id)

@@ -6,20 +6,27 @@ by this issuer, unexpired, with a ``sub``, whose scopes hold ``all``.
 Answers (Logto's ``RequestError`` bodies, texts from ``packages/phrases/src/locales/en/errors/auth.ts``):
 no header → 401 ``auth.authorization_header_missing``; not starting with ``Bearer`` → 401
 ``auth.authorization_token_type_not_supported`` with ``data: {supportedTypes: ["Bearer"]}``; a bad
-signature, not a JWT, another issuer or audience, expired → 401 ``auth.unauthorized`` (Logto adds jose's
-error object as ``data``; the fake leaves it out); no ``sub`` → 401 ``auth.jwt_sub_missing``; no ``all``
+signature, not a JWT, another issuer or audience, expired → 401 ``auth.unauthorized`` with jose's error
+as ``data`` as Logto serialises it (``{code, name}``, plus ``claim``, ``reason`` and ``payload`` for a claim
+check: :func:`_verified_claims`); no ``sub`` → 401 ``auth.jwt_sub_missing``; no ``all``
 scope → 403 ``auth.forbidden``. Expiry is checked on the tenant clock (``clock.now()``), as fake_logto
 expires every other token, so advancing the clock expires a Management API token too.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 from dataclasses import dataclass
+from typing import Any
 
+from joserfc import jws
 from starlette.requests import Request
 
+from . import _guards
 from ._config import MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE
 from ._errors import LogtoError
+from ._keys import ALG
 from ._tenant import Tenant
 
 BEARER = "Bearer"
@@ -43,33 +50,90 @@ def _bearer(request: Request) -> str:
     return header[len(BEARER) + 1 :]
 
 
+def _b64_json(part: str) -> Any:
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _jose(name: str, code: str, **claim_failure: Any) -> LogtoError:
+    """401 ``auth.unauthorized`` with jose's error as JSON, its enumerable fields: ``code``, ``name``
+    and, for a claim check, ``claim``, ``reason`` and the token's ``payload``."""
+    return LogtoError("auth.unauthorized", 401, {"code": code, "name": name, **claim_failure})
+
+
+def _claim_failed(payload: dict[str, Any], claim: str, reason: str, *, expired: bool = False) -> LogtoError:
+    if expired:
+        return _jose("JWTExpired", "ERR_JWT_EXPIRED", claim=claim, reason=reason, payload=payload)
+    return _jose(
+        "JWTClaimValidationFailed",
+        "ERR_JWT_CLAIM_VALIDATION_FAILED",
+        claim=claim,
+        reason=reason,
+        payload=payload,
+    )
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _verified_claims(tenant: Tenant, token: str) -> dict[str, Any]:
+    """jose's ``jwtVerify`` with ``createLocalJWKSet``, step by step as it checks (``compactVerify``:
+    the three parts, the header, the key by ``kid``, the signature; ``validateClaimsSet``: an object,
+    ``iss`` and ``aud`` present then equal, ``iat``/``nbf``/``exp`` numbers, ``nbf`` reached, ``exp``
+    not). A header without ``kid`` matches both EC keys Logto OSS verifies with (the tenant's and the
+    admin tenant's): ``JWKSMultipleMatchingKeys``."""
+    parts = token.split(".")
+    header = _b64_json(parts[0]) if len(parts) == 3 else None
+    if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
+        raise _jose("JWSInvalid", "ERR_JWS_INVALID")
+    if "kid" not in header:
+        raise _jose("JWKSMultipleMatchingKeys", "ERR_JWKS_MULTIPLE_MATCHING_KEYS")
+    if header["kid"] != tenant.keys.kid or header["alg"] != ALG:
+        raise _jose("JWKSNoMatchingKey", "ERR_JWKS_NO_MATCHING_KEY")
+    try:
+        jws.deserialize_compact(token, tenant.keys.key, algorithms=[ALG])
+    except Exception as exc:  # joserfc raises several types for a bad signature or encoding
+        raise _jose("JWSSignatureVerificationFailed", "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") from exc
+    payload = _b64_json(parts[1])
+    if not isinstance(payload, dict):
+        raise _jose("JWTInvalid", "ERR_JWT_INVALID")
+    for claim in ("iss", "aud"):
+        if claim not in payload:
+            raise _claim_failed(payload, claim, "missing")
+    if payload["iss"] != tenant.issuer:
+        raise _claim_failed(payload, "iss", "check_failed")
+    audience = payload["aud"]
+    if MANAGEMENT_API_RESOURCE not in (audience if isinstance(audience, list) else [audience]):
+        raise _claim_failed(payload, "aud", "check_failed")
+    now = tenant.now()
+    if "iat" in payload and not _is_number(payload["iat"]):
+        raise _claim_failed(payload, "iat", "invalid")
+    for claim in ("nbf", "exp"):
+        if claim not in payload:
+            continue
+        value: Any = payload[claim]
+        if not _is_number(value):
+            raise _claim_failed(payload, claim, "invalid")
+        if claim == "nbf" and value > now:
+            raise _claim_failed(payload, "nbf", "check_failed")
+        if claim == "exp" and value <= now:
+            raise _claim_failed(payload, "exp", "check_failed", expired=True)
+    return payload
+
+
 def authenticate(request: Request) -> Auth:
     """The caller of a Management API route, or Logto's 401/403 (see the module docstring)."""
     tenant: Tenant = request.app.state.tenant
-    claims = tenant.keys.verify(_bearer(request))
-    if claims is None or claims.get("iss") != tenant.issuer:
-        raise LogtoError("auth.unauthorized", 401)
-    audience = claims.get("aud")
-    audiences = audience if isinstance(audience, list) else [audience]
-    exp, nbf, iat = claims.get("exp"), claims.get("nbf"), claims.get("iat")
-    # jose's jwtVerify: exp/nbf/iat must be numbers when present; expired or not yet valid → refused.
-    if any(
-        v is not None and (isinstance(v, bool) or not isinstance(v, int | float)) for v in (exp, nbf, iat)
-    ):
-        raise LogtoError("auth.unauthorized", 401)
-    now = tenant.now()
-    if (
-        MANAGEMENT_API_RESOURCE not in audiences
-        or (exp is not None and exp <= now)
-        or (nbf is not None and nbf > now)
-    ):
-        raise LogtoError("auth.unauthorized", 401)
+    claims = _verified_claims(tenant, _bearer(request))
     sub = claims.get("sub")  # koa-auth checks `sub` before it parses `scope`
     if not sub or not isinstance(sub, str):
         raise LogtoError("auth.jwt_sub_missing", 401)
     scope = claims.get("scope", "")
-    if not isinstance(scope, str):  # Logto's ``z.string().parse(scope)`` fails into auth.unauthorized
-        raise LogtoError("auth.unauthorized", 401)
+    if not isinstance(scope, str):  # Logto's ``z.string().parse(scope)``: the ZodError is the data
+        raise LogtoError("auth.unauthorized", 401, _guards.invalid_type("", "string", scope).data)
     scopes = frozenset(scope.split(" "))
     if MANAGEMENT_API_SCOPE not in scopes:
         raise LogtoError("auth.forbidden", 403)

@@ -185,8 +185,7 @@ def _organization_body(body: dict[str, Any], *, create: bool) -> dict[str, Any]:
     if "createdAt" in body:
         created = body["createdAt"]
         if isinstance(created, bool) or not isinstance(created, int | float) or not math.isfinite(created):
-            got = "null" if created is None else type(created).__name__
-            raise _guards.invalid("createdAt", "invalid_type", f"Expected number but received {got}.")
+            raise _guards.invalid_type("createdAt", "number", created)
         changes["created_at"] = created
     return changes
 

@@ -11,7 +11,7 @@ Logto's seeded ids; it cannot be changed or deleted (400 ``resource.cannot_modif
 scope ``Scopes.guard`` (``tenantId``, ``id``, ``resourceId``, ``name``, ``description``, ``createdAt``).
 ``GET /resources`` pages only when asked (``koaPagination({isOptional: true})``) and adds each one's
 ``scopes`` with ``includeScopes=true``; a resource's scopes always page and take Logto's search over
-``id``, ``name``, ``description`` (:mod:`._management_search`), also for an unknown resource (``[]``).
+``id``, ``name``, ``description`` (:mod:`._search`), also for an unknown resource (``[]``).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from . import _guards, paths
 from ._config import MANAGEMENT_API_RESOURCE, Resource
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
-from ._management_search import search_filter
 from ._management_users import page_of
 from ._role_registry import RoleRegistry, ScopeRow, stable_id
+from ._search import search_filter
 from ._store import new_id
 from ._tenant import Tenant
 
@@ -216,9 +216,7 @@ async def list_scopes(request: Request) -> Response:
 def _scope_name(body: dict[str, Any], *, required: bool) -> str | None:
     if not required and "name" not in body:
         return None
-    name = _guards.string(body, "name", min_length=1)
-    if len(name) > SCOPE_NAME_MAX:
-        raise _guards.invalid("name", "too_big", f"String must contain at most {SCOPE_NAME_MAX} character(s)")
+    name: str = _guards.string(body, "name", min_length=1, max_length=SCOPE_NAME_MAX)
     return name
 
 

@@ -12,7 +12,7 @@ check (422 ``entity.db_constraint_violated``); ``POST /applications/:id/roles`` 
 ``application.invalid_type``). A relation already there → 422 ``role.user_exists`` /
 ``role.application_exists`` (whose message keeps its placeholder: Logto interpolates ``userId``); removing
 one that is not there → 404 ``entity.not_found``. Lists always page and take Logto's search
-(:mod:`._management_search`): users over ``id``, ``primary_email``, ``primary_phone``, ``username``,
+(:mod:`._search`): users over ``id``, ``primary_email``, ``primary_phone``, ``username``,
 ``name``, newest first; applications and roles over ``id``, ``name``, ``description``.
 """
 
@@ -29,9 +29,9 @@ from ._errors import LogtoError
 from ._management_applications import application_json, application_of
 from ._management_auth import authorized_tenant
 from ._management_roles import role_json
-from ._management_search import search_filter
 from ._management_users import page_of, user_json
 from ._role_registry import StoredRole
+from ._search import search_filter
 from ._tenant import Tenant
 
 USER_FIELDS = ("id", "primary_email", "primary_phone", "username", "name")
@@ -47,12 +47,7 @@ def _role(tenant: Tenant, role_id: str) -> StoredRole:
 
 def _ids(body: dict[str, Any], key: str, *, nonempty: bool) -> list[str]:
     """``string().min(1).array()`` (``.nonempty()`` where Logto says so)."""
-    values: list[Any] = _guards.field(body, key, list)
-    if nonempty and not values:
-        raise _guards.invalid(key, "too_small", "Array must contain at least 1 element(s)")
-    for i, value in enumerate(values):
-        _guards.string({str(i): value}, f"{key}.{i}", min_length=1)
-    return [str(v) for v in values]
+    return _guards.id_list(body, key, nonempty=nonempty)
 
 
 def _page(request: Request, rows: list[dict[str, Any]]) -> Response:

@@ -20,7 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _guards, _search, paths
 from ._config import MANAGEMENT_API_RESOURCE
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -32,6 +32,8 @@ from ._tenant import Tenant
 
 TENANT_ID = "default"  # Logto OSS's tenant (``defaultTenantId``)
 TYPES = ("User", "MachineToMachine")
+NAME_MAX = 128  # roles.sql: name and description varchar(128)
+ROLE_SEARCH_FIELDS = ("id", "name", "description")  # queries/roles.ts, queries/scope.ts
 FEATURED = 3
 
 
@@ -82,22 +84,48 @@ def _check_scopes(tenant: Tenant, role: StoredRole, scope_ids: list[str], *, new
 
 
 def _id_list(body: dict[str, Any], key: str, *, nonempty: bool = False) -> list[str]:
-    values: list[Any] = _guards.field(body, key, list)
-    if nonempty and not values:
-        raise _guards.invalid(key, "too_small", "Array must contain at least 1 element(s)")
-    for i, value in enumerate(values):
-        _guards.string({str(i): value}, f"{key}.{i}", min_length=1)
-    return [str(v) for v in values]
+    values: list[str] = _guards.string_list(body, key, nonempty=nonempty)
+    return values
+
+
+def _role_columns(role: StoredRole) -> dict[str, str | None]:
+    return {"id": role.id, "name": role.name, "description": role.description}
+
+
+def _scope_columns(roles: RoleRegistry, scope_id: str) -> dict[str, str | None]:
+    return {"id": scope_id, "name": roles.scopes()[scope_id][1], "description": None}
+
+
+def _name(body: dict[str, Any], key: str, *, optional: bool = False) -> Any:
+    """``Roles.createGuard``'s ``name`` / ``description``: ``varchar(128) not null`` (``roles.sql``)."""
+    return _guards.string(body, key, min_length=1, max_length=NAME_MAX, optional=optional)
+
+
+def _excluded(tenant: Tenant, user_id: str | None, app_id: str | None) -> set[str]:
+    """``excludeUserId`` / ``excludeApplicationId``: the roles that user or app holds (none if unknown)."""
+    user = tenant.store.users.get(user_id) if user_id else None
+    return {
+        r.id
+        for r in tenant.store.roles.roles.values()
+        if (user is not None and r.name in user.roles) or (app_id and app_id in r.application_ids)
+    }
 
 
 async def list_roles(request: Request) -> Response:
+    """``GET /roles`` (``routes/role.ts``): paging, the query guard (``type``), then the search
+    (:mod:`._search`, over id, name and description) and the exclusions; in creation order."""
     tenant = authorized_tenant(request)
     offset, limit = page_of(request)
-    kind = request.query_params.get("type")
-    if kind is not None and kind not in TYPES:
-        raise LogtoError("guard.invalid_input", 400, type="query")
+    query = request.query_params
+    kind = _guards.choice(dict(query), "type", TYPES, optional=True, where="query")
+    matches = _search.predicate(_search.parse(query), ROLE_SEARCH_FIELDS)
     with tenant.store.lock:
-        roles = [r for r in tenant.store.roles.roles.values() if kind is None or r.type == kind]
+        excluded = _excluded(tenant, query.get("excludeUserId"), query.get("excludeApplicationId"))
+        roles = [
+            r
+            for r in tenant.store.roles.roles.values()
+            if (kind is None or r.type == kind) and r.id not in excluded and matches(_role_columns(r))
+        ]
         body = []
         for role in roles[offset : offset + limit]:
             holders = [u for u in tenant.store.users.values() if role.name in u.roles]
@@ -121,11 +149,13 @@ async def list_roles(request: Request) -> Response:
 async def create_role(request: Request) -> Response:
     tenant = authorized_tenant(request)
     body = await _guards.body(request)
-    name = _guards.string(body, "name", min_length=1)
-    description = _guards.string(body, "description", min_length=1)
-    kind = _guards.choice(body, "type", TYPES) if body.get("type") is not None else "User"
+    # Roles.createGuard without id, plus scopeIds, in its key order; null refused (optional only).
+    _guards.string(body, "tenantId", max_length=21, optional=True)
+    name = _name(body, "name")
+    description = _name(body, "description")
+    kind = _guards.choice(body, "type", TYPES, optional=True) or "User"
     is_default = _guards.field(body, "isDefault", bool, optional=True) or False
-    scope_ids = _id_list(body, "scopeIds") if body.get("scopeIds") is not None else []
+    scope_ids = _guards.string_list(body, "scopeIds", optional=True) or []
     with tenant.store.lock:
         _check_name_free(tenant, name)
         role = StoredRole(stable_id("role", name, new_id()), name, description, kind, is_default)
@@ -142,13 +172,11 @@ async def get_role(request: Request) -> Response:
 
 async def update_role(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    role = _role(tenant, request.path_params["role_id"])
-    body = await _guards.body(request)
-    name = _guards.string(body, "name", min_length=1) if body.get("name") is not None else None
-    description = (
-        _guards.string(body, "description", min_length=1) if body.get("description") is not None else None
-    )
+    body = await _guards.body(request)  # the guard first: a bad body on an unknown role is a 400
+    name = _name(body, "name", optional=True)
+    description = _name(body, "description", optional=True)
     is_default = _guards.field(body, "isDefault", bool, optional=True)
+    role = _role(tenant, request.path_params["role_id"])
     with tenant.store.lock:
         if name is not None and name != role.name:
             _check_name_free(tenant, name, role.id)
@@ -175,13 +203,16 @@ async def delete_role(request: Request) -> Response:
 async def list_role_scopes(request: Request) -> Response:
     """``koaPagination({ isOptional: true })``: without ``page``/``page_size`` every scope, no header."""
     tenant = authorized_tenant(request)
-    role = _role(tenant, request.path_params["role_id"])
     paged = "page" in request.query_params or "page_size" in request.query_params
-    offset, limit = page_of(request) if paged else (0, len(role.scope_ids))
+    offset, limit = page_of(request) if paged else (0, None)
+    role = _role(tenant, request.path_params["role_id"])
+    matches = _search.predicate(_search.parse(request.query_params), ROLE_SEARCH_FIELDS)
     with tenant.store.lock:
-        known = [s for s in role.scope_ids if s in tenant.store.roles.scopes()]
+        registry = tenant.store.roles
+        known = [s for s in role.scope_ids if s in registry.scopes() and matches(_scope_columns(registry, s))]
         body = [
-            _scope_json(tenant.store.roles, s, with_resource=True) for s in known[offset : offset + limit]
+            _scope_json(tenant.store.roles, s, with_resource=True)
+            for s in known[offset : None if limit is None else offset + limit]
         ]
     headers = {"Total-Number": str(len(known))} if paged else None
     return JSONResponse(body, headers=headers)
@@ -189,9 +220,9 @@ async def list_role_scopes(request: Request) -> Response:
 
 async def add_role_scopes(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    role = _role(tenant, request.path_params["role_id"])
     body = await _guards.body(request)
     scope_ids = _id_list(body, "scopeIds", nonempty=True)
+    role = _role(tenant, request.path_params["role_id"])
     with tenant.store.lock:
         _check_scopes(tenant, role, scope_ids, new=False)
         role.scope_ids.extend(s for s in dict.fromkeys(scope_ids) if s not in role.scope_ids)
@@ -214,10 +245,15 @@ async def remove_role_scope(request: Request) -> Response:
 
 async def list_user_roles(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
     offset, limit = page_of(request)
+    user = user_of(tenant, request)
+    matches = _search.predicate(_search.parse(request.query_params), ROLE_SEARCH_FIELDS)
     with tenant.store.lock:
-        held = [r for r in tenant.store.roles.roles.values() if r.name in user.roles and r.type == "User"]
+        held = [
+            r
+            for r in tenant.store.roles.roles.values()
+            if r.name in user.roles and r.type == "User" and matches(_role_columns(r))
+        ]
     body = [role_json(r) for r in held[offset : offset + limit]]
     return JSONResponse(body, headers={"Total-Number": str(len(held))})
 
@@ -232,8 +268,8 @@ def _assignable(tenant: Tenant, role_ids: list[str]) -> list[StoredRole]:
 
 async def assign_user_roles(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
     role_ids = _id_list(await _guards.body(request), "roleIds")
+    user = user_of(tenant, request)
     with tenant.store.lock:
         held = {r.id for r in tenant.store.roles.roles.values() if r.name in user.roles}
         to_add = [role_id for role_id in role_ids if role_id not in held]
@@ -249,8 +285,8 @@ async def replace_user_roles(request: Request) -> Response:
     ``koa-slonik-error-handler.ts`` answers 422 ``entity.db_constraint_violated`` — after the old links
     were already removed (the steps are not one transaction)."""
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
     role_ids = _id_list(await _guards.body(request), "roleIds")
+    user = user_of(tenant, request)
     with tenant.store.lock:
         wanted = [_role(tenant, role_id) for role_id in dict.fromkeys(role_ids)]
         known = {r.name for r in tenant.store.roles.roles.values()}

@@ -17,7 +17,9 @@ apply: ``signIn.methods`` (``email``/``username``/``phone``, with ``password``/`
 ``at_least_one_authentication_factor``, ``code_sign_in_must_be_enabled``,
 ``forgot_password_method_requires_connector``. Any other column Logto accepts is refused with
 ``guard.invalid_input`` naming it, rather than accepted and silently not applied; unknown keys are
-stripped, as zod strips them. ``POST /__harness/reset`` restores the configured experience.
+stripped, as zod strips them; a column it does not apply is refused even when ``null`` (Logto would
+take ``null`` for its nullable columns: stricter, never more lenient). The order of the checks is
+Logto's (:func:`patched`). ``POST /__harness/reset`` restores the configured experience.
 """
 
 from __future__ import annotations
@@ -94,8 +96,6 @@ def _sign_up(body: dict[str, Any]) -> tuple[tuple[str, ...], bool, bool]:
     identifiers: list[Any] = _guards.field(sign_up, "signUp.identifiers", list)
     for i, identifier in enumerate(identifiers):
         _guards.choice({str(i): identifier}, f"signUp.identifiers.{i}", IDENTIFIERS)
-    if sign_up.get("secondaryIdentifiers"):
-        raise _unsupported("signUp.secondaryIdentifiers")
     return tuple(identifiers), _flag(sign_up, "signUp.password"), _flag(sign_up, "signUp.verify")
 
 
@@ -139,26 +139,39 @@ def _validate_sign_in(exp: SignInExperience, has_email: bool) -> None:
         raise LogtoError("sign_in_experiences.code_sign_in_must_be_enabled", 400)
 
 
-def _forgot_password(body: dict[str, Any], has_email: bool) -> bool:
+def _forgot_password(body: dict[str, Any]) -> list[str]:
     methods: list[Any] = _guards.field(body, "forgotPasswordMethods", list)
     for i, method in enumerate(methods):
         _guards.choice({str(i): method}, f"forgotPasswordMethods.{i}", FORGOT_METHODS)
-    if "EmailVerificationCode" in methods and not has_email:
-        raise LogtoError("sign_in_experiences.forgot_password_method_requires_connector", 400, method="email")
-    if "PhoneVerificationCode" in methods:
-        raise LogtoError("sign_in_experiences.forgot_password_method_requires_connector", 400, method="sms")
-    return "EmailVerificationCode" in methods
+    return methods
+
+
+def _validate_forgot_password(methods: list[str], has_email: bool) -> None:
+    """The route's check, method by method in the body's order."""
+    for method in methods:
+        if method == "EmailVerificationCode" and not has_email:
+            raise LogtoError(
+                "sign_in_experiences.forgot_password_method_requires_connector", 400, method="email"
+            )
+        if method == "PhoneVerificationCode":
+            raise LogtoError(
+                "sign_in_experiences.forgot_password_method_requires_connector", 400, method="sms"
+            )
 
 
 def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
     """The sign-in experience ``body`` (a ``PATCH /api/sign-in-exp`` body) makes of ``config``'s, or
-    Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``."""
+    Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``.
+
+    In Logto's order: the guard first, over the columns in the table's order (``sign_in``, ``sign_up``,
+    ``sign_in_mode``, …, ``forgot_password_methods``); then (the fake's own refusal) any column it does
+    not apply; then the route's checks: ``validateSignUp``, ``validateSignIn`` (against the body's sign-up
+    or the current one), the forgot-password methods' connectors."""
     exp = config.sign_in_experience
     has_email = config.connector is not None
     changes: dict[str, Any] = {}
-    for key in body:
-        if key in KEYS and key not in APPLIED and body[key] is not None:
-            raise _unsupported(key)
+    if "signIn" in body:
+        changes["sign_in_methods"] = _sign_in(body)
     if "signUp" in body:
         identifiers, password, verify = _sign_up(body)
         changes |= {
@@ -166,20 +179,26 @@ def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
             "sign_up_password": password,
             "sign_up_verify": verify,
         }
-    if "signIn" in body:
-        changes["sign_in_methods"] = _sign_in(body)
-    if "signInMode" in body:
-        mode = _guards.choice(body, "signInMode", MODES)
-        if mode == "Register":
-            raise _unsupported("signInMode: Register")
+    mode = _guards.choice(body, "signInMode", MODES) if "signInMode" in body else None
+    forgot = _forgot_password(body) if "forgotPasswordMethods" in body else None
+    for key in body:
+        if key in KEYS and key not in APPLIED:
+            raise _unsupported(key)
+    if "signUp" in body and body["signUp"].get("secondaryIdentifiers"):
+        raise _unsupported("signUp.secondaryIdentifiers")
+    if mode == "Register":
+        raise _unsupported("signInMode: Register")
+    if mode is not None:
         changes["registration_enabled"] = mode == "SignInAndRegister"
-    if "forgotPasswordMethods" in body:
-        changes["forgot_password_email"] = _forgot_password(body, has_email)
+    if forgot is not None:
+        changes["forgot_password_email"] = "EmailVerificationCode" in forgot
     new = dataclasses.replace(exp, **changes)
     if "signUp" in body:
         _validate_sign_up(new, has_email)
     if "signIn" in body:
         _validate_sign_in(new, has_email)
+    if forgot is not None:
+        _validate_forgot_password(forgot, has_email)
     return new
 
 

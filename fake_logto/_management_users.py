@@ -17,13 +17,13 @@ themselves (Logto's integration tests send ``%keyword%``); the newest user comes
 from __future__ import annotations
 
 import math
-import re
 from typing import Any
 
+import phonenumbers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _guards, _search, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._management_auth import authenticate, authorized_tenant
@@ -33,6 +33,30 @@ from ._user_info import user_info
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+SEARCH_FIELDS = ("id", "primary_email", "primary_phone", "username", "name")  # userSearchFields
+PROFILE_KEYS = (
+    "familyName",
+    "givenName",
+    "middleName",
+    "nickname",
+    "preferredUsername",
+    "profile",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+)
+ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
+PASSWORD_ALGORITHMS = ("Argon2i", "Argon2id", "Argon2d", "SHA1", "SHA256", "MD5", "Bcrypt", "Legacy")
+# The PATCH body's plain columns and the User attribute each sets.
+FIELDS = {
+    "username": "username",
+    "primaryEmail": "primary_email",
+    "primaryPhone": "primary_phone",
+    "name": "name",
+    "avatar": "avatar",
+}
 
 
 def user_json(user: User) -> dict[str, Any]:
@@ -48,6 +72,16 @@ def user_of(tenant: Tenant, request: Request) -> User:
     return user
 
 
+def _columns(user: User) -> dict[str, str | None]:
+    return {
+        "id": user.id,
+        "primary_email": user.primary_email,
+        "primary_phone": user.primary_phone,
+        "username": user.username,
+        "name": user.name,
+    }
+
+
 def page_of(request: Request) -> tuple[int, int]:
     raw_page = request.query_params.get("page")
     raw_size = request.query_params.get("page_size")
@@ -61,26 +95,28 @@ def page_of(request: Request) -> tuple[int, int]:
     return int((page - 1) * size), math.ceil(size)
 
 
-def _like(pattern: str) -> re.Pattern[str]:
-    """SQL ``ILIKE``: ``%`` any run, ``_`` any one character, the rest literal, the whole value."""
-    parts = (".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
-def _matches(user: User, pattern: re.Pattern[str] | None) -> bool:
-    if pattern is None:
-        return True
-    fields = (user.id, user.primary_email, user.primary_phone, user.username, user.name)
-    return any(pattern.fullmatch(value) for value in fields if value)
-
-
 async def list_users(request: Request) -> Response:
+    """``GET /users`` (``admin-user/search.ts``): paging first, then ``excludeRoleId`` /
+    ``excludeOrganizationId`` (not both), then the search (:mod:`._search`) over ``userSearchKeys``."""
     tenant = authorized_tenant(request)
     offset, limit = page_of(request)
-    search = request.query_params.get("search")
-    pattern = _like(search) if search else None
+    query = request.query_params
+    exclude_role, exclude_org = query.get("excludeRoleId"), query.get("excludeOrganizationId")
+    if exclude_role and exclude_org:
+        raise _search.invalid_input(
+            "Parameter `excludeRoleId` and `excludeOrganizationId` cannot be used at the same time.",
+            data=False,
+        )
+    matches = _search.predicate(_search.parse(query), SEARCH_FIELDS)
     with tenant.store.lock:
-        found = [u for u in tenant.store.users.values() if _matches(u, pattern)]
+        role = tenant.store.roles.roles.get(exclude_role) if exclude_role else None
+        found = [
+            u
+            for u in tenant.store.users.values()
+            if matches(_columns(u))
+            and (role is None or role.name not in u.roles)
+            and (not exclude_org or exclude_org not in u.organizations)
+        ]
     found.sort(key=lambda u: u.created_at, reverse=True)
     body = [user_json(u) for u in found[offset : offset + limit]]
     return JSONResponse(body, headers={"Total-Number": str(len(found))})
@@ -91,64 +127,120 @@ async def get_user(request: Request) -> Response:
     return JSONResponse(user_json(user_of(tenant, request)))
 
 
-def _optional(body: dict[str, Any], key: str, kind: type) -> Any:
-    return _guards.field(body, key, kind, optional=True)
+def _check_free(
+    tenant: Tenant, email: str | None, phone: str | None, username: str | None, own_id: str | None = None
+) -> None:
+    """Logto's ``checkIdentifierCollision`` (``libraries/user.ts``): email, phone, then username; 422.
+    (``POST /users`` asks username first: :func:`create_user`.)"""
+    for kind, value, code in (
+        ("email", email, "user.email_already_in_use"),
+        ("phone", phone, "user.phone_already_in_use"),
+        ("username", username, "user.username_already_in_use"),
+    ):
+        taken = tenant.store.user_by(kind, value) if value else None
+        if taken is not None and taken.id != own_id:
+            raise LogtoError(code, 422)
 
 
-def _identifier(body: dict[str, Any], key: str, pattern: Any, *, nullable: bool) -> str | None:
-    if key not in body or (nullable and body[key] in (None, "")):
+def _phone(value: str | None) -> str | None:
+    """``PhoneNumberParser(phone).internationalNumber``: the number as Logto stores it (country code and
+    national number, digits only); one libphonenumber cannot parse → 422 ``user.invalid_phone``."""
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse("+" + value)
+    except phonenumbers.NumberParseException as exc:
+        raise LogtoError("user.invalid_phone", 422, {"name": "ParseError"}) from exc
+    zeros = "0" * (number.number_of_leading_zeros or 1) if number.italian_leading_zero else ""
+    return f"{number.country_code}{zeros}{number.national_number}"
+
+
+def _profile_guard(body: dict[str, Any], path: str = "profile") -> dict[str, Any] | None:
+    """``userProfileGuard`` (``packages/schemas/src/foundations/jsonb-types/users.ts``): every key a
+    string but ``address``, an object of strings; all optional, unknown keys stripped."""
+    profile: dict[str, Any] | None = _guards.field(body, path, dict, optional=True)
+    if profile is None:
         return None
-    return _guards.string(body, key, pattern=pattern)
+    parsed: dict[str, Any] = {}
+    for key in PROFILE_KEYS:
+        if key in profile:
+            parsed[key] = _guards.string(profile, f"{path}.{key}")
+    if "address" in profile:
+        address = _guards.field(profile, f"{path}.address", dict)
+        parsed["address"] = {
+            k: _guards.string(address, f"{path}.address.{k}") for k in ADDRESS_KEYS if k in address
+        }
+    return parsed
 
 
-def _check_free(tenant: Tenant, email: str | None, username: str | None, own_id: str | None = None) -> None:
-    """Logto's ``hasUser`` / ``hasUserWithEmail`` (and ``checkIdentifierCollision`` on update): 422."""
-    taken = tenant.store.user_by("username", username) if username else None
-    if taken is not None and taken.id != own_id:
-        raise LogtoError("user.username_already_in_use", 422)
-    taken = tenant.store.user_by("email", email) if email else None
-    if taken is not None and taken.id != own_id:
-        raise LogtoError("user.email_already_in_use", 422)
+def _custom_data(body: dict[str, Any], *, optional: bool = True) -> dict[str, Any] | None:
+    """``jsonObjectGuard``: an object (JSON's values all pass ``jsonGuard``)."""
+    value: dict[str, Any] | None = _guards.field(body, "customData", dict, optional=optional)
+    return value
 
 
 async def create_user(request: Request) -> Response:
+    """``POST /users``: the body as its guard orders its keys, then the password checks, then username,
+    email and phone each free (422), then the user with the default roles (:mod:`._store`)."""
     tenant = authorized_tenant(request)
     body = await _guards.body(request)
-    email = _identifier(body, "primaryEmail", _guards.EMAIL_RE, nullable=False)
-    username = _identifier(body, "username", _guards.USERNAME_RE, nullable=False)
-    password = _guards.string(body, "password", min_length=1) if "password" in body else None
-    name = _optional(body, "name", str)
-    custom_data = _optional(body, "customData", dict)
-    profile = _optional(body, "profile", dict)
+    phone = _guards.string(body, "primaryPhone", pattern=_guards.PHONE_RE, optional=True)
+    email = _guards.string(body, "primaryEmail", pattern=_guards.EMAIL_RE, optional=True)
+    username = _guards.string(body, "username", pattern=_guards.USERNAME_RE, optional=True)
+    password = _guards.string(body, "password", min_length=1, optional=True)
+    digest = _guards.string(body, "passwordDigest", max_length=256, optional=True)
+    algorithm = _guards.choice(body, "passwordAlgorithm", PASSWORD_ALGORITHMS, optional=True)
+    name = _guards.string(body, "name", optional=True)
+    avatar = _guards.string(body, "avatar", url=True, or_empty=True, nullable=True, optional=True)
+    custom_data = _custom_data(body)
+    profile = _profile_guard(body)
+    if password and digest:
+        raise LogtoError("user.password_and_digest", 400)
+    if digest and not algorithm:
+        raise LogtoError("user.password_algorithm_required", 400)
+    if digest:  # the fake keeps scrypt hashes only: refused rather than accepted and unusable
+        raise LogtoError(
+            "guard.invalid_input", 400, details="fake_logto does not import password digests", type="body"
+        )
     with tenant.store.lock:
-        _check_free(tenant, email, username)
-        seed = SeedUser(email=email, username=username, password=password, name=name)
+        taken = tenant.store.user_by("username", username) if username else None
+        if taken is not None:
+            raise LogtoError("user.username_already_in_use", 422)
+        _check_free(tenant, email, phone, None)
+        phone = _phone(phone)
+        seed = SeedUser(email=email, username=username, phone=phone, password=password, name=name)
         user = tenant.store.create_user(seed)
+        user.avatar = avatar
         user.custom_data = custom_data or {}
         user.profile = profile or {}
     return JSONResponse(user_json(user))
 
 
 async def update_user(request: Request) -> Response:
+    """``PATCH /users/:userId``: the guard first (a bad body on an unknown id is a 400), then the user,
+    then collisions; ``customData`` and ``profile`` are replaced (``updateUserById(…, 'replace')``), an
+    empty string is stored as given, as Logto stores it."""
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
     body = await _guards.body(request)
-    email = _identifier(body, "primaryEmail", _guards.EMAIL_RE, nullable=True)
-    username = _identifier(body, "username", _guards.USERNAME_RE, nullable=True)
-    name = _optional(body, "name", str)
-    avatar = _optional(body, "avatar", str)
-    custom_data = _optional(body, "customData", dict)
-    profile = _optional(body, "profile", dict)
+    values: dict[str, Any] = {}
+    for key, pattern in (
+        ("username", _guards.USERNAME_RE),
+        ("primaryEmail", _guards.EMAIL_RE),
+        ("primaryPhone", _guards.PHONE_RE),
+        ("name", None),
+    ):
+        values[key] = _guards.string(body, key, pattern=pattern, or_empty=True, nullable=True, optional=True)
+    values["avatar"] = _guards.string(body, "avatar", url=True, or_empty=True, nullable=True, optional=True)
+    custom_data = _custom_data(body)
+    profile = _profile_guard(body)
+    user = user_of(tenant, request)
     with tenant.store.lock:
-        _check_free(tenant, email, username, user.id)
-        if "primaryEmail" in body:
-            user.primary_email = email
-        if "username" in body:
-            user.username = username
-        if "name" in body:
-            user.name = name or None
-        if "avatar" in body:
-            user.avatar = avatar or None
+        _check_free(tenant, values["primaryEmail"], values["primaryPhone"], values["username"], user.id)
+        if "primaryPhone" in body:
+            values["primaryPhone"] = _phone(values["primaryPhone"])
+        for key, attribute in FIELDS.items():
+            if key in body:
+                setattr(user, attribute, values[key])
         if custom_data is not None:
             user.custom_data = custom_data
         if profile is not None:
@@ -157,22 +249,57 @@ async def update_user(request: Request) -> Response:
     return JSONResponse(user_json(user))
 
 
-async def update_custom_data(request: Request) -> Response:
+async def get_custom_data(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
+    return JSONResponse(user_of(tenant, request).custom_data)
+
+
+async def update_custom_data(request: Request) -> Response:
+    """``PATCH /users/:userId/custom-data``: merged into the old at the top level (``updateUserById``'s
+    default ``merge``: Postgres' ``jsonb ||``)."""
+    tenant = authorized_tenant(request)
     body = await _guards.body(request)
-    custom_data: dict[str, Any] = _guards.field(body, "customData", dict)
+    custom_data: dict[str, Any] = _custom_data(body, optional=False) or {}
+    user = user_of(tenant, request)
     with tenant.store.lock:
-        user.custom_data = custom_data
+        user.custom_data = {**user.custom_data, **custom_data}
         user.updated_at = tenant.store.now_ms()
     return JSONResponse(user.custom_data)
 
 
-async def set_password(request: Request) -> Response:
+async def update_profile(request: Request) -> Response:
+    """``PATCH /users/:userId/profile``: ``{profile}`` merged into the old at the top level, as custom data."""
+    tenant = authorized_tenant(request)
+    body = await _guards.body(request)
+    if "profile" not in body:
+        raise _guards.invalid_type("profile", "object", None, missing=True)
+    profile = _profile_guard(body) or {}
+    user = user_of(tenant, request)
+    with tenant.store.lock:
+        user.profile = {**user.profile, **profile}
+        user.updated_at = tenant.store.now_ms()
+    return JSONResponse(user.profile)
+
+
+async def delete_identity(request: Request) -> Response:
+    """``DELETE /users/:userId/identities/:target`` (``admin-user/social.ts``): 404
+    ``user.identity_not_exist`` when the user has none for ``target``; the user without it."""
     tenant = authorized_tenant(request)
     user = user_of(tenant, request)
+    target = request.path_params["target"]
+    with tenant.store.lock:
+        if target not in user.identities:
+            raise LogtoError("user.identity_not_exist", 404)
+        user.identities = {k: v for k, v in user.identities.items() if k != target}
+        user.updated_at = tenant.store.now_ms()
+    return JSONResponse(user_json(user))
+
+
+async def set_password(request: Request) -> Response:
+    tenant = authorized_tenant(request)
     body = await _guards.body(request)
     password = _guards.string(body, "password", min_length=1)
+    user = user_of(tenant, request)
     with tenant.store.lock:
         user.password_hash = hash_password(password)
         user.updated_at = tenant.store.now_ms()
@@ -182,9 +309,9 @@ async def set_password(request: Request) -> Response:
 async def verify_password(request: Request) -> Response:
     """Logto's ``verifyUserPassword``: no password or a wrong one → 422 ``session.invalid_credentials``."""
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
     body = await _guards.body(request)
     password = _guards.string(body, "password", min_length=1)
+    user = user_of(tenant, request)
     if not check_password(password, user.password_hash):
         raise LogtoError("session.invalid_credentials", 422)
     return Response(status_code=204)
@@ -198,9 +325,9 @@ async def has_password(request: Request) -> Response:
 async def set_suspended(request: Request) -> Response:
     """Suspending signs the user out (Logto's ``signOutUser``): their sessions end."""
     tenant = authorized_tenant(request)
-    user = user_of(tenant, request)
     body = await _guards.body(request)
     suspended: bool = _guards.field(body, "isSuspended", bool)
+    user = user_of(tenant, request)
     with tenant.store.lock:
         user.is_suspended = suspended
         user.updated_at = tenant.store.now_ms()
@@ -226,7 +353,10 @@ ROUTES = [
     ("GET", paths.MANAGEMENT_USER, get_user),
     ("PATCH", paths.MANAGEMENT_USER, update_user),
     ("DELETE", paths.MANAGEMENT_USER, delete_user),
+    ("GET", paths.MANAGEMENT_USER_CUSTOM_DATA, get_custom_data),
     ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA, update_custom_data),
+    ("PATCH", paths.MANAGEMENT_USER_PROFILE, update_profile),
+    ("DELETE", paths.MANAGEMENT_USER_IDENTITY, delete_identity),
     ("PATCH", paths.MANAGEMENT_USER_PASSWORD, set_password),
     ("POST", paths.MANAGEMENT_USER_PASSWORD_VERIFY, verify_password),
     ("GET", paths.MANAGEMENT_USER_HAS_PASSWORD, has_password),

@@ -75,6 +75,19 @@ def _op(operation_id: str, summary: str, answers: dict[str, Any], body: Any = No
     return operation
 
 
+_object_answer = {"description": "the object", "content": {"application/json": {"schema": OBJECT}}}
+
+
+def _identity_op() -> Operation:
+    operation = _op(
+        "DeleteUserIdentity",
+        "Remove a user's social identity (``admin-user/social.ts``)",
+        {**USER_ANSWER, "404": logto_error("entity.not_exists_with_id, user.identity_not_exist")},
+    )
+    operation["parameters"].append(param("target", "path", "the social connector target", required=True))
+    return operation
+
+
 def operations() -> dict[tuple[str, str], Operation]:
     listing = _op(
         "ListUsers",
@@ -85,7 +98,7 @@ def operations() -> dict[tuple[str, str], Operation]:
                 "headers": {"Total-Number": {"schema": STRING, "description": "the number of matches"}},
                 "content": {"application/json": {"schema": {"type": "array", "items": USER_SCHEMA}}},
             },
-            "400": logto_error("guard.invalid_pagination"),
+            "400": logto_error("guard.invalid_pagination, request.invalid_input (a search Logto refuses)"),
         },
     )
     listing["parameters"] = [
@@ -124,7 +137,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             ),
             ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA): _op(
                 "UpdateUserCustomData",
-                "Replace a user's custom data",
+                "Merge into a user's custom data (top-level keys)",
                 {
                     "200": {
                         "description": "the custom data",
@@ -135,6 +148,16 @@ def operations() -> dict[tuple[str, str], Operation]:
                 | BAD_BODY,
                 obj({"customData": OBJECT}, "customData"),
             ),
+            ("GET", paths.MANAGEMENT_USER_CUSTOM_DATA): _op(
+                "ListUserCustomData", "A user's custom data", {"200": _object_answer, **NOT_FOUND}
+            ),
+            ("PATCH", paths.MANAGEMENT_USER_PROFILE): _op(
+                "UpdateUserProfile",
+                "Merge into a user's ``profile`` (OpenID standard claims)",
+                {"200": _object_answer, **NOT_FOUND, **BAD_BODY},
+                obj({"profile": OBJECT}, "profile"),
+            ),
+            ("DELETE", paths.MANAGEMENT_USER_IDENTITY): _identity_op(),
             ("PATCH", paths.MANAGEMENT_USER_PASSWORD): _op(
                 "UpdateUserPassword",
                 "Set a user's password",

@@ -296,6 +296,9 @@ class TenantStore:
                 custom_data=dict(seed.custom_data),
                 roles=list(seed.roles),
             )
+            # Logto's insertUser (libraries/user.ts): every new user gets the default user roles too.
+            defaults = [r.name for r in self.roles.roles.values() if r.is_default and r.type == "User"]
+            user.roles += [name for name in defaults if name not in user.roles]
             self.organizations.join(user.id, (seed.email, seed.username))
             self.organizations.sync(user)
             self.users[user.id] = user

@@ -140,7 +140,7 @@ def test_create_refusals(api: httpx.Client) -> None:
         400,
         "guard.invalid_input",
     )
-    assert body["data"]["issues"][0]["path"] == ["oidcClientMetadata", "redirectUris", "0"]
+    assert body["data"]["issues"][0]["path"] == ["oidcClientMetadata", "redirectUris", 0]
     logto_error(
         post("/applications", json={"name": "x", "type": "SPA", "oidcClientMetadata": {"redirectUris": []}}),
         400,
