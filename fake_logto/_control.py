@@ -115,8 +115,10 @@ async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdva
 
 async def reset(request: Request) -> dict[str, str]:
     """Forget every user, interaction, session, grant, token, sent code and webhook delivery; re-seed the
-    config's users; put the clock back to real time; restore the configured sign-in experience."""
-    _restore_sign_in_exp(_tenant(request))
+    config's users; put the clock back to real time; restore the configured sign-in experience and hooks."""
+    tenant = _tenant(request)
+    _restore_sign_in_exp(tenant)
+    tenant.config = dataclasses.replace(tenant.config, hooks=tenant.configured.hooks)
     _tenant(request).store.reset()
     _tenant(request).events.reset()
     _tenant(request).hooks.reset()

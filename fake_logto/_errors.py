@@ -227,6 +227,12 @@ MESSAGES: dict[str, str] = {
     ),
     "guard.invalid_pagination": "The request pagination value is invalid.",
     "oidc.invalid_grant": "Grant request is invalid.",
+    # packages/phrases/src/locales/en/errors/hook.ts, log.ts, entity.ts
+    "hook.missing_events": "You need to provide at least one event.",
+    "hook.send_test_payload_failed": "Failed to send test payload: {message}",
+    "hook.endpoint_responded_with_error": "Endpoint responded with error.",
+    "log.invalid_time_window": "`end_time` must be after `start_time`.",
+    "entity.not_exists": "The {name} does not exist.",
 }
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _data_hooks, _guards, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._management_auth import authenticate, authorized_tenant
@@ -217,6 +217,7 @@ async def delete_user(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
     user = user_of(tenant, request)
     tenant.store.delete_user(user.id)
+    _data_hooks.append("User.Deleted", user=user)  # basics.ts: the user as it was, with the route's context
     return Response(status_code=204)
 
 
