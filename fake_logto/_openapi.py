@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from fakekit import ErrorBody
 
-from . import _openapi_experience, _openapi_management, _openapi_oidc, paths
+from . import _openapi_experience, _openapi_hooks, _openapi_management, _openapi_oidc, paths
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
 from ._sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 
@@ -210,6 +210,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_oidc.operations(),
         **_openapi_experience.operations(),
         **_openapi_management.operations(),
+        **_openapi_hooks.operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:
@@ -218,7 +219,9 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
                 paths_.setdefault(route.path, {})[method.lower()] = logto[(method, route.path)]
     document["paths"] = paths_ | document["paths"]
     components = document.setdefault("components", {})
-    components.setdefault("schemas", {}).update(SCHEMAS | _openapi_management.SCHEMAS)
+    components.setdefault("schemas", {}).update(
+        SCHEMAS | _openapi_management.SCHEMAS | _openapi_hooks.SCHEMAS
+    )
     components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
     components["schemas"].pop("HTTPValidationError", None)
     components["schemas"].pop("ValidationError", None)
