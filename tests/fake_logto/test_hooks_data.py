@@ -16,6 +16,7 @@ import pytest
 from hook_support import ReceiverServer, receiving, signature, wait_delivery
 from logto_support import tenant_dict
 from management_support import api_client, logto_error, with_admin
+from playwright.sync_api import Page, expect
 
 from fake_logto import Running, Settings, parse_config, paths, serve_in_thread
 from fake_logto._data_hooks import REGISTRATION, logto_route, registered_event
@@ -56,6 +57,11 @@ def control(server: Running) -> Iterator[httpx.Client]:
 def api(server: Running) -> Iterator[httpx.Client]:
     with api_client(server.endpoint) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def browser_context_args() -> dict[str, object]:
+    return {"viewport": {"width": 1280, "height": 860}}
 
 
 def _sent(control: httpx.Client, receiver: ReceiverServer, event: str, **where: Any) -> dict[str, Any]:
@@ -223,3 +229,27 @@ def test_the_table_maps_starlette_routes_to_logto_routes() -> None:
     assert logto_route("/api/applications/{application_id}/secrets") == "/applications/:applicationId/secrets"
     assert registered_event("GET", "/api/users/{user_id}") is None
     assert registered_event("GET", "/api/users") is None
+
+
+def test_the_debug_view_shows_a_delivery(
+    api: httpx.Client, control: httpx.Client, server: Running, page: Page
+) -> None:
+    """Each delivery's request (headers, body), answer and timing, in the events JSON and on the page."""
+    email = "hooked-debug@example.test"
+    user = api.post("/users", json={"primaryEmail": email}).json()
+    wait_delivery(control, "User.Created", "all", lambda body: body["data"]["id"] == user["id"])
+    events = control.get(paths.EVENTS, params={"email": email}).json()["items"]
+    (shown,) = [e for e in events if e["kind"] == "webhook" and e["data"]["hook_id"] == "all"]
+    assert shown["data"]["request"]["body"]["data"]["id"] == user["id"]
+    assert shown["data"]["request"]["headers"]["user-agent"] == "Logto (https://logto.io/)"
+    assert shown["data"]["response"] == {"statusCode": 200, "body": {"ok": True}}
+    assert shown["data"]["duration_ms"] >= 0
+
+    page.goto(f"{server.endpoint}{paths.DEBUG}")
+    page.get_by_label("Email").fill(email)
+    flow = page.locator("section.flow").filter(has_text=email).first
+    expect(flow.get_by_text("User.Created to ")).to_be_visible()
+    flow.get_by_text("Webhook request").click()
+    expect(flow.locator("details[open] > pre").first).to_contain_text("logto-signature-sha-256")
+    flow.get_by_text("Webhook answer").click()
+    expect(flow.locator("details[open] > pre").last).to_contain_text('"statusCode": 200')
