@@ -14,6 +14,7 @@ field is not ``.nullable()``.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from . import _guards
@@ -139,6 +140,8 @@ def _fields(body: dict[str, Any], *, partial: bool) -> dict[str, Any]:
         fields["enabled"] = enabled
     created = _typed(body, "createdAt", "number", optional=True)
     if created is not _MISSING:
+        if not math.isfinite(created):  # 1e400 parses as Infinity, which no timestamp column holds here
+            raise _guards.invalid("createdAt", "not_finite", "Number must be finite")
         fields["created_at"] = int(created)
     return fields
 

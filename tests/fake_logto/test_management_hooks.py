@@ -287,3 +287,12 @@ def test_reset_restores_the_configured_hooks(api: httpx.Client, control: httpx.C
     assert [h["id"] for h in api.get("/hooks").json()] == [created["id"]]
     assert control.post(paths.RESET).status_code == 200
     assert [h["id"] for h in api.get("/hooks").json()] == ["seeded"]
+
+
+def test_a_non_json_number_is_refused_not_a_crash(api: httpx.Client) -> None:
+    body = b'{"events": ["PostSignIn"], "config": {"url": "u", "retries": NaN}, "createdAt": Infinity}'
+    response = api.post("/hooks", content=body, headers={"content-type": "application/json"})
+    logto_error(response, 400, "guard.invalid_input")
+    huge = b'{"events": ["PostSignIn"], "config": {"url": "u"}, "createdAt": 1e400}'
+    response = api.post("/hooks", content=huge, headers={"content-type": "application/json"})
+    logto_error(response, 400, "guard.invalid_input")
