@@ -16,11 +16,10 @@ import dataclasses
 import time
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from . import _hooks
 from ._config import Hook
 from ._errors import LogtoError
+from ._hook_errors import SEND_ERRORS, fetch_error
 
 if TYPE_CHECKING:
     from ._tenant import Tenant
@@ -88,8 +87,8 @@ async def _send_one(tenant: Tenant, target: Hook, event: str) -> LogtoError | No
         if not answer.is_success:
             data = {"responseStatus": answer.status_code, "responseBody": answer.text}
             error = LogtoError("hook.endpoint_responded_with_error", 422, data)
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
-        message = _hooks.fetch_error(exc, target.url)
+    except SEND_ERRORS as exc:
+        message = fetch_error(exc, target.url)
         error = LogtoError("hook.send_test_payload_failed", 422, message=message)
     tenant.events.record(
         "webhook", hook_id=target.id, event=event, url=target.url, status=status, test=True,

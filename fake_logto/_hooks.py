@@ -28,7 +28,6 @@ import functools
 import hashlib
 import hmac
 import json
-import re
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -44,6 +43,7 @@ from fakekit import Waiters
 
 from . import paths
 from ._config import Hook
+from ._hook_errors import SEND_ERRORS, fetch_error, http_error
 from ._store import new_id
 from ._user_info import user_info
 
@@ -74,22 +74,12 @@ def sign(signing_key: str, body: bytes) -> str:
 
 # A Management API route's response body is sent as ``data`` even when it is null (a 204's koa body).
 KEEP_NULL = frozenset({"data"})
-_SCHEME = re.compile(r"^\s*[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def matches(hook: Hook, event: str) -> bool:
     """``buildWebhooks``' filter: enabled, and listing the event — the legacy single ``event`` only while
     ``events`` is empty (libraries/hook/index.ts)."""
     return hook.enabled and (event in hook.events if hook.events else hook.event == event)
-
-
-def fetch_error(exc: Exception, url: str) -> str:
-    """``String(error)`` of what ky 1.2.3 on Node's fetch throws for a request that got no answer."""
-    if isinstance(exc, httpx.TimeoutException):
-        return "TimeoutError: Request timed out"
-    if not _SCHEME.match(url):  # undici's Request constructor: not an absolute URL
-        return f"TypeError: Failed to parse URL from {url}"
-    return "TypeError: fetch failed"
 
 
 def encode(payload: dict[str, Any]) -> bytes:
@@ -246,11 +236,6 @@ class HookDeliveries:
             self._items.clear()
 
 
-def http_error(answer: httpx.Response) -> str:
-    """ky 1.2.3's ``HTTPError`` as ``String(error)`` prints it."""
-    return f"HTTPError: Request failed with status code {answer.status_code} {answer.reason_phrase}".rstrip()
-
-
 def _parse(response: httpx.Response) -> dict[str, Any]:
     """``parseResponse``: the status and the body, as JSON when it parses."""
     try:
@@ -261,8 +246,10 @@ def _parse(response: httpx.Response) -> dict[str, Any]:
 
 
 async def post(tenant: Tenant, url: str, headers: dict[str, str], body: bytes) -> httpx.Response:
-    """``sendWebhookRequest``'s ``POST`` (ky's 10 s timeout); raises what the request raised."""
-    return await tenant.http.post(url, content=body, headers=headers, timeout=TIMEOUT, follow_redirects=True)
+    """``sendWebhookRequest``'s ``POST`` (ky's 10 s timeout), header values as fetch's byte strings
+    (latin-1); raises one of :data:`SEND_ERRORS`."""
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    return await tenant.http.post(url, content=body, headers=raw, timeout=TIMEOUT, follow_redirects=True)
 
 
 async def deliver(
@@ -287,7 +274,7 @@ async def deliver(
         response = _parse(answer)
         if not answer.is_success:  # ky throws HTTPError for any status outside 200-299
             error = http_error(answer)
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:  # trySafe: a hook never crashes the app
+    except SEND_ERRORS as exc:  # trySafe: a hook never crashes the app
         error = fetch_error(exc, hook.url)
     delivery = tenant.hooks.add(
         {

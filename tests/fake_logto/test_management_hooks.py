@@ -296,3 +296,27 @@ def test_a_non_json_number_is_refused_not_a_crash(api: httpx.Client) -> None:
     huge = b'{"events": ["PostSignIn"], "config": {"url": "u"}, "createdAt": 1e400}'
     response = api.post("/hooks", content=huge, headers={"content-type": "application/json"})
     logto_error(response, 400, "guard.invalid_input")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"url": "http://exa mple.com/"}, "TypeError: Failed to parse URL from http://exa mple.com/"),
+        ({"url": "http://[::1"}, "TypeError: Failed to parse URL from http://[::1"),
+        ({"url": "http://127.0.0.1:9/", "headers": {"x": "\u3042"}}, "TypeError: fetch failed"),
+        ({"url": "http://127.0.0.1:9/", "headers": {"bad name": "v"}}, "TypeError: fetch failed"),
+    ],
+)
+def test_a_request_that_cannot_be_sent_is_a_422_not_a_crash(
+    api: httpx.Client, control: httpx.Client, config: dict[str, Any], message: str
+) -> None:
+    hook = _create(api, events=["User.Created"], config=config)
+    logto_error(
+        api.post(f"/hooks/{hook['id']}/test", json={"events": ["PostSignIn"], "config": config}),
+        422,
+        "hook.send_test_payload_failed",
+        f"Failed to send test payload: {message}",
+    )
+    api.post("/users", json={"username": f"unsent_{len(message)}_{len(config)}"})
+    delivery = wait_delivery(control, "User.Created", hook["id"])
+    assert (delivery["result"], delivery["response"], delivery["error"]) == ("Error", None, message)
