@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from fakekit import install_control_errors
 
-from . import _errors, _hooks, _openapi, paths
+from . import _data_hooks, _errors, _hooks, _openapi, paths
 from ._config import TenantConfig
 from ._config_file import load_config
 from ._cors import Cors
@@ -53,6 +53,7 @@ ROOMS: Sequence[str] = (
     "_management_organization_relations",
     "_management_organization_roles",
     "_management_organization_scopes",
+    "_management_hooks",
     "_pages",
     "_control",
     "_hooks_control",
@@ -151,6 +152,8 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
             step = _STEPS.get((method, path))
             if path.startswith(paths.EXPERIENCE):
                 handler = _hooks.with_hooks(tenant, handler)
+            elif _data_hooks.is_management(path):
+                handler = _data_hooks.with_data_hooks(tenant, method, path, handler)
             if step is not None:
                 handler = _recorded(tenant, step, handler)
             app.add_api_route(

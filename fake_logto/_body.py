@@ -69,6 +69,11 @@ def parse_form(raw: str) -> dict[str, Any]:
     return result
 
 
+def _not_json(constant: str) -> Any:
+    """``JSON.parse`` knows no ``NaN`` nor ``Infinity`` (Python's decoder does)."""
+    raise ValueError(f"Unexpected token {constant[0]} in JSON")
+
+
 async def read(request: Request) -> Any:
     """The body as koa-body hands it to the guard. Raises ``ValueError`` for malformed JSON."""
     if request.method not in PARSED_METHODS:
@@ -76,7 +81,7 @@ async def read(request: Request) -> Any:
     kind = media_type(request)
     if kind in JSON_TYPES:
         raw = await request.body()
-        return json.loads(raw) if raw.strip() else {}
+        return json.loads(raw, parse_constant=_not_json) if raw.strip() else {}
     if kind == FORM_TYPE:
         return parse_form((await request.body()).decode("utf-8", errors="replace"))
     if kind.startswith("text/"):

@@ -10,6 +10,7 @@ holds the connector's config in Logto's own shape.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -172,7 +173,8 @@ HOOK_EVENTS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Hook:
     """A webhook as the Console creates one (Logto's ``hooks`` table: ``config.url``, ``config.headers``,
-    ``signingKey``, ``enabled``)."""
+    ``signingKey``, ``enabled``; the legacy single ``event``, matched only while ``events`` is empty, and
+    the deprecated ``config.retries``, stored and echoed but unused; ``createdAt`` in epoch ms)."""
 
     id: str
     name: str
@@ -181,6 +183,9 @@ class Hook:
     signing_key: str
     headers: tuple[tuple[str, str], ...] = ()
     enabled: bool = True
+    event: str | None = None
+    retries: int | None = None
+    created_at: int = field(default_factory=lambda: int(time.time() * 1000), compare=False)
 
 
 @dataclass(frozen=True)

@@ -265,6 +265,11 @@ MESSAGES: dict[str, str] = {
     "application.secret_name_exists": "Secret name already exists.",
     "application.saml.use_saml_app_api": "Use `[METHOD] /saml-applications(/.*)?` API to operate SAML app.",
     "oidc.invalid_grant": "Grant request is invalid.",
+    # packages/phrases/src/locales/en/errors/hook.ts, log.ts, entity.ts
+    "hook.missing_events": "You need to provide at least one event.",
+    "hook.send_test_payload_failed": "Failed to send test payload: {message}",
+    "hook.endpoint_responded_with_error": "Endpoint responded with error.",
+    "log.invalid_time_window": "`end_time` must be after `start_time`.",
 }
 
 

@@ -12,7 +12,12 @@ hex HMAC-SHA256 of that JSON with the signing key (``utils/sign.ts``), a 10 s ti
 
 Retries: Logto passes ky 1.2.3 ``retry: {limit: 3}``, but ky retries only the methods of its default
 ``retry.methods`` (get, put, head, delete, options, trace), so a webhook ``POST`` is sent once; a non-2xx
-answer or a network error is logged as ``result: "Error"``. Each delivery records ``attempts`` (always 1).
+answer or a network error is logged as ``result: "Error"`` with the error as Node prints it
+(:func:`fetch_error`). Each delivery records ``attempts`` (always 1), ``createdAt`` (tenant clock, ms) and
+``logId``: the record is also the ``logs`` row ``GET /api/hooks/{id}/recent-logs`` answers.
+
+The hooks are ``tenant.config.hooks``: the config's, as ``/api/hooks`` (:mod:`._management_hooks`) changes
+them; Management API data hooks are :mod:`._data_hooks`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ from fakekit import Waiters
 
 from . import paths
 from ._config import Hook
+from ._hook_errors import SEND_ERRORS, fetch_error, http_error
+from ._store import new_id
 from ._user_info import user_info
 
 if TYPE_CHECKING:
@@ -65,18 +72,29 @@ def sign(signing_key: str, body: bytes) -> str:
     return hmac.new(signing_key.encode(), body, hashlib.sha256).hexdigest()
 
 
+# A Management API route's response body is sent as ``data`` even when it is null (a 204's koa body).
+KEEP_NULL = frozenset({"data"})
+
+
+def matches(hook: Hook, event: str) -> bool:
+    """``buildWebhooks``' filter: enabled, and listing the event — the legacy single ``event`` only while
+    ``events`` is empty (libraries/hook/index.ts)."""
+    return hook.enabled and (event in hook.events if hook.events else hook.event == event)
+
+
 def encode(payload: dict[str, Any]) -> bytes:
     """``JSON.stringify``: no spaces, non-ASCII kept, ``undefined`` (None here) members left out."""
-    kept = {k: v for k, v in payload.items() if v is not None}
+    kept = {k: v for k, v in payload.items() if v is not None or k in KEEP_NULL}
     return json.dumps(kept, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def request_headers(hook: Hook, body: bytes) -> dict[str, str]:
-    """ky's headers: Logto's user agent, the hook's own (which may replace it), the signature, and the
-    JSON content type unless the hook set one."""
+    """ky's headers: Logto's user agent, the hook's own (which may replace it), the signature (when the
+    hook has a signing key), and the JSON content type unless the hook set one."""
     headers = {"user-agent": USER_AGENT}
     headers.update({k.lower(): v for k, v in hook.headers})
-    headers[SIGNATURE_HEADER] = sign(hook.signing_key, body)
+    if hook.signing_key:
+        headers[SIGNATURE_HEADER] = sign(hook.signing_key, body)
     headers.setdefault("content-type", "application/json")
     return headers
 
@@ -118,7 +136,7 @@ def append_data(event: str, user: User) -> None:
         pending.data.append((event, user_info(user)))
 
 
-def _created_at(tenant: Tenant) -> str:
+def created_at(tenant: Tenant) -> str:
     moment = datetime.fromtimestamp(tenant.clock.now(), UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -136,7 +154,7 @@ def interaction_payload(tenant: Tenant, meta: Metadata, user_id: str) -> dict[st
     return {
         "event": HOOK_EVENT[meta.interaction_event],
         "interactionEvent": meta.interaction_event,
-        "createdAt": _created_at(tenant),
+        "createdAt": created_at(tenant),
         "sessionId": meta.session_id,
         "userAgent": meta.user_agent,
         "userId": user_id,
@@ -151,7 +169,7 @@ def data_payload(tenant: Tenant, meta: Metadata, event: str, data: dict[str, Any
     ``ip``, no Management API context (``path``, ``method``, ``status``, ``params``, ``matchedRoute``)."""
     return {
         "event": event,
-        "createdAt": _created_at(tenant),
+        "createdAt": created_at(tenant),
         "interactionEvent": meta.interaction_event,
         "userAgent": meta.user_agent,
         "applicationId": meta.application_id,
@@ -227,8 +245,24 @@ def _parse(response: httpx.Response) -> dict[str, Any]:
     return {"statusCode": response.status_code, "body": body}
 
 
-async def deliver(tenant: Tenant, hook: Hook, payload: dict[str, Any], meta: Metadata) -> dict[str, Any]:
-    """``sendWebhook``: one ``POST``, recorded as Logto logs it (``TriggerHook.<event>``)."""
+async def post(tenant: Tenant, url: str, headers: dict[str, str], body: bytes) -> httpx.Response:
+    """``sendWebhookRequest``'s ``POST`` (ky's 10 s timeout), header values as fetch's byte strings
+    (latin-1); raises one of :data:`SEND_ERRORS`."""
+    raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+    return await tenant.http.post(url, content=body, headers=raw, timeout=TIMEOUT, follow_redirects=True)
+
+
+async def deliver(
+    tenant: Tenant,
+    hook: Hook,
+    payload: dict[str, Any],
+    *,
+    flow: str | None = None,
+    client_id: str | None = None,
+    email: str | None = None,
+) -> dict[str, Any]:
+    """``sendWebhook``: one ``POST``, recorded as Logto logs it (``TriggerHook.<event>``); ``flow``,
+    ``client_id`` and ``email`` file it in the debug view."""
     payload = {**payload, "hookId": hook.id}
     body = encode(payload)
     headers = request_headers(hook, body)
@@ -236,16 +270,12 @@ async def deliver(tenant: Tenant, hook: Hook, payload: dict[str, Any], meta: Met
     error: str | None = None
     started = time.monotonic()
     try:
-        answer = await tenant.http.post(
-            hook.url, content=body, headers=headers, timeout=TIMEOUT, follow_redirects=True
-        )
+        answer = await post(tenant, hook.url, headers, body)
         response = _parse(answer)
         if not answer.is_success:  # ky throws HTTPError for any status outside 200-299
-            error = f"HTTPError: Request failed with status code {answer.status_code} {answer.reason_phrase}"
-    except httpx.TimeoutException:
-        error = "TimeoutError: Request timed out"
-    except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:  # trySafe: a hook never crashes the app
-        error = f"{type(exc).__name__}: {exc}"
+            error = http_error(answer)
+    except SEND_ERRORS as exc:  # trySafe: a hook never crashes the app
+        error = fetch_error(exc, hook.url)
     delivery = tenant.hooks.add(
         {
             "key": f"TriggerHook.{payload['event']}",
@@ -259,12 +289,15 @@ async def deliver(tenant: Tenant, hook: Hook, payload: dict[str, Any], meta: Met
             "error": error,
             "attempts": 1,
             "durationMs": round((time.monotonic() - started) * 1000, 1),
+            "createdAt": int(tenant.clock.now() * 1000),
+            "logId": new_id(21),
         }
     )
     tenant.events.record(
-        "webhook", flow=meta.session_id, client_id=meta.application_id, email=meta.email,
+        "webhook", flow=flow, client_id=client_id, email=email,
         delivery=delivery["id"], hook_id=hook.id, event=payload["event"], url=hook.url,
         status=response["statusCode"] if response else None, result=delivery["result"], error=error,
+        duration_ms=delivery["durationMs"], request=delivery["request"], response=response,
     )  # fmt: skip
     return delivery
 
@@ -274,10 +307,10 @@ async def _dispatch(tenant: Tenant, pending: Pending) -> None:
     payloads = [interaction_payload(tenant, meta, user_id) for user_id in pending.user_ids]
     payloads += [data_payload(tenant, meta, event, data) for event, data in pending.data]
     sends = [
-        deliver(tenant, hook, payload, meta)
+        deliver(tenant, hook, payload, flow=meta.session_id, client_id=meta.application_id, email=meta.email)
         for payload in payloads
         for hook in tenant.config.hooks
-        if hook.enabled and payload["event"] in hook.events
+        if matches(hook, payload["event"])
     ]
     await asyncio.gather(*sends)
 

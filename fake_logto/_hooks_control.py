@@ -26,7 +26,8 @@ async def list_deliveries(
 ) -> dict[str, Any]:
     """Every webhook delivery, oldest first: ``hookId``, ``event``, ``request`` (headers and JSON body),
     ``response`` (``statusCode`` and body, null on a network error), ``result`` (``Success`` or ``Error``),
-    ``error``, ``attempts`` and ``durationMs``."""
+    ``error``, ``attempts``, ``durationMs``, ``createdAt`` (tenant clock, ms) and ``logId`` (the id
+    ``GET /api/hooks/{id}/recent-logs`` gives the same delivery)."""
     return {"items": _tenant(request).hooks.select(after, event, hook_id)}
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, _search, paths
+from . import _data_hooks, _guards, _search, paths
 from ._config import MANAGEMENT_API_RESOURCE
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -162,6 +162,9 @@ async def create_role(request: Request) -> Response:
         _check_scopes(tenant, role, scope_ids, new=True)
         role.scope_ids = list(dict.fromkeys(scope_ids))
         tenant.store.roles.roles[role.id] = role
+    if body.get("scopeIds") is not None:  # role.ts: `if (scopeIds)`, so an empty list fires too
+        scopes = [_scope_json(tenant.store.roles, s) for s in role.scope_ids]
+        _data_hooks.append("Role.Scopes.Updated", roleId=role.id, data=scopes)
     return JSONResponse(role_json(role))
 
 

@@ -23,7 +23,7 @@ import phonenumbers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, _search, paths
+from . import _data_hooks, _guards, _search, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._management_auth import authenticate, authorized_tenant
@@ -344,6 +344,7 @@ async def delete_user(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
     user = user_of(tenant, request)
     tenant.store.delete_user(user.id)
+    _data_hooks.append("User.Deleted", user=user)  # basics.ts: the user as it was, with the route's context
     return Response(status_code=204)
 
 

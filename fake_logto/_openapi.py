@@ -19,7 +19,15 @@ from fastapi.routing import APIRoute
 
 from fakekit import ErrorBody
 
-from . import _openapi_experience, _openapi_management, _openapi_oidc, _openapi_resources, paths
+from . import (
+    _openapi_experience,
+    _openapi_hooks,
+    _openapi_management,
+    _openapi_oidc,
+    _openapi_resources,
+    _openapi_sign_in_exp,
+    paths,
+)
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
 from ._sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 
@@ -211,6 +219,8 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_experience.operations(),
         **_openapi_management.operations(),
         **_openapi_resources.operations(),
+        **_openapi_hooks.operations(),
+        **_openapi_sign_in_exp.operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:
@@ -219,7 +229,9 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
                 paths_.setdefault(route.path, {})[method.lower()] = logto[(method, route.path)]
     document["paths"] = paths_ | document["paths"]
     components = document.setdefault("components", {})
-    components.setdefault("schemas", {}).update(SCHEMAS | _openapi_management.SCHEMAS)
+    components.setdefault("schemas", {}).update(
+        SCHEMAS | _openapi_management.SCHEMAS | _openapi_hooks.SCHEMAS
+    )
     components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
     components["schemas"].pop("HTTPValidationError", None)
     components["schemas"].pop("ValidationError", None)

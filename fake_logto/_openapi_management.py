@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from . import paths
-from ._management_sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 from ._openapi_organizations import operations as organization_operations
 from ._openapi_shapes import STRING, Operation, json_answer, json_body, logto_error, obj, param
 
@@ -60,7 +59,7 @@ PROFILE_BODY = {
 }
 
 
-def _op(operation_id: str, summary: str, answers: dict[str, Any], body: Any = None) -> Operation:
+def api_op(operation_id: str, summary: str, answers: dict[str, Any], body: Any = None) -> Operation:
     operation: Operation = {
         "tags": ["Management API"],
         "operationId": operation_id,
@@ -79,7 +78,7 @@ _object_answer = {"description": "the object", "content": {"application/json": {
 
 
 def _identity_op() -> Operation:
-    operation = _op(
+    operation = api_op(
         "DeleteUserIdentity",
         "Remove a user's social identity (``admin-user/social.ts``)",
         {**USER_ANSWER, "404": logto_error("entity.not_exists_with_id, user.identity_not_exist")},
@@ -89,7 +88,7 @@ def _identity_op() -> Operation:
 
 
 def operations() -> dict[tuple[str, str], Operation]:
-    listing = _op(
+    listing = api_op(
         "ListUsers",
         "List users, newest first; ``search`` matches id, email, phone, username, name",
         {
@@ -106,7 +105,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         param("page_size", "query", "users a page (20 by default, at most 100)", type="integer"),
         param("search", "query", "a case-insensitive substring"),
     ]
-    create = _op(
+    create = api_op(
         "CreateUser",
         "Create a user",
         {
@@ -120,22 +119,21 @@ def operations() -> dict[tuple[str, str], Operation]:
     user = paths.MANAGEMENT_USER
     return (
         _role_operations()
-        | _sign_in_exp_operations()
         | organization_operations()
         | {
             ("GET", paths.MANAGEMENT_USERS): listing,
             ("POST", paths.MANAGEMENT_USERS): create,
-            ("GET", user): _op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND}),
-            ("PATCH", user): _op(
+            ("GET", user): api_op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND}),
+            ("PATCH", user): api_op(
                 "UpdateUser",
                 "Update a user's profile",
                 {**USER_ANSWER, **NOT_FOUND, **BAD_BODY, "422": logto_error("an identifier in use")},
                 obj({**PROFILE_BODY, "avatar": STRING}),
             ),
-            ("DELETE", user): _op(
+            ("DELETE", user): api_op(
                 "DeleteUser", "Delete a user", {"204": {"description": "deleted"}, **NOT_FOUND}
             ),
-            ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA): _op(
+            ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA): api_op(
                 "UpdateUserCustomData",
                 "Merge into a user's custom data (top-level keys)",
                 {
@@ -148,23 +146,23 @@ def operations() -> dict[tuple[str, str], Operation]:
                 | BAD_BODY,
                 obj({"customData": OBJECT}, "customData"),
             ),
-            ("GET", paths.MANAGEMENT_USER_CUSTOM_DATA): _op(
+            ("GET", paths.MANAGEMENT_USER_CUSTOM_DATA): api_op(
                 "ListUserCustomData", "A user's custom data", {"200": _object_answer, **NOT_FOUND}
             ),
-            ("PATCH", paths.MANAGEMENT_USER_PROFILE): _op(
+            ("PATCH", paths.MANAGEMENT_USER_PROFILE): api_op(
                 "UpdateUserProfile",
                 "Merge into a user's ``profile`` (OpenID standard claims)",
                 {"200": _object_answer, **NOT_FOUND, **BAD_BODY},
                 obj({"profile": OBJECT}, "profile"),
             ),
             ("DELETE", paths.MANAGEMENT_USER_IDENTITY): _identity_op(),
-            ("PATCH", paths.MANAGEMENT_USER_PASSWORD): _op(
+            ("PATCH", paths.MANAGEMENT_USER_PASSWORD): api_op(
                 "UpdateUserPassword",
                 "Set a user's password",
                 {**USER_ANSWER, **NOT_FOUND, **BAD_BODY},
                 obj({"password": STRING}, "password"),
             ),
-            ("POST", paths.MANAGEMENT_USER_PASSWORD_VERIFY): _op(
+            ("POST", paths.MANAGEMENT_USER_PASSWORD_VERIFY): api_op(
                 "VerifyUserPassword",
                 "Check a user's password",
                 {
@@ -175,7 +173,7 @@ def operations() -> dict[tuple[str, str], Operation]:
                 },
                 obj({"password": STRING}, "password"),
             ),
-            ("GET", paths.MANAGEMENT_USER_HAS_PASSWORD): _op(
+            ("GET", paths.MANAGEMENT_USER_HAS_PASSWORD): api_op(
                 "GetUserHasPassword",
                 "Whether a user has a password",
                 {
@@ -190,7 +188,7 @@ def operations() -> dict[tuple[str, str], Operation]:
                     **NOT_FOUND,
                 },
             ),
-            ("PATCH", paths.MANAGEMENT_USER_IS_SUSPENDED): _op(
+            ("PATCH", paths.MANAGEMENT_USER_IS_SUSPENDED): api_op(
                 "UpdateUserIsSuspended",
                 "Suspend or reinstate a user (suspending ends their sessions)",
                 {**USER_ANSWER, **NOT_FOUND, **BAD_BODY},
@@ -228,7 +226,7 @@ def _list(description: str, item: Any) -> dict[str, Any]:
 def _role_op(
     operation_id: str, summary: str, answers: dict[str, Any], body: Any = None, *names: str
 ) -> Operation:
-    operation = _op(operation_id, summary, answers, body)
+    operation = api_op(operation_id, summary, answers, body)
     operation["description"] = "Logto's ``packages/core/src/routes/role.ts`` and ``admin-user/role.ts``."
     operation["parameters"] = [param(n, "path", f"the {n[:-3]}'s id", required=True) for n in names]
     return operation
@@ -355,48 +353,3 @@ def _role_operations() -> dict[tuple[str, str], Operation]:
 SCHEMAS["ManagementRole"] = ROLE_SCHEMA
 
 # The ``sign_in_experiences`` row (routes/sign-in-experience/index.openapi.json, SignInExperiences.guard).
-SIGN_IN_EXP_ROW: dict[str, Any] = obj(
-    {key: {} for key in SIGN_IN_EXP_KEYS}
-    | {
-        "signUp": obj({"identifiers": {"type": "array", "items": STRING}}, "identifiers"),
-        "signIn": obj({"methods": {"type": "array", "items": OBJECT}}, "methods"),
-        "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
-    },
-    *SIGN_IN_EXP_KEYS,
-)
-SCHEMAS["ManagementSignInExperience"] = SIGN_IN_EXP_ROW
-FLAG = {"type": "boolean"}
-SIGN_IN_EXP_PATCH = obj(
-    {
-        "signIn": obj({"methods": {"type": "array", "items": OBJECT}}, "methods"),
-        "signUp": obj(
-            {"identifiers": {"type": "array", "items": STRING}, "password": FLAG, "verify": FLAG},
-            "identifiers",
-            "password",
-            "verify",
-        ),
-        "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
-        "forgotPasswordMethods": {"type": "array", "items": STRING},
-    }
-)
-
-
-def _sign_in_exp_operations() -> dict[tuple[str, str], Operation]:
-    answer = {"200": json_answer("the sign-in experience", "ManagementSignInExperience")}
-    get = _op("GetSignInExp", "Get the sign-in experience", answer)
-    patch = _op(
-        "UpdateSignInExp",
-        "Update the sign-in experience; applies at once to the pages and the Experience API",
-        answer
-        | {
-            "400": logto_error(
-                "guard.invalid_input (also for a column fake_logto does not apply), "
-                "sign_in_experiences.*: a sign-up or sign-in Logto refuses"
-            )
-        },
-        SIGN_IN_EXP_PATCH,
-    )
-    for operation in (get, patch):
-        operation["description"] = "Logto's ``packages/core/src/routes/sign-in-experience/index.ts``."
-        operation["parameters"] = []
-    return {("GET", paths.MANAGEMENT_SIGN_IN_EXP): get, ("PATCH", paths.MANAGEMENT_SIGN_IN_EXP): patch}

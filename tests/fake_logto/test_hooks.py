@@ -7,13 +7,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
+from hook_support import ReceiverServer, receiving, wait_delivery
 from logto_support import auth_url, tenant_dict
 
 from fake_logto import ConfigError, Running, Settings, parse_config, paths, serve_in_thread
@@ -35,44 +34,14 @@ USER_KEYS = {
 }  # fmt: skip
 
 
-class _Receiver(BaseHTTPRequestHandler):
-    """Records every request; ``/fail`` answers 500."""
-
-    server: _ReceiverServer
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["content-length"]))
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        self.server.received.append({"path": self.path, "headers": headers, "body": body})
-        status, answer = (500, b'{"error":"down"}') if self.path == "/fail" else (200, b'{"ok":true}')
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(answer)))
-        self.end_headers()
-        self.wfile.write(answer)
-
-    def log_message(self, *_args: Any) -> None:
-        pass
-
-
-class _ReceiverServer(ThreadingHTTPServer):
-    received: list[dict[str, Any]]
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[ReceiverServer]:
+    with receiving() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def receiver() -> Iterator[_ReceiverServer]:
-    server = _ReceiverServer(("127.0.0.1", 0), _Receiver)
-    server.received = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def hooked(mailgun: MailgunRunning, receiver: _ReceiverServer) -> Iterator[Running]:
+def hooked(mailgun: MailgunRunning, receiver: ReceiverServer) -> Iterator[Running]:
     base = f"http://127.0.0.1:{receiver.server_address[1]}"
     hooks = [
         {
@@ -105,20 +74,12 @@ def control(hooked: Running) -> Iterator[httpx.Client]:
 
 def _wait(control: httpx.Client, event: str, hook_id: str, session: str | None = None) -> dict[str, Any]:
     """The first delivery of ``event`` by ``hook_id`` (for ``session``), through the server-side wait."""
-    after = 0
-    while True:
-        params: dict[str, Any] = {"after": after, "event": event, "hook_id": hook_id, "timeout": 10}
-        response = control.get(paths.HOOK_DELIVERIES_WAIT, params=params)
-        assert response.status_code == 200, response.text
-        items = response.json()["items"]
-        assert items, f"no {event} delivery for {hook_id}"
-        for item in items:
-            if session is None or item["request"]["body"]["sessionId"] == session:
-                return dict(item)
-        after = items[-1]["id"]
+    return wait_delivery(
+        control, event, hook_id, lambda body: session is None or body["sessionId"] == session
+    )
 
 
-def _received(receiver: _ReceiverServer, delivery: dict[str, Any]) -> dict[str, Any]:
+def _received(receiver: ReceiverServer, delivery: dict[str, Any]) -> dict[str, Any]:
     body = delivery["request"]["body"]
     return next(
         r
@@ -137,7 +98,7 @@ def _session(control: httpx.Client, email: str) -> str:
 def test_registering_sends_post_register_and_user_created_signed(
     hooked: Running,
     control: httpx.Client,
-    receiver: _ReceiverServer,
+    receiver: ReceiverServer,
     email: str,
     read_code: Callable[[str], str],
 ) -> None:
@@ -185,7 +146,7 @@ def test_registering_sends_post_register_and_user_created_signed(
 def test_sign_in_is_unaffected_by_a_failing_receiver(
     hooked: Running,
     control: httpx.Client,
-    receiver: _ReceiverServer,
+    receiver: ReceiverServer,
     email: str,
     read_code: Callable[[str], str],
 ) -> None:
