@@ -45,7 +45,9 @@ class ManagementSettings:
     )
 
 
-def with_management_app(tenant: dict[str, Any], settings: ManagementSettings, seed_app: dict[str, Any]) -> dict[str, Any]:
+def with_management_app(
+    tenant: dict[str, Any], settings: ManagementSettings, seed_app: dict[str, Any]
+) -> dict[str, Any]:
     """``tenant`` (a ``[tenant]`` table, not changed) plus the Management API app and its role, as the
     module docstring says. ``seed_app`` is the application a tenant without ``applications`` has (the
     seed's): it stays first, the one the sample app signs in as."""
@@ -68,7 +70,13 @@ def with_management_app(tenant: dict[str, Any], settings: ManagementSettings, se
             }
         )
     applications.append(
-        {"name": APP_NAME, "type": "m2m", "id": settings.app_id, "secret": settings.app_secret, "roles": [ROLE]}
+        {
+            "name": APP_NAME,
+            "type": "m2m",
+            "id": settings.app_id,
+            "secret": settings.app_secret,
+            "roles": [ROLE],
+        }
     )
     tenant["applications"], tenant["roles"] = applications, roles
     return tenant
@@ -79,7 +87,11 @@ def management_info(config: HarnessConfig) -> dict[str, str] | None:
     settings = config.management
     if not settings.app_id:
         return None
-    return {"app_id": settings.app_id, "app_secret": settings.app_secret, "resource": MANAGEMENT_API_INDICATOR}
+    return {
+        "app_id": settings.app_id,
+        "app_secret": settings.app_secret,
+        "resource": MANAGEMENT_API_INDICATOR,
+    }
 
 
 def management_env(config: HarnessConfig) -> dict[str, str]:

@@ -43,9 +43,7 @@ def _maybe_json(response: httpx.Response) -> Any:
     return response.json() if response.content else None
 
 
-def token_request(
-    app_id: str, app_secret: str, resource: str = MANAGEMENT_API_INDICATOR
-) -> Request[JSON]:
+def token_request(app_id: str, app_secret: str, resource: str = MANAGEMENT_API_INDICATOR) -> Request[JSON]:
     """``POST /oidc/token`` with ``grant_type=client_credentials``, the Management API ``resource`` and
     scope ``all``, as @logto/api's ``ClientCredentials`` asks (packages/api/src/client-credentials.ts)."""
     form = {"grant_type": "client_credentials", "resource": resource, "scope": ALL_SCOPE}
@@ -113,7 +111,9 @@ def update_user(user_id: str, **fields: Any) -> Request[JSON]:
 
 def delete_user(user_id: str) -> Request[None]:
     """``DELETE /api/users/{userId}``."""
-    return Request("management", "DELETE", logto_paths.MANAGEMENT_USER, _maybe_json, path_params=_user(user_id))
+    return Request(
+        "management", "DELETE", logto_paths.MANAGEMENT_USER, _maybe_json, path_params=_user(user_id)
+    )
 
 
 def get_custom_data(user_id: str) -> Request[JSON]:
@@ -198,9 +198,7 @@ def add_organization_users(organization_id: str, user_ids: Sequence[str]) -> Req
 
 def list_organization_users(organization_id: str) -> Request[list[JSON]]:
     """``GET /api/organizations/{id}/users``: the members."""
-    return Request(
-        "management", "GET", ORGANIZATION_USERS, _list, path_params=_organization(organization_id)
-    )
+    return Request("management", "GET", ORGANIZATION_USERS, _list, path_params=_organization(organization_id))
 
 
 # --- the sign-in experience -------------------------------------------------------------------------------
