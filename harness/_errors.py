@@ -6,7 +6,7 @@ without loading httpx)::
     ├── APIError                      a control API answered an error, or no URL is configured for it
     │   ├── MailboxTimeout (TimeoutError)   no message came in time; says what the mailbox holds instead
     │   └── ManagementAPIError        the Management API (or its token request) answered Logto's error:
-    │                                 ``status``, ``code`` (``entity.not_exists_with_id``, ``invalid_client``),
+    │                                 ``status``, ``code`` (``entity.not_exists_with_id``, ``oidc.invalid_client``),
     │                                 ``data``, ``body``
     ├── WebhookTimeout (TimeoutError) a webhook receiver got no delivery of the event in time; lists those it got
     ├── AppError                      a sample app cannot start (not built, not installed, exited, hung)
