@@ -172,7 +172,7 @@ class WebhookReceiver:
                 assert delivery is not None
                 return delivery
             got = [d.event or f"{d.method} {d.path}" for d in self._recorded.deliveries]
-        what = f"a {event} delivery" if event else "a delivery"
+        what = f"{event} delivery" if event else "delivery"
         raise WebhookTimeout(
             f"no {what} reached {self.url} within {timeout:g} s; it got: {', '.join(map(str, got)) or 'nothing'}"
         )
