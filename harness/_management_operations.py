@@ -22,10 +22,11 @@ from ._operations import JSON, Request, _params
 if TYPE_CHECKING:
     import httpx
 
-# Logto's organization routes (routes/organization/index.ts and its SchemaRouter relations). fake_logto
-# serves them once the organizations room of issue 14 lands; then these become fake_logto.paths constants.
+# Logto's organization routes (routes/organization/index.ts, routes/organization/user/index.ts). fake_logto
+# serves them once the organizations room of issue 14 lands; then these become its paths constants
+# (MANAGEMENT_ORGANIZATIONS, MANAGEMENT_ORGANIZATION_USERS, the same routes) and leave AWAITING_FAKE.
 ORGANIZATIONS = logto_paths.API + "/organizations"
-ORGANIZATION_USERS = ORGANIZATIONS + "/{organization_id}/users"
+ORGANIZATION_USERS = ORGANIZATIONS + "/{id}/users"
 # Logto's routes the client calls that fake_logto does not serve on this branch yet, as (method, route)
 # (tests/harness/test_client_parity.py keeps this list exact): the organization routes, and reading a
 # user's custom data (routes/admin-user/basics.ts ``GET /users/:userId/custom-data``).
@@ -179,7 +180,7 @@ def create_role(**fields: Any) -> Request[JSON]:
 
 # --- organizations ----------------------------------------------------------------------------------------
 def _organization(organization_id: str) -> dict[str, str]:
-    return {"organization_id": organization_id}
+    return {"id": organization_id}
 
 
 def list_organizations(
@@ -195,13 +196,14 @@ def create_organization(**fields: Any) -> Request[JSON]:
     return Request("management", "POST", ORGANIZATIONS, _json, json=fields)
 
 
-def add_organization_users(organization_id: str, user_ids: Sequence[str]) -> Request[None]:
-    """``POST /api/organizations/{id}/users`` with ``{userIds}``: make them members (201, no body)."""
+def add_organization_users(organization_id: str, user_ids: Sequence[str]) -> Request[JSON]:
+    """``POST /api/organizations/{id}/users`` with ``{userIds}``: make them members; 201 echoing
+    ``{userIds}`` (routes/organization/user/index.ts)."""
     return Request(
         "management",
         "POST",
         ORGANIZATION_USERS,
-        _maybe_json,
+        _json,
         path_params=_organization(organization_id),
         json={"userIds": list(user_ids)},
     )

@@ -156,7 +156,7 @@ def test_organizations_list_create_and_add_member(running: Harness) -> None:
     organization = management.organizations.create(name=f"Org {uuid.uuid4().hex[:6]}")
     assert organization["id"] in [o["id"] for o in management.organizations.list()]
     user = management.users.create(primaryEmail=_email())
-    assert management.organizations.add_users(organization["id"], [user["id"]]) is None
+    assert management.organizations.add_users(organization["id"], [user["id"]]) == {"userIds": [user["id"]]}
     assert [u["id"] for u in management.organizations.users(organization["id"])] == [user["id"]]
 
 
