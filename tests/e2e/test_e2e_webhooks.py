@@ -92,11 +92,9 @@ def test_a_management_api_profile_update_sends_user_data_updated(
     delivery = receiver.wait(event="User.Data.Updated", timeout=15)
     assert signed_by(delivery, hook["signingKey"])
     assert (delivery.json["data"]["id"], delivery.json["data"]["name"]) == (user["id"], "Ada Reader")
-    assert (delivery.json["method"], delivery.json["path"], delivery.json["status"]) == (
-        "PATCH",
-        f"/api/users/{user['id']}",
-        200,
-    )
+    # koa-mount strips "/api": Logto's buildManagementApiContext reports the path inside the API app.
+    context = (delivery.json["method"], delivery.json["path"], delivery.json["status"])
+    assert context == ("PATCH", f"/users/{user['id']}", 200)
 
 
 @pytest.fixture
