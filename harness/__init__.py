@@ -3,6 +3,9 @@
 - :func:`start_harness` / :class:`Harness` — both fakes on real sockets, in threads.
 - :class:`Client` / :class:`AsyncClient` — the control APIs: mailbox waits, clock, users, faults;
   ``mailbox.expect_message(to)`` (:class:`ExpectedMessage`) waits for the message an action sends.
+- ``client.management`` (:class:`Management` / :class:`AsyncManagement`) — Logto's Management API through
+  the tenant's M2M app (``[management]`` of harness.toml), a real ``client_credentials`` token.
+- :class:`WebhookReceiver` — an HTTP server recording webhook deliveries (:class:`Delivery`) a test waits for.
 - :class:`ExperienceClient` — sign in over HTTP, as the sign-in pages do (no browser);
   :func:`sign_in_over_http` — through an app's own ``/sign-in``, giving a Playwright ``storage_state``.
 - :mod:`harness.playwright` (also re-exported here: :func:`register`, :func:`sign_in_with_email_code`,
@@ -29,13 +32,17 @@ if TYPE_CHECKING:
         ExperienceError,
         HarnessError,
         MailboxTimeout,
+        ManagementAPIError,
         SignInFailed,
         UsageError,
+        WebhookTimeout,
     )
     from ._experience import ExperienceClient, callback_params
     from ._fast_path import sign_in_over_http
     from ._harness import Harness, start_harness
+    from ._management_client import AsyncManagement, Management
     from ._playwright import register, reset_password, sign_in_with_email_code, sign_in_with_password
+    from ._webhooks import Delivery, WebhookReceiver
 
 # Exports load on first use: reading a config must not import the web stack (harness up starts the
 # sample app while the fakes load), and Playwright is a test dependency.
@@ -52,6 +59,12 @@ _HOMES = {
     "ExperienceError": "._errors",
     "HarnessError": "._errors",
     "MailboxTimeout": "._errors",
+    "ManagementAPIError": "._errors",
+    "WebhookTimeout": "._errors",
+    "AsyncManagement": "._management_client",
+    "Management": "._management_client",
+    "Delivery": "._webhooks",
+    "WebhookReceiver": "._webhooks",
     "SignInFailed": "._errors",
     "UsageError": "._errors",
     "Mailbox": "._client",
@@ -77,8 +90,10 @@ __all__ = [
     "AppError",
     "AsyncClient",
     "AsyncMailbox",
+    "AsyncManagement",
     "Client",
     "ConfigError",
+    "Delivery",
     "ExpectedMessage",
     "ExperienceClient",
     "ExperienceError",
@@ -87,8 +102,12 @@ __all__ = [
     "HarnessError",
     "Mailbox",
     "MailboxTimeout",
+    "Management",
+    "ManagementAPIError",
     "SignInFailed",
     "UsageError",
+    "WebhookReceiver",
+    "WebhookTimeout",
     "callback_params",
     "launch_options",
     "load_harness_config",

@@ -4,7 +4,8 @@
 (``--json``: one JSON object once healthy); its settings flags are generated from ``HarnessConfig``
 (``harness._config.OPTIONS``), each also a ``HARNESS_*`` env var and a harness.toml key: a flag wins over
 the env var, the env var over the file, the file over the default. ``harness mail`` reads the mailbox of
-a running harness through fake_mailgun's control API.
+a running harness through fake_mailgun's control API; ``harness users`` lists, adds and deletes users
+through Logto's Management API, with the tenant's M2M app (``[management]``).
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ from fake_mailgun import paths as mailgun_paths
 from fakekit import PortInUse, SettingError
 
 from ._apps import FAKES_ONLY, apps_installed
+from ._cli_api import token as _token
+from ._cli_api import users as _users
 from ._config import OPTIONS, STARTER, load_harness_config, settings_from_env
 from ._doctor import run_checks
 from ._errors import AppError, ConfigError, HarnessError
 from ._errors import UsageError as CommandError
 from ._harness import start_harness
-from ._runfile import read_run_file, run_file, run_file_path
+from ._runfile import locate, read_run_file, run_file, run_file_path
 
 
 def _up(args: argparse.Namespace) -> int:
@@ -104,6 +107,7 @@ def _table(info: dict[str, Any], seconds: float) -> None:
         ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}" if info["smtp"]["port"] else "off"),
         ("Mailbox API", info["mailgun_url"] + mailgun_paths.MAILBOX),
         ("Debug view", info["debug_url"]),
+        ("Management API", _management_row(info)),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"logto-harness is up ({seconds:.1f} s)\n")
@@ -115,18 +119,15 @@ def _table(info: dict[str, Any], seconds: float) -> None:
     print("\nPress Ctrl-C to stop.", flush=True)
 
 
+def _management_row(info: dict[str, Any]) -> str:
+    management = info.get("management")
+    if not management:
+        return "no M2M app ([management] app_id is empty)"
+    return f"{info['logto_endpoint']}/api (M2M app {management['app_id']} / {management['app_secret']})"
+
+
 def _locate(args: argparse.Namespace) -> tuple[str, str | None]:
-    """fake_mailgun's and fake_logto's URLs: flags, then env, then the run file of ``harness up``."""
-    run = read_run_file() or {}
-    mailgun = args.mailgun_url or os.environ.get("HARNESS_MAILGUN_URL") or run.get("mailgun_url")
-    # Not HARNESS_LOGTO_ENDPOINT: that is the setting [logto] endpoint of `harness up` (the public URL).
-    logto = args.logto_url or os.environ.get("HARNESS_LOGTO_URL") or run.get("logto_url")
-    if not mailgun:
-        raise CommandError(
-            f"no running harness found (no {run_file_path()}): start `harness up`, or pass --mailgun-url / "
-            "--logto-url (env HARNESS_MAILGUN_URL, HARNESS_LOGTO_URL)"
-        )
-    return str(mailgun), logto
+    return locate(args.mailgun_url, args.logto_url)
 
 
 def _mail(args: argparse.Namespace) -> int:
@@ -154,51 +155,6 @@ def _mail(args: argparse.Namespace) -> int:
         )
         found = client.mailbox.wait_for_message(args.address, args.after, args.timeout)
         print(code_of(found) if args.action == "code" else json.dumps(found, indent=2))
-    return 0
-
-
-def _users(args: argparse.Namespace) -> int:
-    from ._client import Client
-
-    mailgun, logto = _locate(args)
-    with Client(mailgun, logto) as client:
-        if args.action == "list":
-            for user in client.logto.users.list():
-                print(
-                    f"{user['id']}  {user['primaryEmail'] or '-'}  {user['username'] or '-'}  {user['name'] or ''}"
-                )
-        elif args.action == "add":
-            profile = {
-                "email": args.email,
-                "username": args.username,
-                "password": args.password,
-                "name": args.name,
-            }
-            print(json.dumps(client.logto.users.create(**profile), indent=2))
-        else:
-            client.logto.users.delete(args.user_id)
-            print(f"deleted {args.user_id}", file=sys.stderr)
-    return 0
-
-
-def _token(args: argparse.Namespace) -> int:
-    """A client_credentials access token for an API resource (an M2M app of the tenant)."""
-    import httpx
-
-    from fake_logto import paths as logto_paths
-
-    _mailgun, logto = _locate(args)
-    if not logto:
-        raise CommandError("no fake_logto URL known: pass --logto-url")
-    data = {"grant_type": "client_credentials", "resource": args.resource}
-    if args.scope:
-        data["scope"] = args.scope
-    with httpx.Client(base_url=logto, timeout=30) as http:
-        response = http.post(logto_paths.TOKEN, data=data, auth=(args.app_id, args.app_secret))
-    if response.status_code != 200:
-        raise CommandError(f"token endpoint answered {response.status_code}: {response.text}")
-    body = response.json()
-    print(json.dumps(body, indent=2) if args.json else body["access_token"])
     return 0
 
 
@@ -318,6 +274,11 @@ def build_parser() -> argparse.ArgumentParser:
     users_delete.add_argument("user_id")
     for sub in (users_list, users_add, users_delete):
         _with_locate_flags(sub)
+        sub.add_argument(
+            "--m2m-app-id",
+            help="the Management API's M2M app [env LOGTO_M2M_APP_ID; default: the run file's]",
+        )
+        sub.add_argument("--m2m-app-secret", help="its secret [env LOGTO_M2M_APP_SECRET]")
     users.set_defaults(run=_users)
     token = commands.add_parser("token", help="mint an API access token (client_credentials)")
     token.add_argument("--resource", required=True, help="API resource indicator")

@@ -12,6 +12,9 @@
   ``wait_for_events``, ``patch_sign_in_experience`` / ``restore_sign_in_experience``, and ``users``
   (``create``, ``list``, ``delete``).
 - ``client.faults`` — fake_mailgun's fault injection: ``mailgun(status=…, count=…)``, ``smtp(…)``, ``clear``.
+- ``client.management`` — Logto's Management API with a real M2M token (:mod:`harness._management_client`):
+  ``get``/``post``/``put``/``patch``/``delete`` any ``/api`` route, and ``users``, ``roles``,
+  ``organizations``, ``sign_in_exp``; Logto's errors raise :class:`ManagementAPIError`.
 
 Both clients are generated from one description of each operation (:mod:`harness._operations`); the sync
 one sends with a blocking ``httpx.Client``, the async one with an ``httpx.AsyncClient``, and their methods
@@ -21,15 +24,22 @@ have the same names and signatures (``async def`` on the async one). A wait that
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fakekit import async_http_client, http_client
 
+from . import _management_operations as mops
 from . import _operations as ops
 from ._errors import APIError, HarnessError
+from ._management import MANAGEMENT_API_INDICATOR
+from ._management_client import AsyncManagement, Management
 from ._operations import AsyncAPI, Message, Operation, Request, SyncAPI, code_of
+
+if TYPE_CHECKING:
+    import httpx
 
 JSON = dict[str, Any]
 RECENT = 10  # messages a MailboxTimeout lists
@@ -61,9 +71,38 @@ class ExpectedMessage:
 
 
 # --- transports -----------------------------------------------------------------------------------------
+class _Token:
+    """The Management API access token, fetched by ``client_credentials`` and cached until a minute before
+    it expires, as @logto/api's ``ClientCredentials`` does (``accessTokenExpiryLeeway``: 60 s)."""
+
+    LEEWAY = 60.0
+
+    def __init__(self, app: tuple[str, str] | None, resource: str) -> None:
+        self.app, self.resource = app, resource
+        self.value: str | None = None
+        self.expires_at = 0.0
+
+    def cached(self) -> str | None:
+        return self.value if self.value and time.monotonic() < self.expires_at - self.LEEWAY else None
+
+    def request(self) -> Request[JSON]:
+        if self.app is None:
+            raise APIError("no Management API app configured for this client (management_app=(id, secret))")
+        return mops.token_request(*self.app, resource=self.resource)
+
+    def keep(self, answer: JSON) -> str:
+        self.value = str(answer["access_token"])
+        self.expires_at = time.monotonic() + float(answer.get("expires_in", 0))
+        return self.value
+
+
 class _Bases:
-    def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
+    def __init__(
+        self, mailgun_url: str, logto_url: str | None, management_app: tuple[str, str] | None, resource: str
+    ) -> None:
         self.bases = {"mailgun": mailgun_url.rstrip("/"), "logto": (logto_url or "").rstrip("/")}
+        self.bases["management"] = self.bases["logto"]
+        self.token = _Token(management_app, resource)
 
     def url(self, request: Request[Any]) -> str:
         base = self.bases[request.service]
@@ -72,32 +111,69 @@ class _Bases:
         return base + request.path
 
     @staticmethod
-    def options(request: Request[Any]) -> dict[str, Any]:
-        return {"params": dict(request.params), "json": request.json, "timeout": request.timeout}
+    def options(request: Request[Any], token: str | None = None) -> dict[str, Any]:
+        options: dict[str, Any] = {"params": dict(request.params), "timeout": request.timeout}
+        if request.form is not None:
+            options["data"] = dict(request.form)
+        else:
+            options["json"] = request.json
+        if request.auth is not None:
+            options["auth"] = request.auth
+        if token is not None:
+            options["headers"] = {"authorization": f"Bearer {token}"}
+        return options
 
 
 class _SyncTransport(_Bases):
-    def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
-        super().__init__(mailgun_url, logto_url)
+    def __init__(
+        self, mailgun_url: str, logto_url: str | None, management_app: tuple[str, str] | None, resource: str
+    ) -> None:
+        super().__init__(mailgun_url, logto_url, management_app, resource)
         self.http = http_client(timeout=60)
 
     def send(self, request: Request[Any]) -> Any:
+        if request.service == "management":
+            return ops.check(request, self._with_token(request))
         response = self.http.request(request.method, self.url(request), **self.options(request))
         if response.status_code == 408 and request.waits_for is not None:
             raise ops.timeout_error(request, self.send(ops.messages(limit=RECENT)))
         return ops.check(request, response)
 
+    def _with_token(self, request: Request[Any]) -> httpx.Response:
+        cached = self.token.cached()
+        token = cached or self.token.keep(self.send(self.token.request()))
+        response = self.http.request(request.method, self.url(request), **self.options(request, token))
+        if response.status_code == 401 and cached:  # expired early (the tenant clock moved): once more
+            token = self.token.keep(self.send(self.token.request()))
+            response = self.http.request(request.method, self.url(request), **self.options(request, token))
+        return response
+
 
 class _AsyncTransport(_Bases):
-    def __init__(self, mailgun_url: str, logto_url: str | None) -> None:
-        super().__init__(mailgun_url, logto_url)
+    def __init__(
+        self, mailgun_url: str, logto_url: str | None, management_app: tuple[str, str] | None, resource: str
+    ) -> None:
+        super().__init__(mailgun_url, logto_url, management_app, resource)
         self.http = async_http_client(timeout=60)
 
     async def send(self, request: Request[Any]) -> Any:
+        if request.service == "management":
+            return ops.check(request, await self._with_token(request))
         response = await self.http.request(request.method, self.url(request), **self.options(request))
         if response.status_code == 408 and request.waits_for is not None:
             raise ops.timeout_error(request, await self.send(ops.messages(limit=RECENT)))
         return ops.check(request, response)
+
+    async def _with_token(self, request: Request[Any]) -> httpx.Response:
+        cached = self.token.cached()
+        token = cached or self.token.keep(await self.send(self.token.request()))
+        response = await self.http.request(request.method, self.url(request), **self.options(request, token))
+        if response.status_code == 401 and cached:
+            token = self.token.keep(await self.send(self.token.request()))
+            response = await self.http.request(
+                request.method, self.url(request), **self.options(request, token)
+            )
+        return response
 
 
 # --- the sub-APIs: each operation once, then a sync and an async class ---------------------------------
@@ -188,13 +264,23 @@ class AsyncFaults(_FaultsOperations, AsyncAPI):
 
 
 class Client:
-    """Sync client: ``Client(mailgun_url, logto_url)`` (URLs as ``harness up --json`` prints them)."""
+    """Sync client: ``Client(mailgun_url, logto_url)`` (URLs as ``harness up --json`` prints them);
+    ``management_app=(app_id, app_secret)``: an M2M app holding the Management API role, for
+    ``client.management`` (``resource``: the Management API's indicator)."""
 
-    def __init__(self, mailgun_url: str, logto_url: str | None = None) -> None:
-        self._transport = _SyncTransport(mailgun_url, logto_url)
+    def __init__(
+        self,
+        mailgun_url: str,
+        logto_url: str | None = None,
+        *,
+        management_app: tuple[str, str] | None = None,
+        resource: str = MANAGEMENT_API_INDICATOR,
+    ) -> None:
+        self._transport = _SyncTransport(mailgun_url, logto_url, management_app, resource)
         self.mailbox = Mailbox(self._transport.send)
         self.logto = Logto(self._transport.send)
         self.faults = Faults(self._transport.send)
+        self.management = Management(self._transport.send)
 
     def close(self) -> None:
         self._transport.http.close()
@@ -209,11 +295,19 @@ class Client:
 class AsyncClient:
     """Async client with the same operations (``await client.mailbox.wait_for_code(...)``)."""
 
-    def __init__(self, mailgun_url: str, logto_url: str | None = None) -> None:
-        self._transport = _AsyncTransport(mailgun_url, logto_url)
+    def __init__(
+        self,
+        mailgun_url: str,
+        logto_url: str | None = None,
+        *,
+        management_app: tuple[str, str] | None = None,
+        resource: str = MANAGEMENT_API_INDICATOR,
+    ) -> None:
+        self._transport = _AsyncTransport(mailgun_url, logto_url, management_app, resource)
         self.mailbox = AsyncMailbox(self._transport.send)
         self.logto = AsyncLogto(self._transport.send)
         self.faults = AsyncFaults(self._transport.send)
+        self.management = AsyncManagement(self._transport.send)
 
     async def aclose(self) -> None:
         await self._transport.http.aclose()

@@ -1,6 +1,7 @@
 """``harness.toml`` and the harness's settings: one description for the whole harness — the tenant
 (fake_logto's config), the fakes' own settings objects (``[logto]``: ``fake_logto.Settings``,
-``[mailgun]``: ``fake_mailgun.Settings``), the sample app (``[app]``) and where all of them bind (``host``).
+``[mailgun]``: ``fake_mailgun.Settings``), the sample app (``[app]``), the Management API's M2M app
+(``[management]``, :mod:`harness._management`) and where all of them bind (``host``).
 
 :class:`HarnessConfig`'s fields are the description :data:`OPTIONS` is generated from: each setting is a
 ``harness up`` flag, a ``HARNESS_*`` env var, a harness.toml key, a pytest option and marker argument,
@@ -32,12 +33,14 @@ from fakekit import ConfigFileError, Options, SettingError, read_toml, url_of
 
 from ._apps import SampleAppSettings
 from ._errors import ConfigError
+from ._management import ManagementSettings, with_management_app
 
 
 @dataclass(frozen=True, kw_only=True)
 class HarnessConfig:
     """The harness's settings: the fakes' own settings objects (``[logto]``, ``[mailgun]``), the sample
-    app's (``[app]``), where all of them bind (``host``) and the tenant (``[tenant]``, fake_logto's config).
+    app's (``[app]``), the Management API's M2M app (``[management]``), where all of them bind (``host``)
+    and the tenant (``[tenant]``, fake_logto's config).
 
     These fields are the description every way of giving a setting is made from (:data:`OPTIONS`):
     ``[logto] port`` in harness.toml is ``--logto-port`` of ``harness up``, ``HARNESS_LOGTO_PORT``,
@@ -59,6 +62,7 @@ class HarnessConfig:
         metadata={"section": True, "exclude": ("host",), "aliases": {"smtp_port": ("smtp_port",)}},
     )
     app: SampleAppSettings = field(default_factory=SampleAppSettings, metadata={"section": True})
+    management: ManagementSettings = field(default_factory=ManagementSettings, metadata={"section": True})
     tenant: dict[str, Any] = field(default_factory=dict, metadata={"cli": False})  # as written
     source: str | None = field(default=None, metadata={"cli": False})
 
@@ -74,6 +78,10 @@ class HarnessConfig:
         if opt is None or not opt.section:
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
         return getattr(object.__getattribute__(self, opt.section), opt.field.name)
+
+    def management_app(self) -> tuple[str, str] | None:
+        """``(app_id, app_secret)`` of the Management API's M2M app (``[management]``), None if off."""
+        return (self.management.app_id, self.management.app_secret) if self.management.app_id else None
 
     def with_settings(self, **values: Any) -> HarnessConfig:
         """This config with settings replaced, by flat name (``logto_port=0``), checked."""
@@ -99,7 +107,7 @@ class HarnessConfig:
         return tenant if app_url is None else with_app_url(tenant, app_url)
 
     def _tenant_config(self, mailgun_url: str) -> TenantConfig:
-        tenant = copy.deepcopy(self.tenant)
+        tenant = with_management_app(copy.deepcopy(self.tenant), self.management, _seed_app_table())
         connector = tenant.setdefault("connector", {})
         if isinstance(connector, dict) and connector.get("kind", "mailgun") == "mailgun":
             given = connector.get("config", {})
@@ -117,6 +125,19 @@ class HarnessConfig:
             return parse_config(tenant)
         except TenantConfigError as exc:
             raise ConfigError(str(exc)) from exc
+
+
+def _seed_app_table() -> dict[str, Any]:
+    """fake_logto's seed application (what a tenant without ``applications`` has), as a table."""
+    seed = parse_config({}).applications[0]
+    return {
+        "name": seed.name,
+        "type": seed.type,
+        "id": seed.id,
+        "secret": seed.secret,
+        "redirect_uris": list(seed.redirect_uris),
+        "post_logout_redirect_uris": list(seed.post_logout_redirect_uris),
+    }
 
 
 def with_app_url(tenant: TenantConfig, app_url: str) -> TenantConfig:

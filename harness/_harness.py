@@ -21,6 +21,7 @@ from fakekit import bind, cli_fields, url_of
 from ._apps import AppKind, AppSettings, RunningApp, check_app, free_port, serve_app
 from ._config import HarnessConfig
 from ._errors import ConfigError
+from ._management import management_env, management_info
 
 if TYPE_CHECKING:  # the servers are imported once the app process is started (see start_harness)
     from fake_logto import Running as LogtoRunning
@@ -67,6 +68,7 @@ class Harness:
             "MAILGUN_DOMAIN": connector.get("domain", self.config.mailgun.domains[0]),
             "MAILGUN_API_KEY": connector.get("apiKey", self.config.mailgun.api_key),
             **smtp,
+            **management_env(self.config),
             "HARNESS_MAILGUN_URL": self.mailgun.url,
             "HARNESS_LOGTO_URL": self.logto.url,
         }
@@ -86,6 +88,7 @@ class Harness:
                 else None,
             },
             "app_url": self.app_url,
+            "management": management_info(self.config),
             "env": env,
         }
 
@@ -160,7 +163,7 @@ def start_harness(
         except TenantConfigError as exc:  # e.g. a keys_file that holds no P-384 key
             raise ConfigError(f"logto.{exc}") from exc
         logto = stack.enter_context(logto_server.in_thread())
-        client = stack.enter_context(Client(mailgun.url, logto.url))
+        client = stack.enter_context(Client(mailgun.url, logto.url, management_app=config.management_app()))
         harness = Harness(config=given, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
         if running_app is not None:
             running_app.wait_ready()

@@ -24,12 +24,13 @@ from urllib.parse import quote
 from fake_logto import paths as logto_paths
 from fake_mailgun import paths as mailgun_paths
 
-from ._errors import APIError, MailboxTimeout
+from ._errors import APIError, MailboxTimeout, ManagementAPIError
 
 if TYPE_CHECKING:
     import httpx
 
-Service = Literal["mailgun", "logto"]
+# "management": fake_logto's Management API (``/api/*``), sent with the M2M app's access token.
+Service = Literal["mailgun", "logto", "management"]
 Message = dict[str, Any]
 JSON = dict[str, Any]
 T = TypeVar("T")
@@ -48,11 +49,15 @@ class Request(Generic[T]):
     path_params: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     json: Any = None
+    form: Mapping[str, str] | None = None  # an application/x-www-form-urlencoded body (the token request)
+    auth: tuple[str, str] | None = None  # HTTP Basic credentials (client_secret_basic)
     waits_for: str | None = None  # a mailbox wait's address: its 408 becomes a MailboxTimeout
     timeout: float = 30.0
 
     @property
     def path(self) -> str:
+        if not self.path_params:
+            return self.route  # a path given as is (the Management API's generic calls)
         return self.route.format(**{k: quote(v, safe="") for k, v in self.path_params.items()})
 
 
@@ -90,12 +95,15 @@ def _params(**values: Any) -> dict[str, Any]:
 
 
 def check(request: Request[T], response: httpx.Response) -> T:
-    """The parsed answer, or :class:`APIError` with the control API's own message."""
+    """The parsed answer, or :class:`APIError` with the control API's own message
+    (:class:`ManagementAPIError` with Logto's ``code`` for the Management API and its token request)."""
     if response.status_code >= 400:
         try:
             body = response.json()
         except ValueError:
             body = {"message": response.text}
+        if request.service == "management" or request.route == logto_paths.TOKEN:
+            raise ManagementAPIError(request.method, request.path, response.status_code, body)
         message = body.get("message", body) if isinstance(body, dict) else body
         raise APIError(f"{request.method} {request.path} → {response.status_code}: {message}")
     return request.parse(response)

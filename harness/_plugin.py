@@ -15,6 +15,15 @@
 - ``sign_in_experience`` — call it with Logto's ``PATCH /api/sign-in-exp`` fields to change the tenant's
   sign-in experience for this test (fake_logto's ``PATCH /__harness/sign-in-exp``, the same checks and the
   same effect); the configured experience is back after the test.
+- ``tenant_settings`` — call it with ``[tenant]`` tables (``sign_in_experience=…``, ``code_policy=…``,
+  ``hooks=…``, as harness.toml writes them) to change those settings for this test; after it the tenant's
+  settings are what they were before it (Management API changes to them included), so the next test sees
+  the configured tenant.
+- ``management_api`` — ``harness.client.management``: Logto's Management API with the harness's M2M app's
+  token (``[management]``).
+- ``webhook_receiver`` — a :class:`~harness.WebhookReceiver` on a free loopback port for this test:
+  ``.register(*events)`` makes it a hook of the tenant (removed after the test), ``.wait(event=…)`` waits
+  for a delivery, whose raw ``body`` and ``headers`` are kept.
 - ``email_address`` — unique per test and per xdist worker: tests never read each other's codes.
 - With pytest-playwright, a system Chromium is used when Playwright's own is not installed.
 """
@@ -38,10 +47,14 @@ from fake_logto import Server as _LogtoServer  # noqa: F401
 from fake_mailgun import Server as _MailgunServer  # noqa: F401
 from fakekit import Option, SettingError
 
+from . import _tenant_settings
 from ._apps import AppKind
 from ._client import Client, Faults, Logto, Mailbox
 from ._config import OPTIONS, load_harness_config
+from ._errors import UsageError
 from ._harness import Harness, start_harness
+from ._management_client import Management
+from ._webhooks import WebhookReceiver
 
 MARKER = "harness"
 
@@ -191,6 +204,34 @@ def sign_in_experience(harness: Harness) -> Iterator[Callable[[dict[str, Any]], 
         yield logto.patch_sign_in_experience
     finally:
         logto.restore_sign_in_experience()
+
+
+@pytest.fixture
+def tenant_settings(harness: Harness) -> Iterator[Callable[..., Any]]:
+    """``tenant_settings(sign_in_experience={"sign_in": [...]}, code_policy={"expiry": 60})``: these
+    ``[tenant]`` tables of harness.toml for this test; the tenant's settings as before it afterwards."""
+    before = _tenant_settings.current(harness)
+    try:
+        yield lambda **tables: _tenant_settings.change(harness, **tables)
+    finally:
+        _tenant_settings.put_back(harness, before)
+
+
+@pytest.fixture
+def management_api(harness: Harness) -> Management:
+    """Logto's Management API (``users``, ``roles``, ``organizations``, ``sign_in_exp``, ``get``/``post``/…)
+    through a ``client_credentials`` token of the tenant's M2M app (``[management] app_id``)."""
+    if harness.config.management_app() is None:
+        raise UsageError("the harness has no Management API app: [management] app_id is empty")
+    return harness.client.management
+
+
+@pytest.fixture
+def webhook_receiver(harness: Harness) -> Iterator[WebhookReceiver]:
+    """A webhook receiver for this test; ``.register("PostRegister", …)`` makes it a hook of the tenant
+    until the test ends."""
+    with WebhookReceiver(harness, host="127.0.0.1") as receiver:
+        yield receiver
 
 
 @pytest.fixture

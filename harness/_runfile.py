@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ._errors import UsageError
+
 
 def run_file_path() -> Path:
     explicit = os.environ.get("HARNESS_RUN_FILE")
@@ -40,3 +42,17 @@ def read_run_file() -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data
+
+
+def locate(mailgun_url: str | None, logto_url: str | None) -> tuple[str, str | None]:
+    """fake_mailgun's and fake_logto's URLs: the flags given, then env, then the run file of ``harness up``."""
+    run = read_run_file() or {}
+    mailgun = mailgun_url or os.environ.get("HARNESS_MAILGUN_URL") or run.get("mailgun_url")
+    # Not HARNESS_LOGTO_ENDPOINT: that is the setting [logto] endpoint of `harness up` (the public URL).
+    logto = logto_url or os.environ.get("HARNESS_LOGTO_URL") or run.get("logto_url")
+    if not mailgun:
+        raise UsageError(
+            f"no running harness found (no {run_file_path()}): start `harness up`, or pass --mailgun-url / "
+            "--logto-url (env HARNESS_MAILGUN_URL, HARNESS_LOGTO_URL)"
+        )
+    return str(mailgun), logto

@@ -122,6 +122,39 @@ def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp
         timeout=30,
     )
     assert "cli@example.test" in listed.stdout
+    # `harness users` goes through the Management API with the M2M app `harness env` names.
+    assert info["management"] == {
+        "app_id": "harness-management",
+        "app_secret": "harness-management-secret",
+        "resource": "https://default.logto.app/api",
+    }
+    assert "export LOGTO_M2M_APP_ID=harness-management" in printed.stdout
+    user_id = json.loads(added.stdout)["id"]
+    with httpx.Client(timeout=10) as client:
+        token = client.post(
+            info["logto_endpoint"] + "/oidc/token",
+            data={
+                "grant_type": "client_credentials",
+                "resource": info["management"]["resource"],
+                "scope": "all",
+            },
+            auth=(info["management"]["app_id"], info["management"]["app_secret"]),
+        ).json()["access_token"]
+        mine = client.get(
+            f"{info['logto_endpoint']}/api/users/{user_id}", headers={"authorization": f"Bearer {token}"}
+        )
+        assert mine.json()["primaryEmail"] == "cli@example.test"
+    deleted = subprocess.run(
+        [sys.executable, "-m", "harness", "users", "delete", user_id],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert deleted.returncode == 0, deleted.stderr
+    refused = subprocess.run(
+        [sys.executable, "-m", "harness", "users", "delete", user_id],
+        env=env, capture_output=True, text=True, timeout=30,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert f"DELETE /api/users/{user_id} → 404 entity.not_exists_with_id" in refused.stderr
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 0
     assert not run_file.exists(), "the run file is removed on exit"

@@ -27,13 +27,38 @@ from harness._client import (
     Users,
     operations,
 )
+from harness._management_client import (
+    AsyncManagement,
+    AsyncManagementOrganizations,
+    AsyncManagementRoles,
+    AsyncManagementSignInExp,
+    AsyncManagementUsers,
+    Management,
+    ManagementOrganizations,
+    ManagementRoles,
+    ManagementSignInExp,
+    ManagementUsers,
+)
+from harness._management_operations import AWAITING_FAKE
 from harness._operations import AsyncAPI, SyncAPI
 
 # Methods whose async twin has another name, as in httpx.
 RENAMED = {"aclose": "close"}
 # Methods that return a context manager: ``with`` on the sync side, ``async with`` on the async one.
 CONTEXT_MANAGERS = {"mailbox.expect_message"}
-SUB_APIS = [(Mailbox, AsyncMailbox), (Logto, AsyncLogto), (Users, AsyncUsers), (Faults, AsyncFaults)]
+SUB_APIS = [
+    (Mailbox, AsyncMailbox),
+    (Logto, AsyncLogto),
+    (Users, AsyncUsers),
+    (Faults, AsyncFaults),
+    (Management, AsyncManagement),
+    (ManagementUsers, AsyncManagementUsers),
+    (ManagementRoles, AsyncManagementRoles),
+    (ManagementOrganizations, AsyncManagementOrganizations),
+    (ManagementSignInExp, AsyncManagementSignInExp),
+]
+# The Management API's calls of any route (``management.get(path)``…): the path is the caller's.
+GENERIC = {"get", "post", "put", "patch", "delete"}
 
 
 def surface(api: object, prefix: str = "") -> dict[str, Callable[..., Any]]:
@@ -97,10 +122,15 @@ SAMPLES: dict[str, Any] = {
     "seconds": 1,
     "status": 550,
     "fields": {},
+    "organization_id": "o-1",
+    "role_ids": ["r-1"],
+    "user_ids": ["u-1"],
+    "custom_data": {},
 }
 FAKES = {
     "mailgun": (mailgun_paths, fake_mailgun.create_app),
     "logto": (logto_paths, fake_logto.create_app),
+    "management": (logto_paths, fake_logto.create_app),
 }
 
 
@@ -113,14 +143,38 @@ def test_every_operation_is_a_route_the_fake_declares() -> None:
         }
         for service, (_paths, create_app) in FAKES.items()
     }
+    awaiting = set()
     for sync_api, _async_api in SUB_APIS:
         for name, operation in operations(sync_api).items():
+            if sync_api is Management and name in GENERIC:
+                continue
             required = {
                 p.name: SAMPLES[p.name]
                 for p in inspect.signature(operation.build).parameters.values()
                 if p.default is inspect.Parameter.empty and p.kind is not inspect.Parameter.VAR_KEYWORD
             }
             request = operation.build(**required)
+            if (request.method, request.route) in AWAITING_FAKE:
+                # Logto's route, which fake_logto does not serve on this branch yet (see AWAITING_FAKE).
+                awaiting.add((request.method, request.route))
+                continue
             constants = FAKES[request.service][0]
             assert request.route in vars(constants).values(), f"{sync_api.__name__}.{name}: {request.route}"
             assert (request.method, request.route) in declared[request.service], f"{sync_api.__name__}.{name}"
+    assert awaiting == AWAITING_FAKE, "every route awaited is called, none is served yet"
+    assert not awaiting & declared["logto"], "fake_logto serves it now: use its path constant"
+
+
+def test_the_generic_management_calls_send_the_path_as_given() -> None:
+    from harness._management_operations import api_delete, api_get, api_patch, api_post, api_put
+
+    assert api_get("/api/users", {"page": 2}).params == {"page": 2}
+    for build, method in ((api_post, "POST"), (api_put, "PUT"), (api_patch, "PATCH")):
+        request = build("/api/hooks/{id}", {"a": 1})
+        assert (request.service, request.method, request.path, request.json) == (
+            "management",
+            method,
+            "/api/hooks/{id}",
+            {"a": 1},
+        )
+    assert api_delete("/api/users/u-1").path == "/api/users/u-1"

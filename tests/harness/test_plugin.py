@@ -213,3 +213,72 @@ def test_refused(sign_in_experience):
     )
     result = pytester.runpytest(*INNER)
     result.assert_outcomes(passed=1)
+
+
+def test_tenant_settings_change_one_test_and_the_next_sees_the_configured_tenant(
+    pytester: pytest.Pytester,
+) -> None:
+    """Two tests in order in one session (one harness): the first changes the sign-in experience and the
+    code policy — by ``tenant_settings`` and by the Management API —, the second sees the configured ones."""
+    pytester.makepyfile(
+        """
+import httpx
+import pytest
+from harness import ConfigError, UsageError
+
+def _public(harness):
+    return httpx.get(harness.logto_endpoint + "/api/.well-known/sign-in-exp").json()
+
+def test_a_changes_the_tenant(harness, tenant_settings, management_api):
+    assert [m["password"] for m in _public(harness)["signIn"]["methods"]] == [False]
+    tenant_settings(
+        sign_in_experience={"sign_in": [{"identifier": "email", "verification_code": True, "password": True}]},
+        code_policy={"length": 8},
+    )
+    assert [m["password"] for m in _public(harness)["signIn"]["methods"]] == [True]
+    assert harness.logto.tenant.config.code_policy.length == 8
+    management_api.sign_in_exp.update(signInMode="SignIn")
+    assert _public(harness)["signInMode"] == "SignIn"
+    with pytest.raises(ConfigError, match=r"^tenant\\.code_policy\\.length: must be between 4 and 10$"):
+        tenant_settings(code_policy={"length": 2})
+    with pytest.raises(UsageError, match="tenant setting users: not one fake_logto reads while it runs"):
+        tenant_settings(users=[])
+
+def test_b_sees_the_configured_tenant(harness):
+    public = _public(harness)
+    assert [m["password"] for m in public["signIn"]["methods"]] == [False]
+    assert public["signInMode"] == "SignInAndRegister"
+    assert harness.logto.tenant.config.code_policy.length == 6
+"""
+    )
+    result = pytester.runpytest(*INNER)
+    result.assert_outcomes(passed=2)
+
+
+def test_management_api_and_webhook_receiver_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+import hashlib
+import hmac
+import uuid
+
+def test_management_api(management_api):
+    email = f"fixture-{uuid.uuid4().hex[:8]}@example.test"
+    user = management_api.users.create(primaryEmail=email)
+    assert management_api.users.list(search=email) == [management_api.users.get(user["id"])]
+
+def test_webhook_receiver(harness, webhook_receiver):
+    hook = webhook_receiver.register("PostRegister")
+    assert [h.id for h in harness.logto.tenant.config.hooks] == [hook["id"]]
+    import httpx
+    body = b'{"event":"PostRegister"}'
+    signature = hmac.new(hook["signingKey"].encode(), body, hashlib.sha256).hexdigest()
+    httpx.post(webhook_receiver.url, content=body, headers={"logto-signature-sha-256": signature})
+    delivery = webhook_receiver.wait(event="PostRegister", timeout=5)
+    assert hmac.compare_digest(delivery.signature, signature)
+
+def test_the_hook_left_with_the_test(harness):
+    assert harness.logto.tenant.config.hooks == ()
+"""
+    )
+    pytester.runpytest(*INNER).assert_outcomes(passed=3)

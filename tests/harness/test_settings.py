@@ -80,7 +80,7 @@ def test_every_setting_is_a_flag_an_env_var_a_toml_key_and_a_marker_argument() -
         assert opt.key == key
         if flag:
             assert flag in actions[name].option_strings, "the documented flag keeps working"
-    assert set(starter) == {"host", "logto", "mailgun", "app", "tenant"}
+    assert set(starter) == {"host", "logto", "mailgun", "app", "management", "tenant"}
 
 
 def test_every_default_is_written_once() -> None:
@@ -140,7 +140,9 @@ def test_wrong_values_name_the_setting_where_it_was_given() -> None:
         parse_harness_config({"app": {"kind": "ruby"}})
     with pytest.raises(ConfigError, match=r"^logto\.colour: unknown setting$"):
         parse_harness_config({"logto": {"colour": 1}})
-    with pytest.raises(ConfigError, match=r"^web: unknown section \(expected logto, mailgun, app, tenant\)$"):
+    with pytest.raises(
+        ConfigError, match=r"^web: unknown section \(expected logto, mailgun, app, management, tenant\)$"
+    ):
         parse_harness_config({"web": {}})
     with pytest.raises(ConfigError, match=r"^HARNESS_LOGTO_PORT: must be an integer, got 'x'$"):
         settings_from_env({"HARNESS_LOGTO_PORT": "x"})
