@@ -79,6 +79,19 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _now_in_token_frame(tenant: Tenant, payload: dict[str, Any]) -> float:
+    """The tenant's "now" in the frame of the token's own ``iat``/``exp``. fake_logto stamps a JWT with the
+    wall clock (:mod:`._issue`: SDKs check ``exp`` against real time) and records its expiry on the tenant
+    clock; advancing the tenant clock by Δ after issue must expire it Δ sooner, and a token issued after an
+    advance must not be born expired. For a token this tenant issued (its ``jti`` recorded) that is the
+    tenant clock less the offset it had at issue; otherwise the tenant clock."""
+    record = tenant.store.access_tokens.get(str(payload.get("jti", "")))
+    exp: Any = payload.get("exp")
+    if record is None or record.kind != "jwt" or not _is_number(exp):
+        return tenant.now()
+    return tenant.now() - (record.expires_at - float(exp))
+
+
 def _verified_claims(tenant: Tenant, token: str) -> dict[str, Any]:
     """jose's ``jwtVerify`` with ``createLocalJWKSet``, step by step as it checks (``compactVerify``:
     the three parts, the header, the key by ``kid``, the signature; ``validateClaimsSet``: an object,
@@ -108,7 +121,7 @@ def _verified_claims(tenant: Tenant, token: str) -> dict[str, Any]:
     audience = payload["aud"]
     if MANAGEMENT_API_RESOURCE not in (audience if isinstance(audience, list) else [audience]):
         raise _claim_failed(payload, "aud", "check_failed")
-    now = tenant.now()
+    now = _now_in_token_frame(tenant, payload)
     if "iat" in payload and not _is_number(payload["iat"]):
         raise _claim_failed(payload, "iat", "invalid")
     for claim in ("nbf", "exp"):

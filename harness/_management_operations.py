@@ -22,23 +22,8 @@ from ._operations import JSON, Request, _params
 if TYPE_CHECKING:
     import httpx
 
-# Logto's organization routes (routes/organization/index.ts, routes/organization/user/index.ts). fake_logto
-# serves them once the organizations room of issue 14 lands; then these become its paths constants
-# (MANAGEMENT_ORGANIZATIONS, MANAGEMENT_ORGANIZATION_USERS, the same routes) and leave AWAITING_FAKE.
-ORGANIZATIONS = logto_paths.API + "/organizations"
-ORGANIZATION_USERS = ORGANIZATIONS + "/{id}/users"
-# Logto's routes the client calls that fake_logto does not serve on this branch yet, as (method, route)
-# (tests/harness/test_client_parity.py keeps this list exact): the organization routes, and reading a
-# user's custom data (routes/admin-user/basics.ts ``GET /users/:userId/custom-data``).
-AWAITING_FAKE = frozenset(
-    {
-        ("GET", ORGANIZATIONS),
-        ("POST", ORGANIZATIONS),
-        ("GET", ORGANIZATION_USERS),
-        ("POST", ORGANIZATION_USERS),
-        ("GET", logto_paths.MANAGEMENT_USER_CUSTOM_DATA),
-    }
-)
+ORGANIZATIONS = logto_paths.MANAGEMENT_ORGANIZATIONS  # routes/organization/index.ts
+ORGANIZATION_USERS = logto_paths.MANAGEMENT_ORGANIZATION_USERS  # routes/organization/user/index.ts
 
 
 def _json(response: httpx.Response) -> Any:

@@ -61,25 +61,3 @@ def change(harness: Harness, **tables: Any) -> TenantConfig:
     config = dataclasses.replace(current(harness), **{name: getattr(fresh, name) for name in tables})
     put_back(harness, config)
     return config
-
-
-def add_hook(harness: Harness, table: dict[str, Any]) -> dict[str, Any]:
-    """Add one ``[[tenant.hooks]]`` table to the running tenant (id and signing key generated unless
-    given); answers the hook in Logto's ``Hook`` shape, as ``POST /api/hooks`` does."""
-    hook = parsed(harness, hooks=[table]).hooks[0]
-    tenant = current(harness)
-    put_back(harness, dataclasses.replace(tenant, hooks=(*tenant.hooks, hook)))
-    return {
-        "id": hook.id,
-        "name": hook.name,
-        "events": list(hook.events),
-        "config": {"url": hook.url, "headers": dict(hook.headers)},
-        "signingKey": hook.signing_key,
-        "enabled": hook.enabled,
-    }
-
-
-def remove_hook(harness: Harness, hook_id: str) -> None:
-    """Remove the hook ``hook_id`` (added by :func:`add_hook`) from the running tenant, if still there."""
-    tenant = current(harness)
-    put_back(harness, dataclasses.replace(tenant, hooks=tuple(h for h in tenant.hooks if h.id != hook_id)))

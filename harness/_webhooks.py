@@ -3,10 +3,8 @@ raw body and the headers as they came, so a test can check ``logto-signature-sha
 a test wait for a delivery of an event (a condition, not a sleep).
 
 ``receiver.register("PostRegister", "User.Created")`` makes it a hook of the tenant for those events, as
-an admin adds one in the Console; the registration goes through :data:`REGISTER` and ends with the
-receiver. Today that is :func:`register_in_config`, a ``[[tenant.hooks]]`` table added to the running
-tenant; once fake_logto serves Logto's ``POST /api/hooks`` it is :func:`register_by_api` — a one-line
-switch, both answer Logto's ``Hook`` shape (``id``, ``signingKey``, …).
+an admin adds one in the Console: through Logto's ``POST /api/hooks`` with the harness's Management API
+token (:func:`register_by_api`), deleted by ``DELETE /api/hooks/{id}`` when the receiver stops.
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from . import _tenant_settings
 from ._errors import UsageError, WebhookTimeout
 
 if TYPE_CHECKING:
@@ -56,12 +53,6 @@ class Delivery:
         return self.headers.get(SIGNATURE_HEADER)
 
 
-def register_in_config(harness: Harness, table: dict[str, Any]) -> Registration:
-    """The hook as a ``[[tenant.hooks]]`` table of the running tenant, removed afterwards."""
-    hook = _tenant_settings.add_hook(harness, table)
-    return hook, lambda: _tenant_settings.remove_hook(harness, hook["id"])
-
-
 def register_by_api(harness: Harness, table: dict[str, Any]) -> Registration:
     """The hook by Logto's ``POST /api/hooks`` (routes/hook.ts: ``{name, events, config: {url, headers}}``,
     201 with the hook and its ``signingKey``), deleted by ``DELETE /api/hooks/{id}`` afterwards."""
@@ -73,9 +64,6 @@ def register_by_api(harness: Harness, table: dict[str, Any]) -> Registration:
     }
     hook: dict[str, Any] = management.post("/api/hooks", body)
     return hook, lambda: management.delete(f"/api/hooks/{hook['id']}")
-
-
-REGISTER: Callable[[Harness, dict[str, Any]], Registration] = register_in_config
 
 
 @dataclass
@@ -152,7 +140,7 @@ class WebhookReceiver:
         table: dict[str, Any] = {"name": name, "events": list(events), "url": self.url}
         if headers:
             table["headers"] = headers
-        hook, remove = REGISTER(self.harness, table)
+        hook, remove = register_by_api(self.harness, table)
         self._removals.append(remove)
         self.hook = hook
         return hook

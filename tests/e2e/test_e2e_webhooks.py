@@ -18,7 +18,7 @@ import pytest
 from e2e_support import SIGN_IN, expect_signed_in, follow, open_home
 from playwright.sync_api import Page, expect
 
-from harness import Delivery, WebhookReceiver, WebhookTimeout
+from harness import Delivery, WebhookReceiver
 from harness._harness import Harness
 from harness._playwright import register
 
@@ -74,12 +74,6 @@ def test_registering_sends_signed_post_register_and_user_created(
     assert posted.json["userId"] == created.json["data"]["id"]
 
 
-@pytest.mark.xfail(
-    raises=WebhookTimeout,
-    strict=False,
-    reason="data hooks of Management API writes are built on another branch of issue 14 (mapi-hooks); "
-    "passes once merged",
-)
 def test_a_management_api_profile_update_sends_user_data_updated(
     page: Page, app_harness: Harness, receiver: WebhookReceiver
 ) -> None:
