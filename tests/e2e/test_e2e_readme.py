@@ -14,7 +14,8 @@ SECTION = SECTION.split("\n## ", 1)[0]
 
 
 def test_readme_sample_test_is_the_one_that_runs() -> None:
-    (block,) = re.findall(r"```python\n(.*?)```", SECTION, flags=re.DOTALL)
+    blocks = re.findall(r"```python\n(.*?)```", SECTION, flags=re.DOTALL)
+    (block,) = [b for b in blocks if b.startswith('"""An e2e test of sign-up')]
     assert block == (Path(__file__).parent / "test_readme_example.py").read_text(encoding="utf-8")
 
 
@@ -23,6 +24,8 @@ def test_readme_harness_toml_snippet_is_valid() -> None:
 
     (block,) = re.findall(r"```ini\n(.*?)```", SECTION, flags=re.DOTALL)
     config = parse_harness_config(tomllib.loads(block))
-    (application,) = config.tenant_config("http://127.0.0.1:5080").applications
+    # The first application is the one the app signs in as; the harness adds its Management API M2M app.
+    application, management = config.tenant_config("http://127.0.0.1:5080").applications
+    assert (management.type, management.id) == ("m2m", "harness-management")
     assert application.redirect_uris == ("http://localhost:8080/callback",)
     assert application.post_logout_redirect_uris == ("http://localhost:8080",)
