@@ -40,11 +40,10 @@ class FileResult:
 
 
 def first_line(message: str) -> str:
-    """The first non-empty line of a failure message, without colours, trimmed."""
-    for line in _ANSI.sub("", message).splitlines():
-        if line.strip():
-            return line.strip()
-    return ""
+    """The first non-empty line of a failure message, without colours, trimmed; jest's headings
+    ("● Test suite failed to run") are skipped for the line that says why."""
+    lines = [line.strip() for line in _ANSI.sub("", message).splitlines() if line.strip()]
+    return next((line for line in lines if not line.startswith("●")), lines[0] if lines else "")
 
 
 def parse_report(file: str, report: dict[str, Any], seconds: float = 0.0) -> FileResult:
