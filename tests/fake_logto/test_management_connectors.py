@@ -10,14 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
+from logto_support import auth_url, tenant_dict
+from management_support import logto_error
+
 from fake_logto import Running as LogtoRunning
 from fake_logto import Settings as LogtoSettings
 from fake_logto import parse_config
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import Running
 from harness import ExperienceClient
-from logto_support import auth_url, tenant_dict
-from management_support import logto_error
 
 DEV = {"development-user-id": "integration-test-admin-user"}
 MOCK_EMAIL = {
@@ -78,7 +79,8 @@ def test_the_configured_connector_is_listed_and_a_mock_one_replaces_it(dev_api: 
     assert (body["connectorId"], body["type"], body["target"], body["isDemo"]) == (
         "mock-email-service", "Email", "mock-mail", False,
     )  # fmt: skip
-    assert len(body["id"]) == 12 and body["config"] == MOCK_EMAIL["config"]
+    assert len(body["id"]) == 12
+    assert body["config"] == MOCK_EMAIL["config"]
     assert [c["id"] for c in dev_api.get("/connectors").json()] == [body["id"]]  # one email connector
     assert dev_api.get(f"/connectors/{body['id']}").json() == body
     assert dev_api.get("/connectors", params={"target": "mock-mail"}).json() == [body]
@@ -137,7 +139,8 @@ def test_an_unchanged_column_is_taken_and_a_changed_one_refused(dev_api: httpx.C
 
 def _record(folder: Path, name: str) -> dict[str, Any]:
     text = (folder / name).read_text(encoding="utf-8")
-    assert text.endswith("}\n") and "\n" not in text[:-1]  # JSON.stringify(...) + '\n'
+    assert text.endswith("}\n")
+    assert "\n" not in text[:-1]
     record: dict[str, Any] = json.loads(text)
     return record
 
