@@ -138,3 +138,21 @@ def summary_line(results: list[FileResult]) -> str:
         f"{total.passing_files}/{total.files} files pass; tests: {total.passed} passed, {total.failed} failed, "
         f"{total.skipped} skipped" + (f"; {len(total.errors)} file errors" if total.errors else "")
     )
+
+
+_ROW = re.compile(r"^\| `(?P<file>[^`]+)` \| (?P<passed>\d+) \| (?P<failed>\d+) \| (?P<skipped>\d+) \|")
+
+
+def recorded_passes(document: str) -> dict[str, int]:
+    """Each file's passed count in a table written by :func:`table` (the committed docs/conformance.md)."""
+    return {m["file"]: int(m["passed"]) for m in map(_ROW.match, document.splitlines()) if m}
+
+
+def regressions(results: list[FileResult], document: str) -> list[str]:
+    """Files that pass fewer tests than the document records: what CI refuses."""
+    recorded = recorded_passes(document)
+    return [
+        f"{r.file}: {r.passed} passed, {recorded[r.file]} recorded" + (f" ({r.error})" if r.error else "")
+        for r in results
+        if r.passed < recorded.get(r.file, 0)
+    ]

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import _servers, _suite
-from ._report import FileResult, summary_line, table
+from ._report import FileResult, regressions, summary_line, table
 
 # Issue 15's target files (below lib/tests/api/, without .test.js).
 TARGETS = (
@@ -86,6 +86,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--write-doc", action="store_true", help=f"save the table as {DOC.relative_to(_suite.ROOT)}"
     )
     parser.add_argument("--no-build", action="store_true", help="reuse conformance/.build as it is")
+    parser.add_argument(
+        "--no-regression", action="store_true",
+        help=f"exit 0 unless a file passes fewer tests than {DOC.relative_to(_suite.ROOT)} records (CI)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     log: list[str] = []
     try:
@@ -122,6 +126,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     seconds = time.monotonic() - started
     print(table(results))
     print(summary_line(results))
+    if args.no_regression:
+        worse = regressions(results, DOC.read_text(encoding="utf-8") if DOC.is_file() else "")
+        for line in worse:
+            print(f"conformance: regression: {line}", file=sys.stderr)
+        return 1 if worse else 0
     if args.write_doc:
         DOC.write_text(document(results, datetime.date.today(), seconds), encoding="utf-8")
     return 0 if all(r.ok for r in results) else 1

@@ -11,7 +11,16 @@ import httpx
 import pytest
 
 from conformance import _run, _servers, _suite
-from conformance._report import FileResult, first_line, parse_report, read_report, summary_line, table
+from conformance._report import (
+    FileResult,
+    first_line,
+    parse_report,
+    read_report,
+    recorded_passes,
+    regressions,
+    summary_line,
+    table,
+)
 
 # A trimmed jest --json report: one passing, one failing (with colours), one skipped test.
 REPORT = {
@@ -145,3 +154,14 @@ def test_the_tenants_are_logtos_seed_in_dev_mode(tmp_path: Path) -> None:
                  "scope": "openid", "state": "s", "code_challenge": "x" * 43, "code_challenge_method": "S256"}  # fmt: skip
         assert httpx.get(f"{running.logto_url}/oidc/auth", params=query).status_code == 303
         running.reset()
+
+
+def test_regressions_against_the_recorded_table() -> None:
+    recorded = table([FileResult("oidc/a", passed=3, failed=1), FileResult("oidc/b", passed=2)])
+    assert recorded_passes(recorded) == {"oidc/a": 3, "oidc/b": 2}
+    now = [
+        FileResult("oidc/a", passed=4),
+        FileResult("oidc/b", error="timed out after 300 s"),
+        FileResult("c"),
+    ]
+    assert regressions(now, recorded) == ["oidc/b: 0 passed, 2 recorded (timed out after 300 s)"]
