@@ -42,6 +42,7 @@ MANAGEMENT = (
 )  # fmt: skip
 SETS = {"targets": TARGETS, "management": MANAGEMENT}
 DOC = _suite.ROOT / "docs" / "conformance.md"
+NOTES = _suite.HERE / "differences.md"  # hand-kept: what the failures need, appended to the document
 
 
 def _expand(names: Sequence[str], suite: Path) -> list[str]:
@@ -71,6 +72,7 @@ def document(results: list[FileResult], when: datetime.date, seconds: float) -> 
         f"(unchanged), one jest process per file, in {seconds:.0f} s. How it runs and what each failure "
         "needs: [the harness docs](harness.md#conformance-logtos-own-integration-tests).\n\n"
         f"{summary_line(results)}.\n\n{table(results)}"
+        + (f"\n{NOTES.read_text(encoding='utf-8')}" if NOTES.is_file() else "")
     )
 
 
