@@ -55,6 +55,7 @@ ROOMS: Sequence[str] = (
     "_management_organization_roles",
     "_management_organization_scopes",
     "_management_hooks",
+    "_management_connectors",
     "_pages",
     "_control",
     "_hooks_control",
@@ -147,6 +148,7 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
         "control API under /__harness/.",
     )
     app.state.tenant = tenant
+    app.state.settings = settings  # dev_mode (the Management API guard), mock_connector_dir
     for room in ROOMS:
         module: Any = importlib.import_module(f"fake_logto.{room}")
         for method, path, handler in module.ROUTES:
