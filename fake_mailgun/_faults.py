@@ -23,7 +23,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from http import HTTPStatus
 from typing import Any, Literal
 
@@ -37,7 +36,9 @@ _DEFAULT_LIMIT: dict[int, Limit] = {429: "request", 420: "recipient"}
 
 def rate_limited(status: int, domain: str, retry_after: int, now: float, limit: str | None) -> MailgunError:
     """Mailgun's rate-limit answer: ``status`` (429 or 420) for the ``limit`` that was exceeded."""
-    when = format_datetime(datetime.fromtimestamp(now + retry_after, UTC), usegmt=True)
+    # Mailgun writes the date as RFC 1123 with "UTC" (api-sending.rst: "try again after Mon, 20 Dec 2021
+    # 20:33:21 UTC"), not the "GMT" of HTTP dates.
+    when = datetime.fromtimestamp(now + retry_after, UTC).strftime("%a, %d %b %Y %H:%M:%S UTC")
     why = limit or _DEFAULT_LIMIT.get(status, "request")
     return MailgunError(
         status,
