@@ -250,3 +250,13 @@ def test_unknown_control_routes_keep_the_control_shape(control: httpx.Client) ->
     answer = control.get("/__harness/nowhere")
     assert answer.status_code == 404
     assert answer.json()["error"] == "not_found"
+
+
+# --- 12. the Python SDK and plain HTTP --------------------------------------------------------------
+def test_the_python_sdk_refuses_plain_http_to_other_hosts_as_the_docs_say() -> None:
+    from mailgun import Client
+
+    with pytest.raises(ValueError, match=r"Cleartext HTTP transmission is prohibited \(CWE-319\)"):
+        Client(auth=("api", "key-harness"), api_url="http://fake-mailgun:5080")
+    for host in ("127.0.0.1", "localhost"):
+        Client(auth=("api", "key-harness"), api_url=f"http://{host}:5080").close()
