@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ._clock import Clock
 from ._faults import Faults
+from ._scheduling import Scheduler
 from ._settings import Settings
+from ._storage import StoredMessages
 from ._store import Mailbox
 from ._templates import Templates
 from ._webhooks import Webhooks
@@ -15,22 +18,34 @@ from ._webhooks import Webhooks
 class State:
     settings: Settings
     mailbox: Mailbox
+    clock: Clock
     templates: Templates = field(default_factory=Templates)
     faults: Faults = field(default_factory=Faults)
+    stored: StoredMessages = field(default_factory=StoredMessages)
     webhooks: Webhooks = field(init=False)
+    scheduler: Scheduler = field(init=False)
+    # Where this instance answers (public_url, else the bound socket's URL): absolute links made away
+    # from a request (storage.url of SMTP mail) start with it. Set by the server once it has bound.
+    base_url: str = ""
 
     def __post_init__(self) -> None:
         self.webhooks = Webhooks(self.settings.signing_key, self.settings.webhooks)
+        self.scheduler = Scheduler(self.clock)
+        self.base_url = self.settings.public_url.rstrip("/")
 
     @classmethod
     def create(cls, settings: Settings) -> State:
-        return cls(settings=settings, mailbox=Mailbox(settings.clock))
+        clock = Clock(settings.clock)
+        return cls(settings=settings, mailbox=Mailbox(clock), clock=clock)
 
     def now(self) -> float:
-        return self.settings.clock()
+        return self.clock.now()
 
     def reset(self) -> None:
         self.mailbox.reset()
         self.templates.reset()
         self.faults.clear()
         self.webhooks.reset()
+        self.scheduler.reset()
+        self.stored.reset()
+        self.clock.reset()

@@ -14,6 +14,8 @@ DOMAINS_V3 = "/v3/domains"
 DOMAIN_V3 = "/v3/domains/{domain}"
 DOMAINS_V4 = "/v4/domains"
 DOMAIN_V4 = "/v4/domains/{domain}"
+STORED_MESSAGE = "/v3/domains/{domain}/messages/{key}"
+STORED_ATTACHMENT = "/v3/domains/{domain}/messages/{key}/attachments/{index}"
 WEBHOOKS = "/v3/domains/{domain}/webhooks"
 WEBHOOK = "/v3/domains/{domain}/webhooks/{webhook_id}"
 
@@ -27,6 +29,7 @@ MAILBOX_ATTACHMENT = CONTROL + "/messages/{message_id}/attachments/{index}"
 FAULTS = CONTROL + "/faults"
 RESET = CONTROL + "/reset"
 WEBHOOK_DELIVERIES = CONTROL + "/webhook-deliveries"
+CLOCK = CONTROL + "/clock"
 INBOX = "/"
 
 __all__ = sorted(name for name in dir() if name.isupper())
