@@ -27,7 +27,7 @@ async def delete_activities(request: Request) -> Response:
     targets: list[Any] = _guards.field(body, "targets", list)
     for i, target in enumerate(targets):
         _guards.field({str(i): target}, f"targets.{i}", str)
-    tenant.store.sentinel.delete(target_type, targets)
+    tenant.sentinel.delete(target_type, targets)
     return Response(status_code=204)
 
 

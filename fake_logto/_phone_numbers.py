@@ -11,7 +11,20 @@ has that number. A number that does not parse matches only itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol, TypeVar
+
 import phonenumbers
+
+
+class _HasPhone(Protocol):
+    @property
+    def primary_phone(self) -> str | None: ...
+    @property
+    def created_at(self) -> int: ...
+
+
+U = TypeVar("U", bound=_HasPhone)
 
 
 def normalized_forms(phone: str) -> tuple[str, str] | None:
@@ -32,3 +45,11 @@ def same_number(stored: str | None, phone: str) -> bool:
         return False
     forms = normalized_forms(phone)
     return stored in forms if forms is not None else stored == phone
+
+
+def find_by_phone(users: Sequence[U], phone: str) -> U | None:
+    """``findUserByNormalizedPhone``: the user with the number ``phone``; of two (one per stored form),
+    the one stored exactly as given, else the newest."""
+    found = [user for user in users if same_number(user.primary_phone, phone)]
+    found.sort(key=lambda user: (user.primary_phone != phone, -user.created_at))
+    return found[0] if found else None

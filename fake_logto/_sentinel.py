@@ -2,7 +2,7 @@
 
 Follows Logto's ``BasicSentinel`` (``packages/core/src/sentinel/basic-sentinel.ts``) and the experience
 routes' ``withSentinel`` (``packages/core/src/routes/experience/classes/libraries/sentinel-guard.ts``); the
-unblock route is :mod:`._management_sentinel`'s. The activities live in ``tenant.store.sentinel``:
+unblock route is :mod:`._management_sentinel`'s. The activities live in ``tenant.sentinel``:
 
 - every verification attempt (password, verification code, one-time token; each MFA factor in a pool of
   its own) is reported, success or failure, with its target the SHA-256 of the identifier's value;

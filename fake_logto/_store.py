@@ -18,9 +18,8 @@ from typing import Any, Literal
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
 from ._organization_registry import OrganizationRegistry
-from ._phone_numbers import same_number
+from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
-from ._sentinel import Sentinel
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
 _ID_ALPHABET = string.ascii_lowercase + string.digits
@@ -263,7 +262,6 @@ class TenantStore:
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
         self.organizations = OrganizationRegistry(config_of, self.roles)  # mutable by /api/organizations
         self.organizations.seed(self.now_ms())
-        self.sentinel = Sentinel(clock.now)  # sentinel activities: failed attempts, lockouts
         self.seed()
 
     # --- users --------------------------------------------------------------------------------------
@@ -310,10 +308,8 @@ class TenantStore:
     def user_by(self, identifier_type: str, value: str) -> User | None:
         value_cmp = value.strip().lower()
         with self.lock:
-            if identifier_type == "phone":  # findUserByNormalizedPhone: the exact one, else the newest
-                found = [u for u in self.users.values() if same_number(u.primary_phone, value.strip())]
-                found.sort(key=lambda u: (u.primary_phone != value.strip(), -u.created_at))
-                return found[0] if found else None
+            if identifier_type == "phone":  # findUserByNormalizedPhone
+                return find_by_phone(list(self.users.values()), value.strip())
             for user in self.users.values():
                 if identifier_type == "email" and (user.primary_email or "").lower() == value_cmp:
                     return user
@@ -397,7 +393,6 @@ class TenantStore:
                 other.clear()
             self.sent.clear()
             self.pending_logouts.clear()
-            self.sentinel.clear()
             self.clock.reset()
             self.roles.seed()
             self.organizations.seed(self.now_ms())

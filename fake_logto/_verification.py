@@ -73,7 +73,7 @@ async def verify_verification_code(request: Request) -> Response:
     async def check() -> None:
         _codes.verify_code(ctx.tenant, record, value, code)
 
-    await _sentinel.guarded(ctx.tenant.store.sentinel, _policy(ctx), "VerificationCode", value, check)
+    await _sentinel.guarded(ctx.tenant.sentinel, _policy(ctx), "VerificationCode", value, check)
     return JSONResponse({"verificationId": record.id})
 
 
@@ -92,7 +92,7 @@ async def verify_password(request: Request) -> Response:
             raise LogtoError("user.suspended", 401)
         return user
 
-    user = await _sentinel.guarded(ctx.tenant.store.sentinel, _policy(ctx), "Password", value, check)
+    user = await _sentinel.guarded(ctx.tenant.sentinel, _policy(ctx), "Password", value, check)
     record = PasswordVerification(id=new_id(21), identifier_type=kind, value=value, user_id=user.id)
     _codes.install_record(ctx.tenant, ctx.interaction, record)
     return JSONResponse({"verificationId": record.id})
