@@ -11,8 +11,8 @@ every error is a :class:`LogtoError`. Codes are :mod:`._codes`'s, the pending pr
 body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
-the pending profile. Not modelled: MFA, captcha, social and SSO, the sentinel's lock-out after failed
-passwords.
+the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`). Not modelled:
+MFA, captcha, social and SSO.
 """
 
 from __future__ import annotations
