@@ -175,3 +175,23 @@ def test_only_failures_of_the_last_hour_count_and_the_defaults_apply() -> None:
 )
 def test_the_minutes_left_read_as_intl_relative_time(seconds: float, text: str) -> None:
     assert relative_minutes(seconds) == text
+
+
+def test_wrong_codes_count_with_wrong_passwords(api: httpx.Client, mgmt: Running) -> None:
+    api.patch("/sign-in-exp", json={"sentinelPolicy": {"maxAttempts": 2}})
+    address = PASSWORD_USER["email"]
+    assert _codes(_password(mgmt, address, "wrong password", kind="email")) == (
+        422,
+        "session.invalid_credentials",
+    )
+    with ExperienceClient(mgmt.endpoint) as client:
+        client.start(auth_url(mgmt))
+        client.set_event("SignIn")
+        verification_id = client.send_code(address, "SignIn")
+        with pytest.raises(ExperienceError) as caught:
+            client.verify_code(address, verification_id, "000000x")
+        # The second failure of the pool (one password, one code) reaches maxAttempts; 60 minutes by default.
+        assert (caught.value.status, caught.value.body["message"]) == (
+            400,
+            "Too many attempts in a short time. Please try again in 60 minutes.",
+        )
