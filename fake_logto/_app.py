@@ -46,6 +46,7 @@ ROOMS: Sequence[str] = (
     "_management_users",
     "_management_roles",
     "_management_sign_in_exp",
+    "_management_sentinel",
     "_management_resources",
     "_management_applications",
     "_management_role_members",

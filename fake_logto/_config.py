@@ -123,6 +123,25 @@ class SignInMethod:
 
 
 @dataclass(frozen=True)
+class SentinelPolicy:
+    """The ``sentinel_policy`` column (``sentinelPolicyGuard``, packages/schemas/src/foundations/jsonb-types/
+    sign-in-experience.ts) as stored: an unset key is ``None`` and takes ``defaultSentinelPolicy``."""
+
+    max_attempts: float | None = None
+    lockout_duration: float | None = None  # minutes
+
+
+@dataclass(frozen=True)
+class EmailBlocklistPolicy:
+    """The ``email_blocklist_policy`` column (``emailBlocklistPolicyGuard``) as stored: unset is ``None``."""
+
+    block_disposable_addresses: bool | None = None
+    block_subaddressing: bool | None = None
+    custom_allowlist: tuple[str, ...] | None = None
+    custom_blocklist: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class SignInExperience:
     sign_up_identifiers: tuple[str, ...] = ("email",)
     sign_up_verify: bool = True
@@ -133,6 +152,8 @@ class SignInExperience:
     )
     forgot_password_email: bool = True
     app_name: str = ""
+    sentinel_policy: SentinelPolicy = SentinelPolicy()
+    email_blocklist_policy: EmailBlocklistPolicy = EmailBlocklistPolicy()
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

@@ -167,6 +167,19 @@ MESSAGES: dict[str, str] = {
         "Identity mismatch detected. Please initiate a new session to proceed with a different identity."
     ),
     "session.interaction_event_not_supported": "This interaction event is not supported.",
+    # session.ts: the sentinel's lockout and the email blocklist (_sentinel.py, _email_blocklist.py)
+    "session.verification_blocked_too_many_attempts": (
+        "Too many attempts in a short time. Please try again {relativeTime}."
+    ),
+    "session.email_blocklist.invalid_email": "Invalid email address.",
+    "session.email_blocklist.email_subaddressing_not_allowed": "Email subaddressing is not allowed.",
+    "session.email_blocklist.email_not_allowed": (
+        'The email address "{email}" is restricted. Please choose a different one.'
+    ),
+    "sign_in_experiences.invalid_custom_email_blocklist_format": (
+        "Invalid custom email blocklist items: {items}. Each item must be a valid email address or email "
+        "domain, e.g., foo@example.com or @example.com."
+    ),
     "verification_code.code_mismatch": "Invalid verification code.",
     "verification_code.expired": "Verification code has expired. Please request a new verification code.",
     "verification_code.exceed_max_try": (

@@ -11,8 +11,8 @@ every error is a :class:`LogtoError`. Codes are :mod:`._codes`'s, the pending pr
 body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
-the pending profile. Not modelled: MFA, captcha, social and SSO, the sentinel's lock-out after failed
-passwords.
+the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`). Not modelled:
+MFA, captcha, social and SSO.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, _hooks, _profile, paths
+from . import _email_blocklist, _guards, _hooks, _profile, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -74,6 +74,8 @@ async def _profile_from_verification(ctx: Ctx, kind: str, verification_id: str) 
     record = verification(ctx, verification_id)
     if not isinstance(record, CodeVerification) or record.identifier_type != kind:
         raise LogtoError("session.verification_session_not_found", 404)
+    if kind == "email":  # Profile.setProfileByVerificationId: guardEmailBlocklist
+        _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
     if not record.verified:
         raise LogtoError("session.verification_failed", 400)
     stage(ctx, {_profile.KEYS[kind]: record.value})

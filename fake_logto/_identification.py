@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _guards, _hooks, _profile, paths
+from . import _email_blocklist, _guards, _hooks, _profile, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
@@ -64,6 +64,8 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
     """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
     if verification_id is not None:
         record = verification(ctx, verification_id)
+        if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
+            _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
         if not isinstance(record, CodeVerification) or not record.verified:
             raise LogtoError("session.verification_failed", 400)
         stage(ctx, {_profile.KEYS[record.identifier_type]: record.value})

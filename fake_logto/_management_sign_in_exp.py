@@ -10,7 +10,9 @@ with the two columns the well-known leaves out, ``emailBlocklistPolicy`` and ``f
 ``PATCH`` applies at once (the pages and the Experience API read ``tenant.config``) what the fake can
 apply: ``signIn.methods`` (``email``/``username``/``phone``, with ``password``/``verificationCode``),
 ``signUp`` (``identifiers``, ``password``, ``verify``), ``signInMode`` (``SignIn``,
-``SignInAndRegister``) and ``forgotPasswordMethods``. It validates as Logto's
+``SignInAndRegister``), ``forgotPasswordMethods``, ``sentinelPolicy`` (:mod:`._sentinel`) and
+``emailBlocklistPolicy`` (:mod:`._email_blocklist`, parsed last as Logto builds its update).
+It validates as Logto's
 ``libraries/sign-in-experience/sign-up.ts`` and ``sign-in.ts`` and the route's forgot-password check
 (every refusal 400, Logto's ``RequestError`` default): ``duplicated_sign_up_identifiers``,
 ``passwordless_requires_verify``, ``enabled_connector_not_found`` (no working email or SMS connector: :mod:`._connector_registry`),
@@ -31,7 +33,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _email_blocklist, _guards, _sentinel, paths
 from ._config import SignInExperience, SignInMethod, TenantConfig
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -50,7 +52,8 @@ WELL_KNOWN_EXTRAS = (
 IDENTIFIERS = ("username", "email", "phone")  # ``SignInIdentifier``
 MODES = ("SignIn", "Register", "SignInAndRegister")  # ``SignInMode``
 FORGOT_METHODS = ("EmailVerificationCode", "PhoneVerificationCode")  # ``ForgotPasswordMethod``
-APPLIED = ("signIn", "signUp", "signInMode", "forgotPasswordMethods")
+APPLIED: tuple[str, ...] = ("signIn", "signUp", "signInMode", "forgotPasswordMethods")
+APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
 
 
 def row(config: TenantConfig) -> dict[str, Any]:
@@ -61,7 +64,9 @@ def row(config: TenantConfig) -> dict[str, Any]:
         if key in WELL_KNOWN_EXTRAS:
             continue
         if key == "verificationCodePolicy":
-            body["emailBlocklistPolicy"] = {}
+            body["emailBlocklistPolicy"] = _email_blocklist.as_json(
+                config.sign_in_experience.email_blocklist_policy
+            )
         body[key] = value
         if key == "verificationCodePolicy":
             email = config.sign_in_experience.forgot_password_email
@@ -202,6 +207,9 @@ def patched(
             "sign_up_verify": verify,
         }
     mode = _guards.choice(body, "signInMode", MODES) if "signInMode" in body else None
+    if "sentinelPolicy" in body:
+        changes["sentinel_policy"] = _sentinel.guard_policy(body)
+    blocklist = _email_blocklist.guard(body) if "emailBlocklistPolicy" in body else None
     forgot = _forgot_password(body) if "forgotPasswordMethods" in body else None
     for key in body:
         if key in KEYS and key not in APPLIED and body[key] != current[key] and not _inert(key, body[key]):
@@ -221,6 +229,8 @@ def patched(
         _validate_sign_in(new, has_email, has_sms)
     if forgot is not None:
         _validate_forgot_password(forgot, has_email, has_sms)
+    if blocklist is not None:  # parseEmailBlocklistPolicy, as the route builds its update
+        new = dataclasses.replace(new, email_blocklist_policy=_email_blocklist.parse(blocklist))
     return new
 
 

@@ -1,5 +1,6 @@
 """The OpenAPI operations of ``GET``/``PATCH /api/sign-in-exp`` (:mod:`._management_sign_in_exp`), as Logto's
-``packages/core/src/routes/sign-in-experience/index.openapi.json`` describes them."""
+``packages/core/src/routes/sign-in-experience/index.openapi.json`` describes them, and of
+``POST /api/sentinel-activities/delete`` (:mod:`._management_sentinel`, ``routes/sentinel-activities.openapi.json``)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ SIGN_IN_EXP_ROW: dict[str, Any] = obj(
 )
 SCHEMAS["ManagementSignInExperience"] = SIGN_IN_EXP_ROW
 FLAG = {"type": "boolean"}
+NUMBER = {"type": "number"}
 SIGN_IN_EXP_PATCH = obj(
     {
         "signIn": obj({"methods": {"type": "array", "items": OBJECT}}, "methods"),
@@ -32,6 +34,15 @@ SIGN_IN_EXP_PATCH = obj(
         ),
         "signInMode": {"type": "string", "enum": ["SignInAndRegister", "SignIn", "Register"]},
         "forgotPasswordMethods": {"type": "array", "items": STRING},
+        "sentinelPolicy": obj({"maxAttempts": NUMBER, "lockoutDuration": NUMBER}),
+        "emailBlocklistPolicy": obj(
+            {
+                "blockDisposableAddresses": FLAG,
+                "blockSubaddressing": FLAG,
+                "customAllowlist": {"type": "array", "items": STRING},
+                "customBlocklist": {"type": "array", "items": STRING},
+            }
+        ),
     }
 )
 
@@ -54,4 +65,32 @@ def operations() -> dict[tuple[str, str], Operation]:
     for operation in (get, patch):
         operation["description"] = "Logto's ``packages/core/src/routes/sign-in-experience/index.ts``."
         operation["parameters"] = []
-    return {("GET", paths.MANAGEMENT_SIGN_IN_EXP): get, ("PATCH", paths.MANAGEMENT_SIGN_IN_EXP): patch}
+    return {
+        ("GET", paths.MANAGEMENT_SIGN_IN_EXP): get,
+        ("PATCH", paths.MANAGEMENT_SIGN_IN_EXP): patch,
+        ("POST", paths.MANAGEMENT_SENTINEL_ACTIVITIES_DELETE): _unblock(),
+    }
+
+
+def _unblock() -> Operation:
+    """``POST /api/sentinel-activities/delete`` (:mod:`._management_sentinel`)."""
+    body = obj(
+        {
+            "targetType": {"type": "string", "enum": ["User", "App"]},
+            "targets": {"type": "array", "items": STRING},
+        },
+        "targetType",
+        "targets",
+    )
+    operation = api_op(
+        "CreateSentinelActivityDeletion",
+        "Bulk delete sentinel activities: unblock identifiers locked out by too many failed attempts",
+        {
+            "204": {"description": "Activities deleted successfully."},
+            "400": logto_error("guard.invalid_input"),
+        },
+        body,
+    )
+    operation["description"] = "Logto's ``packages/core/src/routes/sentinel-activities.ts``."
+    operation["parameters"] = []
+    return operation

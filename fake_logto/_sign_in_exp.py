@@ -20,6 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from . import _sentinel
 from ._config import CodePolicy, TenantConfig
 from ._tenant import Tenant
 
@@ -93,7 +94,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "supportWebsiteUrl": None,
         "unknownSessionRedirectUrl": None,
         "captchaPolicy": {},
-        "sentinelPolicy": {},
+        "sentinelPolicy": _sentinel.as_json(exp.sentinel_policy),
         "verificationCodePolicy": _code_policy(config.code_policy),
         "passkeySignIn": {},
         "signUpProfileFields": None,

@@ -18,6 +18,7 @@ from typing import Any, Literal
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
 from ._organization_registry import OrganizationRegistry
+from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
@@ -307,12 +308,12 @@ class TenantStore:
     def user_by(self, identifier_type: str, value: str) -> User | None:
         value_cmp = value.strip().lower()
         with self.lock:
+            if identifier_type == "phone":  # findUserByNormalizedPhone
+                return find_by_phone(list(self.users.values()), value.strip())
             for user in self.users.values():
                 if identifier_type == "email" and (user.primary_email or "").lower() == value_cmp:
                     return user
                 if identifier_type == "username" and (user.username or "").lower() == value_cmp:
-                    return user
-                if identifier_type == "phone" and (user.primary_phone or "") == value.strip():
                     return user
         return None
 

@@ -16,6 +16,7 @@ from ._connectors import Connector
 from ._events import EventLog
 from ._hooks import HookDeliveries
 from ._keys import SigningKey
+from ._sentinel import Sentinel
 from ._store import TenantStore
 
 
@@ -31,6 +32,7 @@ class Tenant:
     connectors: ConnectorRegistry = field(init=False)  # the connectors table (/api/connectors)
     events: EventLog = field(init=False)
     hooks: HookDeliveries = field(init=False)  # webhook deliveries
+    sentinel: Sentinel = field(init=False)  # sentinel activities: failed attempts, lockouts
     configured: TenantConfig = field(init=False)  # the config as loaded: what a reset restores
 
     def __post_init__(self) -> None:
@@ -39,6 +41,7 @@ class Tenant:
         self.store = TenantStore(lambda: self.config, self.clock)
         self.events = EventLog(self.clock)
         self.hooks = HookDeliveries()
+        self.sentinel = Sentinel(self.clock.now)
         self.http = async_http_client(timeout=30)
         self.connectors = ConnectorRegistry(lambda: self.config, self.http, self.store.now_ms)
 

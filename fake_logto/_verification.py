@@ -2,7 +2,8 @@
 
 Follows ``packages/core/src/routes/experience/verification-routes/verification-code.ts`` and
 ``password-verification.ts``: each answers the ``verificationId`` of a record kept on the interaction
-(:mod:`._experience_context`); codes are :mod:`._codes`'s.
+(:mod:`._experience_context`); codes are :mod:`._codes`'s. Checking a password or a code goes through the
+sentinel (:mod:`._sentinel`, Logto's ``withSentinel``): too many failures for one identifier lock it out.
 """
 
 from __future__ import annotations
@@ -13,14 +14,19 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _codes, _guards, paths
+from . import _codes, _email_blocklist, _guards, _sentinel, paths
+from ._config import SentinelPolicy
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind, read_event
-from ._store import CodeVerification, InteractionEvent, PasswordVerification, check_password, new_id
+from ._store import CodeVerification, InteractionEvent, PasswordVerification, User, check_password, new_id
 
 CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
 # A password's identifier is only looked up, so any value is accepted.
 PASSWORD_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": None, "phone": None, "username": None}
+
+
+def _policy(ctx: Ctx) -> SentinelPolicy:
+    return ctx.experience.sentinel_policy
 
 
 def _suppressed(ctx: Ctx, kind: str, value: str, event: InteractionEvent) -> bool:
@@ -39,6 +45,8 @@ async def send_verification_code(request: Request) -> Response:
     body = await _guards.body(request)
     kind, value = _guards.identifier(body, CODE_IDENTIFIERS)
     event = read_event(body)
+    if event == "Register" and kind == "email":  # sendCode pre-validates a registration's email
+        _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, value)
     record = await _codes.send_code(
         ctx.tenant,
         ctx.interaction,
@@ -61,7 +69,11 @@ async def verify_verification_code(request: Request) -> Response:
     record = ctx.interaction.verifications.get(verification_id)
     if not isinstance(record, CodeVerification) or record.identifier_type != kind:
         raise LogtoError("session.verification_session_not_found", 404)
-    _codes.verify_code(ctx.tenant, record, value, code)
+
+    async def check() -> None:
+        _codes.verify_code(ctx.tenant, record, value, code)
+
+    await _sentinel.guarded(ctx.tenant.sentinel, _policy(ctx), "VerificationCode", value, check)
     return JSONResponse({"verificationId": record.id})
 
 
@@ -71,11 +83,16 @@ async def verify_password(request: Request) -> Response:
     body = await _guards.body(request)
     kind, value = _guards.identifier(body, PASSWORD_IDENTIFIERS)
     password = _guards.string(body, "password", min_length=1)
-    user = ctx.tenant.store.user_by(kind, value)
-    if user is None or not await asyncio.to_thread(check_password, password, user.password_hash):
-        raise LogtoError("session.invalid_credentials", 422)
-    if user.is_suspended:  # PasswordVerification.verify (verifications/password-verification.ts)
-        raise LogtoError("user.suspended", 401)
+
+    async def check() -> User:
+        user = ctx.tenant.store.user_by(kind, value)
+        if user is None or not await asyncio.to_thread(check_password, password, user.password_hash):
+            raise LogtoError("session.invalid_credentials", 422)
+        if user.is_suspended:  # PasswordVerification.verify (verifications/password-verification.ts)
+            raise LogtoError("user.suspended", 401)
+        return user
+
+    user = await _sentinel.guarded(ctx.tenant.sentinel, _policy(ctx), "Password", value, check)
     record = PasswordVerification(id=new_id(21), identifier_type=kind, value=value, user_id=user.id)
     _codes.install_record(ctx.tenant, ctx.interaction, record)
     return JSONResponse({"verificationId": record.id})

@@ -49,6 +49,7 @@ MANAGEMENT_ROLE_SCOPE = MANAGEMENT_ROLE_SCOPES + "/{scope_id}"
 MANAGEMENT_USER_ROLES = MANAGEMENT_USER + "/roles"
 MANAGEMENT_USER_ROLE = MANAGEMENT_USER_ROLES + "/{role_id}"
 MANAGEMENT_SIGN_IN_EXP = API + "/sign-in-exp"  # routes/sign-in-experience/index.ts
+MANAGEMENT_SENTINEL_ACTIVITIES_DELETE = API + "/sentinel-activities/delete"  # routes/sentinel-activities.ts
 # routes/resource.ts, resource.scope.ts, applications/*.ts, role.user.ts, role.application.ts: the path
 # parameters keep Logto's names (webhooks report the matched route).
 MANAGEMENT_RESOURCES = API + "/resources"
