@@ -128,12 +128,13 @@ def test_phone_sign_up_needs_an_sms_connector(dev_api: httpx.Client) -> None:
 
 
 def test_an_unchanged_column_is_taken_and_a_changed_one_refused(dev_api: httpx.Client) -> None:
-    """Logto's integration tests send ``sentinelPolicy: {}`` before every file: the row's own value."""
+    """A column the fake does not apply is taken when it is the row's own value (as the suite's set-up sends
+    ``sentinelPolicy: {}`` — applied since — before every file), refused when it would change."""
     assert dev_api.patch(
-        "/sign-in-exp", json={"signInMode": "SignInAndRegister", "sentinelPolicy": {}}
+        "/sign-in-exp", json={"signInMode": "SignInAndRegister", "captchaPolicy": {}}
     ).is_success
     logto_error(
-        dev_api.patch("/sign-in-exp", json={"sentinelPolicy": {"maxAttempts": 3}}), 400, "guard.invalid_input"
+        dev_api.patch("/sign-in-exp", json={"captchaPolicy": {"enabled": True}}), 400, "guard.invalid_input"
     )
 
 
