@@ -29,7 +29,15 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
-from ._store import CodeVerification, Interaction, InteractionEvent, PasswordVerification, SentCode, new_id
+from ._store import (
+    CodeVerification,
+    Interaction,
+    InteractionEvent,
+    NewPasswordIdentityVerification,
+    SentCode,
+    VerificationRecord,
+    new_id,
+)
 from ._tenant import Tenant
 
 # Verification record types (``VerificationType`` in @logto/schemas), by identifier type.
@@ -205,16 +213,16 @@ async def send_code(
     return record
 
 
-def record_type(record: CodeVerification | PasswordVerification) -> str:
+def record_type(record: VerificationRecord) -> str:
     """Logto's ``VerificationType`` of an interaction's verification record."""
     if isinstance(record, CodeVerification):
         return RECORD_TYPES[record.identifier_type]
+    if isinstance(record, NewPasswordIdentityVerification):
+        return "NewPasswordIdentity"
     return "Password"
 
 
-def install_record(
-    tenant: Tenant, interaction: Interaction, record: CodeVerification | PasswordVerification
-) -> None:
+def install_record(tenant: Tenant, interaction: Interaction, record: VerificationRecord) -> None:
     """Keep ``record``, dropping the interaction's earlier record of its type (one per type, as Logto's
     ``VerificationRecordsMap``): a resend's new code replaces the old one."""
     kind = record_type(record)

@@ -126,6 +126,21 @@ class PasswordVerification:
 
 
 @dataclass
+class NewPasswordIdentityVerification:
+    """A new username and the hash of its password, checked for a registration (Logto's
+    ``NewPasswordIdentityVerification``; verified once made)."""
+
+    id: str
+    identifier_type: str  # "username"
+    value: str
+    password_hash: str
+    verified: bool = True
+
+
+VerificationRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
+
+
+@dataclass
 class Interaction:
     """A sign-in/registration in progress, bound to the ``_interaction`` cookie."""
 
@@ -135,7 +150,7 @@ class Interaction:
     created_at: float
     expires_at: float
     event: InteractionEvent | None = None
-    verifications: dict[str, CodeVerification | PasswordVerification] = field(default_factory=dict)
+    verifications: dict[str, VerificationRecord] = field(default_factory=dict)
     user_id: str | None = None  # identified (SignIn, ForgotPassword) or created (Register)
     profile: dict[str, Any] = field(default_factory=dict)  # email, username, password_hash to be set
     submitted: bool = False  # the Experience API's submit ran: /oidc/auth/<uid> may finish it
@@ -280,7 +295,7 @@ class TenantStore:
                     and existing.primary_email.lower() == seed.email.lower()
                 ):
                     raise ValueError(f"a user with email {seed.email} exists")
-                if seed.username and (existing.username or "").lower() == seed.username.lower():
+                if seed.username and self.same_username(existing.username, seed.username):
                     raise ValueError(f"a user with username {seed.username} exists")
             now = self.now_ms()
             user = User(
@@ -304,13 +319,22 @@ class TenantStore:
             self.users[user.id] = user
             return user
 
+    def same_username(self, stored: str | None, given: str) -> bool:
+        """Logto's ``findUserByUsername``/``hasUser`` (queries/user.ts): ``=`` while the username policy
+        is case-sensitive (the default), ``lower() = lower()`` otherwise."""
+        if stored is None:
+            return False
+        if self.config_of().sign_in_experience.username_policy.get("caseSensitive", True):
+            return stored == given
+        return stored.lower() == given.lower()
+
     def user_by(self, identifier_type: str, value: str) -> User | None:
         value_cmp = value.strip().lower()
         with self.lock:
             for user in self.users.values():
                 if identifier_type == "email" and (user.primary_email or "").lower() == value_cmp:
                     return user
-                if identifier_type == "username" and (user.username or "").lower() == value_cmp:
+                if identifier_type == "username" and self.same_username(user.username, value):
                     return user
                 if identifier_type == "phone" and (user.primary_phone or "") == value.strip():
                     return user
