@@ -32,7 +32,6 @@ from ._errors import LogtoError
 from ._store import (
     CodeVerification,
     Interaction,
-    InteractionEvent,
     NewPasswordIdentityVerification,
     SentCode,
     VerificationRecord,
@@ -150,12 +149,13 @@ async def send_code(
     interaction: Interaction,
     identifier_type: str,
     value: str,
-    event: InteractionEvent,
+    event: str,
     *,
     deliver: bool = True,
     accept_language: str | None = None,
 ) -> CodeVerification:
-    """Create a code for ``value`` and send it (``deliver=False``: create it, send nothing — the
+    """Create a code for ``value`` and send it with the template ``event`` names (an ``InteractionEvent``, or
+    ``BindMfa``) (``deliver=False``: create it, send nothing — the
     anti-enumeration case, where the record exists but no code can match it). On success the new record
     replaces the interaction's earlier one of the same type; on any failure nothing changes but the log.
     """

@@ -108,7 +108,7 @@ class CodeVerification:
     id: str
     identifier_type: str  # "email" | "phone"
     value: str
-    event: InteractionEvent
+    event: str  # the template (usage) type: the interaction event's, or "BindMfa"
     code: str | None  # None when no code was sent (no account enumeration)
     created_at: float
     expires_at: float
