@@ -19,8 +19,18 @@ from ._clock import Clock
 from ._config import SeedUser, TenantConfig
 from ._organization_registry import OrganizationRegistry
 from ._role_registry import RoleRegistry
+from ._verification_records import CodeVerification as CodeVerification
+from ._verification_records import NewPasswordIdentityVerification as NewPasswordIdentityVerification
+from ._verification_records import PasswordVerification as PasswordVerification
+from ._verification_records import VerificationRecord as VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
+__all__ = [
+    "CodeVerification",
+    "NewPasswordIdentityVerification",
+    "PasswordVerification",
+    "VerificationRecord",
+]
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 # TTLs in seconds (reference/logto.md, "TTLs").
@@ -99,45 +109,6 @@ class User:
             "updatedAt": self.updated_at,
             "lastSignInAt": self.last_sign_in_at,
         }
-
-
-@dataclass
-class CodeVerification:
-    """An email/phone verification-code record of an interaction (``verificationId``)."""
-
-    id: str
-    identifier_type: str  # "email" | "phone"
-    value: str
-    event: str  # the template (usage) type: the interaction event's, or "BindMfa"
-    code: str | None  # None when no code was sent (no account enumeration)
-    created_at: float
-    expires_at: float
-    attempts: int = 0
-    verified: bool = False
-
-
-@dataclass
-class PasswordVerification:
-    id: str
-    identifier_type: str
-    value: str
-    user_id: str
-    verified: bool = True
-
-
-@dataclass
-class NewPasswordIdentityVerification:
-    """A new username and the hash of its password, checked for a registration (Logto's
-    ``NewPasswordIdentityVerification``; verified once made)."""
-
-    id: str
-    identifier_type: str  # "username"
-    value: str
-    password_hash: str
-    verified: bool = True
-
-
-VerificationRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
 
 
 @dataclass
