@@ -29,7 +29,14 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
-from ._store import CodeVerification, Interaction, InteractionEvent, PasswordVerification, SentCode, new_id
+from ._store import (
+    CodeVerification,
+    Interaction,
+    NewPasswordIdentityVerification,
+    SentCode,
+    VerificationRecord,
+    new_id,
+)
 from ._tenant import Tenant
 
 # Verification record types (``VerificationType`` in @logto/schemas), by identifier type.
@@ -142,12 +149,13 @@ async def send_code(
     interaction: Interaction,
     identifier_type: str,
     value: str,
-    event: InteractionEvent,
+    event: str,
     *,
     deliver: bool = True,
     accept_language: str | None = None,
 ) -> CodeVerification:
-    """Create a code for ``value`` and send it (``deliver=False``: create it, send nothing — the
+    """Create a code for ``value`` and send it with the template ``event`` names (an ``InteractionEvent``, or
+    ``BindMfa``) (``deliver=False``: create it, send nothing — the
     anti-enumeration case, where the record exists but no code can match it). On success the new record
     replaces the interaction's earlier one of the same type; on any failure nothing changes but the log.
     """
@@ -205,16 +213,16 @@ async def send_code(
     return record
 
 
-def record_type(record: CodeVerification | PasswordVerification) -> str:
+def record_type(record: VerificationRecord) -> str:
     """Logto's ``VerificationType`` of an interaction's verification record."""
     if isinstance(record, CodeVerification):
         return RECORD_TYPES[record.identifier_type]
+    if isinstance(record, NewPasswordIdentityVerification):
+        return "NewPasswordIdentity"
     return "Password"
 
 
-def install_record(
-    tenant: Tenant, interaction: Interaction, record: CodeVerification | PasswordVerification
-) -> None:
+def install_record(tenant: Tenant, interaction: Interaction, record: VerificationRecord) -> None:
     """Keep ``record``, dropping the interaction's earlier record of its type (one per type, as Logto's
     ``VerificationRecordsMap``): a resend's new code replaces the old one."""
     kind = record_type(record)

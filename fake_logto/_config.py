@@ -11,6 +11,7 @@ holds the connector's config in Logto's own shape.
 from __future__ import annotations
 
 import time
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -122,6 +123,15 @@ class SignInMethod:
     password: bool = False
 
 
+# ``defaultUsernamePolicy`` (@logto/core-kit ``username-policy.ts``).
+DEFAULT_USERNAME_POLICY: dict[str, Any] = {
+    "caseSensitive": True,
+    "minLength": 1,
+    "maxLength": 128,
+    "allowedChars": {"lowercase": True, "uppercase": True, "numbers": True, "underscore": True},
+}
+
+
 @dataclass(frozen=True)
 class SentinelPolicy:
     """The ``sentinel_policy`` column (``sentinelPolicyGuard``, packages/schemas/src/foundations/jsonb-types/
@@ -154,6 +164,14 @@ class SignInExperience:
     app_name: str = ""
     sentinel_policy: SentinelPolicy = SentinelPolicy()
     email_blocklist_policy: EmailBlocklistPolicy = EmailBlocklistPolicy()
+    # Set by ``PATCH /api/sign-in-exp`` (:mod:`._password_policy`, :mod:`._username_policy`): the stored
+    # ``passwordPolicy`` (partial; ``{}`` is Logto's defaults), ``usernamePolicy``, and
+    # ``signUp.secondaryIdentifiers`` as ``(identifier, verify)`` pairs (None: the key is absent).
+    password_policy: dict[str, Any] = field(default_factory=dict, hash=False)
+    username_policy: dict[str, Any] = field(
+        default_factory=lambda: deepcopy(DEFAULT_USERNAME_POLICY), hash=False
+    )
+    sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

@@ -203,6 +203,16 @@ MESSAGES: dict[str, str] = {
     "user.phone_exists_in_profile": "Your profile has already associated with a phone number.",
     "user.password_exists_in_profile": "Password already exists in your profile.",
     "user.username_already_in_use": "This username is already in use.",
+    # user.ts: assertUsernameAllowed's violations (utils/user.ts)
+    "user.username_required": "Username is a required identifier, you can not set it to null.",
+    "user.username_starts_with_number": "Username cannot start with a number.",
+    "user.username_invalid_charset_hard": "Username can only contain letters, numbers, and underscores.",
+    "user.username_too_short": "Username is too short.",
+    "user.username_too_long": "Username is too long.",
+    "user.username_uppercase_not_allowed": "Username cannot contain uppercase letters.",
+    "user.username_lowercase_not_allowed": "Username cannot contain lowercase letters.",
+    "user.username_numbers_not_allowed": "Username cannot contain numbers.",
+    "user.username_underscore_not_allowed": "Username cannot contain underscores.",
     "user.missing_profile": "You need to provide additional info before signing-in.",
     "user.sign_up_method_not_enabled": "This sign-up method is not enabled.",
     "user.sign_in_method_not_enabled": "This sign-in method is not enabled.",
@@ -253,6 +263,11 @@ MESSAGES: dict[str, str] = {
         "You have to select at least one authentication factor."
     ),
     "sign_in_experiences.duplicated_sign_up_identifiers": "Duplicate sign-up identifiers detected.",
+    "sign_in_experiences.missing_sign_up_identifiers": "Primary sign-up identifier cannot be empty.",
+    "sign_in_experiences.username_policy_case_conflicts_exist": (
+        "Cannot switch to case-insensitive usernames while usernames that differ only by case exist. "
+        "Resolve the conflicts and try again."
+    ),
     "sign_in_experiences.forgot_password_method_requires_connector": (
         "Forgot password method requires a corresponding {method} connector to be configured."
     ),

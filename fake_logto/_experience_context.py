@@ -13,10 +13,17 @@ from starlette.requests import Request
 from . import _codes, _cookies, _guards, _profile
 from ._config import SignInExperience
 from ._errors import LogtoError
-from ._store import CodeVerification, Interaction, InteractionEvent, PasswordVerification, User
+from ._store import (
+    CodeVerification,
+    Interaction,
+    InteractionEvent,
+    NewPasswordIdentityVerification,
+    User,
+    VerificationRecord,
+)
 from ._tenant import Tenant
 
-Record = CodeVerification | PasswordVerification
+Record = VerificationRecord
 EVENTS: tuple[InteractionEvent, ...] = ("SignIn", "Register", "ForgotPassword")
 NO_CONTENT = 204
 
@@ -96,5 +103,6 @@ def record_json(record: Record) -> dict[str, Any]:
     }
     if isinstance(record, CodeVerification):
         body["templateType"] = record.event
-    body["verified"] = record.verified
+    if not isinstance(record, NewPasswordIdentityVerification):  # its toSanitizedJson has no flag
+        body["verified"] = record.verified
     return body

@@ -225,3 +225,22 @@ def identifier(body: dict[str, Any], formats: Mapping[str, re.Pattern[str] | Non
     if kind == "email" and formats[kind] is not None and len(value) > EMAIL_MAX:
         raise too_big("identifier.value", EMAIL_MAX)
     return kind, value
+
+
+def number(obj: dict[str, Any], path: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``z.number().int().min(minimum).max(maximum)``: a whole number (``1.0`` is one, as in JavaScript)."""
+    key = path.rpartition(".")[2]
+    value = obj.get(key)
+    if key not in obj or isinstance(value, bool) or not isinstance(value, int | float):
+        raise invalid_type(path, "number", value, missing=key not in obj)
+    if value != int(value):
+        raise invalid(
+            path, "invalid_type", "Expected integer, received float", expected="integer", received="float"
+        )
+    if minimum is not None and value < minimum:
+        message = f"Number must be greater than or equal to {minimum}"
+        raise invalid(path, "too_small", message, minimum=minimum, type="number", inclusive=True, exact=False)
+    if maximum is not None and value > maximum:
+        message = f"Number must be less than or equal to {maximum}"
+        raise invalid(path, "too_big", message, maximum=maximum, type="number", inclusive=True, exact=False)
+    return int(value)

@@ -2,7 +2,9 @@
 
 Follows ``ExperienceInteraction.identifyUser`` and ``createUser`` (``packages/core/src/routes/experience/
 classes/experience-interaction.ts``): SignIn and ForgotPassword find the verified identifier's user,
-Register creates the user from the verified identifier and the pending profile (:mod:`._profile`).
+Register creates the user from the verification record (a verified code's email or phone, a new
+password identity's username and password: :mod:`._verification_new_password`) and the pending profile
+(:mod:`._profile`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from . import _email_blocklist, _guards, _hooks, _profile, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
-from ._store import CodeVerification, PasswordVerification
+from ._store import CodeVerification, NewPasswordIdentityVerification, PasswordVerification
 
 
 def _guard_sign_in_method(ctx: Ctx, record: Record) -> None:
@@ -60,15 +62,23 @@ async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
     return NO_CONTENT
 
 
+def _new_user_profile(record: Record) -> dict[str, str]:
+    """getNewUserProfileFromVerificationRecord (``classes/helpers.ts``): a verified code's email or phone,
+    a new password identity's username and password; any other record 400 ``session.verification_failed``."""
+    if isinstance(record, NewPasswordIdentityVerification):
+        return {"username": record.value, "passwordEncrypted": record.password_hash}
+    if not isinstance(record, CodeVerification) or not record.verified:
+        raise LogtoError("session.verification_failed", 400)
+    return {_profile.KEYS[record.identifier_type]: record.value}
+
+
 async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
     """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
     if verification_id is not None:
         record = verification(ctx, verification_id)
         if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
             _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
-        if not isinstance(record, CodeVerification) or not record.verified:
-            raise LogtoError("session.verification_failed", 400)
-        stage(ctx, {_profile.KEYS[record.identifier_type]: record.value})
+        stage(ctx, _new_user_profile(record))
     guard_event(ctx, "Register")
     _profile.guard_fulfilled(ctx.experience, ctx.interaction.profile, user_if_any(ctx))
     store, profile = ctx.tenant.store, ctx.interaction.profile

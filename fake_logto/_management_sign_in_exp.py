@@ -9,12 +9,15 @@ with the two columns the well-known leaves out, ``emailBlocklistPolicy`` and ``f
 
 ``PATCH`` applies at once (the pages and the Experience API read ``tenant.config``) what the fake can
 apply: ``signIn.methods`` (``email``/``username``/``phone``, with ``password``/``verificationCode``),
-``signUp`` (``identifiers``, ``password``, ``verify``), ``signInMode`` (``SignIn``,
-``SignInAndRegister``), ``forgotPasswordMethods``, ``sentinelPolicy`` (:mod:`._sentinel`) and
-``emailBlocklistPolicy`` (:mod:`._email_blocklist`, parsed last as Logto builds its update).
-It validates as Logto's
+``signUp`` (``identifiers``, ``password``, ``verify``, ``secondaryIdentifiers``), ``signInMode``
+(``SignIn``, ``SignInAndRegister``), ``forgotPasswordMethods``, ``passwordPolicy``
+(:mod:`._password_policy`), ``usernamePolicy`` (:mod:`._username_policy`; flipping ``caseSensitive``
+off while usernames differ only by case is Logto's 409 ``username_policy_case_conflicts_exist``),
+``sentinelPolicy`` (:mod:`._sentinel`) and ``emailBlocklistPolicy`` (:mod:`._email_blocklist`, parsed last
+as Logto builds its update). It validates as Logto's
 ``libraries/sign-in-experience/sign-up.ts`` and ``sign-in.ts`` and the route's forgot-password check
-(every refusal 400, Logto's ``RequestError`` default): ``duplicated_sign_up_identifiers``,
+(every refusal 400, Logto's ``RequestError`` default): ``missing_sign_up_identifiers``,
+``duplicated_sign_up_identifiers``,
 ``passwordless_requires_verify``, ``enabled_connector_not_found`` (no working email or SMS connector: :mod:`._connector_registry`),
 ``at_least_one_authentication_factor``, ``code_sign_in_must_be_enabled``,
 ``forgot_password_method_requires_connector``. Any other column Logto accepts is refused with
@@ -33,7 +36,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _guards, _sentinel, paths
+from . import _email_blocklist, _guards, _password_policy, _sentinel, _username_policy, paths
 from ._config import SignInExperience, SignInMethod, TenantConfig
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -52,7 +55,16 @@ WELL_KNOWN_EXTRAS = (
 IDENTIFIERS = ("username", "email", "phone")  # ``SignInIdentifier``
 MODES = ("SignIn", "Register", "SignInAndRegister")  # ``SignInMode``
 FORGOT_METHODS = ("EmailVerificationCode", "PhoneVerificationCode")  # ``ForgotPasswordMethod``
-APPLIED: tuple[str, ...] = ("signIn", "signUp", "signInMode", "forgotPasswordMethods")
+SECONDARY_IDENTIFIERS = (*IDENTIFIERS, "emailOrPhone")  # SignInIdentifier | AlternativeSignUpIdentifier
+# The columns the fake applies; a column a room adds is one more entry here and one parser below.
+APPLIED: tuple[str, ...] = (
+    "signIn",
+    "signUp",
+    "signInMode",
+    "forgotPasswordMethods",
+    "passwordPolicy",
+    "usernamePolicy",
+)
 APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
 
 
@@ -97,12 +109,31 @@ def _sign_in(body: dict[str, Any]) -> tuple[SignInMethod, ...]:
     return tuple(parsed)
 
 
-def _sign_up(body: dict[str, Any]) -> tuple[tuple[str, ...], bool, bool]:
+def _secondary(sign_up: dict[str, Any]) -> tuple[tuple[str, bool | None], ...] | None:
+    """``signUp.secondaryIdentifiers``: ``{identifier, verify?}[]``, optional."""
+    items: list[Any] | None = _guards.field(sign_up, "signUp.secondaryIdentifiers", list, optional=True)
+    if items is None:
+        return None
+    parsed = []
+    for i, item in enumerate(items):
+        path = f"signUp.secondaryIdentifiers.{i}"
+        item = _guards.field({str(i): item}, path, dict)
+        identifier = _guards.choice(item, path + ".identifier", SECONDARY_IDENTIFIERS)
+        parsed.append((identifier, _guards.field(item, path + ".verify", bool, optional=True)))
+    return tuple(parsed)
+
+
+def _sign_up(body: dict[str, Any]) -> dict[str, Any]:
     sign_up = _guards.field(body, "signUp", dict)
     identifiers: list[Any] = _guards.field(sign_up, "signUp.identifiers", list)
     for i, identifier in enumerate(identifiers):
         _guards.choice({str(i): identifier}, f"signUp.identifiers.{i}", IDENTIFIERS)
-    return tuple(identifiers), _flag(sign_up, "signUp.password"), _flag(sign_up, "signUp.verify")
+    return {
+        "sign_up_identifiers": tuple(identifiers),
+        "sign_up_password": _flag(sign_up, "signUp.password"),
+        "sign_up_verify": _flag(sign_up, "signUp.verify"),
+        "sign_up_secondary": _secondary(sign_up),
+    }
 
 
 def _unsupported(key: str) -> LogtoError:
@@ -137,15 +168,28 @@ def _no_connector(kind: str) -> LogtoError:
 
 
 def _validate_sign_up(exp: SignInExperience, has_email: bool, has_sms: bool) -> None:
-    """``validateSignUp`` (``libraries/sign-in-experience/sign-up.ts``)."""
-    identifiers = exp.sign_up_identifiers
-    if len(set(identifiers)) != len(identifiers):
+    """``validateSignUp`` (``libraries/sign-in-experience/sign-up.ts``): a primary identifier when there
+    are secondary ones, no duplicates (``emailOrPhone`` duplicates a primary email or phone), verify for
+    every passwordless identifier, the connectors they need."""
+    identifiers, secondary = exp.sign_up_identifiers, exp.sign_up_secondary or ()
+    others = [i for i, _ in secondary]
+    if secondary and not identifiers:
+        raise LogtoError("sign_in_experiences.missing_sign_up_identifiers", 400)
+    duplicated = len(set(identifiers)) != len(identifiers) or len(set(others)) != len(others)
+    for other in others:
+        duplicated |= (
+            bool({"email", "phone"} & set(identifiers)) if other == "emailOrPhone" else other in identifiers
+        )
+    if duplicated:
         raise LogtoError("sign_in_experiences.duplicated_sign_up_identifiers", 400)
-    if any(i != "username" for i in identifiers) and not exp.sign_up_verify:
+    if any(i != "username" for i in (*identifiers, *others)) and not exp.sign_up_verify:
         raise LogtoError("sign_in_experiences.passwordless_requires_verify", 400)
-    if "email" in identifiers and not has_email:
+    if any(i != "username" and not verify for i, verify in secondary):
+        raise LogtoError("sign_in_experiences.passwordless_requires_verify", 400)
+    every = {*identifiers, *others}
+    if every & {"email", "emailOrPhone"} and not has_email:
         raise _no_connector("Email")
-    if "phone" in identifiers and not has_sms:
+    if every & {"phone", "emailOrPhone"} and not has_sms:
         raise _no_connector("Sms")
 
 
@@ -183,8 +227,36 @@ def _validate_forgot_password(methods: list[str], has_email: bool, has_sms: bool
             )
 
 
+def _guard_case_conflicts(conflicts: list[dict[str, Any]]) -> None:
+    """The route's check before flipping usernames to case-insensitive: 409
+    ``sign_in_experiences.username_policy_case_conflicts_exist`` with ``{totalConflicts, samples}``
+    (``libraries/sign-in-experience`` ``findCaseConflicts(20)``) while usernames differ only by case."""
+    if conflicts:
+        data = {"totalConflicts": len(conflicts), "samples": conflicts[:20]}
+        raise LogtoError("sign_in_experiences.username_policy_case_conflicts_exist", 409, data)
+
+
+def case_conflicts(users: list[Any]) -> list[dict[str, Any]]:
+    """``findUsernameCaseConflicts``: users grouped by ``lower(username)``, groups of more than one,
+    oldest group first."""
+    groups: dict[str, list[Any]] = {}
+    for user in users:
+        if user.username is not None:
+            groups.setdefault(user.username.lower(), []).append(user)
+    found = [(min(u.created_at for u in g), key, g) for key, g in groups.items() if len(g) > 1]
+    return [
+        {"usernameLower": key, "userIds": [u.id for u in g]}
+        for _, key, g in sorted(found, key=lambda f: f[0])
+    ]
+
+
 def patched(
-    config: TenantConfig, body: dict[str, Any], *, has_email: bool | None = None, has_sms: bool = False
+    config: TenantConfig,
+    body: dict[str, Any],
+    *,
+    has_email: bool | None = None,
+    has_sms: bool = False,
+    conflicts: list[dict[str, Any]] | None = None,
 ) -> SignInExperience:
     """The sign-in experience ``body`` (a ``PATCH /api/sign-in-exp`` body) makes of ``config``'s, or
     Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``.
@@ -200,22 +272,19 @@ def patched(
     if "signIn" in body:
         changes["sign_in_methods"] = _sign_in(body)
     if "signUp" in body:
-        identifiers, password, verify = _sign_up(body)
-        changes |= {
-            "sign_up_identifiers": identifiers,
-            "sign_up_password": password,
-            "sign_up_verify": verify,
-        }
+        changes |= _sign_up(body)
     mode = _guards.choice(body, "signInMode", MODES) if "signInMode" in body else None
+    if "passwordPolicy" in body:
+        changes["password_policy"] = _password_policy.parse_column(body)
     if "sentinelPolicy" in body:
         changes["sentinel_policy"] = _sentinel.guard_policy(body)
     blocklist = _email_blocklist.guard(body) if "emailBlocklistPolicy" in body else None
     forgot = _forgot_password(body) if "forgotPasswordMethods" in body else None
+    if "usernamePolicy" in body:
+        changes["username_policy"] = _username_policy.parse_column(body)
     for key in body:
         if key in KEYS and key not in APPLIED and body[key] != current[key] and not _inert(key, body[key]):
             raise _unsupported(key)
-    if "signUp" in body and body["signUp"].get("secondaryIdentifiers"):
-        raise _unsupported("signUp.secondaryIdentifiers")
     if mode == "Register":
         raise _unsupported("signInMode: Register")
     if mode is not None:
@@ -223,6 +292,12 @@ def patched(
     if forgot is not None:
         changes["forgot_password_email"] = "EmailVerificationCode" in forgot
     new = dataclasses.replace(exp, **changes)
+    if (
+        conflicts is not None
+        and not new.username_policy["caseSensitive"]
+        and exp.username_policy["caseSensitive"]
+    ):
+        _guard_case_conflicts(conflicts)
     if "signUp" in body:
         _validate_sign_up(new, has_email, has_sms)
     if "signIn" in body:
@@ -237,7 +312,9 @@ def patched(
 def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
     """Patch ``tenant``'s sign-in experience; the row as it is now."""
     has_email, has_sms = tenant.connectors.email is not None, tenant.connectors.sender("Sms") is not None
-    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms)
+    with tenant.store.lock:
+        conflicts = case_conflicts(list(tenant.store.users.values()))
+    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms, conflicts=conflicts)
     tenant.config = dataclasses.replace(tenant.config, sign_in_experience=new)
     return row(tenant.config)
 

@@ -113,6 +113,20 @@ def _experience() -> dict[tuple[str, str], Operation]:
                 "password",
             ),
         ),
+        ("POST", paths.EXPERIENCE_NEW_PASSWORD_IDENTITY): op(
+            "experience_new_password_identity",
+            "Check a new username and password for a registration",
+            "verification-routes/new-password-identity-verification.ts",
+            {
+                **verified,
+                "422": logto_error("user.username_already_in_use, password.rejected (data: the issues)"),
+            },
+            obj(
+                {"identifier": identifier({"username": _guards.USERNAME_RE}), "password": STRING},
+                "identifier",
+                "password",
+            ),
+        ),
         ("POST", paths.EXPERIENCE_IDENTIFICATION): op(
             "experience_identify",
             "Identify (or create) the user",

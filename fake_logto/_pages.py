@@ -140,10 +140,12 @@ def _registration_enabled(tenant: Tenant) -> bool:
     return tenant.config.sign_in_experience.registration_enabled
 
 
-def _password_min() -> int:
-    from ._profile import PASSWORD_MIN  # here: _profile needs _errors, which needs this module
+def _password_min(tenant: Tenant) -> int:
+    """The password policy's minimum length (the pages' own check before the API's)."""
+    from ._password_policy import full  # here: it needs _errors, which needs this module
 
-    return PASSWORD_MIN
+    minimum: int = full(tenant.config.sign_in_experience.password_policy)["length"]["min"]
+    return minimum
 
 
 def _context(request: Request, interaction: Interaction, page: str, **extra: Any) -> dict[str, Any]:
@@ -164,7 +166,7 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
             "password": experience.sign_up_password,
         },
         "forgotPassword": _forgot_password_enabled(tenant),
-        "passwordMin": _password_min(),
+        "passwordMin": _password_min(tenant),
         "codeLength": policy.length,
         "resendSeconds": policy.resend_countdown,
         **extra,

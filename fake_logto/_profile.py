@@ -6,8 +6,9 @@ Follows ``packages/core/src/routes/experience/classes/profile.ts`` and its valid
 keys — ``username``, ``primaryEmail``, ``primaryPhone``, ``passwordEncrypted`` (our scrypt hash) — and
 is written to the user at identification (Register) or at submit (SignIn, ForgotPassword).
 
-The password policy is Logto's default length (8 to 256); its other default rules (pwned, repeated or
-sequential characters, user info) are not modelled.
+A username is checked against the username policy (:mod:`._username_policy`, before uniqueness, as
+``setProfileWithValidation``), a password against the password policy (:mod:`._password_policy`, with
+the user info ``password-validator.ts`` ``getUserInfo`` gathers: the profile's, else the user's).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from . import _password_policy, _username_policy
 from ._config import SignInExperience
 from ._errors import LogtoError
 from ._store import Interaction, TenantStore, User, check_password, hash_password
 
-PASSWORD_MIN, PASSWORD_MAX = 8, 256
 # identifier type -> profile key
 KEYS = {"email": "primaryEmail", "phone": "primaryPhone", "username": "username"}
 _KINDS = {key: kind for kind, key in KEYS.items()}
@@ -41,25 +42,54 @@ CONFLICTS: dict[str, tuple[str | None, str]] = {
 SANITIZED = ("avatar", "name", "username", "primaryEmail", "primaryPhone")
 
 
+def guard_unique(store: TenantStore, profile: dict[str, Any]) -> None:
+    """ProfileValidator.guardProfileUniquenessAcrossUsers: 422 ``user.*_already_in_use``."""
+    for key, value in profile.items():
+        taken = CONFLICTS[key][0]
+        if taken and store.user_by(_KINDS[key], value) is not None:
+            raise LogtoError(taken, 422)
+
+
 def stage(store: TenantStore, interaction: Interaction, user: User | None, profile: dict[str, Any]) -> None:
     """Profile.setProfileWithValidation: nothing the user already has (422 ``user.*_exists_in_profile``),
-    nothing another user has (422 ``user.*_already_in_use``); then keep it."""
+    a username the policy allows (422 ``user.username_<violation>``), nothing another user has (422
+    ``user.*_already_in_use``); then keep it."""
     with store.lock:
-        for key, value in profile.items():
-            taken, exists = CONFLICTS[key]
+        for key in profile:
             if user is not None and getattr(user, USER_FIELDS[key]):
-                raise LogtoError(exists, 422)
-            if taken and store.user_by(_KINDS[key], value) is not None:
-                raise LogtoError(taken, 422)
+                raise LogtoError(CONFLICTS[key][1], 422)
+        if profile.get("username"):
+            _username_policy.assert_allowed(
+                profile["username"], store.config_of().sign_in_experience.username_policy
+            )
+        guard_unique(store, profile)
         interaction.profile.update(profile)
 
 
-def _policy_issues(password: str) -> list[dict[str, Any]]:
-    if len(password) < PASSWORD_MIN:
-        return [{"code": "password_rejected.too_short", "interpolation": {"min": PASSWORD_MIN}}]
-    if len(password) > PASSWORD_MAX:
-        return [{"code": "password_rejected.too_long", "interpolation": {"max": PASSWORD_MAX}}]
-    return []
+def policy_issues(
+    experience: SignInExperience, password: str, profile: dict[str, Any], user: User | None
+) -> list[dict[str, Any]]:
+    """PasswordValidator.validatePassword's check: the policy's issues for ``password``."""
+    policy = experience.password_policy
+    if not _password_policy.full(policy)["rejects"]["userInfo"]:
+        return _password_policy.issues(policy, password, {})
+    pairs = (
+        ("name", "name"),
+        ("username", "username"),
+        ("email", "primaryEmail"),
+        ("phoneNumber", "primaryPhone"),
+    )
+    attrs = {
+        "name": "name",
+        "username": "username",
+        "primaryEmail": "primary_email",
+        "primaryPhone": "primary_phone",
+    }
+    info = {
+        name: profile.get(key) or (getattr(user, attrs[key]) if user is not None else None)
+        for name, key in pairs
+    }
+    return _password_policy.issues(policy, password, info)
 
 
 async def stage_password(
@@ -67,7 +97,7 @@ async def stage_password(
 ) -> None:
     """Profile.setPasswordDigestWithValidation: the policy (422 ``password.rejected``), not the current
     password (422 ``user.same_password``), and — unless resetting — no password yet."""
-    issues = _policy_issues(password)
+    issues = policy_issues(store.config_of().sign_in_experience, password, interaction.profile, user)
     if issues:
         raise LogtoError("password.rejected", 422, issues)
     # scrypt is slow by design: keep it off the event loop.
@@ -90,6 +120,9 @@ def mandatory(experience: SignInExperience) -> set[str]:
         required.add("emailOrPhone" if "phone" in identifiers else "email")
     elif "phone" in identifiers:
         required.add("phone")
+    # getMandatoryUserProfileBySignUpMethods: each secondary identifier is required too
+    secondary = {"email": "email", "phone": "phone", "username": "username", "emailOrPhone": "emailOrPhone"}
+    required |= {secondary[i] for i, _ in experience.sign_up_secondary or ()}
     if experience.sign_up_password:
         required.add("password")
     return required

@@ -15,23 +15,33 @@ table and ``createDefaultSignInExperience`` (``packages/schemas/src/seeds/sign-i
 
 from __future__ import annotations
 
+from copy import deepcopy
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import _sentinel
-from ._config import CodePolicy, TenantConfig
+from ._config import CodePolicy, SignInExperience, TenantConfig
 from ._tenant import Tenant
 
 # Logto's seed: ``defaultPrimaryColor`` and core-kit's ``generateDarkColor`` of it (10 points lighter).
 COLOR = {"primaryColor": "#6139F6", "isDarkModeEnabled": False, "darkPrimaryColor": "#8768F8"}
 
 
-def _username_policy() -> dict[str, Any]:
-    """The ``username_policy`` column's default."""
-    allowed = {"lowercase": True, "uppercase": True, "numbers": True, "underscore": True}
-    return {"caseSensitive": True, "minLength": 1, "maxLength": 128, "allowedChars": allowed}
+def _sign_up(exp: SignInExperience) -> dict[str, Any]:
+    """The ``sign_up`` column; ``secondaryIdentifiers`` only once a PATCH gave it (``verify`` likewise)."""
+    body: dict[str, Any] = {
+        "identifiers": list(exp.sign_up_identifiers),
+        "password": exp.sign_up_password,
+        "verify": exp.sign_up_verify,
+    }
+    if exp.sign_up_secondary is not None:
+        body["secondaryIdentifiers"] = [
+            {"identifier": i} if verify is None else {"identifier": i, "verify": verify}
+            for i, verify in exp.sign_up_secondary
+        ]
+    return body
 
 
 # ``defaultVerificationCodePolicy`` (core's ``libraries/passcode.ts``): what an empty policy means.
@@ -74,11 +84,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
                 for m in exp.sign_in_methods
             ]
         },
-        "signUp": {
-            "identifiers": list(exp.sign_up_identifiers),
-            "password": exp.sign_up_password,
-            "verify": exp.sign_up_verify,
-        },
+        "signUp": _sign_up(exp),
         "socialSignIn": {},
         "socialSignInConnectorTargets": [],
         "signInMode": "SignInAndRegister" if exp.registration_enabled else "SignIn",
@@ -86,7 +92,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "customContent": {},
         "customUiAssets": None,
         "customUiCsp": {},
-        "passwordPolicy": {},
+        "passwordPolicy": deepcopy(exp.password_policy),
         "mfa": {"factors": [], "policy": "UserControlled"},
         "adaptiveMfa": {},
         "singleSignOnEnabled": False,
@@ -99,7 +105,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "passkeySignIn": {},
         "signUpProfileFields": None,
         "passwordExpiration": {},
-        "usernamePolicy": _username_policy(),
+        "usernamePolicy": deepcopy(exp.username_policy),
         "socialConnectors": [],
         "ssoConnectors": [],
         # ``getForgotPasswordAvailability``: a method needs its connector (no SMS connector here).

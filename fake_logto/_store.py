@@ -20,8 +20,18 @@ from ._config import SeedUser, TenantConfig
 from ._organization_registry import OrganizationRegistry
 from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
+from ._verification_records import CodeVerification as CodeVerification
+from ._verification_records import NewPasswordIdentityVerification as NewPasswordIdentityVerification
+from ._verification_records import PasswordVerification as PasswordVerification
+from ._verification_records import VerificationRecord as VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
+__all__ = [
+    "CodeVerification",
+    "NewPasswordIdentityVerification",
+    "PasswordVerification",
+    "VerificationRecord",
+]
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 # TTLs in seconds (reference/logto.md, "TTLs").
@@ -103,30 +113,6 @@ class User:
 
 
 @dataclass
-class CodeVerification:
-    """An email/phone verification-code record of an interaction (``verificationId``)."""
-
-    id: str
-    identifier_type: str  # "email" | "phone"
-    value: str
-    event: InteractionEvent
-    code: str | None  # None when no code was sent (no account enumeration)
-    created_at: float
-    expires_at: float
-    attempts: int = 0
-    verified: bool = False
-
-
-@dataclass
-class PasswordVerification:
-    id: str
-    identifier_type: str
-    value: str
-    user_id: str
-    verified: bool = True
-
-
-@dataclass
 class Interaction:
     """A sign-in/registration in progress, bound to the ``_interaction`` cookie."""
 
@@ -136,7 +122,7 @@ class Interaction:
     created_at: float
     expires_at: float
     event: InteractionEvent | None = None
-    verifications: dict[str, CodeVerification | PasswordVerification] = field(default_factory=dict)
+    verifications: dict[str, VerificationRecord] = field(default_factory=dict)
     user_id: str | None = None  # identified (SignIn, ForgotPassword) or created (Register)
     profile: dict[str, Any] = field(default_factory=dict)  # email, username, password_hash to be set
     submitted: bool = False  # the Experience API's submit ran: /oidc/auth/<uid> may finish it
@@ -281,7 +267,7 @@ class TenantStore:
                     and existing.primary_email.lower() == seed.email.lower()
                 ):
                     raise ValueError(f"a user with email {seed.email} exists")
-                if seed.username and (existing.username or "").lower() == seed.username.lower():
+                if seed.username and self.same_username(existing.username, seed.username):
                     raise ValueError(f"a user with username {seed.username} exists")
             now = self.now_ms()
             user = User(
@@ -305,6 +291,15 @@ class TenantStore:
             self.users[user.id] = user
             return user
 
+    def same_username(self, stored: str | None, given: str) -> bool:
+        """Logto's ``findUserByUsername``/``hasUser`` (queries/user.ts): ``=`` while the username policy
+        is case-sensitive (the default), ``lower() = lower()`` otherwise."""
+        if stored is None:
+            return False
+        if self.config_of().sign_in_experience.username_policy.get("caseSensitive", True):
+            return stored == given
+        return stored.lower() == given.lower()
+
     def user_by(self, identifier_type: str, value: str) -> User | None:
         value_cmp = value.strip().lower()
         with self.lock:
@@ -313,7 +308,7 @@ class TenantStore:
             for user in self.users.values():
                 if identifier_type == "email" and (user.primary_email or "").lower() == value_cmp:
                     return user
-                if identifier_type == "username" and (user.username or "").lower() == value_cmp:
+                if identifier_type == "username" and self.same_username(user.username, value):
                     return user
         return None
 

@@ -1,6 +1,7 @@
 """The Experience API's verifications: send and check a verification code, check a password.
 
-Follows ``packages/core/src/routes/experience/verification-routes/verification-code.ts`` and
+Follows ``packages/core/src/routes/experience/verification-routes/verification-code.ts`` (with its
+template choice: ``BindMfa`` for an identifier outside the sign-up identifiers once a user is identified) and
 ``password-verification.ts``: each answers the ``verificationId`` of a record kept on the interaction
 (:mod:`._experience_context`); codes are :mod:`._codes`'s. Checking a password or a code goes through the
 sentinel (:mod:`._sentinel`, Logto's ``withSentinel``): too many failures for one identifier lock it out.
@@ -39,6 +40,20 @@ def _suppressed(ctx: Ctx, kind: str, value: str, event: InteractionEvent) -> boo
     return False
 
 
+def _template(ctx: Ctx, kind: str, event: InteractionEvent) -> str:
+    """The template: ``BindMfa`` once a user is identified and ``kind`` is no sign-up identifier, primary
+    or secondary (``emailOrPhone`` covers both), as the route decides; else the event's
+    (``getTemplateTypeByEvent``)."""
+    experience = ctx.experience
+    secondary = [identifier for identifier, _ in experience.sign_up_secondary or ()]
+    binding = (
+        ctx.interaction.user_id is not None
+        and kind not in experience.sign_up_identifiers
+        and not any(identifier in (kind, "emailOrPhone") for identifier in secondary)
+    )
+    return "BindMfa" if binding else event
+
+
 async def send_verification_code(request: Request) -> Response:
     """``POST /api/experience/verification/verification-code``: send a code, answer its verificationId."""
     ctx = bind(request)
@@ -52,7 +67,7 @@ async def send_verification_code(request: Request) -> Response:
         ctx.interaction,
         kind,
         value,
-        event,
+        _template(ctx, kind, event),
         deliver=not _suppressed(ctx, kind, value, event),
         accept_language=request.headers.get("accept-language"),
     )
