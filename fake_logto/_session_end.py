@@ -28,6 +28,7 @@ from ._authorize import request_params
 from ._client_auth import read_body
 from ._errors import OAuthError, invalid_request, with_query
 from ._pages import render
+from ._redirect_uris import post_logout_redirect_uri_allowed
 from ._response_modes import form_post_page
 from ._store import Grant
 from ._tenant import Tenant
@@ -73,7 +74,7 @@ async def end_session(request: Request) -> Response:
     elif post_logout is not None:
         client = tenant.config.application(client_id)
         assert client is not None
-        if post_logout not in client.post_logout_redirect_uris:
+        if not post_logout_redirect_uri_allowed(client, post_logout):
             raise OAuthError(
                 "invalid_request", "post_logout_redirect_uri not registered", client_id=client_id
             )
