@@ -45,6 +45,7 @@ DEFAULT_SECRET = "Default secret"  # defaultApplicationSecretName
 INTERNAL_PREFIX = "#internal:"
 NAME_MAX = 256  # applications.name / application_secrets.name varchar(256)
 SEARCH_FIELDS = ("id", "name", "description")
+CUSTOM_FLAGS = ("alwaysIssueRefreshToken", "rotateRefreshToken", "allowTokenExchange", "isDeviceFlow")
 _SECRET_ALPHABET = string.digits + string.ascii_letters
 _ID_ALPHABET = string.digits + string.ascii_lowercase
 
@@ -124,6 +125,9 @@ def _common(body: dict[str, Any]) -> dict[str, Any]:
     for key in ("customClientMetadata", "customData"):
         if key in body:
             found[key] = _optional(body, key, dict)
+    for flag in CUSTOM_FLAGS:  # customClientMetadataGuard's z.boolean().optional() members
+        if found.get("customClientMetadata") is not None:
+            _guards.optional(found["customClientMetadata"], f"customClientMetadata.{flag}", bool)
     return found
 
 
