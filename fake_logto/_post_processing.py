@@ -10,7 +10,9 @@
 - **Security headers** (``koa-security-headers.ts``, helmet 7): the ``basicSecurityHeaderSettings`` on
   the paths of Logto's mounted apps (``UserApps``: ``/api``, ``/oidc``, ``/.well-known``, ``/demo-app``,
   ``/device-demo-app``, ``/account``) — no CSP, no COOP, no COEP, no ``X-DNS-Prefetch-Control``, referrer
-  policy ``strict-origin-when-cross-origin``, helmet's defaults for the rest.
+  policy ``strict-origin-when-cross-origin``, helmet's defaults for the rest. The experience pages'
+  own settings (a CSP, ``Cross-Origin-Resource-Policy: cross-origin``, no ``X-Frame-Options``) are not
+  sent: the fake's pages are its own markup, not Logto's experience bundle the CSP is written for.
 - **Compression** (``koaCompress()`` in ``packages/core/src/tenants/Tenant.ts``, koa-compress 5): an
   answer of at least 1024 bytes of a compressible type is gzip- or deflate-encoded when the request's
   ``Accept-Encoding`` takes one (by q, gzip first on a tie); any compressible answer with a body gets
