@@ -23,6 +23,7 @@ from ._config import TenantConfig
 from ._config_file import load_config
 from ._cors import Cors
 from ._keys import SigningKey
+from ._post_processing import PostProcessing
 from ._settings import Settings
 from ._tenant import Tenant
 
@@ -169,6 +170,7 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
     for path in (paths.OIDC, paths.OIDC + "/{rest:path}"):
         app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))
     app.add_middleware(Cors, routes=app.router.routes)
+    app.add_middleware(PostProcessing)  # outermost: ETag, security headers, compression
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
     app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
     install_control_errors(app, paths.CONTROL, _invalid_input)

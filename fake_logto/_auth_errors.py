@@ -10,6 +10,7 @@ from __future__ import annotations
 from ._client_auth import format_list
 from ._errors import OAuthError, SendBack
 from ._prompts import EXTRA_PARAMS
+from ._redirect_uris import redirect_uri_allowed
 from ._response_modes import MODES
 from ._tenant import Tenant
 
@@ -65,7 +66,7 @@ def early_error(tenant: Tenant, items: list[tuple[str, str]], error: str, descri
         redirect = client.redirect_uris[0]
     if client is None or redirect is None:
         return Unredirectable(tenant, items, error, description, client_id)
-    if redirect not in client.redirect_uris:
+    if not redirect_uri_allowed(client, redirect):
         return Unredirectable(tenant, items, "invalid_redirect_uri", REDIRECT_URI_MISMATCH, client_id)
     mode = single(items, "response_mode") or ""
     mode = mode if mode in MODES else "query"

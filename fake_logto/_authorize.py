@@ -30,6 +30,7 @@ from ._client_auth import post_as_get
 from ._config import Application
 from ._errors import SendBack
 from ._issue import OIDC_SCOPES
+from ._redirect_uris import redirect_uri_allowed
 from ._request_checks import openid_scope_error, pkce_error, valid_scope
 from ._response_modes import MODES, respond
 from ._store import (
@@ -94,7 +95,7 @@ def _client_and_redirect(tenant: Tenant, items: list[tuple[str, str]]) -> tuple[
         raise Unredirectable(
             tenant, items, "invalid_request", "missing required parameter 'redirect_uri'", client.id
         )
-    if redirect_uri not in client.redirect_uris:
+    if not redirect_uri_allowed(client, redirect_uri):
         raise Unredirectable(tenant, items, "invalid_redirect_uri", REDIRECT_URI_MISMATCH, client.id)
     return client, redirect_uri
 

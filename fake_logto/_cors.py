@@ -10,7 +10,8 @@ the request's ``Origin`` (``*`` without one), ``Access-Control-Max-Age: 3600``, 
 requested headers echoed; every other answer of those routes carries the origin and exposes
 ``WWW-Authenticate``. A client endpoint called with an ``Origin`` checks it against the client
 (Logto's ``clientBasedCORS``, ``packages/core/src/oidc/init.ts`` and ``isOriginAllowed`` in
-``oidc/utils.ts``: the tenant's own origin or one of the client's redirect URIs' origins) and refuses any
+``oidc/utils.ts``: the tenant's own origin or one of the client's redirect URIs' origins, a wildcard
+URI's by its pattern) and refuses any
 other with 400 ``invalid_request`` "origin <o> not allowed for client: <id>" and no CORS header. ``OPTIONS``
 anywhere else under ``/oidc`` is an unrecognized route (404).
 
@@ -36,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import paths
 from ._config import Application
 from ._errors import OAuthError
+from ._redirect_uris import origin_matches
 
 MAX_AGE = "3600"
 DENIED = "fake_logto.cors_denied"  # scope flag: the client refused the origin, send no CORS header
@@ -69,8 +71,10 @@ def check_client_origin(request: Request, client: Application) -> None:
     if not origin:
         return
     own = f"{request.url.scheme}://{request.url.netloc}"
-    allowed = {own} | {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, client.redirect_uris)}
-    if origin not in allowed:
+    exact = [u for u in client.redirect_uris if "*" not in u]
+    allowed = {own} | {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, exact)}
+    patterns = [u for u in client.redirect_uris if "*" in u]
+    if origin not in allowed and not any(origin_matches(origin, u) for u in patterns):
         request.scope[DENIED] = True
         raise OAuthError("invalid_request", f"origin {origin} not allowed for client: {client.id}")
 

@@ -35,6 +35,18 @@ def check_pkce(verifier: str | None, challenge: str | None, method: str | None) 
         raise invalid_grant()
 
 
+def issues_refresh_token(tenant: Tenant, client: Application, scopes: list[str]) -> bool:
+    """Logto's ``issueRefreshToken`` (``packages/core/src/oidc/init.ts``): with ``offline_access``
+    granted, or for a web (non-native) application whose ``customClientMetadata.alwaysIssueRefreshToken``
+    is set — without ``prompt=consent``. Every application running this grant allows ``refresh_token``."""
+    if "offline_access" in scopes:
+        return True
+    with tenant.store.lock:
+        row = tenant.store.roles.app_rows.get(client.id)
+    always = row is not None and row.custom_client_metadata.get("alwaysIssueRefreshToken") is True
+    return client.type != "native" and always
+
+
 async def authorization_code(
     tenant: Tenant, client: Application, form: Form, _resources: list[str]
 ) -> dict[str, Any]:
@@ -72,7 +84,7 @@ async def authorization_code(
     )
     refresh = (
         refresh_token(tenant, grant, client.id, code.scopes, code.auth_time, nonce=code.nonce)
-        if "offline_access" in grant.scopes
+        if issues_refresh_token(tenant, client, grant.scopes)
         else None
     )
     with store.lock:

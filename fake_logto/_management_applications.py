@@ -22,7 +22,6 @@ import dataclasses
 import secrets
 import string
 from typing import Any
-from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,6 +31,7 @@ from ._config import Application
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_users import page_of
+from ._redirect_uris import valid_redirect_uri
 from ._role_registry import AppRow, AppSecret
 from ._search import search_filter
 from ._tenant import Tenant
@@ -45,6 +45,7 @@ DEFAULT_SECRET = "Default secret"  # defaultApplicationSecretName
 INTERNAL_PREFIX = "#internal:"
 NAME_MAX = 256  # applications.name / application_secrets.name varchar(256)
 SEARCH_FIELDS = ("id", "name", "description")
+CUSTOM_FLAGS = ("alwaysIssueRefreshToken", "rotateRefreshToken", "allowTokenExchange", "isDeviceFlow")
 _SECRET_ALPHABET = string.digits + string.ascii_letters
 _ID_ALPHABET = string.digits + string.ascii_lowercase
 
@@ -83,25 +84,12 @@ def application_of(tenant: Tenant, app_id: str) -> Application:
     return app
 
 
-def _redirect_uri(value: str) -> bool:
-    """core-kit's ``validateRedirectUrl(url, 'web') || (url, 'mobile')`` (wildcards not supported here)."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    scheme = parts.scheme.lower()
-    if scheme in ("http", "https"):
-        segments = parts.path.split("/")
-        return bool(parts.netloc) and "." not in segments and ".." not in segments and "*" not in value
-    return bool(scheme) and scheme[0].isalpha() and all(c.isalnum() or c in "+_-." for c in scheme)
-
-
 def _uris(metadata: dict[str, Any], key: str) -> tuple[str, ...]:
     path = f"oidcClientMetadata.{key}"
     values: list[Any] = _guards.field(metadata, path, list)
     for i, value in enumerate(values):
         _guards.field({str(i): value}, f"{path}.{i}", str)
-        if not _redirect_uri(value):
+        if not valid_redirect_uri(value):
             raise _guards.invalid(f"{path}.{i}", "custom", "Invalid input")
     return tuple(values)
 
@@ -137,6 +125,9 @@ def _common(body: dict[str, Any]) -> dict[str, Any]:
     for key in ("customClientMetadata", "customData"):
         if key in body:
             found[key] = _optional(body, key, dict)
+    for flag in CUSTOM_FLAGS:  # customClientMetadataGuard's z.boolean().optional() members
+        if found.get("customClientMetadata") is not None:
+            _guards.optional(found["customClientMetadata"], f"customClientMetadata.{flag}", bool)
     return found
 
 

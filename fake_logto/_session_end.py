@@ -5,12 +5,14 @@ this tenant's for a known client (and agree with ``client_id``); ``post_logout_r
 client must be registered for it (``invalid_request`` "post_logout_redirect_uri not registered"), and
 without a client (no ``client_id``, no ``id_token_hint``) it is dropped silently — the user lands on the
 success page. Errors are JSON (Logto's ``renderError`` sets the body, ``packages/core/src/oidc/init.ts``).
-With a signed-in session the confirm page is Logto's ``static/html/logout.html`` (a form that submits
-itself with ``logout=yes``); without one, node-oidc-provider's self-submitting ``form_post`` page
+With a signed-in session the confirm page is Logto's ``logoutSource`` (``packages/core/static/html/
+logout.html`` around node-oidc-provider's ``op.logoutForm`` with the ``xsrf``, submitting itself with
+``logout=yes``; the same for ``GET`` and a form ``POST``); without one, node-oidc-provider's self-submitting ``form_post`` page
 (:func:`._response_modes.form_post_page`) with ``xsrf`` and ``logout=yes``. The confirm
 (``/oidc/session/end/confirm``) destroys the session, clears its cookie, revokes the grants without
 ``offline_access`` and redirects (303) to the post-logout URI (+ state) or to the success page (with
-``client_id`` only when ``logout`` was not sent).
+``client_id`` only when ``logout`` was not sent), whose page is Logto's ``postLogoutSuccessSource``: the
+title "Sign Out" and ``oidc.logout_success`` in the request's language (:func:`request_language`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ._authorize import request_params
 from ._client_auth import read_body
 from ._errors import OAuthError, invalid_request, with_query
 from ._pages import render
+from ._redirect_uris import post_logout_redirect_uri_allowed
 from ._response_modes import form_post_page
 from ._store import Grant
 from ._tenant import Tenant
@@ -73,7 +76,7 @@ async def end_session(request: Request) -> Response:
     elif post_logout is not None:
         client = tenant.config.application(client_id)
         assert client is not None
-        if post_logout not in client.post_logout_redirect_uris:
+        if not post_logout_redirect_uri_allowed(client, post_logout):
             raise OAuthError(
                 "invalid_request", "post_logout_redirect_uri not registered", client_id=client_id
             )
@@ -145,8 +148,64 @@ async def confirm(request: Request) -> Response:
     return _finish(tenant, pending, logout=bool(form.get("logout")))
 
 
+# ``oidc.logout_success`` in each of Logto's locales (``packages/phrases/src/locales/*/translation/oidc.ts``),
+# keyed by the i18next resource name (``builtInLanguages``).
+LOGOUT_SUCCESS = {
+    "ar": "لقد قمت بتسجيل الخروج بنجاح.",
+    "de": "Sie haben sich erfolgreich abgemeldet.",
+    "en": "You have successfully signed out.",
+    "es": "Ha cerrado sesión con éxito.",
+    "fa-IR": "خروج از حساب با موفقیت انجام شد.",
+    "fr": "Vous vous êtes déconnecté avec succès.",
+    "it": "Hai effettuato il logout correttamente.",
+    "ja": "正常にログアウトしました。",
+    "ko": "성공적으로 로그아웃했습니다.",
+    "pl-PL": "Pomyślnie zostałeś wylogowany.",
+    "pt-BR": "Você saiu com sucesso.",
+    "pt-PT": "Sessão terminada com sucesso.",
+    "ru": "Вы успешно вышли из системы.",
+    "th": "คุณออกจากระบบสำเร็จแล้ว",
+    "tr-TR": "Başarıyla çıkış yaptınız.",  # noqa: RUF001 (Turkish dotless i)
+    "zh-CN": "你已经成功登出。",
+    "zh-HK": "你已經成功登出。",
+    "zh-TW": "你已經成功登出。",
+}
+
+
+def _format_code(code: str) -> str:
+    """i18next's ``formatLanguageCode`` for a language-region tag (``pt-br`` -> ``pt-BR``)."""
+    parts = code.split("-")
+    return f"{parts[0].lower()}-{parts[1].upper()}" if len(parts) == 2 else code
+
+
+def request_language(request: Request) -> str:
+    """Logto's ``koaI18next``: the ``locale`` query values, then the ``Accept-Language`` tags by
+    descending q (``detectLanguage``), the first that is exactly a supported resource once formatted;
+    else ``en`` (``fallbackLng``) — a ``fr-CA`` does not fall back to ``fr``."""
+    weighted: list[tuple[float, int, str]] = []
+    for i, part in enumerate((request.headers.get("accept-language") or "").split(",")):
+        tag, *params = (p.strip() for p in part.split(";"))
+        if not tag:
+            continue
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            try:
+                quality = float(value) if key == "q" else quality
+            except ValueError:
+                continue
+            if key == "q":
+                break
+        weighted.append((-quality, i, tag))
+    candidates = [*request.query_params.getlist("locale"), *(tag for _, _, tag in sorted(weighted))]
+    return next((c for c in map(_format_code, candidates) if c in LOGOUT_SUCCESS), "en")
+
+
 async def success(request: Request) -> Response:
-    return render(request, "end_session_success.html", {})
+    """Logto's ``postLogoutSuccessSource``: "Sign Out" and ``oidc.logout_success`` in the request's
+    language."""
+    message = LOGOUT_SUCCESS[request_language(request)]
+    return render(request, "end_session_success.html", {"message": message})
 
 
 ROUTES = [
