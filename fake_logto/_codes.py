@@ -33,6 +33,7 @@ from ._store import (
     CodeVerification,
     Interaction,
     NewPasswordIdentityVerification,
+    OneTimeTokenVerification,
     SentCode,
     VerificationRecord,
     new_id,
@@ -219,6 +220,8 @@ def record_type(record: VerificationRecord) -> str:
         return RECORD_TYPES[record.identifier_type]
     if isinstance(record, NewPasswordIdentityVerification):
         return "NewPasswordIdentity"
+    if isinstance(record, OneTimeTokenVerification):
+        return "OneTimeToken"
     return "Password"
 
 

@@ -18,6 +18,7 @@ from ._store import (
     Interaction,
     InteractionEvent,
     NewPasswordIdentityVerification,
+    OneTimeTokenVerification,
     User,
     VerificationRecord,
 )
@@ -90,9 +91,15 @@ def stage(ctx: Ctx, profile: dict[str, Any]) -> None:
 
 
 def guard_event(ctx: Ctx, event: InteractionEvent) -> None:
-    """SignInExperienceValidator.guardInteractionEvent: Register needs registration on."""
-    if event == "Register" and not ctx.experience.registration_enabled:
+    """SignInExperienceValidator.guardInteractionEvent: Register needs registration on, or a verified
+    one-time token on the interaction (``hasVerifiedOneTimeToken``)."""
+    if event == "Register" and not ctx.experience.registration_enabled and not has_verified_token(ctx):
         raise LogtoError("auth.forbidden", 403)
+
+
+def has_verified_token(ctx: Ctx) -> bool:
+    records = ctx.interaction.verifications.values()
+    return any(isinstance(r, OneTimeTokenVerification) and r.verified for r in records)
 
 
 def record_json(record: Record) -> dict[str, Any]:
@@ -105,4 +112,6 @@ def record_json(record: Record) -> dict[str, Any]:
         body["templateType"] = record.event
     if not isinstance(record, NewPasswordIdentityVerification):  # its toSanitizedJson has no flag
         body["verified"] = record.verified
+    if isinstance(record, OneTimeTokenVerification):
+        body["oneTimeTokenContext"] = record.context
     return body

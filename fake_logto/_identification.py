@@ -18,7 +18,12 @@ from . import _email_blocklist, _guards, _hooks, _profile, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
-from ._store import CodeVerification, NewPasswordIdentityVerification, PasswordVerification
+from ._store import (
+    CodeVerification,
+    NewPasswordIdentityVerification,
+    OneTimeTokenVerification,
+    PasswordVerification,
+)
 
 
 def _guard_sign_in_method(ctx: Ctx, record: Record) -> None:
@@ -47,7 +52,8 @@ async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
     if verification_id is None:
         raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
     record = verification(ctx, verification_id)
-    IDENTIFICATION_GUARDS[ctx.event](ctx, record)
+    if not (isinstance(record, OneTimeTokenVerification) and record.verified):
+        IDENTIFICATION_GUARDS[ctx.event](ctx, record)
     if not record.verified:
         raise LogtoError("session.verification_failed", 400)
     user = ctx.tenant.store.user_by(record.identifier_type, record.value)
@@ -67,7 +73,7 @@ def _new_user_profile(record: Record) -> dict[str, str]:
     a new password identity's username and password; any other record 400 ``session.verification_failed``."""
     if isinstance(record, NewPasswordIdentityVerification):
         return {"username": record.value, "passwordEncrypted": record.password_hash}
-    if not isinstance(record, CodeVerification) or not record.verified:
+    if not isinstance(record, CodeVerification | OneTimeTokenVerification) or not record.verified:
         raise LogtoError("session.verification_failed", 400)
     return {_profile.KEYS[record.identifier_type]: record.value}
 

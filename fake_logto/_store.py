@@ -17,11 +17,13 @@ from typing import Any, Literal
 
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
+from ._one_time_tokens import OneTimeTokens
 from ._organization_registry import OrganizationRegistry
 from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
 from ._verification_records import CodeVerification as CodeVerification
 from ._verification_records import NewPasswordIdentityVerification as NewPasswordIdentityVerification
+from ._verification_records import OneTimeTokenVerification as OneTimeTokenVerification
 from ._verification_records import PasswordVerification as PasswordVerification
 from ._verification_records import VerificationRecord as VerificationRecord
 
@@ -29,6 +31,7 @@ InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
 __all__ = [
     "CodeVerification",
     "NewPasswordIdentityVerification",
+    "OneTimeTokenVerification",
     "PasswordVerification",
     "VerificationRecord",
 ]
@@ -248,6 +251,7 @@ class TenantStore:
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
         self.organizations = OrganizationRegistry(config_of, self.roles)  # mutable by /api/organizations
         self.organizations.seed(self.now_ms())
+        self.one_time_tokens = OneTimeTokens(self.now_ms)  # mutable by /api/one-time-tokens
         self.seed()
 
     # --- users --------------------------------------------------------------------------------------
@@ -388,6 +392,7 @@ class TenantStore:
                 other.clear()
             self.sent.clear()
             self.pending_logouts.clear()
+            self.one_time_tokens.clear()
             self.clock.reset()
             self.roles.seed()
             self.organizations.seed(self.now_ms())

@@ -1,10 +1,11 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
-email or phone code, a checked password, a new password identity. Held by :class:`._store.Interaction`.
+email or phone code, a checked password, a new password identity, a verified one-time token. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -43,4 +44,18 @@ class NewPasswordIdentityVerification:
     verified: bool = True
 
 
-VerificationRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
+@dataclass
+class OneTimeTokenVerification:
+    """An email's one-time token, checked and consumed (Logto's ``OneTimeTokenVerification``, kept only
+    once verified); ``context`` is the token's (``oneTimeTokenContext``)."""
+
+    id: str
+    identifier_type: str  # "email"
+    value: str
+    context: dict[str, Any] = field(default_factory=dict)
+    verified: bool = True
+
+
+VerificationRecord = (
+    CodeVerification | PasswordVerification | NewPasswordIdentityVerification | OneTimeTokenVerification
+)
