@@ -25,6 +25,7 @@ from . import (
     _openapi_hooks,
     _openapi_management,
     _openapi_oidc,
+    _openapi_one_time_tokens,
     _openapi_resources,
     _openapi_sign_in_exp,
     paths,
@@ -222,6 +223,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_resources.operations(),
         **_openapi_hooks.operations(),
         **_openapi_connectors.operations(),
+        **_openapi_one_time_tokens.operations(),
         **_openapi_sign_in_exp.operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
@@ -232,7 +234,11 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
     document["paths"] = paths_ | document["paths"]
     components = document.setdefault("components", {})
     components.setdefault("schemas", {}).update(
-        SCHEMAS | _openapi_management.SCHEMAS | _openapi_hooks.SCHEMAS | _openapi_connectors.SCHEMAS
+        SCHEMAS
+        | _openapi_management.SCHEMAS
+        | _openapi_hooks.SCHEMAS
+        | _openapi_connectors.SCHEMAS
+        | _openapi_one_time_tokens.SCHEMAS
     )
     components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
     components["schemas"].pop("HTTPValidationError", None)
