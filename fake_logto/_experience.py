@@ -24,7 +24,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _guards, _hooks, _profile, paths
+from . import _email_blocklist, _extra_profile, _guards, _hooks, _profile, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -103,14 +103,19 @@ async def update_profile(request: Request) -> Response:
     """``POST /api/experience/profile``: stage a username, a password, or a verified email/phone."""
     ctx = bind(request)
     body = await _guards.body(request)
-    kind = _guards.choice(body, "type", tuple(PROFILE_TYPES))
-    field, pattern, setter = PROFILE_TYPES[kind]
-    argument = _guards.string(body, field, pattern=pattern)
+    kind = _guards.choice(body, "type", (*PROFILE_TYPES, _extra_profile.TYPE))
+    extra = _extra_profile.guard(body) if kind == _extra_profile.TYPE else None
+    if extra is None:
+        field, pattern, setter = PROFILE_TYPES[kind]
+        argument = _guards.string(body, field, pattern=pattern)
     if ctx.event == "ForgotPassword":
         raise LogtoError("session.not_supported_for_forgot_password", 400)
     if ctx.event == "SignIn":
         identified_user(ctx)  # MFA is not modelled: being identified is enough
-    await setter(ctx, kind, argument)
+    if extra is not None:
+        _profile.stage_extra(ctx.tenant.store, ctx.interaction, _extra_profile.parse(extra))
+    else:
+        await setter(ctx, kind, argument)
     return Response(status_code=NO_CONTENT)
 
 

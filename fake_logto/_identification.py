@@ -94,8 +94,12 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
                 email=profile.get("primaryEmail"),
                 username=profile.get("username"),
                 phone=profile.get("primaryPhone"),
+                name=profile.get("name"),
+                picture=profile.get("avatar"),
+                custom_data=profile.get("customData", {}),
             )
             user = store.create_user(seed)
+            user.profile = dict(profile.get("profile", {}))  # the extra profile's standard claims
         except ValueError as exc:  # lost a race with another registration
             raise LogtoError("user.email_already_in_use", 422) from exc
         user.password_hash = profile.get("passwordEncrypted")
