@@ -1,8 +1,9 @@
 """The one intake: every message, whichever door it came in by (the Mailgun API or SMTP), enters here.
 
 A door reads its request, applies its own fault (an API error, an SMTP reply) and builds the message(s);
-:func:`receive` then applies a ``delivery`` fault, stores the messages, records their events under their
-sending domain and posts them to the domain's webhooks. SMTP mail has no sending domain: no events.
+:func:`receive` then applies a ``delivery`` fault and the domain's suppressions (:mod:`._suppressions`),
+stores the messages, records their events under their sending domain and posts them to the domain's
+webhooks. SMTP mail has no sending domain: no events.
 """
 
 from __future__ import annotations
@@ -18,10 +19,13 @@ def receive(state: State, messages: list[CapturedMessage]) -> list[CapturedMessa
     for message in messages:
         domain = message.domain
         failure = state.faults.take_delivery() if domain else None
-        state.mailbox.add(message, failed=failure is not None)
+        blocked = state.suppressions.blocked(domain, message.recipients, message.tags) if domain else {}
+        everyone_blocked = bool(blocked) and len(blocked) == len(message.recipients)
+        state.mailbox.add(message, failed=failure is not None or everyone_blocked)
         if not domain:
             continue
-        events = _events.items_for(message, now, failure=failure)
+        events = _events.items_for(message, now, failure=failure, blocked=blocked)
+        state.suppressions.learn(domain, events, now)
         state.mailbox.add_events(domain, events)
         for event in events:
             state.webhooks.dispatch(domain, event, now)

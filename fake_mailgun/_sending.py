@@ -25,6 +25,7 @@ from ._message import (
     parse_mime,
 )
 from ._templates import Templates, render
+from ._unsubscribe import fill
 
 FormValue = str | Attachment
 Form = list[tuple[str, FormValue]]
@@ -139,8 +140,11 @@ def new_message_id(domain: str, now: float) -> str:
     return f"{stamp}.{secrets.token_hex(8)}@{domain}"
 
 
-def build_messages(form: Form, *, domain: str, templates: Templates, now: float) -> list[CapturedMessage]:
-    """The message(s) one API send creates: one, or one per recipient with ``recipient-variables``."""
+def build_messages(
+    form: Form, *, domain: str, templates: Templates, now: float, unsubscribe_base: str = ""
+) -> list[CapturedMessage]:
+    """The message(s) one API send creates: one, or one per recipient with ``recipient-variables``.
+    ``unsubscribe_base``: where ``%unsubscribe_url%`` links point (:mod:`._unsubscribe`)."""
     sender = _first(form, "from")
     template_name = _first(form, "template")
     template_version = None
@@ -223,6 +227,10 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
             "text": _recipient_substitute(text, values),
             "html": _recipient_substitute(html, values),
         }
+        if unsubscribe_base:  # the links unsubscribe the batch's first recipient
+            parts = {
+                k: fill(v, unsubscribe_base, domain, batch_to[0], message_id, tags) for k, v in parts.items()
+            }
         raw, top_headers = compose_mime(
             sender=sender,
             to=header_to,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ._clock import Clock
 from ._faults import Faults
 from ._settings import Settings
 from ._store import Mailbox
+from ._suppressions import Suppressions
 from ._templates import Templates
 from ._webhooks import Webhooks
 
@@ -17,20 +19,26 @@ class State:
     mailbox: Mailbox
     templates: Templates = field(default_factory=Templates)
     faults: Faults = field(default_factory=Faults)
+    suppressions: Suppressions = field(default_factory=Suppressions)
+    clock: Clock = field(init=False)
     webhooks: Webhooks = field(init=False)
 
     def __post_init__(self) -> None:
-        self.webhooks = Webhooks(self.settings.signing_key, self.settings.webhooks)
+        self.clock = Clock(self.settings.clock)
+        self.mailbox.clock = self.clock.now
+        self.webhooks = Webhooks(self.settings.signing_key, self.settings.webhooks, self.clock)
 
     @classmethod
     def create(cls, settings: Settings) -> State:
         return cls(settings=settings, mailbox=Mailbox(settings.clock))
 
     def now(self) -> float:
-        return self.settings.clock()
+        return self.clock.now()
 
     def reset(self) -> None:
         self.mailbox.reset()
         self.templates.reset()
         self.faults.clear()
         self.webhooks.reset()
+        self.suppressions.reset()
+        self.clock.reset()

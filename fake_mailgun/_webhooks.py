@@ -3,6 +3,12 @@
 Payload and signature as Mailgun sends them (``user_manual.rst``, "Securing Webhooks"):
 ``{"signature": {"timestamp", "token", "signature"}, "event-data": {...}}`` where signature is the hex
 HMAC-SHA256 of ``timestamp + token`` under the signing key.
+
+Retries (``user_manual.rst``, "Webhooks"): an answer of 200 (any 2xx here) is success, 406 is a refusal
+that is never retried; anything else — another status, or no answer — is retried after 10 min, 10 min,
+15 min, 30 min, 1 h, 2 h and 4 h, then given up; ``delivered`` webhooks are not retried. The retries are
+jobs on the instance clock (:mod:`._clock`), so a test advances the clock instead of waiting hours; each
+attempt is signed afresh with the time it is made.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import hashlib
 import hmac
 import secrets
 import threading
+from collections.abc import Coroutine
 from typing import Any
 
 import httpx
 
+from ._clock import Clock
 from ._errors import bad_request, not_found
 
 WEBHOOK_IDS = (
@@ -28,6 +36,8 @@ WEBHOOK_IDS = (
     "permanent_fail",
     "temporary_fail",
 )
+RETRY_DELAYS = (600.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 14400.0)  # seconds after the previous attempt
+NOT_RETRIED = ("delivered",)
 
 
 def webhook_id_of(event: dict[str, Any]) -> str:
@@ -41,8 +51,9 @@ def sign(key: str, timestamp: str, token: str) -> str:
 
 
 class Webhooks:
-    def __init__(self, signing_key: str, configured: tuple[str, ...]) -> None:
+    def __init__(self, signing_key: str, configured: tuple[str, ...], clock: Clock) -> None:
         self.signing_key = signing_key
+        self.clock = clock
         self._lock = threading.Lock()
         self._configured = configured
         self._targets: dict[tuple[str, str], list[str]] = {}
@@ -119,17 +130,35 @@ class Webhooks:
     def dispatch(self, domain: str | None, event: dict[str, Any], now: float) -> None:
         """Post ``event`` to its targets in the background (called on the server's event loop)."""
         for url in self.targets_for(domain, event):
-            task = asyncio.get_running_loop().create_task(self._post(url, self.payload(event, now)))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._attempt(url, event, now, 1))
 
-    async def _post(self, url: str, payload: dict[str, Any]) -> None:
-        record: dict[str, Any] = {"url": url, "event": payload["event-data"]["event"], "status": None}
+    def _spawn(self, attempt: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(attempt)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def settle(self) -> None:
+        """Wait for the posts under way to be answered (and their retries scheduled)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _attempt(self, url: str, event: dict[str, Any], at: float, attempt: int) -> None:
+        record: dict[str, Any] = {"url": url, "event": event["event"], "status": None, "attempt": attempt}
         try:
             async with httpx.AsyncClient(timeout=10) as client:
-                response = await client.post(url, json=payload)
+                response = await client.post(url, json=self.payload(event, at))
             record["status"] = response.status_code
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # a bad target URL is its own error type
             record["error"] = f"{type(exc).__name__}: {exc}"
+        status = record["status"]
+        accepted = status is not None and (200 <= status < 300 or status == 406)
+        if not accepted and event["event"] not in NOT_RETRIED and attempt <= len(RETRY_DELAYS):
+            retry_at = at + RETRY_DELAYS[attempt - 1]
+            record["retry_at"] = retry_at
+
+            async def retry(when: float) -> None:
+                await self._attempt(url, event, when, attempt + 1)
+
+            self.clock.at(retry_at, retry)
         with self._lock:
             self.deliveries.append(record)

@@ -17,7 +17,7 @@ from .._faults import Target
 from .._message import CapturedMessage
 from .._sending import build_messages, build_mime_message
 from .._state import State
-from .common import Route, read_form
+from .common import Route, base_url, read_form
 
 
 class Queued(BaseModel):
@@ -45,7 +45,10 @@ def _queued(message: CapturedMessage) -> JSONResponse:
 async def send_message(request: Request, state: State, domain: str) -> Response:
     form = await read_form(request)
     await _apply_fault(state, "api", domain)
-    messages = build_messages(form, domain=domain, templates=state.templates, now=state.now())
+    base = base_url(request, state)
+    messages = build_messages(
+        form, domain=domain, templates=state.templates, now=state.now(), unsubscribe_base=base
+    )
     _intake.receive(state, messages)
     return _queued(messages[0])
 
