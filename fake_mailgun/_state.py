@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ._clock import Clock
 from ._faults import Faults
@@ -20,6 +21,7 @@ class State:
     templates: Templates = field(default_factory=Templates)
     faults: Faults = field(default_factory=Faults)
     suppressions: Suppressions = field(default_factory=Suppressions)
+    tag_notes: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)  # (domain, tag) → notes
     clock: Clock = field(init=False)
     webhooks: Webhooks = field(init=False)
 
@@ -41,4 +43,5 @@ class State:
         self.faults.clear()
         self.webhooks.reset()
         self.suppressions.reset()
+        self.tag_notes.clear()
         self.clock.reset()

@@ -97,6 +97,45 @@ class Webhooks:
             self._targets[(domain, webhook_id)] = list(urls)
         return urls
 
+    def associate(self, domain: str, url: str, webhook_ids: list[str], *, only: bool) -> dict[str, Any]:
+        """v4: add ``url`` to each of ``webhook_ids`` (``only``: and remove it from every other)."""
+        if not url:
+            raise bad_request("url: Missing mandatory parameter")
+        if not webhook_ids:
+            raise bad_request("event_types: Missing mandatory parameter")
+        for webhook_id in webhook_ids:
+            if webhook_id not in WEBHOOK_IDS:
+                raise bad_request(f"Invalid webhook name: {webhook_id}")
+        with self._lock:
+            for webhook_id in webhook_ids:
+                urls = self._targets.get((domain, webhook_id), [])
+                if url not in urls and len(urls) >= 3:
+                    raise bad_request("Too many URLs, max is 3")
+            if only:
+                self._remove(domain, [url])
+            for webhook_id in webhook_ids:
+                urls = self._targets.setdefault((domain, webhook_id), [])
+                if url not in urls:
+                    urls.append(url)
+        return self.all(domain)
+
+    def dissociate(self, domain: str, urls: list[str]) -> dict[str, Any]:
+        """v4: remove ``urls`` from every webhook of ``domain``."""
+        if not urls:
+            raise bad_request("url: Missing mandatory parameter")
+        with self._lock:
+            self._remove(domain, urls)
+        return self.all(domain)
+
+    def _remove(self, domain: str, urls: list[str]) -> None:
+        """Call under the lock; a webhook left without URLs is gone."""
+        for key in [k for k in self._targets if k[0] == domain]:
+            kept = [u for u in self._targets[key] if u not in urls]
+            if kept:
+                self._targets[key] = kept
+            else:
+                del self._targets[key]
+
     def delete(self, domain: str, webhook_id: str) -> list[str]:
         with self._lock:
             urls = self._targets.pop((domain, webhook_id), None)

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .._errors import MailgunErrorBody
-from . import domains, events, messages, suppressions, templates, webhooks
+from . import domains, events, logs, messages, stats, suppressions, templates, webhooks
 from .common import Handler, Route, authenticate, check_domain, state_of
 
 ROUTES: list[Route] = [
@@ -29,6 +29,8 @@ ROUTES: list[Route] = [
     *domains.ROUTES,
     *webhooks.ROUTES,
     *suppressions.ROUTES,
+    *logs.ROUTES,
+    *stats.ROUTES,
 ]
 _PATH_PARAMETER = re.compile(r"{(\w+)}")
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}
