@@ -73,8 +73,10 @@ def test_logs_list_filter_and_page(sdk: Client) -> None:
     assert item["domain"] == {"name": D}
     assert item["@timestamp"].endswith("Z")
     assert json.loads(item["user-variables"]) == {}
-    assert body["pagination"] == {"total": 1} and body["aggregates"]["all"] == 1
-    assert body["start"].endswith("-0000") and body["end"].endswith("-0000")
+    assert body["pagination"] == {"total": 1}
+    assert body["aggregates"]["all"] == 1
+    assert body["start"].endswith("-0000")
+    assert body["end"].endswith("-0000")
 
     welcome = {
         "AND": [{"attribute": "tags", "comparator": "=", "values": [{"label": "w", "value": "welcome"}]}]
@@ -142,7 +144,8 @@ def test_tags_list_get_update_stats_delete(sdk: Client) -> None:
     stats = sdk.tags_stats.get(
         domain=D, tag_name="welcome", filters={"event": "accepted", "duration": "1d"}
     ).json()
-    assert stats["tag"] == "welcome" and sum(b["accepted"]["total"] for b in stats["stats"]) == 2
+    assert stats["tag"] == "welcome"
+    assert sum(b["accepted"]["total"] for b in stats["stats"]) == 2
     assert sdk.tags.delete(domain=D, tag_name="receipt").json() == {"message": "Tag deleted"}
     gone = sdk.tags.get(domain=D, tag_name="receipt")
     assert (gone.status_code, gone.json()) == (404, {"message": "tag not found"})

@@ -168,7 +168,8 @@ def test_fired_events_feed_the_suppression_lists(sdk: Client, harness: httpx.Cli
         assert harness.post("/__harness/messages/latest/events", json=event).status_code == 201
         record = getattr(sdk, kind).get(domain=D, **{address_of: to})
         assert record.status_code == 200, (kind, record.text)
-    assert record.json()["code"] == "551" and record.json()["error"] == "No such user"
+    assert record.json()["code"] == "551"
+    assert record.json()["error"] == "No such user"
 
 
 def test_refused_events(sdk: Client, harness: httpx.Client) -> None:

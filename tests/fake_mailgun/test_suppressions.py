@@ -92,7 +92,8 @@ def test_bulk_add_as_a_json_list_and_paging(sdk: Client) -> None:
     first = sdk.bounces.get(domain=D, filters={"term": p, "limit": 2}).json()
     assert [b["address"] for b in first["items"]] == [f"{p}-0@example.test", f"{p}-1@example.test"]
     query = parse_qs(urlparse(first["paging"]["next"]).query)
-    assert query["page"] == ["next"] and query["address"] == [f"{p}-1@example.test"]
+    assert query["page"] == ["next"]
+    assert query["address"] == [f"{p}-1@example.test"]
     second = sdk.bounces.get(domain=D, filters={k: v[0] for k, v in query.items()}).json()
     assert [b["address"] for b in second["items"]] == [f"{p}-2@example.test", f"{p}-3@example.test"]
     last = sdk.bounces.get(domain=D, filters={"term": p, "limit": 2, "page": "last"}).json()
@@ -109,7 +110,8 @@ def test_unsubscribes_with_tags_and_complaints_and_whitelists(sdk: Client) -> No
         "address": f"{p}@example.test",
     }
     record = sdk.unsubscribes.get(domain=D, unsubscribe_address=f"{p}@example.test").json()
-    assert record["tags"] == ["newsletter"] and record["address"] == f"{p}@example.test"
+    assert record["tags"] == ["newsletter"]
+    assert record["address"] == f"{p}@example.test"
     many = [{"address": f"{p}-x@example.test", "tags": ["*"]}, {"address": f"{p}-y@example.test"}]
     added = sdk.unsubscribes.create(data=many, domain=D, headers={"Content-Type": "application/json"})
     assert added.json() == {"message": "2 addresses have been added to the unsubscribes table"}
