@@ -51,9 +51,11 @@ ROOMS: Sequence[str] = (
     "_management_role_members",
     "_management_organizations",
     "_management_organization_relations",
+    "_management_organization_applications",
     "_management_organization_roles",
     "_management_organization_scopes",
     "_management_hooks",
+    "_management_connectors",
     "_pages",
     "_control",
     "_hooks_control",
@@ -146,6 +148,7 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
         "control API under /__harness/.",
     )
     app.state.tenant = tenant
+    app.state.settings = settings  # dev_mode (the Management API guard), mock_connector_dir
     for room in ROOMS:
         module: Any = importlib.import_module(f"fake_logto.{room}")
         for method, path, handler in module.ROUTES:

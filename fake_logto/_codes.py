@@ -171,7 +171,7 @@ async def send_code(
         expires_at=now + policy.expiry,
     )
     if code is not None:
-        connector = tenant.connector if identifier_type == "email" else None
+        connector = tenant.connectors.sender(CONNECTOR_TYPES[identifier_type])
         try:
             if connector is None:
                 raise LogtoError("connector.not_found", 501, type=CONNECTOR_TYPES[identifier_type])

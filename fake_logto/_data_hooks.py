@@ -15,6 +15,41 @@ names. A route that appends an event itself, as Logto's routes call ``ctx.append
 ``Organization.Membership.Updated`` in ``routes/organization/user/index.ts``); those come first, the
 registered one last, as the middleware appends it after the route.
 
+Logto's explicit appends (``ctx.appendDataHookContext`` in ``packages/core/src/routes/**`` and
+``libraries/**``, the experience/interaction flows aside) and where the fake makes each:
+
+======================================  ==============================================  =========================
+Logto source, route                     event and what it adds                          fake
+======================================  ==============================================  =========================
+admin-user/basics.ts                    ``User.Deleted``: the user as ``data``          ``_management_users``
+``DELETE /users/:userId``               (``userInfoSelectFields``), route context       ``delete_user``
+admin-user/basics.ts ``PATCH            ``User.Data.Updated``: the user, no route       not served
+/users/:userId/logto-configs``          context
+role.ts ``POST /roles`` with            ``Role.Scopes.Updated``: route context,         ``_management_roles``
+``scopeIds``                            ``roleId``, ``data`` = the scopes               ``create_role``
+organization-role/index.ts ``POST       ``OrganizationRole.Scopes.Updated``: route      ``_management_organization
+/organization-roles`` with scope ids    context, ``organizationRoleId``, no ``data``    _roles.create_role``
+organization/user/index.ts ``POST|PUT   ``Organization.Membership.Updated``: route      ``_management_organizations``
+/organizations/:id/users``, ``DELETE    context, ``organizationId``, ``addedUserIds``,  ``add_members``,
+…/users/:userId``                       ``removedUserIds`` (:func:`membership_delta`)   ``replace_members``, …
+organization/application/index.ts       ``Organization.Membership.Updated`` with        ``_management_organization
+``POST|PUT …/applications``, ``DELETE   ``addedApplicationIds``,                        _applications``
+…/applications/:applicationId``         ``removedApplicationIds``
+organization-invitation/index.ts        ``Organization.Membership.Updated``             not served
+``PUT /organization-invitations/:id/
+status``
+libraries/trusted-device.ts (from       ``TrustedDevice.Deleted`` (a dev feature), no   not served
+admin-user/trusted-device.ts)           ``ip``
+utils/SchemaRouter.ts relation routes   the ``hookEvent`` option: no router passes it   nothing to do
+routes/account/** (Account API)         ``User.Data.Updated``                           not served
+experience provision-library.ts,        ``Organization.Membership.Updated`` (JIT        not served: the fake
+verification-helpers/single-sign-on.ts  organization provisioning)                      provisions no JIT members
+======================================  ==============================================  =========================
+
+``data`` of a registered event is koa's ``ctx.response.body``: a route that set only a status (a 204, or a
+201 answered with koa's ``Created`` text, :class:`StatusText`) leaves it undefined, so the payload has no
+``data`` (koa ``lib/response.js``: setting the status nulls only a body that was set).
+
 The payload is ``buildWebhooks``' (``libraries/hook/index.ts``): ``event``, ``createdAt``, ``userAgent``,
 ``ip``, then the context (``path`` below ``/api``, ``method``, ``status``, ``params``, ``matchedRoute``,
 ``data`` …) and ``hookId``; sent after the response, never failing it, through :func:`._hooks.deliver`.
@@ -86,6 +121,18 @@ LOGTO_ROUTES: tuple[str, ...] = tuple(
     dict.fromkeys([key.partition(" ")[2] for key in REGISTRATION] + list(EXPLICIT_ROUTES))
 )
 _STARLETTE_PARAM = re.compile(r"^\{(\w+)(?::\w+)?\}$")
+MEMBERSHIP_DELTA_CAP = 5000  # libraries/hook/utils.ts ``MEMBERSHIP_DELTA_CAP``
+MEMBERSHIP_DELTA_FIELDS = ("addedUserIds", "removedUserIds", "addedApplicationIds", "removedApplicationIds")
+
+
+class StatusText(Response):
+    """Koa's answer to a route that set a status and no body (``ctx.body`` stays undefined): the status
+    message as text, e.g. ``Created`` for a 201."""
+
+
+def membership_delta(**lists: list[str]) -> dict[str, Any]:
+    """``truncateMembershipDelta``: the non-empty lists, in Logto's field order, each cut at 5000 ids."""
+    return {key: lists[key][:MEMBERSHIP_DELTA_CAP] for key in MEMBERSHIP_DELTA_FIELDS if lists.get(key)}
 
 
 def is_management(path: str) -> bool:
@@ -169,12 +216,15 @@ def _context(request: Request, route: str, names: list[str], status: int) -> dic
     }
 
 
-def _body(response: Response) -> Any:
+def _body(response: Response) -> dict[str, Any]:
+    """``{data: ctx.response.body}``; nothing when the route set no body (``undefined`` is not sent)."""
     raw = getattr(response, "body", b"")
+    if not raw or isinstance(response, StatusText):
+        return {}
     try:
-        return json.loads(raw) if raw else None
+        return {"data": json.loads(raw)}
     except ValueError:
-        return raw.decode(errors="replace")
+        return {"data": raw.decode(errors="replace")}
 
 
 def _payload(tenant: Tenant, request: Request, entry: _Appended, context: dict[str, Any]) -> dict[str, Any]:
@@ -224,7 +274,7 @@ def with_data_hooks(tenant: Tenant, method: str, path: str, handler: _hooks.Hand
         if response.status_code >= 400:  # a refused request fires nothing (Logto's routes throw)
             return response
         if registered is not None:  # ``{...buildManagementApiContext(ctx), data: ctx.response.body}``
-            pending.entries.append(_Appended(registered, None, False, True, {"data": _body(response)}))
+            pending.entries.append(_Appended(registered, None, False, True, _body(response)))
         if pending.entries and tenant.config.hooks:
             context = _context(request, route, names, response.status_code)
             payloads = [_payload(tenant, request, entry, context) for entry in pending.entries]

@@ -180,6 +180,8 @@ MESSAGES: dict[str, str] = {
     "connector.not_found": "Cannot find any available connector for type: {type}.",
     "connector.general": "Error occurred in connector: {errorDescription}",
     "connector.template_not_found": "Unable to find correct template in connector config.",
+    "connector.invalid_config": "The connector's config is invalid.",
+    "connector.not_found_with_connector_id": "Can not find connector with given standard connector id.",
     "user.user_not_exist": "User with {identifier} does not exist.",
     "user.email_already_in_use": "This email is associated with an existing account.",
     "user.phone_already_in_use": "This phone number is associated with an existing account.",

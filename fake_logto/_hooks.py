@@ -72,7 +72,7 @@ def sign(signing_key: str, body: bytes) -> str:
     return hmac.new(signing_key.encode(), body, hashlib.sha256).hexdigest()
 
 
-# A Management API route's response body is sent as ``data`` even when it is null (a 204's koa body).
+# ``data`` is sent even when null (JSON keeps a null; a body koa never had is left out by the caller).
 KEEP_NULL = frozenset({"data"})
 
 

@@ -11,6 +11,13 @@ as ``data`` as Logto serialises it (``{code, name}``, plus ``claim``, ``reason``
 check: :func:`_verified_claims`); no ``sub`` → 401 ``auth.jwt_sub_missing``; no ``all``
 scope → 403 ``auth.forbidden``. Expiry is checked on the tenant clock (``clock.now()``), as fake_logto
 expires every other token, so advancing the clock expires a Management API token too.
+
+Dev mode (``Settings.dev_mode``, off by default, UNSAFE): Logto's ``verifyBearerTokenFromRequest``
+skips the token check when it runs outside production or with ``INTEGRATION_TEST=true`` and the request
+has a non-empty ``development-user-id`` header: the caller is that user, with the Management API's
+scopes (``defaultManagementApi.scopes``: ``all``). Logto's integration tests call the Management API this
+way. With dev mode off the header is ignored and the token rules above apply (no ``Authorization``: 401
+``auth.authorization_header_missing``).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from ._keys import ALG
 from ._tenant import Tenant
 
 BEARER = "Bearer"
+DEV_USER_HEADER = "development-user-id"
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,9 @@ def _verified_claims(tenant: Tenant, token: str) -> dict[str, Any]:
 def authenticate(request: Request) -> Auth:
     """The caller of a Management API route, or Logto's 401/403 (see the module docstring)."""
     tenant: Tenant = request.app.state.tenant
+    dev_user = request.headers.get(DEV_USER_HEADER)
+    if dev_user and request.app.state.settings.dev_mode:
+        return Auth(type="user", id=dev_user, scopes=frozenset({MANAGEMENT_API_SCOPE}))
     claims = _verified_claims(tenant, _bearer(request))
     sub = claims.get("sub")  # koa-auth checks `sub` before it parses `scope`
     if not sub or not isinstance(sub, str):

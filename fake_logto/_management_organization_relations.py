@@ -1,8 +1,9 @@
 """The Management API's organization relations beyond membership: a member's organization roles, the
 bulk role assignment, a member's organization scopes, and machine-to-machine applications as members with
 their roles — Logto's ``packages/core/src/routes/organization/user/index.ts`` (``POST /:id/users/roles``),
-``user/role-relations.ts``, ``application/index.ts`` and ``application/role-relations.ts``. Every route
-passes the guard first (:mod:`._management_auth`).
+``user/role-relations.ts``, ``application/index.ts`` (``POST /:id/applications/roles``) and
+``application/role-relations.ts``; applications joining and leaving are
+:mod:`._management_organization_applications`. Every route passes the guard first (:mod:`._management_auth`).
 
 As Logto answers: ``/:id/users/:userId/roles`` (and ``…/roles/:organizationRoleId``) first checks the
 membership (422 ``organization.require_membership``, before the body is read: a ``router.use`` ahead of the
@@ -11,8 +12,7 @@ role assignment is refused as the database refuses the rows: a role of the other
 ``entity.db_constraint_violated`` (the ``…__role_type`` check, evaluated as each row goes in), an unknown
 role, organization or non-member → 422 ``entity.relation_foreign_key_not_found`` (the foreign keys,
 checked after the rows), nothing changed either way; ``organizationRoleNames`` naming no role → 422
-``organization.role_names_not_found``. An application must be machine-to-machine (the
-``application_type`` check → 422 ``entity.db_constraint_violated``). Removing what is not there → 404
+``organization.role_names_not_found``. Removing what is not there → 404
 ``entity.not_found``. A relation ``POST`` without a body answers 201 with Koa's ``Created`` text.
 
 What changes here reaches sign-in at once (:func:`._management_organizations.publish`): an organization
@@ -28,7 +28,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _data_hooks, _guards, paths
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_organizations import TENANT_ID, fk_violation, optional_page, publish, role_json
@@ -38,7 +38,7 @@ from ._tenant import Tenant
 
 def created() -> Response:
     """Koa's answer to a 201 whose handler set no body: the status message as text."""
-    return Response("Created", status_code=201, media_type="text/plain")
+    return _data_hooks.StatusText("Created", status_code=201, media_type="text/plain")
 
 
 @dataclass(frozen=True)
@@ -216,57 +216,7 @@ async def list_user_scopes(request: Request) -> Response:
     return JSONResponse(body)
 
 
-# --- applications ---------------------------------------------------------------------------------------
-def _check_apps(tenant: Tenant, org: StoredOrganization | None, app_ids: list[str]) -> StoredOrganization:
-    """The ``application_type`` check (machine-to-machine only), then the foreign keys."""
-    apps = [tenant.config.application(a) for a in app_ids]
-    if any(app is not None and app.type != "m2m" for app in apps):
-        raise LogtoError("entity.db_constraint_violated", 422)
-    if org is None or any(app is None for app in apps):
-        raise fk_violation()
-    return org
-
-
-async def add_applications(request: Request) -> Response:
-    tenant = authorized_tenant(request)
-    app_ids = _guards.id_list(await _guards.body(request), "applicationIds", nonempty=True)
-    with tenant.store.lock:
-        org = _check_apps(
-            tenant, tenant.store.organizations.organizations.get(request.path_params["id"]), app_ids
-        )
-        org.applications.extend(a for a in dict.fromkeys(app_ids) if a not in org.applications)
-        publish(tenant)
-    return created()
-
-
-async def replace_applications(request: Request) -> Response:
-    tenant = authorized_tenant(request)
-    app_ids = list(dict.fromkeys(_guards.id_list(await _guards.body(request), "applicationIds")))
-    with tenant.store.lock:
-        org = tenant.store.organizations.organizations.get(request.path_params["id"])
-        if app_ids or org is not None:
-            org = _check_apps(tenant, org, app_ids)
-            org.applications = [a for a in org.applications if a in app_ids] + [
-                a for a in app_ids if a not in org.applications
-            ]
-            org.application_roles = [(a, r) for a, r in org.application_roles if a in app_ids]
-            publish(tenant)
-    return Response(status_code=204)
-
-
-async def remove_application(request: Request) -> Response:
-    tenant = authorized_tenant(request)
-    app_id = request.path_params["applicationId"]
-    with tenant.store.lock:
-        org = tenant.store.organizations.organizations.get(request.path_params["id"])
-        if org is None or app_id not in org.applications:
-            raise LogtoError("entity.not_found", 404)
-        org.applications.remove(app_id)
-        org.application_roles = [(a, r) for a, r in org.application_roles if a != app_id]
-        publish(tenant)
-    return Response(status_code=204)
-
-
+# --- applications' roles (membership itself: _management_organization_applications) -------------------
 async def list_application_roles(request: Request) -> Response:
     return await _list_roles(request, APPS)
 
@@ -310,9 +260,6 @@ ROUTES = [
     ("PUT", paths.MANAGEMENT_ORGANIZATION_USER_ROLES, replace_user_roles),
     ("DELETE", paths.MANAGEMENT_ORGANIZATION_USER_ROLE, remove_user_role),
     ("GET", paths.MANAGEMENT_ORGANIZATION_USER_SCOPES, list_user_scopes),
-    ("POST", paths.MANAGEMENT_ORGANIZATION_APPLICATIONS, add_applications),
-    ("PUT", paths.MANAGEMENT_ORGANIZATION_APPLICATIONS, replace_applications),
-    ("DELETE", paths.MANAGEMENT_ORGANIZATION_APPLICATION, remove_application),
     ("POST", paths.MANAGEMENT_ORGANIZATION_APPLICATIONS_ROLES, bulk_application_roles),
     ("GET", paths.MANAGEMENT_ORGANIZATION_APPLICATION_ROLES, list_application_roles),
     ("POST", paths.MANAGEMENT_ORGANIZATION_APPLICATION_ROLES, add_application_roles),

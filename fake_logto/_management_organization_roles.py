@@ -29,7 +29,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _data_hooks, _guards, paths
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_organization_relations import created
@@ -152,6 +152,8 @@ async def create_role(request: Request) -> Response:
         )
         registry.roles[role.id] = role
         publish(tenant)
+    if scope_ids or resource_scope_ids:  # organization-role/index.ts: only the role's id, no data
+        _data_hooks.append("OrganizationRole.Scopes.Updated", organizationRoleId=role.id)
     return JSONResponse(role_json(role), status_code=201)
 
 

@@ -18,7 +18,8 @@ an unknown organization lists nothing; ``POST`` 201 echoes ``userIds``; ``PUT`` 
 organization or user → 422 ``entity.relation_foreign_key_not_found`` (the foreign key fails, nothing
 changes); removing a non-member → 404 ``entity.not_found``; a removed member loses their organization
 roles (``on delete cascade``). ``GET /users/:userId/organizations``: unknown user → 404
-``entity.not_found`` (``findUserById``'s ``pool.one``).
+``entity.not_found`` (``findUserById``'s ``pool.one``). Member changes append ``Organization.Membership.Updated``
+with the delta (:mod:`._data_hooks`).
 
 One difference: a ``PATCH`` whose body sets nothing makes Logto build ``update … set  where …`` and answer
 500; here it answers the organization unchanged (bad input is never a 500 here).
@@ -34,7 +35,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _data_hooks, _guards, paths
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_users import page_of
@@ -293,8 +294,11 @@ async def add_members(request: Request) -> Response:
     user_ids = _guards.id_list(await _guards.body(request), "userIds", nonempty=True)
     with tenant.store.lock:
         org = _check_users(tenant, request.path_params["id"], user_ids)
-        org.members.extend(u for u in dict.fromkeys(user_ids) if u not in org.members)
+        added = [u for u in dict.fromkeys(user_ids) if u not in org.members]
+        org.members.extend(added)
         publish(tenant)
+    delta = _data_hooks.membership_delta(addedUserIds=added)  # user/index.ts: those not members yet
+    _data_hooks.append("Organization.Membership.Updated", organizationId=org.id, **delta)
     return JSONResponse({"userIds": user_ids}, status_code=201)
 
 
@@ -303,13 +307,18 @@ async def replace_members(request: Request) -> Response:
     user_ids = list(dict.fromkeys(_guards.id_list(await _guards.body(request), "userIds")))
     with tenant.store.lock:
         org = tenant.store.organizations.organizations.get(request.path_params["id"])
+        added: list[str] = []
+        removed: list[str] = []
         if user_ids or org is not None:  # no rows to insert: nothing to refuse
             org = _check_users(tenant, request.path_params["id"], user_ids)
-            org.members = [m for m in org.members if m in user_ids] + [
-                u for u in user_ids if u not in org.members
-            ]
+            added = [u for u in user_ids if u not in org.members]
+            removed = [m for m in org.members if m not in user_ids]
+            org.members = [m for m in org.members if m in user_ids] + added
             org.member_roles = [(u, r) for u, r in org.member_roles if u in user_ids]
             publish(tenant)
+    # ``replaceWithDelta``: fired even when nothing changed (no delta fields then)
+    delta = _data_hooks.membership_delta(addedUserIds=added, removedUserIds=removed)
+    _data_hooks.append("Organization.Membership.Updated", organizationId=request.path_params["id"], **delta)
     return Response(status_code=204)
 
 
@@ -323,6 +332,7 @@ async def remove_member(request: Request) -> Response:
         org.members.remove(user_id)
         org.member_roles = [(u, r) for u, r in org.member_roles if u != user_id]
         publish(tenant)
+    _data_hooks.append("Organization.Membership.Updated", organizationId=org.id, removedUserIds=[user_id])
     return Response(status_code=204)
 
 

@@ -13,10 +13,11 @@ apply: ``signIn.methods`` (``email``/``username``/``phone``, with ``password``/`
 ``SignInAndRegister``) and ``forgotPasswordMethods``. It validates as Logto's
 ``libraries/sign-in-experience/sign-up.ts`` and ``sign-in.ts`` and the route's forgot-password check
 (every refusal 400, Logto's ``RequestError`` default): ``duplicated_sign_up_identifiers``,
-``passwordless_requires_verify``, ``enabled_connector_not_found`` (no email connector, never an SMS one),
+``passwordless_requires_verify``, ``enabled_connector_not_found`` (no working email or SMS connector: :mod:`._connector_registry`),
 ``at_least_one_authentication_factor``, ``code_sign_in_must_be_enabled``,
 ``forgot_password_method_requires_connector``. Any other column Logto accepts is refused with
-``guard.invalid_input`` naming it, rather than accepted and silently not applied; unknown keys are
+``guard.invalid_input`` naming it, rather than accepted and silently not applied (unless it is the value the
+row holds already, e.g. ``sentinelPolicy: {}``, which Logto's integration tests send before every file); unknown keys are
 stripped, as zod strips them; a column it does not apply is refused even when ``null`` (Logto would
 take ``null`` for its nullable columns: stricter, never more lenient). The order of the checks is
 Logto's (:func:`patched`). ``POST /__harness/reset`` restores the configured experience.
@@ -108,11 +109,29 @@ def _unsupported(key: str) -> LogtoError:
     )
 
 
+# ``MfaPolicy`` values that ask nothing of a user while no factor is enabled (``Mandatory`` would).
+_INERT_MFA_POLICIES = ("UserControlled", "PromptAtSignInAndSignUp", "PromptOnlyAtSignIn", "NoPrompt")
+
+
+def _inert(key: str, value: Any) -> bool:
+    """A column value that changes nothing the fake does: ``mfa`` with no factor and a policy that then
+    prompts for nothing (Logto's integration tests send ``{factors: [], policy: …}`` with every sign-in
+    method change). It is taken, and the row keeps answering its own ``mfa``."""
+    return (
+        key == "mfa"
+        and isinstance(value, dict)
+        and value.get("factors") == []
+        and value.get("policy") in _INERT_MFA_POLICIES
+        and set(value) <= {"factors", "policy", "organizationRequiredMfaPolicy"}
+        and value.get("organizationRequiredMfaPolicy") in (None, "NoPrompt")
+    )
+
+
 def _no_connector(kind: str) -> LogtoError:
     return LogtoError("sign_in_experiences.enabled_connector_not_found", 400, type=kind)
 
 
-def _validate_sign_up(exp: SignInExperience, has_email: bool) -> None:
+def _validate_sign_up(exp: SignInExperience, has_email: bool, has_sms: bool) -> None:
     """``validateSignUp`` (``libraries/sign-in-experience/sign-up.ts``)."""
     identifiers = exp.sign_up_identifiers
     if len(set(identifiers)) != len(identifiers):
@@ -121,16 +140,16 @@ def _validate_sign_up(exp: SignInExperience, has_email: bool) -> None:
         raise LogtoError("sign_in_experiences.passwordless_requires_verify", 400)
     if "email" in identifiers and not has_email:
         raise _no_connector("Email")
-    if "phone" in identifiers:
+    if "phone" in identifiers and not has_sms:
         raise _no_connector("Sms")
 
 
-def _validate_sign_in(exp: SignInExperience, has_email: bool) -> None:
+def _validate_sign_in(exp: SignInExperience, has_email: bool, has_sms: bool) -> None:
     """``validateSignIn`` (``libraries/sign-in-experience/sign-in.ts``), MFA aside (none here)."""
     methods = exp.sign_in_methods
     if any(m.verification_code and m.identifier == "email" for m in methods) and not has_email:
         raise _no_connector("Email")
-    if any(m.verification_code and m.identifier == "phone" for m in methods):
+    if any(m.verification_code and m.identifier == "phone" for m in methods) and not has_sms:
         raise _no_connector("Sms")
     if not all(m.password or m.verification_code for m in methods):
         raise LogtoError("sign_in_experiences.at_least_one_authentication_factor", 400)
@@ -146,20 +165,22 @@ def _forgot_password(body: dict[str, Any]) -> list[str]:
     return methods
 
 
-def _validate_forgot_password(methods: list[str], has_email: bool) -> None:
+def _validate_forgot_password(methods: list[str], has_email: bool, has_sms: bool) -> None:
     """The route's check, method by method in the body's order."""
     for method in methods:
         if method == "EmailVerificationCode" and not has_email:
             raise LogtoError(
                 "sign_in_experiences.forgot_password_method_requires_connector", 400, method="email"
             )
-        if method == "PhoneVerificationCode":
+        if method == "PhoneVerificationCode" and not has_sms:
             raise LogtoError(
                 "sign_in_experiences.forgot_password_method_requires_connector", 400, method="sms"
             )
 
 
-def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
+def patched(
+    config: TenantConfig, body: dict[str, Any], *, has_email: bool | None = None, has_sms: bool = False
+) -> SignInExperience:
     """The sign-in experience ``body`` (a ``PATCH /api/sign-in-exp`` body) makes of ``config``'s, or
     Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``.
 
@@ -168,7 +189,8 @@ def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
     not apply; then the route's checks: ``validateSignUp``, ``validateSignIn`` (against the body's sign-up
     or the current one), the forgot-password methods' connectors."""
     exp = config.sign_in_experience
-    has_email = config.connector is not None
+    has_email = config.connector is not None if has_email is None else has_email
+    current = row(config)
     changes: dict[str, Any] = {}
     if "signIn" in body:
         changes["sign_in_methods"] = _sign_in(body)
@@ -182,7 +204,7 @@ def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
     mode = _guards.choice(body, "signInMode", MODES) if "signInMode" in body else None
     forgot = _forgot_password(body) if "forgotPasswordMethods" in body else None
     for key in body:
-        if key in KEYS and key not in APPLIED:
+        if key in KEYS and key not in APPLIED and body[key] != current[key] and not _inert(key, body[key]):
             raise _unsupported(key)
     if "signUp" in body and body["signUp"].get("secondaryIdentifiers"):
         raise _unsupported("signUp.secondaryIdentifiers")
@@ -194,17 +216,19 @@ def patched(config: TenantConfig, body: dict[str, Any]) -> SignInExperience:
         changes["forgot_password_email"] = "EmailVerificationCode" in forgot
     new = dataclasses.replace(exp, **changes)
     if "signUp" in body:
-        _validate_sign_up(new, has_email)
+        _validate_sign_up(new, has_email, has_sms)
     if "signIn" in body:
-        _validate_sign_in(new, has_email)
+        _validate_sign_in(new, has_email, has_sms)
     if forgot is not None:
-        _validate_forgot_password(forgot, has_email)
+        _validate_forgot_password(forgot, has_email, has_sms)
     return new
 
 
 def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
     """Patch ``tenant``'s sign-in experience; the row as it is now."""
-    tenant.config = dataclasses.replace(tenant.config, sign_in_experience=patched(tenant.config, body))
+    has_email, has_sms = tenant.connectors.email is not None, tenant.connectors.sender("Sms") is not None
+    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms)
+    tenant.config = dataclasses.replace(tenant.config, sign_in_experience=new)
     return row(tenant.config)
 
 

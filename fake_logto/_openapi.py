@@ -20,6 +20,7 @@ from fastapi.routing import APIRoute
 from fakekit import ErrorBody
 
 from . import (
+    _openapi_connectors,
     _openapi_experience,
     _openapi_hooks,
     _openapi_management,
@@ -220,6 +221,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_management.operations(),
         **_openapi_resources.operations(),
         **_openapi_hooks.operations(),
+        **_openapi_connectors.operations(),
         **_openapi_sign_in_exp.operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
@@ -230,7 +232,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
     document["paths"] = paths_ | document["paths"]
     components = document.setdefault("components", {})
     components.setdefault("schemas", {}).update(
-        SCHEMAS | _openapi_management.SCHEMAS | _openapi_hooks.SCHEMAS
+        SCHEMAS | _openapi_management.SCHEMAS | _openapi_hooks.SCHEMAS | _openapi_connectors.SCHEMAS
     )
     components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
     components["schemas"].pop("HTTPValidationError", None)

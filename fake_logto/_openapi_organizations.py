@@ -1,5 +1,6 @@
 """The OpenAPI operations of fake_logto's organization routes (:mod:`._management_organizations`,
-:mod:`._management_organization_relations`, :mod:`._management_organization_roles`,
+:mod:`._management_organization_relations`, :mod:`._management_organization_applications`,
+:mod:`._management_organization_roles`,
 :mod:`._management_organization_scopes`), written out as Logto's ``routes/organization/index.openapi.json``,
 ``organization/user/index.openapi.json``, ``organization/application/index.openapi.json``,
 ``organization-role/index.openapi.json``, ``organization-scope/index.openapi.json`` and
@@ -126,6 +127,9 @@ def operations() -> dict[tuple[str, str], Operation]:
         "properties": {**ORGANIZATION["properties"], "organizationRoles": ROLE_ENTITIES},
     }
     member = obj({"id": STRING, "organizationRoles": ROLE_ENTITIES}, "id", "organizationRoles")
+    app = obj(
+        {"id": STRING, "name": STRING, "organizationRoles": ROLE_ENTITIES}, "id", "name", "organizationRoles"
+    )
     role_with_scopes = {**ROLE, "properties": {**ROLE["properties"], "scopes": IDS, "resourceScopes": IDS}}
     role_with_scopes["properties"]["scopes"] = {"type": "array", "items": OBJECT}
     role_with_scopes["properties"]["resourceScopes"] = {"type": "array", "items": OBJECT}
@@ -146,6 +150,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         _op("PUT", p.MANAGEMENT_ORGANIZATION_USER_ROLES, "ReplaceOrganizationUserRoles", "Replace a member's organization roles", {**NO_CONTENT, **REFUSED}, role_ids),
         _op("DELETE", p.MANAGEMENT_ORGANIZATION_USER_ROLE, "DeleteOrganizationUserRole", "Take an organization role from a member", {**NO_CONTENT, **NOT_FOUND, **REFUSED}),
         _op("GET", p.MANAGEMENT_ORGANIZATION_USER_SCOPES, "ListOrganizationUserScopes", "A member's organization scopes there", _json("the scopes", {"type": "array", "items": SCOPE})),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_APPLICATIONS, "ListOrganizationApplications", "List the applications with their organization roles", _list("a page", app), None, *PAGE, q),
         _op("POST", p.MANAGEMENT_ORGANIZATION_APPLICATIONS, "AddOrganizationApplications", "Add machine-to-machine applications", {**CREATED, **REFUSED}, obj({"applicationIds": IDS}, "applicationIds")),
         _op("PUT", p.MANAGEMENT_ORGANIZATION_APPLICATIONS, "ReplaceOrganizationApplications", "Replace the applications", {**NO_CONTENT, **REFUSED}, obj({"applicationIds": IDS}, "applicationIds")),
         _op("DELETE", p.MANAGEMENT_ORGANIZATION_APPLICATION, "DeleteOrganizationApplication", "Remove an application", {**NO_CONTENT, **NOT_FOUND}),

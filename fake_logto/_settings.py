@@ -36,4 +36,20 @@ class Settings:
         default="",
         metadata={"help": "JWK file with the P-384 signing key (created if missing); default: new key"},
     )
+    dev_mode: bool = field(
+        default=False,
+        metadata={
+            "help": "UNSAFE, for Logto's own integration tests only: the Management API takes a "
+            "`development-user-id` header in place of a token (as Logto outside production or with "
+            "INTEGRATION_TEST=true), so anyone who reaches the port administers the tenant"
+        },
+    )
+    mock_connector_dir: str = field(
+        default="/tmp/logto",
+        metadata={
+            "help": "where Logto's mock email and SMS connectors (created by POST /api/connectors) write "
+            "mock_email_record.txt and mock_sms_record.txt (Logto: /tmp/logto)",
+            "nonempty": True,
+        },
+    )
     clock: Clock = field(default_factory=Clock, metadata={"cli": False})

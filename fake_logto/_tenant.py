@@ -11,7 +11,8 @@ from fakekit import async_http_client
 from . import paths
 from ._clock import Clock
 from ._config import TenantConfig
-from ._connectors import Connector, build_connector
+from ._connector_registry import ConnectorRegistry
+from ._connectors import Connector
 from ._events import EventLog
 from ._hooks import HookDeliveries
 from ._keys import SigningKey
@@ -27,7 +28,7 @@ class Tenant:
     internal_url: str = ""  # back-channel base URL for other containers (docker-compose)
     store: TenantStore = field(init=False)
     http: httpx.AsyncClient = field(init=False)
-    connector: Connector | None = field(init=False)
+    connectors: ConnectorRegistry = field(init=False)  # the connectors table (/api/connectors)
     events: EventLog = field(init=False)
     hooks: HookDeliveries = field(init=False)  # webhook deliveries
     configured: TenantConfig = field(init=False)  # the config as loaded: what a reset restores
@@ -39,8 +40,12 @@ class Tenant:
         self.events = EventLog(self.clock)
         self.hooks = HookDeliveries()
         self.http = async_http_client(timeout=30)
-        connector = self.config.connector
-        self.connector = build_connector(connector.kind, connector.config, self.http) if connector else None
+        self.connectors = ConnectorRegistry(lambda: self.config, self.http, self.store.now_ms)
+
+    @property
+    def connector(self) -> Connector | None:
+        """The working email connector (the configured one unless the Management API replaced it)."""
+        return self.connectors.email
 
     @property
     def issuer(self) -> str:

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fakekit import install_control_errors
 
-from . import _api, _control, _errors, paths
+from . import _api, _clock_api, _control, _errors, paths
 from ._settings import Settings
 from ._state import State
 
@@ -77,8 +77,10 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     app.state.fake_mailgun = state
     _api.install(app)
     app.include_router(_control.router)
+    app.include_router(_clock_api.router)
     app.add_exception_handler(_errors.MailgunError, _errors.handle)
     install_control_errors(app, paths.CONTROL, _bad_input)
+    _errors.answer_unknown_routes(app, paths.CONTROL)
     app.add_middleware(_EndWaitOnDisconnect)
 
     @app.get(paths.INBOX, response_class=HTMLResponse, include_in_schema=False)

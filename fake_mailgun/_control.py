@@ -1,5 +1,6 @@
 """The mailbox control API under ``/__harness/``: read, wait for, and clear messages; inject faults; fire a
-message's later events (opened, clicked, unsubscribed, complained, failed); advance the clock.
+message's later events (opened, clicked, unsubscribed, complained, failed); follow an unsubscribe link.
+The clock's route is :mod:`._clock_api`.
 
 This is a stable contract (the harness client, the CLI, the inbox UI and other tools rely on it), and it
 is what the OpenAPI schema at ``/openapi.json`` documents (bodies: :mod:`._control_models`). Errors are
@@ -17,8 +18,6 @@ from fakekit import ControlError, ErrorBody
 
 from . import _unsubscribe, paths
 from ._control_models import (
-    ClockAdvance,
-    ClockState,
     Deleted,
     EventSpec,
     FaultList,
@@ -34,10 +33,9 @@ from ._control_models import Fault as FaultBody
 from ._lifecycle import LifecycleError, fire
 from ._message import CapturedMessage
 from ._state import State
-from ._store import BadPosition, UnknownMessage
+from ._store import LATEST, BadPosition, UnknownMessage
 
 MAX_WAIT_SECONDS = 300.0
-MAX_CLOCK_OFFSET = 10 * 365 * 86_400.0  # ten years: far past any retry or schedule, far from overflow
 _ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": ErrorBody, "description": "A control error"}}
 router = APIRouter(tags=["mailbox control"], responses=_ERRORS)
 
@@ -184,7 +182,8 @@ async def fire_event(request: Request, message_id: str, spec: EventSpec) -> dict
     """Records the event as Mailgun would (events API, logs, stats), updates the suppression lists (an
     unsubscribe, a complaint, a permanent bounce) and posts the signed webhook; answers the event."""
     state = _state(request)
-    message = _message(state, message_id, None)
+    # A batch's copies share their Mailgun message id: the recipient's own copy (``latest`` stays latest).
+    message = _message(state, message_id, spec.recipient if message_id != LATEST else None)
     details: dict[str, Any] = {
         "url": spec.url,
         "severity": spec.severity,
@@ -197,30 +196,6 @@ async def fire_event(request: Request, message_id: str, spec: EventSpec) -> dict
         return fire(state, message, spec.event, spec.recipient or "", **details)
     except LifecycleError as exc:
         raise ControlError(400, "invalid_event", str(exc)) from exc
-
-
-def _clock_state(state: State) -> dict[str, Any]:
-    return {"now": state.clock.now(), "offset": state.clock.offset, "pending": state.clock.pending()}
-
-
-@router.get(paths.CLOCK, summary="The instance clock and the jobs waiting on it", **_documented(ClockState))
-async def get_clock(request: Request) -> dict[str, Any]:
-    return _clock_state(_state(request))
-
-
-@router.post(paths.CLOCK, summary="Advance the clock; run what comes due", **_documented(ClockState))
-async def advance_clock(request: Request, body: ClockAdvance) -> dict[str, Any]:
-    """Lets the webhook posts under way finish, moves the clock ``advance`` seconds on and runs every job
-    due by then (webhook retries, scheduled sends) in time order, then answers the clock."""
-    state = _state(request)
-    if abs(state.clock.offset + body.advance) > MAX_CLOCK_OFFSET:
-        raise ControlError(
-            400, "invalid_advance", f"the clock offset must stay within ±{MAX_CLOCK_OFFSET:g} s"
-        )
-    await state.webhooks.settle()
-    await state.clock.advance(body.advance)
-    await state.webhooks.settle()
-    return _clock_state(state)
 
 
 @router.get(paths.UNSUBSCRIBE, response_class=HTMLResponse, include_in_schema=False)

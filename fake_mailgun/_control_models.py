@@ -84,6 +84,9 @@ class FaultSpec(BaseModel):
     latency_ms: int = Field(0, ge=0, le=60_000)
     retry_after: int = Field(0, ge=0, le=86_400, description="Retry-After seconds on a 429")
     message: str | None = Field(None, description="replace the default error text (one line)")
+    limit: Literal["request", "recipient", "bytes"] | None = Field(
+        None, description="the rate limit a 429/420 names (default: request for 429, recipient for 420)"
+    )
     seed: int | None = Field(None, description="seed the random choice of a rate fault")
 
 
@@ -96,6 +99,7 @@ class Fault(BaseModel):
     latency_ms: int
     retry_after: int
     message: str | None
+    limit: Literal["request", "recipient", "bytes"] | None = None
     applied: int = Field(description="how many sends it has answered")
     seed: int | None
     remaining: int | None = Field(description="sends left for a count rule")
@@ -134,16 +138,6 @@ class Event(BaseModel):
     id: str
     timestamp: float
     recipient: str
-
-
-class ClockAdvance(BaseModel):
-    advance: float = Field(ge=0, description="seconds to move the clock forward")
-
-
-class ClockState(BaseModel):
-    now: float = Field(description="the instance clock, Unix seconds")
-    offset: float = Field(description="seconds it is ahead of real time")
-    pending: list[float] = Field(description="when the jobs still waiting (retries, scheduled sends) are due")
 
 
 class WebhookDeliveryList(BaseModel):

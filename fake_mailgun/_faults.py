@@ -5,7 +5,14 @@ accepted but the message then fails to deliver (a ``failed`` event, 4xx temporar
 the next ``count`` sends or
 a ``rate`` fraction of them (or every send until cleared), answering ``status`` and/or adding
 ``latency_ms``. What each status looks like on the wire is one table (:data:`_API_ANSWERS`), in Mailgun's
-own words (``reference/mailgun.md``).
+own words (``reference/mailgun.md``; ``api-sending.rst``, "Error codes" and "Rate Limits").
+
+Mailgun's rate limits answer ``Domain {d} is not allowed to send: {why} limit exceeded, try again after
+{RFC 1123 date}`` where ``why`` is ``request``, ``recipient`` or ``bytes`` (``api-sending.rst``). The
+documentation lists them under 429; api.mailgun.net answers the recipient limit with status **420**
+(mailgun/mailgun-java#50, TryGhost/Ghost#15725: ``420 … recipient limit exceeded, try again after …``).
+A fault picks the status and, with ``limit``, the reason: 429 defaults to ``request``, 420 to
+``recipient``. Both carry ``Retry-After`` (the Python SDK honours it on a 429).
 """
 
 from __future__ import annotations
@@ -16,20 +23,26 @@ import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from email.utils import format_datetime
 from http import HTTPStatus
 from typing import Any, Literal
 
 from ._errors import MailgunError
 
 Target = Literal["api", "smtp", "delivery"]
+Limit = Literal["request", "recipient", "bytes"]
+LIMITS = ("request", "recipient", "bytes")
+_DEFAULT_LIMIT: dict[int, Limit] = {429: "request", 420: "recipient"}
 
 
-def _rate_limited(domain: str, retry_after: int, now: float) -> MailgunError:
-    when = format_datetime(datetime.fromtimestamp(now + retry_after, UTC), usegmt=True)
+def rate_limited(status: int, domain: str, retry_after: int, now: float, limit: str | None) -> MailgunError:
+    """Mailgun's rate-limit answer: ``status`` (429 or 420) for the ``limit`` that was exceeded."""
+    # Mailgun writes the date as RFC 1123 with "UTC" (api-sending.rst: "try again after Mon, 20 Dec 2021
+    # 20:33:21 UTC"), not the "GMT" of HTTP dates.
+    when = datetime.fromtimestamp(now + retry_after, UTC).strftime("%a, %d %b %Y %H:%M:%S UTC")
+    why = limit or _DEFAULT_LIMIT.get(status, "request")
     return MailgunError(
-        429,
-        f"Domain {domain} is not allowed to send: request limit exceeded, try again after {when}",
+        status,
+        f"Domain {domain} is not allowed to send: {why} limit exceeded, try again after {when}",
         headers={"Retry-After": str(retry_after)},
     )
 
@@ -48,7 +61,6 @@ def _plain(status: int) -> Callable[[str, int, float], MailgunError]:
 
 _API_ANSWERS: dict[int, Callable[[str, int, float], MailgunError]] = {
     401: lambda _d, _r, _n: MailgunError(401, "Forbidden", plain=True),
-    429: _rate_limited,
     500: _plain(500),
     502: _plain(502),
     503: _plain(503),
@@ -81,7 +93,18 @@ def _problem(spec: dict[str, Any]) -> str | None:
         if target == "api":
             return f"an api fault status must be an HTTP error status (400-599), got {status}"
         return f"an {target} fault status must be an SMTP error code (4xx or 5xx), got {status}"
-    if target == "api" and status is not None and message is None and _phrase(status) is None:
+    limit = spec.get("limit")
+    if limit is not None and (target != "api" or status not in _DEFAULT_LIMIT):
+        return "limit applies to an api fault with status 420 or 429"
+    if limit is not None and limit not in LIMITS:
+        return "limit must be 'request', 'recipient' or 'bytes'"
+    if (
+        target == "api"
+        and status is not None
+        and message is None
+        and status not in _DEFAULT_LIMIT
+        and _phrase(status) is None
+    ):
         return f"status {status} is not a standard HTTP status: give a message to answer it with"
     if message is not None and any(ch in message for ch in "\r\n\x00"):
         return "message must be one line"
@@ -105,6 +128,7 @@ class Fault:
     latency_ms: int = 0
     retry_after: int = 0
     message: str | None = None
+    limit: Limit | None = None
     applied: int = 0
     seed: int | None = None
     _random: random.Random = field(default_factory=random.Random, repr=False)
@@ -124,13 +148,16 @@ class Action:
     status: int | None = None
     retry_after: int = 0
     message: str | None = None
+    limit: str | None = None
 
     def api_error(self, domain: str, now: float) -> MailgunError | None:
         if self.status is None:
             return None
         if self.message is not None:
-            headers = {"Retry-After": str(self.retry_after)} if self.status == 429 else None
+            headers = {"Retry-After": str(self.retry_after)} if self.status in _DEFAULT_LIMIT else None
             return MailgunError(self.status, self.message, headers=headers)
+        if self.status in _DEFAULT_LIMIT:
+            return rate_limited(self.status, domain, self.retry_after, now, self.limit)
         answer = _API_ANSWERS.get(self.status, _plain(self.status))
         return answer(domain, self.retry_after, now)
 
@@ -180,7 +207,7 @@ class Faults:
                 fault.applied += 1
                 if fault.count is not None and fault.applied >= fault.count:
                     self._rules.remove(fault)
-                return Action(fault.latency_ms, fault.status, fault.retry_after, fault.message)
+                return Action(fault.latency_ms, fault.status, fault.retry_after, fault.message, fault.limit)
         return None
 
     def take_delivery(self) -> tuple[int, str] | None:

@@ -15,6 +15,7 @@ import secrets
 from typing import Any, Literal
 
 from ._events import base_message
+from ._intake import sending_fields
 from ._message import CapturedMessage
 from ._state import State
 from ._suppressions import ALL_TAGS
@@ -67,7 +68,6 @@ def build(
         # Mailgun shows only the message-id for opens/clicks/unsubscribes; the other headers are added
         # (Mailgun only ever adds fields) so events filters and readers find them on every event.
         "message": base_message(message),
-        "storage": {"url": f"/v3/domains/{message.domain}/messages/{message.id}", "key": message.id},
         "x-harness-message-id": message.id,
     }
     if name in ("opened", "clicked", "unsubscribed"):
@@ -124,6 +124,7 @@ def fire(
     unsubscribed_tags = list(details.pop("tags", None) or [ALL_TAGS])
     now = state.now()
     event = build(message, name, recipient, now, **details)
+    sending_fields(message, event, state.base_url)  # storage, every recipient of the send, scheduled-for
     if name == "unsubscribed":
         state.suppressions.add(
             domain, "unsubscribes", {"address": recipient, "tags": unsubscribed_tags, "created_at": now}

@@ -79,6 +79,9 @@ class CapturedMessage:
     tags: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     envelope_from: str = ""
+    deliver_at: float | None = None  # o:deliverytime / X-Mailgun-Deliver-By (a "delivery" job on ._clock)
+    send_recipients: list[str] = field(default_factory=list)  # every recipient of the send (a batch's too)
+    storage_key: str = ""  # given by the intake: where the stored message is served (see ._api.stored)
     status: Literal["delivered", "failed"] = "delivered"
     id: str = ""
     seq: int = 0
@@ -89,6 +92,10 @@ class CapturedMessage:
         p = self.parsed
         self.codes = extract_codes(p.subject, p.text, p.html)
         self.links = extract_links(p.text, p.html)
+
+    @property
+    def test_mode(self) -> bool:
+        return self.options.get("testmode") is True
 
     @property
     def bcc(self) -> list[str]:

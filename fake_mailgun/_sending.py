@@ -11,9 +11,12 @@ import json
 import re
 import secrets
 from datetime import UTC, datetime
-from email.utils import getaddresses, parsedate_to_datetime
+from email.utils import getaddresses
 from typing import Any
 
+from . import _send_options
+from ._batch import recipients as batch_recipients
+from ._batch import unique
 from ._errors import bad_request
 from ._extract import html_to_text
 from ._message import (
@@ -24,8 +27,8 @@ from ._message import (
     compose_mime,
     parse_mime,
 )
-from ._templates import Templates, render
-from ._unsubscribe import fill
+from ._templates import Templates, Version, render
+from ._unsubscribe import fill as fill_unsubscribe
 
 FormValue = str | Attachment
 Form = list[tuple[str, FormValue]]
@@ -33,8 +36,6 @@ Pair = tuple[str, str]  # (display name, address), as email.utils.getaddresses g
 
 MAX_RECIPIENTS = 1000
 MAX_OPTIONS_BYTES = 16 * 1024
-_TRUE = ("yes", "true", "1", "on")
-_FALSE = ("no", "false", "0", "off")
 
 
 def _strings(form: Form, key: str) -> list[str]:
@@ -74,40 +75,27 @@ def _json_object(text: str, error: str) -> dict[str, Any]:
     return value
 
 
-def _check_options(form: Form) -> dict[str, Any]:
+def _check_options(form: Form, now: float) -> tuple[dict[str, Any], float | None]:
+    """The ``o:`` options (yes/no read as booleans) and the delivery time, if any (``_send_options``)."""
     size = sum(len(k) + len(v) for k, v in form if isinstance(v, str) and k[:2] in ("o:", "h:", "v:", "t:"))
     if size > MAX_OPTIONS_BYTES:
         raise bad_request("Send options (parameters starting with o:, h:, or v:) are limited to 16 kB total")
     options: dict[str, Any] = {}
+    deliver_at = None
     for key, value in form:
-        if not isinstance(value, str) or not key.startswith("o:"):
+        if not isinstance(value, str) or not key.startswith("o:") or key == "o:tag":
             continue
-        name = key[2:]
-        if name == "tag":
-            continue
-        if name == "deliverytime":
-            try:
-                parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError) as exc:
-                raise bad_request("invalid delivery time format") from exc
-        lowered = value.lower()
-        options[name] = True if lowered in _TRUE else False if lowered in _FALSE else value
-    return options
+        if key == "o:deliverytime":
+            deliver_at = _send_options.delivery_time(value, now)
+        options[key[2:]] = _send_options.flag(value)
+    return options, deliver_at
 
 
 def _variables(form: Form) -> dict[str, Any]:
-    """User variables: ``v:*`` (JSON values decoded when they are JSON), then ``h:X-Mailgun-Variables``."""
-    variables: dict[str, Any] = {}
-    for key, value in form:
-        if isinstance(value, str) and key.startswith("v:"):
-            try:
-                variables[key[2:]] = json.loads(value)
-            except ValueError:
-                variables[key[2:]] = value
-    header = _first(form, "h:X-Mailgun-Variables")
-    if header:
-        variables.update(_json_object(header, "'h:X-Mailgun-Variables' parameter is not a valid JSON"))
-    return variables
+    """User variables: ``v:*`` (strings, as Mailgun returns them), then ``h:X-Mailgun-Variables``."""
+    v_fields = [(k[2:], v) for k, v in form if isinstance(v, str) and k.startswith("v:")]
+    headers = [v for k, v in form if isinstance(v, str) and k.lower() == "h:x-mailgun-variables"]
+    return _send_options.user_variables(v_fields, headers, "h:X-Mailgun-Variables")
 
 
 _FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 ftext: printable ASCII but the colon
@@ -129,82 +117,33 @@ def _headers(form: Form) -> list[Pair]:
     return found
 
 
-def _recipient_substitute(text: str, values: dict[str, Any]) -> str:
-    for key, value in values.items():
-        text = text.replace(f"%recipient.{key}%", str(value))
-    return text
-
-
 def new_message_id(domain: str, now: float) -> str:
     stamp = datetime.fromtimestamp(now, UTC).strftime("%Y%m%d%H%M%S")
     return f"{stamp}.{secrets.token_hex(8)}@{domain}"
 
 
-def build_messages(
-    form: Form, *, domain: str, templates: Templates, now: float, unsubscribe_base: str = ""
-) -> list[CapturedMessage]:
-    """The message(s) one API send creates: one, or one per recipient with ``recipient-variables``.
-    ``unsubscribe_base``: where ``%unsubscribe_url%`` links point (:mod:`._unsubscribe`)."""
-    sender = _first(form, "from")
-    template_name = _first(form, "template")
-    template_version = None
-    if template_name:
-        template_version = templates.version(domain, template_name, _first(form, "t:version") or None)
-    template_headers = template_version.headers if template_version else {}
-    if not sender and not template_headers.get("From"):
-        raise bad_request("'from' parameter is missing")
-    to_pairs = _recipients(form, "to")
-    if not to_pairs:
-        raise bad_request("'to' parameter is missing")
-    sender_pairs = _recipients(form, "from") if sender else []
-    cc_pairs = _recipients(form, "cc")
-    to, cc, bcc = _bare(to_pairs), _bare(cc_pairs), _bare(_recipients(form, "bcc"))
-    if len(to) + len(cc) + len(bcc) > MAX_RECIPIENTS:
-        raise bad_request("Too many recipients, max is 1000")
-    text, html, amp = _first(form, "text"), _first(form, "html"), _first(form, "amp-html")
-    if not (text or html or amp or template_name):
-        raise bad_request(
-            "Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified"
+def _template(
+    form: Form, version: Version, variables: dict[str, Any], subject: str, text: str
+) -> tuple[str, str, str, dict[str, Any]]:
+    """Render a stored template: (subject, text, html, the message's template record)."""
+    template_vars = dict(variables)
+    if _first(form, "t:variables"):
+        template_vars.update(
+            _json_object(_first(form, "t:variables"), "'t:variables' parameter is not a valid JSON")
         )
-    if html and template_name:
-        raise bad_request("Only one parameters 'html' or 'template' is allowed")
-    recipient_vars: dict[str, Any] = {}
-    if _first(form, "recipient-variables"):
-        recipient_vars = _json_object(
-            _first(form, "recipient-variables"), "'recipient-variables' parameter is not a valid JSON"
-        )
-    options = _check_options(form)
-    variables = _variables(form)
-    tags = _strings(form, "o:tag")
-    subject = _first(form, "subject") or template_headers.get("Subject", "")
-    if not sender:
-        sender = template_headers["From"]
-        sender_pairs = getaddresses([sender])
-    headers = _headers(form)
-    if template_headers.get("Reply-To") and not any(k.lower() == "reply-to" for k, _ in headers):
-        headers.append(("Reply-To", template_headers["Reply-To"]))
-    if tags:
-        headers.append(("X-Mailgun-Tag", ", ".join(tags)))
-    template_info: dict[str, Any] | None = None
-    if template_version is not None:
-        template_vars = dict(variables)
-        if _first(form, "t:variables"):
-            template_vars.update(
-                _json_object(_first(form, "t:variables"), "'t:variables' parameter is not a valid JSON")
-            )
-        html = render(template_version.template, template_vars)
-        if str(_first(form, "t:text")).lower() in _TRUE:
-            text = html_to_text(html)
-        subject = render(subject, template_vars) if "{{" in subject else subject
-        template_info = {
-            "name": template_name.lower(),
-            "version": template_version.tag,
-            "variables": template_vars,
-        }
+    html = render(version.template, template_vars)
+    if str(_first(form, "t:text")).lower() in _send_options.TRUE:
+        text = html_to_text(html)
+    subject = render(subject, template_vars) if "{{" in subject else subject
+    info = {"name": _first(form, "template").lower(), "version": version.tag, "variables": template_vars}
+    return subject, text, html, info
+
+
+def _attachments(form: Form) -> list[Attachment]:
     files = [
         (k, v) for k, v in form if isinstance(v, Attachment) and k.split("[")[0] in ("attachment", "inline")
     ]
-    attachments = [
+    return [
         Attachment(
             filename=v.filename,
             content_type=v.content_type,
@@ -214,28 +153,84 @@ def build_messages(
         )
         for k, v in files
     ]
-    batches: list[tuple[list[str], dict[str, Any]]] = (
-        [([addr], recipient_vars.get(addr, {})) for addr in to] if recipient_vars else [(to, {})]
-    )
+
+
+def build_messages(
+    form: Form, *, domain: str, templates: Templates, now: float, unsubscribe_base: str = ""
+) -> list[CapturedMessage]:
+    """The message one API send creates — one copy, or one per ``to`` recipient with
+    ``recipient-variables`` (:mod:`._batch`), every copy with the send's one Message-Id.
+    ``unsubscribe_base``: where ``%unsubscribe_url%`` links point (:mod:`._unsubscribe`); each copy's
+    links unsubscribe its own recipient (a batch copy's) or, for one copy to many, the first ``to``."""
+    sender = _first(form, "from")
+    template_name = _first(form, "template")
+    template_version = None
+    if template_name:
+        template_version = templates.version(domain, template_name, _first(form, "t:version") or None)
+    template_headers = template_version.headers if template_version else {}
+    if not sender and not template_headers.get("From"):
+        raise bad_request("'from' parameter is missing")
+    seen: set[str] = set()
+    to_pairs = unique(_recipients(form, "to"), seen)
+    if not to_pairs:
+        raise bad_request("'to' parameter is missing")
+    sender_pairs = _recipients(form, "from") if sender else []
+    cc_pairs = unique(_recipients(form, "cc"), seen)
+    cc, bcc = _bare(cc_pairs), _bare(unique(_recipients(form, "bcc"), seen))
+    if len(to_pairs) + len(cc) + len(bcc) > MAX_RECIPIENTS:
+        raise bad_request("Too many recipients, max is 1000")
+    text, html, amp = _first(form, "text"), _first(form, "html"), _first(form, "amp-html")
+    if not (text or html or amp or template_name):
+        raise bad_request(
+            "Need at least one of 'text', 'html', 'amp-html' or 'template' parameters specified"
+        )
+    if html and template_name:
+        raise bad_request("Only one parameters 'html' or 'template' is allowed")
+    recipient_vars: dict[str, Any] | None = None
+    if _first(form, "recipient-variables"):
+        recipient_vars = _json_object(
+            _first(form, "recipient-variables"), "'recipient-variables' parameter is not a valid JSON"
+        )
+    options, deliver_at = _check_options(form, now)
+    variables = _variables(form)
+    tags = _send_options.tags(_strings(form, "o:tag"))
+    subject = _first(form, "subject") or template_headers.get("Subject", "")
+    if not sender:
+        sender = template_headers["From"]
+        sender_pairs = getaddresses([sender])
+    headers = [h for h in _headers(form) if h[0].lower() != "x-mailgun-variables"]
+    if template_headers.get("Reply-To") and not any(k.lower() == "reply-to" for k, _ in headers):
+        headers.append(("Reply-To", template_headers["Reply-To"]))
+    if tags:
+        headers.append(("X-Mailgun-Tag", ", ".join(tags)))
+    template_info: dict[str, Any] | None = None
+    if template_version is not None:
+        subject, text, html, template_info = _template(form, template_version, variables, subject, text)
+    attachments = _attachments(form)
     envelope_from = next((addr for _name, addr in sender_pairs if addr), sender)
+    message_id = new_message_id(domain, now)  # one send, one message: every copy shares it
+    everyone = _bare(to_pairs) + cc + bcc
+    copies = batch_recipients(to_pairs, recipient_vars) if recipient_vars is not None else [None]
     messages = []
-    for batch_to, values in batches:
-        message_id = new_message_id(domain, now)
-        header_to = [p for p in to_pairs if p[1] in batch_to] if recipient_vars else to_pairs
-        parts = {
-            "subject": _recipient_substitute(subject, values),
-            "text": _recipient_substitute(text, values),
-            "html": _recipient_substitute(html, values),
-        }
-        if unsubscribe_base:  # the links unsubscribe the batch's first recipient
+    for copy in copies:
+        fill = copy.fill if copy else str
+        header_to = [copy.pair] if copy else to_pairs
+        copy_vars = copy.fill_variables(variables) if copy else dict(variables)
+        copy_headers = copy.fill_headers(headers) if copy else list(headers)
+        if copy_vars:
+            copy_headers.append(("X-Mailgun-Variables", _send_options.variables_header(copy_vars)))
+        parts = {"subject": fill(subject), "text": fill(text), "html": fill(html)}
+        if unsubscribe_base:
+            owner = header_to[0][1]
             parts = {
-                k: fill(v, unsubscribe_base, domain, batch_to[0], message_id, tags) for k, v in parts.items()
+                k: fill_unsubscribe(v, unsubscribe_base, domain, owner, message_id, tags)
+                for k, v in parts.items()
             }
         raw, top_headers = compose_mime(
             sender=sender,
             to=header_to,
             cc=cc_pairs,
-            headers=headers,
+            headers=copy_headers,
             attachments=attachments,
             message_id=message_id,
             date=datetime.fromtimestamp(now, UTC),
@@ -257,33 +252,44 @@ def build_messages(
                 source="api",
                 parsed=parsed,
                 raw=raw,
-                recipients=batch_to + cc + bcc,
+                recipients=_bare(header_to) + cc + bcc,
                 received_at=now,
                 domain=domain,
                 template=template_info,
-                variables=variables,
+                variables=copy_vars,
                 tags=tags,
                 options=options,
                 envelope_from=envelope_from,
+                deliver_at=deliver_at,
+                send_recipients=everyone,
             )
         )
     return messages
 
 
-def build_mime_message(form: Form, *, domain: str, now: float) -> CapturedMessage:
-    """``messages.mime``: the MIME is taken as given; ``to`` lists the envelope recipients."""
-    to = _bare(_recipients(form, "to"))
+def envelope_to(form: Form) -> list[str]:
+    """The ``to`` addresses of a form (repeated and/or comma-separated, each different); Mailgun's 400s."""
+    to = _bare(unique(_recipients(form, "to")))
     if not to:
         raise bad_request("'to' parameter is missing")
+    return to
+
+
+def build_mime_message(form: Form, *, domain: str, now: float) -> CapturedMessage:
+    """``messages.mime``: the MIME is taken as given; ``to`` lists the envelope recipients."""
+    to = envelope_to(form)
     mime = next((v for k, v in form if k == "message"), None)
     if mime is None or (isinstance(mime, str) and not mime):
         raise bad_request("message parameter is missing")
     raw = mime.content if isinstance(mime, Attachment) else mime.encode("utf-8")
-    options = _check_options(form)
+    options, deliver_at = _check_options(form, now)
+    variables = _variables(form)
     parsed = parse_mime(raw)
     if not parsed.message_id:
         raw = b"Message-Id: <" + new_message_id(domain, now).encode() + b">\r\n" + raw
-        parsed = parse_mime(raw)
+    if variables:
+        raw = b"X-Mailgun-Variables: " + _send_options.variables_header(variables).encode() + b"\r\n" + raw
+    parsed = parse_mime(raw)
     return CapturedMessage(
         source="api",
         parsed=parsed,
@@ -291,8 +297,10 @@ def build_mime_message(form: Form, *, domain: str, now: float) -> CapturedMessag
         recipients=to,
         received_at=now,
         domain=domain,
-        variables=_variables(form),
-        tags=_strings(form, "o:tag"),
+        variables=variables,
+        tags=_send_options.tags(_strings(form, "o:tag")),
         options=options,
         envelope_from=addresses([parsed.sender])[0] if addresses([parsed.sender]) else "",
+        deliver_at=deliver_at,
+        send_recipients=to,
     )

@@ -64,6 +64,7 @@ class Server(ServedApp[Running]):
             smtp_port=self.smtp_sock.getsockname()[1] if self.smtp_sock else None,
             state=self.state,
         )
+        self.state.base_url = self.state.base_url or self.running.url  # absolute links made off-request
 
     async def serve(self, on_ready: Callable[[Running], None] | None = None) -> None:
         smtp = await start_smtp(self.state, self.smtp_sock) if self.smtp_sock else None

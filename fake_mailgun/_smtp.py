@@ -3,6 +3,18 @@
 AUTH is accepted with any credentials and without STARTTLS (it is a local capture); SMTPUTF8 and
 8BITMIME are on. The MIME is read by the stdlib parser in :mod:`._message`. An ``smtp`` fault makes
 DATA answer the chosen code instead.
+
+Mail for a sending domain is a Mailgun send like an API one — the same events and webhooks, ``method:
+SMTP`` — with its options in Mailgun's MIME headers (``user_manual.rst``, "Passing Sending Options",
+"Batch Sending", "Attaching Data to Messages"): ``X-Mailgun-Tag`` (repeatable), ``X-Mailgun-Variables``
+(repeatable, combined), ``X-Mailgun-Drop-Message`` (test mode), ``X-Mailgun-Deliver-By`` (scheduled;
+a bad or too late time is refused with the API's text), ``X-Mailgun-Track[-Clicks|-Opens]``,
+``X-Mailgun-Dkim``, ``X-Mailgun-Require-TLS``, ``X-Mailgun-Skip-Verification`` and
+``X-Mailgun-Recipient-Variables`` (one copy per envelope recipient, ``%recipient%`` and
+``%recipient.key%`` filled in the MIME). The sending domain is the SMTP login's (``postmaster@DOMAIN``,
+as Mailgun's SMTP credentials are per domain), else the envelope sender's, if it is a configured domain;
+other mail only reaches the mailbox. A variables header Mailgun could not parse is ignored ("Mailgun
+won't be able to parse it"). Mail without a Message-Id gets one, as Mailgun adds it.
 """
 
 from __future__ import annotations
@@ -12,18 +24,88 @@ import logging
 import socket
 from typing import Any
 
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from . import _intake
-from ._message import CapturedMessage, parse_mime
+from . import _intake, _send_options
+from ._batch import Recipient
+from ._errors import MailgunError
+from ._message import CapturedMessage, ParsedMime, parse_mime
+from ._sending import new_message_id
 from ._state import State
 
 # aiosmtpd warns at every connection that AUTH without TLS is unsafe; for a loopback capture it is the point.
 logging.getLogger("mail.log").setLevel(logging.ERROR)
 
+# X-Mailgun-* yes/no headers → the o: option each stands for.
+_FLAG_HEADERS = {
+    "x-mailgun-drop-message": "testmode",
+    "x-mailgun-track": "tracking",
+    "x-mailgun-track-clicks": "tracking-clicks",
+    "x-mailgun-track-opens": "tracking-opens",
+    "x-mailgun-dkim": "dkim",
+    "x-mailgun-require-tls": "require-tls",
+    "x-mailgun-skip-verification": "skip-verification",
+}
 
-def _accept_any(*_args: Any) -> AuthResult:
-    return AuthResult(success=True)
+
+def _accept_any(
+    _server: SMTP, _session: Session, _envelope: Envelope, _mechanism: str, data: Any
+) -> AuthResult:
+    return AuthResult(success=True, auth_data=data)
+
+
+def _domain_of(address: str, domains: tuple[str, ...]) -> str | None:
+    host = address.rpartition("@")[2].strip().strip(">").lower()
+    return next((d for d in domains if d.lower() == host), None)
+
+
+def sending_domain(state: State, session: Session, envelope: Envelope) -> str | None:
+    """The login's domain, else the envelope sender's — if it is one this instance sends for."""
+    domains = state.settings.domains
+    login = session.auth_data.login if isinstance(session.auth_data, LoginPassword) else b""
+    text = login.decode("utf-8", "replace") if isinstance(login, bytes) else str(login)
+    return _domain_of(text, domains) or _domain_of(envelope.mail_from or "", domains)
+
+
+def _headers(parsed: ParsedMime, name: str) -> list[str]:
+    return [value for key, value in parsed.headers if key.lower() == name]
+
+
+def _variables(parsed: ParsedMime, name: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for value in _headers(parsed, name):
+        try:
+            found.update(_send_options.variables_json(value, name))
+        except MailgunError:
+            continue
+    return found
+
+
+def _options(parsed: ParsedMime, now: float) -> tuple[dict[str, Any], float | None]:
+    options: dict[str, Any] = {}
+    for header, option in _FLAG_HEADERS.items():
+        values = _headers(parsed, header)
+        if values:
+            options[option] = _send_options.flag(values[0])
+    deliver_by = _headers(parsed, "x-mailgun-deliver-by")
+    deliver_at = _send_options.delivery_time(deliver_by[0], now) if deliver_by else None
+    if deliver_by:
+        options["deliverytime"] = deliver_by[0]
+    return options, deliver_at
+
+
+def _copies(raw: bytes, rcpts: list[str], batch: dict[str, Any] | None) -> list[tuple[bytes, list[str]]]:
+    """The MIME each envelope recipient gets: one copy for all, or one each filled for a batch."""
+    if batch is None:
+        return [(raw, rcpts)]
+    copies = []
+    for rcpt in rcpts:
+        values = batch.get(rcpt)
+        filled = Recipient(("", rcpt), values if isinstance(values, dict) else {}).fill
+        copies.append(
+            (filled(raw.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape"), [rcpt])
+        )
+    return copies
 
 
 class CaptureHandler:
@@ -41,16 +123,39 @@ class CaptureHandler:
         raw = envelope.original_content or envelope.content or b""
         if isinstance(raw, str):
             raw = raw.encode("utf-8")
-        message = CapturedMessage(
-            source="smtp",
-            parsed=parse_mime(raw),
-            raw=raw,
-            recipients=list(envelope.rcpt_tos),
-            received_at=self.state.now(),
-            envelope_from=envelope.mail_from or "",
-        )
-        _intake.receive(self.state, [message])
-        return f"250 OK: queued as {message.id}"
+        state, now = self.state, self.state.now()
+        domain = sending_domain(state, session, envelope)
+        parsed = parse_mime(raw)
+        if not parsed.message_id:
+            raw = b"Message-Id: <" + new_message_id(domain or "fake-mailgun", now).encode() + b">\r\n" + raw
+            parsed = parse_mime(raw)
+        try:
+            options, deliver_at = _options(parsed, now) if domain else ({}, None)
+        except MailgunError as exc:
+            return f"550 {exc.message}"
+        batch = _variables(parsed, "x-mailgun-recipient-variables") if domain else {}
+        rcpts = list(envelope.rcpt_tos)
+        messages = []
+        for copy, recipients in _copies(raw, rcpts, batch or None):
+            copy_parsed = parse_mime(copy) if copy is not raw else parsed
+            messages.append(
+                CapturedMessage(
+                    source="smtp",
+                    parsed=copy_parsed,
+                    raw=copy,
+                    recipients=recipients,
+                    received_at=now,
+                    envelope_from=envelope.mail_from or "",
+                    domain=domain,
+                    tags=_send_options.tags(_headers(copy_parsed, "x-mailgun-tag")) if domain else [],
+                    variables=_variables(copy_parsed, "x-mailgun-variables") if domain else {},
+                    options=options,
+                    deliver_at=deliver_at,
+                    send_recipients=rcpts,
+                )
+            )
+        _intake.receive(state, messages, base_url=state.base_url)
+        return f"250 OK: queued as {messages[0].id or messages[0].parsed.message_id}"
 
 
 async def start_smtp(state: State, sock: socket.socket) -> asyncio.Server:

@@ -59,6 +59,7 @@ class Webhooks:
         self._targets: dict[tuple[str, str], list[str]] = {}
         self.deliveries: list[dict[str, Any]] = []
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last: dict[str, asyncio.Task[None]] = {}  # the newest post to each target URL
 
     def _global_urls(self, webhook_id: str) -> list[str]:
         urls = []
@@ -169,12 +170,27 @@ class Webhooks:
     def dispatch(self, domain: str | None, event: dict[str, Any], now: float) -> None:
         """Post ``event`` to its targets in the background (called on the server's event loop)."""
         for url in self.targets_for(domain, event):
-            self._spawn(self._attempt(url, event, now, 1))
+            self._spawn(url, self._attempt(url, event, now, 1))
 
-    def _spawn(self, attempt: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(attempt)
+    def _spawn(self, url: str, attempt: Coroutine[Any, Any, None]) -> None:
+        """Run ``attempt`` once the post before it to ``url`` is answered: one target gets its events in
+        the order they happened (``accepted`` before ``delivered``), as a test reading them expects."""
+        previous = self._last.get(url)
+
+        async def in_turn() -> None:
+            if previous is not None:
+                await asyncio.wait([previous])
+            await attempt
+
+        task = asyncio.get_running_loop().create_task(in_turn())
+        self._last[url] = task
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        for url in [u for u, t in self._last.items() if t is task]:
+            del self._last[url]
 
     async def settle(self) -> None:
         """Wait for the posts under way to be answered (and their retries scheduled)."""
@@ -198,6 +214,6 @@ class Webhooks:
             async def retry(when: float) -> None:
                 await self._attempt(url, event, when, attempt + 1)
 
-            self.clock.at(retry_at, retry)
+            self.clock.at(retry_at, retry, kind="webhook-retry")
         with self._lock:
             self.deliveries.append(record)

@@ -19,11 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .._errors import MailgunErrorBody
-from . import domains, events, logs, messages, stats, suppressions, templates, webhooks
+from . import domains, events, logs, messages, stats, stored, suppressions, templates, webhooks
 from .common import Handler, Route, authenticate, check_domain, state_of
 
 ROUTES: list[Route] = [
     *messages.ROUTES,
+    *stored.ROUTES,
     *events.ROUTES,
     *templates.ROUTES,
     *domains.ROUTES,

@@ -13,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .. import _intake, paths
-from .._faults import Target
 from .._message import CapturedMessage
 from .._sending import build_messages, build_mime_message
 from .._state import State
@@ -27,8 +26,9 @@ class Queued(BaseModel):
     message: str = Field(description='"Queued. Thank you."')
 
 
-async def _apply_fault(state: State, target: Target, domain: str) -> None:
-    action = state.faults.take(target)
+async def apply_fault(state: State, domain: str) -> None:
+    """Let an ``api`` fault answer for this send (after its latency), if one applies."""
+    action = state.faults.take("api")
     if action is None:
         return
     if action.latency_ms:
@@ -38,27 +38,27 @@ async def _apply_fault(state: State, target: Target, domain: str) -> None:
         raise error
 
 
-def _queued(message: CapturedMessage) -> JSONResponse:
+def queued(message: CapturedMessage) -> JSONResponse:
     return JSONResponse({"id": f"<{message.parsed.message_id}>", "message": "Queued. Thank you."})
 
 
 async def send_message(request: Request, state: State, domain: str) -> Response:
     form = await read_form(request)
-    await _apply_fault(state, "api", domain)
+    await apply_fault(state, domain)
     base = base_url(request, state)
     messages = build_messages(
         form, domain=domain, templates=state.templates, now=state.now(), unsubscribe_base=base
     )
-    _intake.receive(state, messages)
-    return _queued(messages[0])
+    _intake.receive(state, messages, base_url=base)
+    return queued(messages[0])
 
 
 async def send_mime(request: Request, state: State, domain: str) -> Response:
     form = await read_form(request)
-    await _apply_fault(state, "api", domain)
+    await apply_fault(state, domain)
     message = build_mime_message(form, domain=domain, now=state.now())
-    _intake.receive(state, [message])
-    return _queued(message)
+    _intake.receive(state, [message], base_url=base_url(request, state))
+    return queued(message)
 
 
 _SEND_FIELDS = ("from", "to", "cc", "bcc", "subject", "text", "html", "amp-html", "template")

@@ -68,9 +68,10 @@ def wait_delivery(
     event: str,
     hook_id: str,
     matches: Callable[[dict[str, Any]], bool] = lambda _body: True,
+    after: int = 0,
 ) -> dict[str, Any]:
-    """The first delivery of ``event`` by ``hook_id`` whose sent body ``matches``, waited for server-side."""
-    after = 0
+    """The first delivery of ``event`` by ``hook_id`` (newer than the delivery id ``after``) whose sent body
+    ``matches``, waited for server-side."""
     while True:
         params: dict[str, Any] = {"after": after, "event": event, "hook_id": hook_id, "timeout": 10}
         response = control.get(paths.HOOK_DELIVERIES_WAIT, params=params)

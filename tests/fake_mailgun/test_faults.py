@@ -20,7 +20,7 @@ def _send(api: httpx.Client, address: str) -> httpx.Response:
 @pytest.mark.parametrize(
     ("spec", "problem"),
     [
-        ({"target": "api", "status": 420}, "status 420 is not a standard HTTP status"),
+        ({"target": "api", "status": 499}, "status 499 is not a standard HTTP status"),
         ({"target": "api", "status": 200}, "400-599"),
         ({"target": "api", "status": 600, "message": "nope"}, "400-599"),
         ({"target": "smtp", "status": 250}, "SMTP error code"),

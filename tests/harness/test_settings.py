@@ -52,6 +52,8 @@ def _sample(opt: Option) -> tuple[Any, str]:
         return value, value
     if opt.kind == "int":
         return 0, "0"
+    if opt.kind == "bool":
+        return True, "true"
     if opt.kind == "tuple":
         return ("a.test", "b.test"), "a.test, b.test"
     return "http://x.test", "http://x.test"
@@ -113,7 +115,7 @@ def test_a_value_reads_the_same_each_way(opt: Option) -> None:
     raw = [text] if opt.kind != "tuple" else [item for item in value]
     argv = ["up"]
     for item in raw:
-        argv += [opt.flags[0], str(item)]
+        argv += [opt.flags[0]] if opt.kind == "bool" else [opt.flags[0], str(item)]  # --flag / --no-flag
     by_flag = OPTIONS.from_args(build_parser().parse_args(argv))
     by_env = settings_from_env({opt.env("HARNESS"): text})
     section, _, key = opt.key.rpartition(".")

@@ -1,0 +1,98 @@
+"""The tenant's passwordless connectors, as rows of Logto's ``connectors`` table, and the one working
+connector of each type that sends codes (Logto keeps at most one email and one SMS connector: creating one
+replaces the others of its type, ``replaceConnectorsByType`` in ``packages/core/src/routes/connector/
+index.ts``).
+
+The configured connector (``[connector]``: Mailgun or SMTP, :mod:`._connectors`) is the first row;
+``POST /api/connectors`` (:mod:`._management_connectors`) adds Logto's mock connectors
+(:mod:`._mock_connectors`), ``DELETE`` removes a row. ``POST /__harness/reset`` restores the configured row.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from ._config import TenantConfig
+from ._connectors import Connector, build_connector
+
+# The connector ids of Logto's own Mailgun and SMTP connectors (their ``constant.ts``).
+CONFIGURED_IDS = {"mailgun": "mailgun-email-service", "smtp": "simple-mail-transfer-protocol"}
+CONFIGURED_NAMES = {"mailgun": ("Mailgun", "mailgun"), "smtp": ("SMTP", "smtp")}
+_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def short_id() -> str:
+    """``generateStandardShortId()``: 12 characters of ``[0-9a-z]``."""
+    return "".join(secrets.choice(_ALPHABET) for _ in range(12))
+
+
+@dataclass
+class ConnectorRow:
+    id: str
+    connector_id: str  # the factory's id
+    type: str  # "Email" | "Sms"
+    config: dict[str, Any]
+    factory_metadata: dict[str, Any]  # the factory's ``ConnectorMetadata``
+    sender: Connector
+    sync_profile: bool = False
+    metadata: dict[str, Any] = field(default_factory=dict)  # the row's own ``metadata`` column
+    created_at: int = 0
+
+
+class ConnectorRegistry:
+    def __init__(
+        self, config_of: Callable[[], TenantConfig], http: httpx.AsyncClient, now_ms: Callable[[], int]
+    ):
+        self.config_of = config_of
+        self.http = http
+        self.now_ms = now_ms
+        self.lock = threading.RLock()
+        self.rows: list[ConnectorRow] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Only the configured connector, as the tenant started."""
+        configured = self.config_of().connector
+        rows = []
+        if configured is not None:
+            name, target = CONFIGURED_NAMES[configured.kind]
+            connector_id = CONFIGURED_IDS[configured.kind]
+            metadata = {"id": connector_id, "target": target, "platform": None, "name": {"en": name}}
+            sender = build_connector(configured.kind, configured.config, self.http)
+            rows.append(
+                ConnectorRow(connector_id, connector_id, "Email", configured.config, metadata, sender)
+            )
+        with self.lock:
+            self.rows = rows
+
+    def sender(self, connector_type: str) -> Connector | None:
+        """The working connector of ``connector_type`` (``Email`` or ``Sms``), if any."""
+        with self.lock:
+            return next((row.sender for row in self.rows if row.type == connector_type), None)
+
+    @property
+    def email(self) -> Connector | None:
+        return self.sender("Email")
+
+    def get(self, row_id: str) -> ConnectorRow | None:
+        with self.lock:
+            return next((row for row in self.rows if row.id == row_id), None)
+
+    def replace_type(self, row: ConnectorRow) -> None:
+        """Insert ``row``, dropping the other connectors of its type (one working per type)."""
+        with self.lock:
+            self.rows = [r for r in self.rows if r.type != row.type] + [row]
+
+    def delete(self, row_id: str) -> bool:
+        with self.lock:
+            kept = [row for row in self.rows if row.id != row_id]
+            found = len(kept) != len(self.rows)
+            self.rows = kept
+            return found
