@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse, Response
 from . import _codes, _guards, paths
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind, read_event
-from ._store import CodeVerification, InteractionEvent, PasswordVerification, check_password, new_id
+from ._passwords import verify_user_password
+from ._store import CodeVerification, InteractionEvent, PasswordVerification, new_id
 
 CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
 # A password's identifier is only looked up, so any value is accepted.
@@ -72,7 +73,7 @@ async def verify_password(request: Request) -> Response:
     kind, value = _guards.identifier(body, PASSWORD_IDENTIFIERS)
     password = _guards.string(body, "password", min_length=1)
     user = ctx.tenant.store.user_by(kind, value)
-    if user is None or not await asyncio.to_thread(check_password, password, user.password_hash):
+    if user is None or not await asyncio.to_thread(verify_user_password, user, password):
         raise LogtoError("session.invalid_credentials", 422)
     if user.is_suspended:  # PasswordVerification.verify (verifications/password-verification.ts)
         raise LogtoError("user.suspended", 401)

@@ -193,14 +193,16 @@ def test_paging(api: httpx.Client) -> None:
 
 
 def test_unknown_user(api: httpx.Client) -> None:
-    message = "The user with ID `nobody` does not exist."
+    # queries/user.ts findUserById is a plain pool.one: slonik's NotFoundError → entity.not_found
+    # (koa-slonik-error-handler.ts), as Logto's admin-user.test.ts "should fail when get user by invalid id"
+    message = "The resource does not exist."
     for method, path in (
         ("GET", "/users/nobody"),
         ("PATCH", "/users/nobody"),
         ("DELETE", "/users/nobody"),
         ("GET", "/users/nobody/has-password"),
     ):
-        _error(api.request(method, path, json={}), 404, "entity.not_exists_with_id", message)
+        _error(api.request(method, path, json={}), 404, "entity.not_found", message)
 
 
 def test_create_then_sign_in_material(api: httpx.Client, mgmt: Running) -> None:

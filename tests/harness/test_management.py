@@ -92,10 +92,10 @@ def test_users_list_get_create_update_delete(running: Harness) -> None:
     with pytest.raises(ManagementAPIError) as refused:
         users.get(created["id"])
     error = refused.value
-    assert (error.status, error.code) == (404, "entity.not_exists_with_id")
+    assert (error.status, error.code) == (404, "entity.not_found")
     assert (
         str(error)
-        == f"GET /api/users/{created['id']} → 404 entity.not_exists_with_id: {error.body['message']}"
+        == f"GET /api/users/{created['id']} → 404 entity.not_found: {error.body['message']}"
     )
 
 
