@@ -41,7 +41,8 @@ MANAGEMENT = (
     "resource", "resource.scope",
 )  # fmt: skip
 # ... and issue 14's other files: organizations and webhooks (the document's second table).
-ISSUE14 = MANAGEMENT + (
+ISSUE14 = (
+    *MANAGEMENT,
     "organization/organization", "organization/organization-role", "organization/organization-scope",
     "organization/organization-user", "organization/organization-user.roles",
     "organization/organization-application",
@@ -49,7 +50,7 @@ ISSUE14 = MANAGEMENT + (
     "hook/hook.trigger.custom.data",
 )  # fmt: skip
 SETS = {"targets": TARGETS, "management": MANAGEMENT, "issue14": ISSUE14}
-DEFAULT = ("targets", "issue14")  # what the document lists and CI checks
+DEFAULT = ("targets", "issue14")  # what the document lists (CI checks the targets only)
 DOC = _suite.ROOT / "docs" / "conformance.md"
 NOTES = _suite.HERE / "differences.md"  # hand-kept: what the failures need, appended to the document
 
