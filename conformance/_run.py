@@ -80,8 +80,7 @@ def document(results: list[FileResult], when: datetime.date, seconds: float) -> 
     targets = [r for r in results if r.file in TARGETS]
     others = [r for r in results if r.file not in TARGETS]
     second = (
-        "\n## The Management API and webhooks (issue 14)\n\n"
-        f"{summary_line(others)}.\n\n{table(others)}"
+        f"\n## The Management API and webhooks (issue 14)\n\n{summary_line(others)}.\n\n{table(others)}"
         if others
         else ""
     )
