@@ -46,6 +46,7 @@ ROOMS: Sequence[str] = (
     "_verification_new_password",
     "_identification",
     "_management_users",
+    "_management_user_passwords",
     "_management_roles",
     "_management_sign_in_exp",
     "_management_sentinel",
