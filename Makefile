@@ -8,7 +8,8 @@ test: setup
 	.venv/bin/python -m pytest -n auto $(ARGS)
 
 # Logto's own integration tests against the harness (docs/harness.md#conformance-logtos-own-integration-tests);
-# the table goes to docs/conformance.md. ARGS: files, folders or sets (default: issue 15's target files).
+# the tables go to docs/conformance.md. ARGS: files, folders or sets (default: issue 15's target files and
+# issue 14's Management API files).
 conformance: setup
 	.venv/bin/python -m conformance --write-doc $(ARGS)
 

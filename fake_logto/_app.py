@@ -47,6 +47,7 @@ ROOMS: Sequence[str] = (
     "_verification_one_time_token",
     "_identification",
     "_management_users",
+    "_management_user_passwords",
     "_management_roles",
     "_management_sign_in_exp",
     "_management_sentinel",

@@ -222,6 +222,10 @@ MESSAGES: dict[str, str] = {
     "user.same_password": "New password cannot be the same as your old password.",
     "user.suspended": "This account is suspended.",
     "password.rejected": "Password rejected. Please check if your password meets the requirements.",
+    # raised without {name} (parseLegacyPassword): i18next (skipOnVariables) keeps the placeholder
+    "password.unsupported_encryption_method": "The encryption method {{name}} is not supported.",
+    "password.invalid_legacy_password_format": "Invalid legacy password format.",
+    "password.unsupported_legacy_hash_algorithm": "Unsupported legacy hash algorithm: {algorithm}.",
     "entity.not_found": "The resource does not exist.",
     "auth.forbidden": "Forbidden. Please check your user roles and permissions.",
     "auth.authorization_header_missing": "Authorization header is missing.",
@@ -242,6 +246,7 @@ MESSAGES: dict[str, str] = {
     "user.password_algorithm_required": "Password algorithm is required.",
     "user.password_and_digest": "You cannot set both plain text password and password digest.",
     # packages/phrases/src/locales/en/errors/entity.ts
+    "entity.invalid_input": "Invalid input. Value list must not be empty.",
     "entity.db_constraint_violated": "Database constraint violated.",
     "entity.not_exists": "The {name} does not exist.",
     "entity.relation_foreign_key_not_found": (

@@ -11,11 +11,17 @@ default, at most 100, the ``Total-Number`` header; a bad value → 400 ``guard.i
 case-insensitive ``~~*``, the fields of ``userSearchKeys`` — id, primaryEmail, primaryPhone, username,
 name — joined with ``or``): the value is an SQL LIKE pattern as given, so clients wrap a keyword in ``%``
 themselves (Logto's integration tests send ``%keyword%``); the newest user comes first
-(``order by created_at desc``). Unknown user → 404 ``entity.not_exists_with_id``.
+(``order by created_at desc``). Unknown user → 404 ``entity.not_found`` (``queries/user.ts``'s
+``findUserById`` is a plain ``pool.one``: slonik's ``NotFoundError``, which ``koa-slonik-error-handler.ts``
+answers so). ``includePasswordHash`` (``yes(...)``) adds ``passwordDigest``/``passwordAlgorithm``,
+``includeSsoIdentities`` adds ``ssoIdentities`` (always ``[]``: the fake has no enterprise SSO)
+(``utils/user.ts``'s ``transpileAdminUserProfileResponse``). Phones collide as
+``hasUserWithNormalizedPhone`` compares them: with and without the national number's leading ``0``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Any
 
@@ -27,7 +33,8 @@ from . import _data_hooks, _guards, _search, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._management_auth import authenticate, authorized_tenant
-from ._store import User, check_password, hash_password
+from ._passwords import METHODS, hash_password, parse_legacy
+from ._store import User
 from ._tenant import Tenant
 from ._user_info import user_info
 
@@ -48,7 +55,7 @@ PROFILE_KEYS = (
     "locale",
 )
 ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
-PASSWORD_ALGORITHMS = ("Argon2i", "Argon2id", "Argon2d", "SHA1", "SHA256", "MD5", "Bcrypt", "Legacy")
+YES = ("1", "true", "y", "yes", "yep", "yeah")  # @silverhand/essentials' ``yes``
 # The PATCH body's plain columns and the User attribute each sets.
 FIELDS = {
     "username": "username",
@@ -59,16 +66,25 @@ FIELDS = {
 }
 
 
-def user_json(user: User) -> dict[str, Any]:
-    """``userProfileResponseGuard``: the user as the Management API answers it."""
-    return {**user_info(user), "hasPassword": user.password_hash is not None}
+def user_json(user: User, *, sso_identities: bool = False, password_hash: bool = False) -> dict[str, Any]:
+    """``transpileAdminUserProfileResponse``: the user as the Management API answers it."""
+    body = {**user_info(user), "hasPassword": user.password_hash is not None}
+    if sso_identities:
+        body["ssoIdentities"] = []
+    if password_hash:
+        body["passwordDigest"] = user.password_encrypted
+        body["passwordAlgorithm"] = user.password_encryption_method
+    return body
+
+
+def _yes(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "").lower() in YES
 
 
 def user_of(tenant: Tenant, request: Request) -> User:
-    user_id = request.path_params["user_id"]
-    user = tenant.store.users.get(user_id)
+    user = tenant.store.users.get(request.path_params["user_id"])
     if user is None:
-        raise LogtoError("entity.not_exists_with_id", 404, name="user", id=user_id)
+        raise LogtoError("entity.not_found", 404)
     return user
 
 
@@ -118,13 +134,16 @@ async def list_users(request: Request) -> Response:
             and (not exclude_org or exclude_org not in u.organizations)
         ]
     found.sort(key=lambda u: u.created_at, reverse=True)
-    body = [user_json(u) for u in found[offset : offset + limit]]
+    with_hash = _yes(request, "includePasswordHash")
+    body = [user_json(u, password_hash=with_hash) for u in found[offset : offset + limit]]
     return JSONResponse(body, headers={"Total-Number": str(len(found))})
 
 
 async def get_user(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    return JSONResponse(user_json(user_of(tenant, request)))
+    user = user_of(tenant, request)
+    with_sso, with_hash = _yes(request, "includeSsoIdentities"), _yes(request, "includePasswordHash")
+    return JSONResponse(user_json(user, sso_identities=with_sso, password_hash=with_hash))
 
 
 def _check_free(
@@ -137,9 +156,24 @@ def _check_free(
         ("phone", phone, "user.phone_already_in_use"),
         ("username", username, "user.username_already_in_use"),
     ):
-        taken = tenant.store.user_by(kind, value) if value else None
+        if kind == "phone" and value:
+            forms = _phone_forms(value)
+            taken = next((u for u in tenant.store.users.values() if u.primary_phone in forms), None)
+        else:
+            taken = tenant.store.user_by(kind, value) if value else None
         if taken is not None and taken.id != own_id:
             raise LogtoError(code, 422)
+
+
+def _phone_forms(value: str) -> set[str]:
+    """``hasUserWithNormalizedPhone`` (``queries/user.ts``): a parsable number matches its
+    ``internationalNumber`` and ``internationalNumberWithLeadingZero``; any other only itself."""
+    try:
+        number = phonenumbers.parse("+" + value)
+    except phonenumbers.NumberParseException:
+        return {value}
+    national = _phone(value) or value
+    return {national, f"{number.country_code}0{national[len(str(number.country_code)) :]}"}
 
 
 def _phone(value: str | None) -> str | None:
@@ -189,7 +223,7 @@ async def create_user(request: Request) -> Response:
     username = _guards.string(body, "username", pattern=_guards.USERNAME_RE, optional=True)
     password = _guards.string(body, "password", min_length=1, optional=True)
     digest = _guards.string(body, "passwordDigest", max_length=256, optional=True)
-    algorithm = _guards.choice(body, "passwordAlgorithm", PASSWORD_ALGORITHMS, optional=True)
+    algorithm = _guards.choice(body, "passwordAlgorithm", METHODS, optional=True)
     name = _guards.string(body, "name", optional=True)
     avatar = _guards.string(body, "avatar", url=True, or_empty=True, nullable=True, optional=True)
     custom_data = _custom_data(body)
@@ -198,18 +232,21 @@ async def create_user(request: Request) -> Response:
         raise LogtoError("user.password_and_digest", 400)
     if digest and not algorithm:
         raise LogtoError("user.password_algorithm_required", 400)
-    if digest:  # the fake keeps scrypt hashes only: refused rather than accepted and unusable
-        raise LogtoError(
-            "guard.invalid_input", 400, details="fake_logto does not import password digests", type="body"
-        )
+    encrypted = await asyncio.to_thread(hash_password, password) if password else None
     with tenant.store.lock:
         taken = tenant.store.user_by("username", username) if username else None
         if taken is not None:
             raise LogtoError("user.username_already_in_use", 422)
         _check_free(tenant, email, phone, None)
+        if algorithm == "Legacy":
+            parse_legacy(digest)
         phone = _phone(phone)
-        seed = SeedUser(email=email, username=username, phone=phone, password=password, name=name)
+        seed = SeedUser(email=email, username=username, phone=phone, name=name)
         user = tenant.store.create_user(seed)
+        if encrypted:
+            user.password_hash = encrypted
+        elif digest and algorithm:  # stored as given (basics.ts: buildUserPasswordPayload)
+            user.password_encrypted, user.password_encryption_method = digest, algorithm
         user.avatar = avatar
         user.custom_data = custom_data or {}
         user.profile = profile or {}
@@ -219,7 +256,8 @@ async def create_user(request: Request) -> Response:
 async def update_user(request: Request) -> Response:
     """``PATCH /users/:userId``: the guard first (a bad body on an unknown id is a 400), then the user,
     then collisions; ``customData`` and ``profile`` are replaced (``updateUserById(…, 'replace')``), an
-    empty string is stored as given, as Logto stores it."""
+    empty string is stored as given, as Logto stores it. Nothing to set (``{}``, or only keys the guard
+    strips) → 422 ``entity.invalid_input`` (slonik's ``InvalidInputError`` for an empty ``set`` list)."""
     tenant = authorized_tenant(request)
     body = await _guards.body(request)
     values: dict[str, Any] = {}
@@ -236,6 +274,8 @@ async def update_user(request: Request) -> Response:
     user = user_of(tenant, request)
     with tenant.store.lock:
         _check_free(tenant, values["primaryEmail"], values["primaryPhone"], values["username"], user.id)
+        if not any(key in body for key in (*FIELDS, "customData", "profile")):
+            raise LogtoError("entity.invalid_input", 422)
         if "primaryPhone" in body:
             values["primaryPhone"] = _phone(values["primaryPhone"])
         for key, attribute in FIELDS.items():
@@ -295,33 +335,6 @@ async def delete_identity(request: Request) -> Response:
     return JSONResponse(user_json(user))
 
 
-async def set_password(request: Request) -> Response:
-    tenant = authorized_tenant(request)
-    body = await _guards.body(request)
-    password = _guards.string(body, "password", min_length=1)
-    user = user_of(tenant, request)
-    with tenant.store.lock:
-        user.password_hash = hash_password(password)
-        user.updated_at = tenant.store.now_ms()
-    return JSONResponse(user_json(user))
-
-
-async def verify_password(request: Request) -> Response:
-    """Logto's ``verifyUserPassword``: no password or a wrong one → 422 ``session.invalid_credentials``."""
-    tenant = authorized_tenant(request)
-    body = await _guards.body(request)
-    password = _guards.string(body, "password", min_length=1)
-    user = user_of(tenant, request)
-    if not check_password(password, user.password_hash):
-        raise LogtoError("session.invalid_credentials", 422)
-    return Response(status_code=204)
-
-
-async def has_password(request: Request) -> Response:
-    tenant = authorized_tenant(request)
-    return JSONResponse({"hasPassword": user_of(tenant, request).password_hash is not None})
-
-
 async def set_suspended(request: Request) -> Response:
     """Suspending signs the user out (Logto's ``signOutUser``): their sessions end."""
     tenant = authorized_tenant(request)
@@ -358,9 +371,6 @@ ROUTES = [
     ("PATCH", paths.MANAGEMENT_USER_CUSTOM_DATA, update_custom_data),
     ("PATCH", paths.MANAGEMENT_USER_PROFILE, update_profile),
     ("DELETE", paths.MANAGEMENT_USER_IDENTITY, delete_identity),
-    ("PATCH", paths.MANAGEMENT_USER_PASSWORD, set_password),
-    ("POST", paths.MANAGEMENT_USER_PASSWORD_VERIFY, verify_password),
-    ("GET", paths.MANAGEMENT_USER_HAS_PASSWORD, has_password),
     ("PATCH", paths.MANAGEMENT_USER_IS_SUSPENDED, set_suspended),
 ]
 

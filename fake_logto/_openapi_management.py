@@ -33,6 +33,9 @@ USER_SCHEMA: dict[str, Any] = obj(
         "cimdClientId": NULLABLE,
         "isSuspended": {"type": "boolean"},
         "hasPassword": {"type": "boolean"},
+        "passwordDigest": NULLABLE,  # with includePasswordHash
+        "passwordAlgorithm": NULLABLE,
+        "ssoIdentities": {"type": "array", "items": OBJECT},  # with includeSsoIdentities
     },
     "id",
     "customData",
@@ -47,7 +50,7 @@ GUARD_ANSWERS: dict[str, Any] = {
     ),
     "403": logto_error("auth.forbidden: the token lacks the scope ``all``"),
 }
-NOT_FOUND = {"404": logto_error("entity.not_exists_with_id: no user with this id")}
+NOT_FOUND = {"404": logto_error("entity.not_found: no user with this id")}
 BAD_BODY = {"400": logto_error("guard.invalid_input: a body Logto's guard refuses")}
 USER_ANSWER = {"200": json_answer("the user", "ManagementUser")}
 PROFILE_BODY = {
@@ -104,6 +107,9 @@ def operations() -> dict[tuple[str, str], Operation]:
         param("page", "query", "the page, from 1", type="integer"),
         param("page_size", "query", "users a page (20 by default, at most 100)", type="integer"),
         param("search", "query", "a case-insensitive substring"),
+        param(
+            "includePasswordHash", "query", "``true``: each user's ``passwordDigest``/``passwordAlgorithm``"
+        ),
     ]
     create = api_op(
         "CreateUser",
@@ -113,9 +119,16 @@ def operations() -> dict[tuple[str, str], Operation]:
             **BAD_BODY,
             "422": logto_error("user.username_already_in_use, user.email_already_in_use"),
         },
-        obj({**PROFILE_BODY, "password": STRING}),
+        obj({**PROFILE_BODY, "password": STRING, "passwordDigest": STRING, "passwordAlgorithm": STRING}),
     )
     create["parameters"] = []
+    get_user = api_op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND})
+    get_user["parameters"] += [
+        param(
+            "includePasswordHash", "query", "``true``: the user's ``passwordDigest``/``passwordAlgorithm``"
+        ),
+        param("includeSsoIdentities", "query", "``true``: the user's ``ssoIdentities``"),
+    ]
     user = paths.MANAGEMENT_USER
     return (
         _role_operations()
@@ -123,7 +136,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         | {
             ("GET", paths.MANAGEMENT_USERS): listing,
             ("POST", paths.MANAGEMENT_USERS): create,
-            ("GET", user): api_op("GetUser", "Get a user", {**USER_ANSWER, **NOT_FOUND}),
+            ("GET", user): get_user,
             ("PATCH", user): api_op(
                 "UpdateUser",
                 "Update a user's profile",

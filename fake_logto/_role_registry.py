@@ -5,6 +5,9 @@ from the config (:mod:`._config`) and mutable at run time, so :mod:`._rbac` read
 wrote. The resources and applications themselves live in the tenant's live config (``config_of()``: the
 Management API replaces ``tenant.config``), so the OIDC endpoints see them at once.
 
+Besides the configured roles, Logto's seed has one: the M2M role ``Logto Management API access`` holding
+the Management API's ``all`` scope (unless the config names a role so).
+
 Ids are stable across resets: a configured role's, resource's and scope's id derive from their names (the
 Management API resource keeps Logto's seeded ids ``management-api`` / ``management-api-all``,
 ``packages/schemas/src/seeds/management-api.ts``); what the Management API creates gets a fresh id. Users
@@ -19,11 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._config import MANAGEMENT_API_RESOURCE, Resource, TenantConfig
+from ._config import MANAGEMENT_API_RESOURCE, MANAGEMENT_API_SCOPE, Resource, TenantConfig
 
 # Logto's ``role_type`` enum against the config's ``type``.
 LOGTO_TYPES = {"user": "User", "m2m": "MachineToMachine"}
 MANAGEMENT_API_SCOPE_DESCRIPTION = "Default scope for Management API, allows all permissions."
+# ``createPreConfiguredManagementApiAccessRole`` (packages/schemas/src/seeds/management-api.ts), seeded with
+# the Management API's ``all`` scope by ``seedPreConfiguredManagementApiAccessRole``
+# (packages/cli/src/commands/database/seed/roles.ts).
+MANAGEMENT_API_ROLE = "Logto Management API access"
+MANAGEMENT_API_ROLE_DESCRIPTION = "This default role grants access to the Logto management API."
 
 
 def stable_id(*parts: str) -> str:
@@ -117,6 +125,15 @@ class RoleRegistry:
             ]
             stored.application_ids = [a.id for a in self.config.applications if role.name in a.roles]
             self.roles[stored.id] = stored
+        if self.by_name(MANAGEMENT_API_ROLE) is None:  # a configured role of that name stays as configured
+            seeded_role = StoredRole(
+                stable_id("role", MANAGEMENT_API_ROLE),
+                MANAGEMENT_API_ROLE,
+                MANAGEMENT_API_ROLE_DESCRIPTION,
+                "MachineToMachine",
+                scope_ids=[self.scope_row(self.config.management_api, MANAGEMENT_API_SCOPE).id],
+            )
+            self.roles[seeded_role.id] = seeded_role
 
     # --- resources and scopes -----------------------------------------------------------------------
     def resources(self) -> tuple[Resource, ...]:

@@ -7,7 +7,6 @@ expires codes, interactions, sessions, grants and tokens without sleeping.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import string
 import threading
@@ -19,6 +18,9 @@ from ._clock import Clock
 from ._config import SeedUser, TenantConfig
 from ._one_time_tokens import OneTimeTokens
 from ._organization_registry import OrganizationRegistry
+from ._passwords import ARGON2I
+from ._passwords import check_password as check_password  # re-exported: the rooms that check passwords
+from ._passwords import hash_password as hash_password  # ... and set them
 from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
 from ._verification_records import CodeVerification as CodeVerification
@@ -60,21 +62,6 @@ def new_token(nbytes: int = 32) -> str:
     return secrets.token_urlsafe(nbytes)
 
 
-# --- passwords: scrypt (stdlib hashlib), salted ---------------------------------------------------------
-def hash_password(password: str) -> str:
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
-    return f"scrypt${salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, encoded: str | None) -> bool:
-    if not encoded:
-        return False
-    _scheme, salt, digest = encoded.split("$")
-    candidate = hashlib.scrypt(password.encode(), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
-    return secrets.compare_digest(candidate.hex(), digest)
-
-
 @dataclass
 class User:
     id: str
@@ -85,7 +72,8 @@ class User:
     primary_phone: str | None = None
     name: str | None = None
     avatar: str | None = None
-    password_hash: str | None = None
+    password_encrypted: str | None = None  # Logto's ``password_encrypted`` (:mod:`._passwords`)
+    password_encryption_method: str | None = None  # ``UsersPasswordEncryptionMethod``
     custom_data: dict[str, Any] = field(default_factory=dict)
     identities: dict[str, Any] = field(default_factory=dict)
     roles: list[str] = field(default_factory=list)
@@ -95,6 +83,16 @@ class User:
     last_sign_in_at: int | None = None
     is_suspended: bool = False  # the Management API's PATCH /api/users/:userId/is-suspended
     profile: dict[str, Any] = field(default_factory=dict)  # Logto's standard-claims ``profile``
+
+    @property
+    def password_hash(self) -> str | None:
+        """The stored password; setting it stores a password the fake encrypted itself (Argon2i)."""
+        return self.password_encrypted
+
+    @password_hash.setter
+    def password_hash(self, encrypted: str | None) -> None:
+        self.password_encrypted = encrypted
+        self.password_encryption_method = ARGON2I if encrypted else None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -283,10 +281,10 @@ class TenantStore:
                 primary_phone=seed.phone,
                 name=seed.name,
                 avatar=seed.picture,
-                password_hash=hash_password(seed.password) if seed.password else None,
                 custom_data=dict(seed.custom_data),
                 roles=list(seed.roles),
             )
+            user.password_hash = hash_password(seed.password) if seed.password else None
             # Logto's insertUser (libraries/user.ts): every new user gets the default user roles too.
             defaults = [r.name for r in self.roles.roles.values() if r.is_default and r.type == "User"]
             user.roles += [name for name in defaults if name not in user.roles]

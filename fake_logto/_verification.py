@@ -19,7 +19,8 @@ from . import _codes, _email_blocklist, _guards, _sentinel, paths
 from ._config import SentinelPolicy
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind, read_event
-from ._store import CodeVerification, InteractionEvent, PasswordVerification, User, check_password, new_id
+from ._passwords import verify_user_password
+from ._store import CodeVerification, InteractionEvent, PasswordVerification, User, new_id
 
 CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
 # A password's identifier is only looked up, so any value is accepted.
@@ -101,7 +102,7 @@ async def verify_password(request: Request) -> Response:
 
     async def check() -> User:
         user = ctx.tenant.store.user_by(kind, value)
-        if user is None or not await asyncio.to_thread(check_password, password, user.password_hash):
+        if user is None or not await asyncio.to_thread(verify_user_password, user, password):
             raise LogtoError("session.invalid_credentials", 422)
         if user.is_suspended:  # PasswordVerification.verify (verifications/password-verification.ts)
             raise LogtoError("user.suspended", 401)

@@ -1,6 +1,8 @@
 """``/__harness/clock``: read and advance the instance clock (:mod:`._clock`), the same contract as
-fake_logto's tenant clock. Advancing delivers every scheduled message that has come due before it
-answers, so a test can send with ``o:deliverytime`` one hour ahead, advance 3600 s and wait for the mail.
+fake_logto's tenant clock (``{"advance": s}``, negative moves it back; ``offset`` and ``now`` answered).
+Advancing runs every job that has come due before it answers — scheduled messages are delivered, failed
+webhook posts retried (their answers awaited) — so a test can send with ``o:deliverytime`` one hour ahead,
+advance 3600 s and wait for the mail, or advance 10 minutes and see the retry.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ class ClockState(BaseModel):
     offset: float = Field(description="seconds the instance clock runs ahead of real time")
     now: float = Field(description="the instance clock's time, epoch seconds")
     scheduled: int = Field(description="messages waiting for their delivery time")
+    pending: list[float] = Field(
+        description="when the jobs still waiting (scheduled deliveries, webhook retries) are due, soonest first"
+    )
 
 
 class ClockAdvance(BaseModel):
@@ -36,21 +41,31 @@ def _state(request: Request) -> State:
 
 
 def _answer(state: State) -> dict[str, Any]:
-    return {"offset": state.clock.offset, "now": state.clock.now(), "scheduled": len(state.scheduler)}
+    clock = state.clock
+    return {
+        "offset": clock.offset,
+        "now": clock.now(),
+        "scheduled": len(clock.pending("delivery")),
+        "pending": clock.pending(),
+    }
 
 
-@router.get(paths.CLOCK, summary="The instance clock", response_model=ClockState)
+@router.get(paths.CLOCK, summary="The instance clock and the jobs waiting on it", response_model=ClockState)
 async def get_clock(request: Request) -> dict[str, Any]:
     return _answer(_state(request))
 
 
-@router.post(paths.CLOCK, summary="Advance the instance clock", response_model=ClockState)
+@router.post(paths.CLOCK, summary="Advance the instance clock; run what comes due", response_model=ClockState)
 async def advance_clock(request: Request, body: ClockAdvance) -> dict[str, Any]:
-    """Move the clock, e.g. ``{"advance": 3600}``; scheduled messages that come due are delivered
-    (events, webhooks, mailbox) before the answer, which is the clock as ``GET`` shows it."""
+    """Move the clock, e.g. ``{"advance": 3600}``. The webhook posts under way are answered first (so
+    their retries are on the clock), then every job due by the new time runs in time order — scheduled
+    messages delivered (events, webhooks, mailbox), failed webhooks retried — and their posts are answered
+    before the answer, which is the clock as ``GET`` shows it."""
     state = _state(request)
+    await state.webhooks.settle()
     try:
-        state.clock.advance(body.advance)
+        await state.clock.advance(body.advance)
     except ValueError as exc:
         raise ControlError(400, "invalid_request", str(exc)) from exc
+    await state.webhooks.settle()
     return _answer(state)

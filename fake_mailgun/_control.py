@@ -1,4 +1,6 @@
-"""The mailbox control API under ``/__harness/``: read, wait for, and clear messages; inject faults.
+"""The mailbox control API under ``/__harness/``: read, wait for, and clear messages; inject faults; fire a
+message's later events (opened, clicked, unsubscribed, complained, failed); follow an unsubscribe link.
+The clock's route is :mod:`._clock_api`.
 
 This is a stable contract (the harness client, the CLI, the inbox UI and other tools rely on it), and it
 is what the OpenAPI schema at ``/openapi.json`` documents (bodies: :mod:`._control_models`). Errors are
@@ -10,13 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from fakekit import ControlError, ErrorBody
 
-from . import paths
+from . import _unsubscribe, paths
 from ._control_models import (
     Deleted,
+    EventSpec,
     FaultList,
     FaultSpec,
     Health,
@@ -25,10 +28,12 @@ from ._control_models import (
     Status,
     WebhookDeliveryList,
 )
+from ._control_models import Event as EventBody
 from ._control_models import Fault as FaultBody
+from ._lifecycle import LifecycleError, fire
 from ._message import CapturedMessage
 from ._state import State
-from ._store import BadPosition, UnknownMessage
+from ._store import LATEST, BadPosition, UnknownMessage
 
 MAX_WAIT_SECONDS = 300.0
 _ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": ErrorBody, "description": "A control error"}}
@@ -165,3 +170,40 @@ async def clear_faults(request: Request) -> dict[str, Any]:
 )
 async def webhook_deliveries(request: Request) -> dict[str, Any]:
     return {"items": list(_state(request).webhooks.deliveries)}
+
+
+@router.post(
+    paths.MAILBOX_EVENTS,
+    summary="Fire a later event of a message (opened, clicked, unsubscribed, complained, failed)",
+    status_code=201,
+    **_documented(EventBody, 201),
+)
+async def fire_event(request: Request, message_id: str, spec: EventSpec) -> dict[str, Any]:
+    """Records the event as Mailgun would (events API, logs, stats), updates the suppression lists (an
+    unsubscribe, a complaint, a permanent bounce) and posts the signed webhook; answers the event."""
+    state = _state(request)
+    # A batch's copies share their Mailgun message id: the recipient's own copy (``latest`` stays latest).
+    message = _message(state, message_id, spec.recipient if message_id != LATEST else None)
+    details: dict[str, Any] = {
+        "url": spec.url,
+        "severity": spec.severity,
+        "code": spec.code,
+        "text": spec.message,
+    }
+    if spec.event == "unsubscribed":
+        details["tags"] = spec.tags
+    try:
+        return fire(state, message, spec.event, spec.recipient or "", **details)
+    except LifecycleError as exc:
+        raise ControlError(400, "invalid_event", str(exc)) from exc
+
+
+@router.get(paths.UNSUBSCRIBE, response_class=HTMLResponse, include_in_schema=False)
+async def unsubscribe(request: Request, token: str) -> HTMLResponse:
+    """Where ``%unsubscribe_url%`` links lead: unsubscribes, then says so (as Mailgun's page does)."""
+    state = _state(request)
+    client = request.client.host if request.client else "127.0.0.1"
+    address = _unsubscribe.follow(state, token, request.headers.get("user-agent", ""), client)
+    await state.webhooks.settle()
+    status, body = _unsubscribe.page(address)
+    return HTMLResponse(body, status_code=status)

@@ -113,7 +113,31 @@ class WebhookDelivery(BaseModel):
     url: str
     event: str
     status: int | None = Field(description="the target's HTTP status, None when it could not be reached")
+    attempt: int = Field(description="1 for the first post, 2 for the first retry, ...")
     error: str | None = None
+    retry_at: float | None = Field(None, description="when (clock time) the next retry is due, if one is")
+
+
+class EventSpec(BaseModel):
+    """A later event of a stored message, as the recipient's side would cause it."""
+
+    event: Literal["opened", "clicked", "unsubscribed", "complained", "failed"]
+    recipient: str | None = Field(None, description="a recipient of the message (default: its first)")
+    url: str = Field("", description="clicked: the link clicked")
+    tags: list[str] | None = Field(None, description="unsubscribed: the tags unsubscribed from (default '*')")
+    severity: Literal["temporary", "permanent"] = Field("permanent", description="failed: which kind")
+    code: int | None = Field(None, ge=400, le=599, description="failed: the SMTP code (550 / 421 by default)")
+    message: str = Field("", description="failed: the receiving server's answer")
+
+
+class Event(BaseModel):
+    """The event recorded: the item the events API and the webhook carry (see Mailgun's events API)."""
+
+    model_config = {"extra": "allow"}
+    event: str
+    id: str
+    timestamp: float
+    recipient: str
 
 
 class WebhookDeliveryList(BaseModel):

@@ -14,6 +14,7 @@ from typing import Any
 
 from ._errors import bad_request
 from ._message import CapturedMessage
+from ._suppressions import Suppressed
 
 MAX_LIMIT = 300
 FILTERS = ("event", "from", "to", "recipient", "message-id", "subject", "tags", "tag", "severity")
@@ -23,14 +24,11 @@ def _event_id() -> str:
     return secrets.token_urlsafe(16)[:22]
 
 
-def items_for(
-    message: CapturedMessage, now: float, *, failure: tuple[int, str] | None = None
-) -> list[dict[str, Any]]:
-    """The ``accepted`` then ``delivered`` (or ``failed``) events of one message, one per recipient."""
+def base_message(message: CapturedMessage) -> dict[str, Any]:
     p = message.parsed
     # Mailgun shows the To header as written ("Alice <alice@example.com>"), like "from".
     to_header = next((value for name, value in p.headers if name.lower() == "to"), "")
-    base_message = {
+    return {
         "headers": {"to": to_header, "message-id": p.message_id, "from": p.sender, "subject": p.subject},
         "attachments": [
             {"filename": a.filename, "content-type": a.content_type, "size": len(a.content)}
@@ -39,6 +37,19 @@ def items_for(
         "recipients": list(message.recipients),
         "size": len(message.raw),
     }
+
+
+def items_for(
+    message: CapturedMessage,
+    now: float,
+    *,
+    failure: tuple[int, str] | None = None,
+    blocked: dict[str, Suppressed] | None = None,
+) -> list[dict[str, Any]]:
+    """The ``accepted`` then ``delivered`` (or ``failed``) events of one message, one per recipient; a
+    recipient in ``blocked`` (a suppressed address) fails before any delivery attempt."""
+    blocked = blocked or {}
+    shown = base_message(message)
     test_mode = str(message.options.get("testmode", "")).lower() in ("yes", "true")
     events: list[dict[str, Any]] = []
     for recipient in message.recipients:
@@ -52,7 +63,7 @@ def items_for(
                 "is-routed": False,
                 "is-big": False,
             },
-            "message": base_message,
+            "message": shown,
             "recipient": recipient,
             "recipient-domain": recipient.rpartition("@")[2],
             "tags": list(message.tags),
@@ -61,7 +72,27 @@ def items_for(
             "x-harness-message-id": message.id,
         }
         events.append({**common, "event": "accepted", "id": _event_id(), "timestamp": now})
-        if failure is None:
+        suppressed = blocked.get(recipient)
+        if suppressed is not None:  # api-events.rst, "Failed (Permanent)"
+            events.append(
+                {
+                    **common,
+                    "event": "failed",
+                    "log-level": "error",
+                    "id": _event_id(),
+                    "timestamp": now + 0.001,
+                    "severity": "permanent",
+                    "reason": suppressed.reason,
+                    "delivery-status": {
+                        "attempt-no": 1,
+                        "message": "",
+                        "code": suppressed.code,
+                        "description": suppressed.description,
+                        "session-seconds": 0.0,
+                    },
+                }
+            )
+        elif failure is None:
             events.append(
                 {
                     **common,
@@ -100,16 +131,16 @@ def _parse_time(value: str) -> float:
 
 
 def _field(event: dict[str, Any], name: str) -> list[str]:
-    headers = event["message"]["headers"]
+    headers = event.get("message", {}).get("headers", {})
     table: dict[str, list[str]] = {
         "event": [event["event"]],
-        "from": [headers["from"], event["envelope"]["sender"]],
-        "to": [headers["to"]],
-        "recipient": [event["recipient"]],
-        "message-id": [headers["message-id"]],
-        "subject": [headers["subject"]],
-        "tags": list(event["tags"]),
-        "tag": list(event["tags"]),
+        "from": [headers.get("from", ""), event.get("envelope", {}).get("sender", "")],
+        "to": [headers.get("to", "")],
+        "recipient": [event.get("recipient", "")],
+        "message-id": [headers.get("message-id", "")],
+        "subject": [headers.get("subject", "")],
+        "tags": list(event.get("tags", ())),
+        "tag": list(event.get("tags", ())),
         "severity": [event.get("severity", "")],
     }
     return table[name]

@@ -79,7 +79,7 @@ class CapturedMessage:
     tags: list[str] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     envelope_from: str = ""
-    deliver_at: float | None = None  # o:deliverytime / X-Mailgun-Deliver-By (see ._scheduling)
+    deliver_at: float | None = None  # o:deliverytime / X-Mailgun-Deliver-By (a "delivery" job on ._clock)
     send_recipients: list[str] = field(default_factory=list)  # every recipient of the send (a batch's too)
     storage_key: str = ""  # given by the intake: where the stored message is served (see ._api.stored)
     status: Literal["delivered", "failed"] = "delivered"

@@ -28,6 +28,7 @@ from ._message import (
     parse_mime,
 )
 from ._templates import Templates, Version, render
+from ._unsubscribe import fill as fill_unsubscribe
 
 FormValue = str | Attachment
 Form = list[tuple[str, FormValue]]
@@ -154,9 +155,13 @@ def _attachments(form: Form) -> list[Attachment]:
     ]
 
 
-def build_messages(form: Form, *, domain: str, templates: Templates, now: float) -> list[CapturedMessage]:
+def build_messages(
+    form: Form, *, domain: str, templates: Templates, now: float, unsubscribe_base: str = ""
+) -> list[CapturedMessage]:
     """The message one API send creates — one copy, or one per ``to`` recipient with
-    ``recipient-variables`` (:mod:`._batch`), every copy with the send's one Message-Id."""
+    ``recipient-variables`` (:mod:`._batch`), every copy with the send's one Message-Id.
+    ``unsubscribe_base``: where ``%unsubscribe_url%`` links point (:mod:`._unsubscribe`); each copy's
+    links unsubscribe its own recipient (a batch copy's) or, for one copy to many, the first ``to``."""
     sender = _first(form, "from")
     template_name = _first(form, "template")
     template_version = None
@@ -215,6 +220,12 @@ def build_messages(form: Form, *, domain: str, templates: Templates, now: float)
         if copy_vars:
             copy_headers.append(("X-Mailgun-Variables", _send_options.variables_header(copy_vars)))
         parts = {"subject": fill(subject), "text": fill(text), "html": fill(html)}
+        if unsubscribe_base:
+            owner = header_to[0][1]
+            parts = {
+                k: fill_unsubscribe(v, unsubscribe_base, domain, owner, message_id, tags)
+                for k, v in parts.items()
+            }
         raw, top_headers = compose_mime(
             sender=sender,
             to=header_to,

@@ -71,7 +71,8 @@ class Mailbox:
         return next((m for m in reversed(self._messages) if to is None or m.is_for(to)), None)
 
     def get(self, message_id: str, to: str | None = None) -> CapturedMessage:
-        """A message by its id, ``latest`` (to ``to``), or the Mailgun message id a send answered."""
+        """A message by its id, ``latest`` (to ``to``), or the Mailgun message id a send answered (its
+        copy to ``to``)."""
         with self._lock:
             if message_id == LATEST:
                 found = self._latest(to)
@@ -79,9 +80,16 @@ class Mailbox:
                     raise UnknownMessage("no message" + (f" to {to}" if to else ""))
                 return found
             found = self._by_id.get(message_id)
-            if found is None:  # a Mailgun message id (what a send answered), with or without <>
-                wanted = message_id.strip("<>")
-                found = next((m for m in reversed(self._messages) if m.parsed.message_id == wanted), None)
+            if found is None:  # a Mailgun message id (what a send answered), with or without <>; a batch's
+                wanted = message_id.strip("<>")  # copies share it: the one to ``to``, if given
+                found = next(
+                    (
+                        m
+                        for m in reversed(self._messages)
+                        if m.parsed.message_id == wanted and (to is None or m.is_for(to))
+                    ),
+                    None,
+                )
         if found is None:
             raise UnknownMessage(f"no message with id {message_id}")
         return found

@@ -18,6 +18,15 @@ STORED_MESSAGE = "/v3/domains/{domain}/messages/{key}"
 STORED_ATTACHMENT = "/v3/domains/{domain}/messages/{key}/attachments/{index}"
 WEBHOOKS = "/v3/domains/{domain}/webhooks"
 WEBHOOK = "/v3/domains/{domain}/webhooks/{webhook_id}"
+WEBHOOKS_V4 = "/v4/domains/{domain}/webhooks"
+SUPPRESSIONS = "/v3/{domain}/{kind}"  # kind: bounces, unsubscribes, complaints, whitelists
+SUPPRESSION = "/v3/{domain}/{kind}/{address}"
+LOGS = "/v1/analytics/logs"
+TAGS = "/v3/{domain}/tags"
+TAG = "/v3/{domain}/tags/{tag}"
+TAG_STATS = "/v3/{domain}/tags/{tag}/stats"
+STATS_TOTAL = "/v3/{domain}/stats/total"
+UNSUBSCRIBE = "/u/{token}"  # where %unsubscribe_url% links point
 
 CONTROL = "/__harness"
 HEALTH = CONTROL + "/health"
@@ -29,6 +38,7 @@ MAILBOX_ATTACHMENT = CONTROL + "/messages/{message_id}/attachments/{index}"
 FAULTS = CONTROL + "/faults"
 RESET = CONTROL + "/reset"
 WEBHOOK_DELIVERIES = CONTROL + "/webhook-deliveries"
+MAILBOX_EVENTS = CONTROL + "/messages/{message_id}/events"
 CLOCK = CONTROL + "/clock"
 INBOX = "/"
 

@@ -1,5 +1,5 @@
 """The Mailgun-compatible HTTP surface: one room per resource (messages, templates, events, domains,
-webhooks), each with its own route table; :func:`install` mounts them all on the app.
+webhooks, suppressions, logs, tags and stats), each with its own route table; :func:`install` mounts them all on the app.
 
 Every handler gets the request, the instance state and an authenticated, known domain (see
 :func:`guarded`). Behaviour follows ``reference/mailgun.md``; anything Mailgun would refuse raises
@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .._errors import MailgunErrorBody
-from . import domains, events, messages, stored, templates, webhooks
+from . import domains, events, logs, messages, stats, stored, suppressions, templates, webhooks
 from .common import Handler, Route, authenticate, check_domain, state_of
 
 ROUTES: list[Route] = [
@@ -29,6 +29,9 @@ ROUTES: list[Route] = [
     *templates.ROUTES,
     *domains.ROUTES,
     *webhooks.ROUTES,
+    *suppressions.ROUTES,
+    *logs.ROUTES,
+    *stats.ROUTES,
 ]
 _PATH_PARAMETER = re.compile(r"{(\w+)}")
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}

@@ -45,8 +45,11 @@ def queued(message: CapturedMessage) -> JSONResponse:
 async def send_message(request: Request, state: State, domain: str) -> Response:
     form = await read_form(request)
     await apply_fault(state, domain)
-    messages = build_messages(form, domain=domain, templates=state.templates, now=state.now())
-    _intake.receive(state, messages, base_url=base_url(request, state))
+    base = base_url(request, state)
+    messages = build_messages(
+        form, domain=domain, templates=state.templates, now=state.now(), unsubscribe_base=base
+    )
+    _intake.receive(state, messages, base_url=base)
     return queued(messages[0])
 
 

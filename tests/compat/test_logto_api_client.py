@@ -69,7 +69,7 @@ def test_it_creates_and_assigns_a_role(steps: dict[str, Any]) -> None:
 def test_a_refusal_is_logtos_error_body(steps: dict[str, Any]) -> None:
     missing = steps["missingUser"]
     assert missing["status"] == 404
-    assert missing["error"]["code"] == "entity.not_exists_with_id"
+    assert missing["error"]["code"] == "entity.not_found"
 
 
 def test_it_adds_an_organization_member(running: Harness, steps: dict[str, Any]) -> None:

@@ -102,7 +102,11 @@ def test_the_table_and_the_document() -> None:
     doc = _run.document(results, datetime.date(2026, 12, 2), 42)
     assert "Run on 2026-12-02" in doc
     assert _suite.SUITE_COMMIT in doc
-    assert text in doc
+    # issue 15's target files first; the others run (issue 14's files) in a second table
+    targets, others = doc.split("## The Management API and webhooks (issue 14)")
+    assert table(results[:2]) in targets
+    assert table(results[2:]) in others
+    assert "## The Management API" not in _run.document(results[:2], datetime.date(2026, 12, 2), 1)
 
 
 def test_a_pipe_in_a_failure_does_not_break_the_table() -> None:
@@ -122,6 +126,10 @@ def test_file_lists(tmp_path: Path) -> None:
         _run._expand(["nope"], tmp_path)
     assert _suite.test_file("oidc/discovery") == "lib/tests/api/oidc/discovery.test.js"
     assert len(_run.TARGETS) == len(set(_run.TARGETS)) == 25
+    assert len(_run.ISSUE14) == len(set(_run.ISSUE14)) == 21
+    assert set(_run.MANAGEMENT) < set(_run.ISSUE14)
+    assert not set(_run.ISSUE14) & set(_run.TARGETS)
+    assert _run.DEFAULT == ("targets", "issue14")
 
 
 def test_the_suite_is_found_or_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

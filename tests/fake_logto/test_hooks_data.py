@@ -192,7 +192,7 @@ def test_role_writes_send_role_events(
 def test_refused_and_unregistered_requests_send_nothing(
     api: httpx.Client, control: httpx.Client, receiver: ReceiverServer
 ) -> None:
-    logto_error(api.patch("/users/nobody", json={"name": "x"}), 404, "entity.not_exists_with_id")
+    logto_error(api.patch("/users/nobody", json={"name": "x"}), 404, "entity.not_found")
     logto_error(api.post("/users", json={"username": 5}), 400, "guard.invalid_input")
     assert api.get("/users").status_code == 200
     marker = _new_user(api, "hooked_marker")  # delivered after anything the requests above would send

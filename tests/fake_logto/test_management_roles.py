@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import httpx
 from logto_support import API, M2M, PASSWORD_USER, WEB, auth_url, password_sign_in
-from management_support import logto_error, token_response
+from management_support import MANAGEMENT, logto_error, token_response
 
 from fake_logto import Running
 from harness import callback_params
@@ -48,7 +48,7 @@ def test_the_guard_applies(mgmt: Running) -> None:
 def test_list_shows_the_configured_roles_with_their_holders(api: httpx.Client) -> None:
     response = api.get("/roles")
     assert response.status_code == 200
-    assert response.headers["Total-Number"] == "3"
+    assert response.headers["Total-Number"] == "4"  # the configured three and Logto's seeded M2M role
     roles = {r["name"]: r for r in response.json()}
     librarian = roles["librarian"]
     assert set(librarian) == ROLE_KEYS | {
@@ -68,7 +68,7 @@ def test_list_shows_the_configured_roles_with_their_holders(api: httpx.Client) -
         {"id": M2M["id"], "name": "Bookstore jobs", "type": "MachineToMachine"}
     ]
     m2m = api.get("/roles", params={"type": "MachineToMachine", "page_size": 1})
-    assert m2m.headers["Total-Number"] == "2"
+    assert m2m.headers["Total-Number"] == "3"
     assert len(m2m.json()) == 1
     assert api.get("/roles", params={"type": "Admin"}).status_code == 400
     _error(
@@ -279,3 +279,32 @@ def test_replacing_a_users_roles_with_a_machine_to_machine_role_breaks_the_db_co
     response = api.put(f"/users/{user_id}/roles", json={"roleIds": [roles["catalogue-sync"]["id"]]})
     _error(response, 422, "entity.db_constraint_violated", "Database constraint violated.")
     assert api.get(f"/users/{user_id}/roles").json() == []  # the old links went first, as on Logto
+
+
+def test_logtos_seeded_management_api_role_lets_an_m2m_app_call_the_api(
+    mgmt: Running, api: httpx.Client
+) -> None:
+    """``seedPreConfiguredManagementApiAccessRole`` (packages/cli/src/commands/database/seed/roles.ts)."""
+    query = {"type": "MachineToMachine", "search": "%Logto Management API access%"}
+    [seeded] = api.get("/roles", params=query).json()
+    assert (seeded["name"], seeded["description"], seeded["isDefault"]) == (
+        "Logto Management API access",
+        "This default role grants access to the Logto management API.",
+        False,
+    )
+    assert [(s["id"], s["name"]) for s in api.get(f"/roles/{seeded['id']}/scopes").json()] == [
+        ("management-api-all", "all")
+    ]
+    app = api.post("/applications", json={"name": "Back end", "type": "MachineToMachine"}).json()
+    [secret] = api.get(f"/applications/{app['id']}/secrets").json()
+    creds = {"id": app["id"], "secret": secret["value"]}
+
+    def users_status() -> int:
+        granted = _token(mgmt, creds, MANAGEMENT, "all")
+        assert granted.status_code == 200, granted.text
+        headers = {"authorization": f"Bearer {granted.json()['access_token']}"}
+        return httpx.get(f"{mgmt.endpoint}/api/users", headers=headers).status_code
+
+    assert users_status() == 403  # a token without `all`: auth.forbidden
+    assert api.post(f"/applications/{app['id']}/roles", json={"roleIds": [seeded["id"]]}).status_code == 201
+    assert users_status() == 200

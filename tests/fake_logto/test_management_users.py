@@ -193,14 +193,16 @@ def test_paging(api: httpx.Client) -> None:
 
 
 def test_unknown_user(api: httpx.Client) -> None:
-    message = "The user with ID `nobody` does not exist."
+    # queries/user.ts findUserById is a plain pool.one: slonik's NotFoundError → entity.not_found
+    # (koa-slonik-error-handler.ts), as Logto's admin-user.test.ts "should fail when get user by invalid id"
+    message = "The resource does not exist."
     for method, path in (
         ("GET", "/users/nobody"),
         ("PATCH", "/users/nobody"),
         ("DELETE", "/users/nobody"),
         ("GET", "/users/nobody/has-password"),
     ):
-        _error(api.request(method, path, json={}), 404, "entity.not_exists_with_id", message)
+        _error(api.request(method, path, json={}), 404, "entity.not_found", message)
 
 
 def test_create_then_sign_in_material(api: httpx.Client, mgmt: Running) -> None:
@@ -289,3 +291,35 @@ def test_a_created_user_signs_in_until_suspended(api: httpx.Client, mgmt: Runnin
             browser.verify_password("email", "signer@example.test", "signer pass 1")
     for refused in (at_identification, at_password):
         assert (refused.value.status, refused.value.body) == (401, suspended)
+
+
+def test_a_patch_with_nothing_to_set_is_refused(api: httpx.Client) -> None:
+    """An empty ``set`` list: slonik's ``InvalidInputError`` → 422 ``entity.invalid_input``
+    (``koa-slonik-error-handler.ts``), after the user is found (Logto's admin-user.test.ts)."""
+    user_id = api.post("/users", json={"username": "unchanged"}).json()["id"]
+    empty = "Invalid input. Value list must not be empty."
+    for body in ({}, {"unknownKey": 1}):
+        _error(api.patch(f"/users/{user_id}", json=body), 422, "entity.invalid_input", empty)
+    _error(api.patch("/users/nobody", json={}), 404, "entity.not_found", "The resource does not exist.")
+    assert api.patch(f"/users/{user_id}", json={"name": None}).status_code == 200
+
+
+@pytest.mark.parametrize(("existing_zero", "national"), [(False, "412345678"), (True, "412345679")])
+def test_phones_collide_with_and_without_the_leading_zero(
+    api: httpx.Client, existing_zero: bool, national: str
+) -> None:
+    """``hasUserWithNormalizedPhone`` (``queries/user.ts``): ``61 0412…`` and ``61 412…`` are one number."""
+    plain, zero = f"61{national}", f"610{national}"
+    existing, other = (zero, plain) if existing_zero else (plain, zero)
+    owner = api.post("/users", json={"primaryPhone": existing}).json()
+    assert owner["primaryPhone"] == plain  # stored as PhoneNumberParser's internationalNumber
+    taken = "This phone number is associated with an existing account."
+    _error(api.post("/users", json={"primaryPhone": other}), 422, "user.phone_already_in_use", taken)
+    another = api.post("/users", json={"username": f"another{national}"}).json()
+    _error(
+        api.patch(f"/users/{another['id']}", json={"primaryPhone": other}),
+        422,
+        "user.phone_already_in_use",
+        taken,
+    )
+    assert api.patch(f"/users/{owner['id']}", json={"primaryPhone": other}).status_code == 200

@@ -175,8 +175,8 @@ def test_users_paths_that_logto_has(api: httpx.Client) -> None:
         "user.identity_not_exist",
         "The social account has not been registered yet.",
     )
-    logto_error(api.get("/users/nobody/custom-data"), 404, "entity.not_exists_with_id")
-    logto_error(api.patch("/users/nobody/profile", json={"profile": {}}), 404, "entity.not_exists_with_id")
+    logto_error(api.get("/users/nobody/custom-data"), 404, "entity.not_found")
+    logto_error(api.patch("/users/nobody/profile", json={"profile": {}}), 404, "entity.not_found")
 
 
 # --- the list's search (utils/search.ts) ------------------------------------------------------------------

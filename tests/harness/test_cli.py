@@ -154,7 +154,7 @@ def test_harness_up_json_then_ctrl_c(processes: list[subprocess.Popen[str]], tmp
         env=env, capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert refused.returncode == 1
-    assert f"DELETE /api/users/{user_id} → 404 entity.not_exists_with_id" in refused.stderr
+    assert f"DELETE /api/users/{user_id} → 404 entity.not_found" in refused.stderr
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=60) == 0
     assert not run_file.exists(), "the run file is removed on exit"

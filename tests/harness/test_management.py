@@ -92,11 +92,8 @@ def test_users_list_get_create_update_delete(running: Harness) -> None:
     with pytest.raises(ManagementAPIError) as refused:
         users.get(created["id"])
     error = refused.value
-    assert (error.status, error.code) == (404, "entity.not_exists_with_id")
-    assert (
-        str(error)
-        == f"GET /api/users/{created['id']} → 404 entity.not_exists_with_id: {error.body['message']}"
-    )
+    assert (error.status, error.code) == (404, "entity.not_found")
+    assert str(error) == f"GET /api/users/{created['id']} → 404 entity.not_found: {error.body['message']}"
 
 
 def test_custom_data_reads_back(running: Harness) -> None:
