@@ -62,6 +62,7 @@ ROOMS: Sequence[str] = (
     "_management_hooks",
     "_management_connectors",
     "_management_one_time_tokens",
+    "_management_password_expiration",
     "_pages",
     "_control",
     "_hooks_control",

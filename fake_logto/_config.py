@@ -172,6 +172,9 @@ class SignInExperience:
         default_factory=lambda: deepcopy(DEFAULT_USERNAME_POLICY), hash=False
     )
     sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
+    password_expiration: dict[str, Any] = field(
+        default_factory=dict, hash=False
+    )  # :mod:`._password_expiration`
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

@@ -36,7 +36,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _guards, _password_policy, _sentinel, _username_policy, paths
+from . import (
+    _email_blocklist,
+    _guards,
+    _password_expiration,
+    _password_policy,
+    _sentinel,
+    _username_policy,
+    paths,
+)
 from ._config import SignInExperience, SignInMethod, TenantConfig
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -66,6 +74,7 @@ APPLIED: tuple[str, ...] = (
     "usernamePolicy",
 )
 APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
+APPLIED += ("passwordExpiration",)  # :mod:`._password_expiration`
 
 
 def row(config: TenantConfig) -> dict[str, Any]:
@@ -257,6 +266,7 @@ def patched(
     has_email: bool | None = None,
     has_sms: bool = False,
     conflicts: list[dict[str, Any]] | None = None,
+    now_ms: int = 0,
 ) -> SignInExperience:
     """The sign-in experience ``body`` (a ``PATCH /api/sign-in-exp`` body) makes of ``config``'s, or
     Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``.
@@ -280,6 +290,7 @@ def patched(
         changes["sentinel_policy"] = _sentinel.guard_policy(body)
     blocklist = _email_blocklist.guard(body) if "emailBlocklistPolicy" in body else None
     forgot = _forgot_password(body) if "forgotPasswordMethods" in body else None
+    expiration = _password_expiration.guard(body) if "passwordExpiration" in body else None
     if "usernamePolicy" in body:
         changes["username_policy"] = _username_policy.parse_column(body)
     for key in body:
@@ -304,6 +315,15 @@ def patched(
         _validate_sign_in(new, has_email, has_sms)
     if forgot is not None:
         _validate_forgot_password(forgot, has_email, has_sms)
+    can_reset = (new.forgot_password_email and has_email) or bool(
+        forgot and "PhoneVerificationCode" in forgot and has_sms
+    )
+    changes = {
+        "password_expiration": _password_expiration.merged(
+            exp.password_expiration, expiration, now_ms, can_reset
+        )
+    }
+    new = dataclasses.replace(new, **changes)
     if blocklist is not None:  # parseEmailBlocklistPolicy, as the route builds its update
         new = dataclasses.replace(new, email_blocklist_policy=_email_blocklist.parse(blocklist))
     return new
@@ -314,7 +334,8 @@ def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
     has_email, has_sms = tenant.connectors.email is not None, tenant.connectors.sender("Sms") is not None
     with tenant.store.lock:
         conflicts = case_conflicts(list(tenant.store.users.values()))
-    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms, conflicts=conflicts)
+    now = tenant.store.now_ms()
+    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms, conflicts=conflicts, now_ms=now)
     tenant.config = dataclasses.replace(tenant.config, sign_in_experience=new)
     return row(tenant.config)
 

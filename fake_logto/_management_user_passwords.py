@@ -17,6 +17,7 @@ from . import _guards, paths
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_users import user_json, user_of
+from ._password_expiration import password_changed
 from ._passwords import hash_password, verify_user_password
 
 
@@ -29,6 +30,7 @@ async def set_password(request: Request) -> Response:
     with tenant.store.lock:
         user.password_hash = encrypted
         user.updated_at = tenant.store.now_ms()
+        password_changed(user, user.updated_at)  # buildUserPasswordPayload
     return JSONResponse(user_json(user))
 
 

@@ -19,7 +19,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from . import _password_policy, _username_policy
+from . import _password_expiration, _password_policy, _username_policy
 from ._config import SignInExperience
 from ._errors import LogtoError
 from ._store import Interaction, TenantStore, User, check_password, hash_password
@@ -177,6 +177,8 @@ def apply(store: TenantStore, user: User, profile: dict[str, Any]) -> None:
             elif key in USER_FIELDS:
                 setattr(user, USER_FIELDS[key], value)
         user.updated_at = store.now_ms()
+        if "passwordEncrypted" in profile:  # submit's buildUserPasswordPayload
+            _password_expiration.password_changed(user, user.updated_at)
 
 
 def sanitized(profile: dict[str, Any]) -> dict[str, Any]:

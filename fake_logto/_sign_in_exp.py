@@ -104,7 +104,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "verificationCodePolicy": _code_policy(config.code_policy),
         "passkeySignIn": {},
         "signUpProfileFields": None,
-        "passwordExpiration": {},
+        "passwordExpiration": deepcopy(exp.password_expiration),
         "usernamePolicy": deepcopy(exp.username_policy),
         "socialConnectors": [],
         "ssoConnectors": [],

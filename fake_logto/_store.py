@@ -83,6 +83,8 @@ class User:
     last_sign_in_at: int | None = None
     is_suspended: bool = False  # the Management API's PATCH /api/users/:userId/is-suspended
     profile: dict[str, Any] = field(default_factory=dict)  # Logto's standard-claims ``profile``
+    password_updated_at: int | None = None  # epoch ms; with the flag below: :mod:`._password_expiration`
+    is_password_expired: bool = False
 
     @property
     def password_hash(self) -> str | None:
