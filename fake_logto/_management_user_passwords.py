@@ -2,8 +2,8 @@
 ``PATCH /users/:userId/password`` (set; stored as Argon2i), ``POST /users/:userId/password/verify`` (204, or
 422 ``session.invalid_credentials``), ``GET /users/:userId/has-password``. How passwords are stored and checked: :mod:`._passwords`.
 
-Logto's ``PATCH /users/:userId/password/expiration`` is not served: it needs the sign-in experience's
-``passwordExpiration`` policy and the Experience API's ``password.expired`` refusal, which the fake has not.
+Logto's ``PATCH /users/:userId/password/expiration`` is :mod:`._management_password_expiration`'s; a password
+set here dates from now and is not expired (``buildUserPasswordPayload``: :mod:`._password_expiration`).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 ``packages/core/src/routes/one-time-tokens.openapi.json`` and
 ``routes/experience/verification-routes/one-time-token.openapi.json`` describe them: the Management API's
 ``/api/one-time-tokens`` (:mod:`._management_one_time_tokens`) and the Experience API's one-time-token
-verification (:mod:`._verification_one_time_token`)."""
+verification (:mod:`._verification_one_time_token`); also ``PATCH /api/users/:userId/password/expiration``
+(:mod:`._management_password_expiration`, ``routes/admin-user/basics.ts``)."""
 
 from __future__ import annotations
 
@@ -135,6 +136,22 @@ def operations() -> dict[tuple[str, str], Operation]:
                 {"204": {"description": "deleted"}, "404": logto_error("entity.not_found")},
             )
         ),
+        ("PATCH", paths.MANAGEMENT_USER_PASSWORD_EXPIRATION): {
+            **_op(
+                "UpdateUserPasswordExpiration",
+                "Expire (or un-expire) a user's password",
+                {
+                    "200": json_answer("the user", "ManagementUser"),
+                    "400": logto_error(
+                        "guard.invalid_input, sign_in_experiences.password_expiration_not_enabled"
+                    ),
+                    "404": logto_error("entity.not_found: no user with this id"),
+                },
+                obj({"isExpired": {"type": "boolean"}}, "isExpired"),
+            ),
+            "description": "Logto's ``packages/core/src/routes/admin-user/basics.ts``.",
+            "parameters": [param("user_id", "path", "the user's id", required=True)],
+        },
         ("POST", paths.EXPERIENCE_ONE_TIME_TOKEN_VERIFY): {
             "tags": ["Experience API"],
             "operationId": "experience_verify_one_time_token",
