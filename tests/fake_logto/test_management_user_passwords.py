@@ -80,7 +80,13 @@ def test_a_password_logto_sets_is_argon2i_and_shown_only_when_asked(api: httpx.C
     assert all("passwordDigest" not in u for u in api.get("/users").json())
 
 
-@pytest.mark.parametrize(("algorithm", "digest"), _digests("s3cret pass"))
+_SAMPLES = _digests("s3cret pass")
+
+
+# Ids by position and algorithm: the digests carry random salts, and xdist's workers must collect the same ids.
+@pytest.mark.parametrize(
+    ("algorithm", "digest"), _SAMPLES, ids=[f"{i}-{algorithm}" for i, (algorithm, _) in enumerate(_SAMPLES)]
+)
 def test_an_imported_digest_verifies_then_becomes_argon2i(
     api: httpx.Client, algorithm: str, digest: str
 ) -> None:
