@@ -34,6 +34,7 @@ from ._store import (
     Interaction,
     NewPasswordIdentityVerification,
     SentCode,
+    SocialVerification,
     VerificationRecord,
     new_id,
 )
@@ -219,6 +220,8 @@ def record_type(record: VerificationRecord) -> str:
         return RECORD_TYPES[record.identifier_type]
     if isinstance(record, NewPasswordIdentityVerification):
         return "NewPasswordIdentity"
+    if isinstance(record, SocialVerification):
+        return "Social"
     return "Password"
 
 

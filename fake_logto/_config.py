@@ -172,6 +172,10 @@ class SignInExperience:
         default_factory=lambda: deepcopy(DEFAULT_USERNAME_POLICY), hash=False
     )
     sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
+    # ``socialSignIn`` ({automaticAccountLinking?, skipRequiredIdentifiers?}) and
+    # ``socialSignInConnectorTargets`` (:mod:`._verification_social`).
+    social_sign_in: dict[str, Any] = field(default_factory=dict, hash=False)
+    social_targets: tuple[str, ...] = ()
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

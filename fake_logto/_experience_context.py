@@ -18,6 +18,7 @@ from ._store import (
     Interaction,
     InteractionEvent,
     NewPasswordIdentityVerification,
+    SocialVerification,
     User,
     VerificationRecord,
 )
@@ -96,6 +97,11 @@ def guard_event(ctx: Ctx, event: InteractionEvent) -> None:
 
 
 def record_json(record: Record) -> dict[str, Any]:
+    if isinstance(record, SocialVerification):  # toSanitizedJson: {id, type, connectorId, socialUserInfo}
+        social: dict[str, Any] = {"id": record.id, "type": "Social", "connectorId": record.connector_id}
+        if record.user_info is not None:
+            social["socialUserInfo"] = record.user_info
+        return social
     body: dict[str, Any] = {
         "id": record.id,
         "type": _codes.record_type(record),

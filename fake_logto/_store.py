@@ -25,6 +25,7 @@ from ._role_registry import RoleRegistry
 from ._verification_records import CodeVerification as CodeVerification
 from ._verification_records import NewPasswordIdentityVerification as NewPasswordIdentityVerification
 from ._verification_records import PasswordVerification as PasswordVerification
+from ._verification_records import SocialVerification as SocialVerification
 from ._verification_records import VerificationRecord as VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
@@ -32,6 +33,7 @@ __all__ = [
     "CodeVerification",
     "NewPasswordIdentityVerification",
     "PasswordVerification",
+    "SocialVerification",
     "VerificationRecord",
 ]
 _ID_ALPHABET = string.ascii_lowercase + string.digits

@@ -1,10 +1,11 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
-email or phone code, a checked password, a new password identity. Held by :class:`._store.Interaction`.
+email or phone code, a checked password, a new password identity, a social identity. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -43,4 +44,26 @@ class NewPasswordIdentityVerification:
     verified: bool = True
 
 
-VerificationRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
+@dataclass
+class SocialVerification:
+    """A social identity (Logto's ``SocialVerification``, ``classes/verifications/social-verification.ts``):
+    made by ``authorization-uri``, verified once ``verify`` stored the connector's ``socialUserInfo``.
+    ``session`` is the connector session ``getAuthorizationUri`` set (Logto keeps it in the interaction
+    result; ``verify`` consumes it)."""
+
+    id: str
+    connector_id: str
+    session: dict[str, Any] | None = None
+    user_info: dict[str, Any] | None = None
+    pending: dict[str, Any] = field(default_factory=dict)  # synced profile / identity kept until submit
+    identifier_type: str = "social"  # the records' shared attributes (no identifier of its own)
+    value: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.user_info is not None
+
+
+VerificationRecord = (
+    CodeVerification | PasswordVerification | NewPasswordIdentityVerification | SocialVerification
+)
