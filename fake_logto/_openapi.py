@@ -27,6 +27,7 @@ from . import (
     _openapi_oidc,
     _openapi_resources,
     _openapi_sign_in_exp,
+    _openapi_social,
     paths,
 )
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
@@ -194,6 +195,7 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "404": control_error("no such user"),
     },
     ("GET", paths.DEBUG): {"200": html_answer("the debug view")},
+    **_openapi_social.CONTROL_ANSWERS,
 }
 
 
@@ -223,6 +225,8 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_hooks.operations(),
         **_openapi_connectors.operations(),
         **_openapi_sign_in_exp.operations(),
+        **_openapi_social.operations(),
+        **_openapi_social.provider_operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:

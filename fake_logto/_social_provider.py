@@ -14,7 +14,7 @@ It plays the provider's side of the OAuth 2.0 code flow the way Logto's connecto
 - ``GET|POST …/userinfo`` (and GitHub's ``…/user/emails``): the identity in the provider's own shape
   (Google: OIDC claims with ``email_verified``; GitHub: ``/user`` with a numeric ``id`` and
   ``/user/emails``); 401 for an unknown token.
-- ``PUT …/identity`` presets the next answers (``{"id", "email", "email_verified", "name", "avatar",
+- ``PUT /__harness/social/{target}/identity`` presets the next answers (``{"id", "email", "email_verified", "name", "avatar",
   "phone", "raw"}``, or ``{"deny": true}``), ``DELETE`` clears it. Presets stay until cleared or reset.
 
 Deny answers as each provider does: Google ``error=access_denied``; GitHub also ``error_description`` and
@@ -39,6 +39,7 @@ from fakekit import ControlError
 from . import paths
 
 TARGETS = ("google", "github")
+
 GITHUB_DENIED = {
     "error": "access_denied",
     "error_description": "The user has denied your application access.",
@@ -209,15 +210,6 @@ def _stand_in(request: Request) -> StandIn:
     return stand_in
 
 
-def _target(request: Request) -> str:
-    target: str = request.path_params["target"]
-    if target not in TARGETS:
-        raise ControlError(
-            404, "not_found", f"no social provider stand-in for {target!r} ({', '.join(TARGETS)})"
-        )
-    return target
-
-
 _FIELDS = (("id", "Id"), ("email", "Email"), ("name", "Name"), ("avatar", "Avatar URL"))
 
 
@@ -237,6 +229,13 @@ def _page(target: str, params: dict[str, str]) -> str:
     )
 
 
+def _known(target: str) -> None:
+    if target not in TARGETS:
+        raise ControlError(
+            404, "not_found", f"no social provider stand-in for {target!r} ({', '.join(TARGETS)})"
+        )
+
+
 def _authorize_params(source: dict[str, str]) -> dict[str, str]:
     params = {k: source.get(k, "") for k in ("client_id", "redirect_uri", "state", "scope")}
     if not params["redirect_uri"] or urlsplit(params["redirect_uri"]).scheme not in ("http", "https"):
@@ -244,9 +243,9 @@ def _authorize_params(source: dict[str, str]) -> dict[str, str]:
     return params
 
 
-async def authorize(request: Request) -> Response:
+async def authorize(request: Request, target: str) -> Response:
     """The provider's authorization endpoint: a preset answers at once, else the picking page."""
-    target = _target(request)
+    _known(target)
     params = _authorize_params(dict(request.query_params))
     stand_in = _stand_in(request)
     with stand_in.lock:
@@ -257,9 +256,9 @@ async def authorize(request: Request) -> Response:
     return RedirectResponse(back, status_code=303)
 
 
-async def authorize_submit(request: Request) -> Response:
+async def authorize_submit(request: Request, target: str) -> Response:
     """The page's Continue / Deny."""
-    target = _target(request)
+    _known(target)
     form = {k: str(v) for k, v in (await request.form()).items()}
     params = _authorize_params(form)
     identity = None
@@ -276,8 +275,8 @@ async def authorize_submit(request: Request) -> Response:
     return RedirectResponse(back, status_code=303)
 
 
-async def token(request: Request) -> Response:
-    target = _target(request)
+async def token(request: Request, target: str) -> Response:
+    _known(target)
     form = await request.form()
     try:
         body = _stand_in(request).exchange(
@@ -296,8 +295,8 @@ def _bearer(request: Request) -> str:
     return value if scheme.lower() == "bearer" else ""
 
 
-async def userinfo(request: Request) -> Response:
-    target = _target(request)
+async def userinfo(request: Request, target: str) -> Response:
+    _known(target)
     try:
         identity = _stand_in(request).identity_of(target, _bearer(request))
     except ProviderError as exc:
@@ -305,8 +304,8 @@ async def userinfo(request: Request) -> Response:
     return JSONResponse(profile(target, identity))
 
 
-async def user_emails(request: Request) -> Response:
-    target = _target(request)
+async def user_emails(request: Request, target: str) -> Response:
+    _known(target)
     try:
         identity = _stand_in(request).identity_of(target, _bearer(request))
     except ProviderError as exc:
@@ -314,9 +313,9 @@ async def user_emails(request: Request) -> Response:
     return JSONResponse(emails(identity))
 
 
-async def put_identity(request: Request) -> Response:
+async def put_identity(request: Request, target: str) -> Response:
     """Preset the identity the provider answers with (or ``{"deny": true}``), for unattended tests."""
-    target = _target(request)
+    _known(target)
     try:
         body = await request.json()
     except ValueError:
@@ -329,9 +328,9 @@ async def put_identity(request: Request) -> Response:
     return JSONResponse({"target": target, "preset": shown})
 
 
-async def delete_identity(request: Request) -> Response:
+async def delete_identity(request: Request, target: str) -> Response:
     """Forget the preset: the authorization page asks again."""
-    target = _target(request)
+    _known(target)
     stand_in = _stand_in(request)
     with stand_in.lock:
         stand_in.presets.pop(target, None)

@@ -131,13 +131,14 @@ EVENTS = CONTROL + "/events"
 EVENTS_WAIT = CONTROL + "/events/wait"
 HOOK_DELIVERIES = CONTROL + "/hook-deliveries"
 HOOK_DELIVERIES_WAIT = HOOK_DELIVERIES + "/wait"
-# The social provider stand-in (_social_provider.py): a local Google / GitHub.
-SOCIAL = CONTROL + "/social/{target}"
+# The social provider stand-in (_social_provider.py): a local Google / GitHub (the provider's own surface),
+# and its test control (the preset identity) under /__harness.
+SOCIAL = "/social-provider/{target}"
 SOCIAL_AUTHORIZE = SOCIAL + "/authorize"
 SOCIAL_TOKEN = SOCIAL + "/token"
 SOCIAL_USERINFO = SOCIAL + "/userinfo"
 SOCIAL_USER_EMAILS = SOCIAL + "/user/emails"
-SOCIAL_IDENTITY = SOCIAL + "/identity"
+SOCIAL_IDENTITY = CONTROL + "/social/{target}/identity"
 
 # Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"
