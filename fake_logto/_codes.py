@@ -29,16 +29,15 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
-from ._store import (
+from ._store import Interaction, SentCode, new_id
+from ._tenant import Tenant
+from ._verification_records import (
     CodeVerification,
-    Interaction,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
-    SentCode,
+    SocialVerification,
     VerificationRecord,
-    new_id,
 )
-from ._tenant import Tenant
 
 # Verification record types (``VerificationType`` in @logto/schemas), by identifier type.
 RECORD_TYPES: dict[str, str] = {"email": "EmailVerificationCode", "phone": "PhoneVerificationCode"}
@@ -222,6 +221,8 @@ def record_type(record: VerificationRecord) -> str:
         return "NewPasswordIdentity"
     if isinstance(record, OneTimeTokenVerification):
         return "OneTimeToken"
+    if isinstance(record, SocialVerification):
+        return "Social"
     return "Password"
 
 

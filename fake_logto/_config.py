@@ -175,6 +175,10 @@ class SignInExperience:
     password_expiration: dict[str, Any] = field(
         default_factory=dict, hash=False
     )  # :mod:`._password_expiration`
+    # ``socialSignIn`` ({automaticAccountLinking?, skipRequiredIdentifiers?}) and
+    # ``socialSignInConnectorTargets`` (:mod:`._verification_social`).
+    social_sign_in: dict[str, Any] = field(default_factory=dict, hash=False)
+    social_targets: tuple[str, ...] = ()
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

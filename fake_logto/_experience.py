@@ -12,7 +12,7 @@ body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
 the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`). Not modelled:
-MFA, captcha, social and SSO.
+MFA, captcha and SSO (social: :mod:`._verification_social`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _extra_profile, _guards, _hooks, _profile, paths
+from . import _email_blocklist, _extra_profile, _guards, _hooks, _profile, _verification_social, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -38,7 +38,8 @@ from ._experience_context import (
     user_if_any,
     verification,
 )
-from ._store import CodeVerification, User
+from ._store import User
+from ._verification_records import CodeVerification
 
 
 # --- start, switch event ----------------------------------------------------------------------------
@@ -149,9 +150,10 @@ async def _submit_password_reset(ctx: Ctx, user: User) -> Response:
 async def _submit_sign_in(ctx: Ctx, user: User) -> Response:
     profile, store = ctx.interaction.profile, ctx.tenant.store
     stage(ctx, dict(profile))  # revalidate: the account or other users may have changed since
-    _profile.guard_fulfilled(ctx.experience, profile, user)
+    _verification_social.guard_fulfilled(ctx, profile, user)
     with store.lock:
         _profile.apply(store, user, profile)
+        _verification_social.apply_pending(ctx, user)  # synced name/avatar, a linked identity
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()
     _hooks.append_interaction(user.id)  # experience-interaction.ts submit: PostSignIn / PostRegister

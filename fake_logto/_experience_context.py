@@ -13,16 +13,15 @@ from starlette.requests import Request
 from . import _codes, _cookies, _guards, _profile
 from ._config import SignInExperience
 from ._errors import LogtoError
-from ._store import (
+from ._store import Interaction, InteractionEvent, User
+from ._tenant import Tenant
+from ._verification_records import (
     CodeVerification,
-    Interaction,
-    InteractionEvent,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
-    User,
+    SocialVerification,
     VerificationRecord,
 )
-from ._tenant import Tenant
 
 Record = VerificationRecord
 EVENTS: tuple[InteractionEvent, ...] = ("SignIn", "Register", "ForgotPassword")
@@ -103,6 +102,11 @@ def has_verified_token(ctx: Ctx) -> bool:
 
 
 def record_json(record: Record) -> dict[str, Any]:
+    if isinstance(record, SocialVerification):  # toSanitizedJson: {id, type, connectorId, socialUserInfo}
+        social: dict[str, Any] = {"id": record.id, "type": "Social", "connectorId": record.connector_id}
+        if record.user_info is not None:
+            social["socialUserInfo"] = record.user_info
+        return social
     body: dict[str, Any] = {
         "id": record.id,
         "type": _codes.record_type(record),

@@ -14,15 +14,17 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _email_blocklist, _guards, _hooks, _profile, paths
+from . import _email_blocklist, _guards, _hooks, _profile, _verification_social, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
-from ._store import (
+from ._store import User
+from ._verification_records import (
     CodeVerification,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     PasswordVerification,
+    SocialVerification,
 )
 
 
@@ -47,11 +49,12 @@ IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, Record], None]] = {
 }
 
 
-async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
-    """ExperienceInteraction.identifyUser (SignIn, ForgotPassword): the verified identifier's user."""
-    if verification_id is None:
-        raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
-    record = verification(ctx, verification_id)
+def _user_of(ctx: Ctx, record: Record, link: bool) -> User:
+    """The verified identifier's user (a social identity's: :mod:`._verification_social`)."""
+    if isinstance(record, SocialVerification):
+        if ctx.event == "ForgotPassword":
+            raise LogtoError("session.not_supported_for_forgot_password", 422)
+        return _verification_social.identify(ctx, record, link)
     if not (isinstance(record, OneTimeTokenVerification) and record.verified):
         IDENTIFICATION_GUARDS[ctx.event](ctx, record)
     if not record.verified:
@@ -59,6 +62,14 @@ async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
     user = ctx.tenant.store.user_by(record.identifier_type, record.value)
     if user is None:
         raise LogtoError("user.user_not_exist", 404, {"identifier": record.value}, identifier=record.value)
+    return user
+
+
+async def _identify_user(ctx: Ctx, verification_id: str | None, link: bool = False) -> int:
+    """ExperienceInteraction.identifyUser (SignIn, ForgotPassword): the verified identifier's user."""
+    if verification_id is None:
+        raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
+    user = _user_of(ctx, verification(ctx, verification_id), link)
     if user.is_suspended:  # ExperienceInteraction.identifyUser (classes/experience-interaction.ts)
         raise LogtoError("user.suspended", 401)
     with ctx.tenant.store.lock:
@@ -78,15 +89,18 @@ def _new_user_profile(record: Record) -> dict[str, str]:
     return {_profile.KEYS[record.identifier_type]: record.value}
 
 
-async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
+async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = False) -> int:
     """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
     if verification_id is not None:
         record = verification(ctx, verification_id)
-        if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
-            _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
-        stage(ctx, _new_user_profile(record))
+        if isinstance(record, SocialVerification):
+            stage(ctx, _verification_social.new_user_profile(ctx, record))
+        else:
+            if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
+                _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
+            stage(ctx, _new_user_profile(record))
     guard_event(ctx, "Register")
-    _profile.guard_fulfilled(ctx.experience, ctx.interaction.profile, user_if_any(ctx))
+    _verification_social.guard_fulfilled(ctx, ctx.interaction.profile, user_if_any(ctx))
     store, profile = ctx.tenant.store, ctx.interaction.profile
     with store.lock:
         try:
@@ -103,13 +117,14 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
         except ValueError as exc:  # lost a race with another registration
             raise LogtoError("user.email_already_in_use", 422) from exc
         user.password_hash = profile.get("passwordEncrypted")
+        _verification_social.apply_pending(ctx, user)  # the identity, name and avatar of a social sign-up
         ctx.interaction.user_id = user.id
         profile.clear()
     _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser
     return 201
 
 
-IDENTIFIERS: dict[str, Callable[[Ctx, str | None], Awaitable[int]]] = {
+IDENTIFIERS: dict[str, Callable[[Ctx, str | None, bool], Awaitable[int]]] = {
     "SignIn": _identify_user,
     "ForgotPassword": _identify_user,
     "Register": _create_user,
@@ -121,7 +136,8 @@ async def identify(request: Request) -> Response:
     ctx = bind(request)
     body = await _guards.body(request)
     verification_id = _guards.field(body, "verificationId", str, optional=True)
-    status = await IDENTIFIERS[ctx.event](ctx, verification_id)
+    link = bool(_guards.field(body, "linkSocialIdentity", bool, optional=True))
+    status = await IDENTIFIERS[ctx.event](ctx, verification_id, link)
     return Response(status_code=status)
 
 

@@ -75,6 +75,7 @@ APPLIED: tuple[str, ...] = (
 )
 APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
 APPLIED += ("passwordExpiration",)  # :mod:`._password_expiration`
+APPLIED += ("socialSignIn", "socialSignInConnectorTargets")  # the social columns (_verification_social.py)
 
 
 def row(config: TenantConfig) -> dict[str, Any]:
@@ -293,6 +294,7 @@ def patched(
     expiration = _password_expiration.guard(body) if "passwordExpiration" in body else None
     if "usernamePolicy" in body:
         changes["username_policy"] = _username_policy.parse_column(body)
+    changes |= _social_columns(body)
     for key in body:
         if key in KEYS and key not in APPLIED and body[key] != current[key] and not _inert(key, body[key]):
             raise _unsupported(key)
@@ -329,13 +331,36 @@ def patched(
     return new
 
 
+def _social_columns(body: dict[str, Any]) -> dict[str, Any]:
+    """``socialSignIn`` (``socialSignInGuard``: two optional booleans; other keys stripped) and
+    ``socialSignInConnectorTargets`` (a string array)."""
+    changes: dict[str, Any] = {}
+    if "socialSignIn" in body:
+        social = _guards.field(body, "socialSignIn", dict)
+        changes["social_sign_in"] = {
+            key: value
+            for key in ("automaticAccountLinking", "skipRequiredIdentifiers")
+            if (value := _guards.field(social, f"socialSignIn.{key}", bool, optional=True)) is not None
+        }
+    if "socialSignInConnectorTargets" in body:
+        targets: list[Any] = _guards.field(body, "socialSignInConnectorTargets", list)
+        for i, target in enumerate(targets):
+            _guards.field({str(i): target}, f"socialSignInConnectorTargets.{i}", str)
+        changes["social_targets"] = tuple(targets)
+    return changes
+
+
 def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
-    """Patch ``tenant``'s sign-in experience; the row as it is now."""
+    """Patch ``tenant``'s sign-in experience; the row as it is now. Social targets without a social
+    connector are dropped (the route's "Remove unavailable connectors")."""
     has_email, has_sms = tenant.connectors.email is not None, tenant.connectors.sender("Sms") is not None
     with tenant.store.lock:
         conflicts = case_conflicts(list(tenant.store.users.values()))
     now = tenant.store.now_ms()
     new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms, conflicts=conflicts, now_ms=now)
+    if "socialSignInConnectorTargets" in body:
+        known = {row.factory_metadata["target"] for row in tenant.connectors.social()}
+        new = dataclasses.replace(new, social_targets=tuple(t for t in new.social_targets if t in known))
     tenant.config = dataclasses.replace(tenant.config, sign_in_experience=new)
     return row(tenant.config)
 

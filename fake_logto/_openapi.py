@@ -28,6 +28,7 @@ from . import (
     _openapi_one_time_tokens,
     _openapi_resources,
     _openapi_sign_in_exp,
+    _openapi_social,
     paths,
 )
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
@@ -195,6 +196,7 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "404": control_error("no such user"),
     },
     ("GET", paths.DEBUG): {"200": html_answer("the debug view")},
+    **_openapi_social.CONTROL_ANSWERS,
 }
 
 
@@ -225,6 +227,8 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_connectors.operations(),
         **_openapi_one_time_tokens.operations(),
         **_openapi_sign_in_exp.operations(),
+        **_openapi_social.operations(),
+        **_openapi_social.provider_operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:

@@ -23,20 +23,9 @@ from ._passwords import check_password as check_password  # re-exported: the roo
 from ._passwords import hash_password as hash_password  # ... and set them
 from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
-from ._verification_records import CodeVerification as CodeVerification
-from ._verification_records import NewPasswordIdentityVerification as NewPasswordIdentityVerification
-from ._verification_records import OneTimeTokenVerification as OneTimeTokenVerification
-from ._verification_records import PasswordVerification as PasswordVerification
-from ._verification_records import VerificationRecord as VerificationRecord
+from ._verification_records import VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
-__all__ = [
-    "CodeVerification",
-    "NewPasswordIdentityVerification",
-    "OneTimeTokenVerification",
-    "PasswordVerification",
-    "VerificationRecord",
-]
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 # TTLs in seconds (reference/logto.md, "TTLs").

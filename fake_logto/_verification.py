@@ -20,7 +20,8 @@ from ._config import SentinelPolicy
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind, read_event
 from ._passwords import verify_user_password
-from ._store import CodeVerification, InteractionEvent, PasswordVerification, User, new_id
+from ._store import InteractionEvent, User, new_id
+from ._verification_records import CodeVerification, PasswordVerification
 
 CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
 # A password's identifier is only looked up, so any value is accepted.

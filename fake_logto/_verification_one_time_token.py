@@ -22,7 +22,8 @@ from starlette.responses import JSONResponse, Response
 from . import _codes, _guards, _sentinel, paths
 from ._experience_context import bind
 from ._one_time_tokens import OneTimeToken
-from ._store import OneTimeTokenVerification, new_id
+from ._store import new_id
+from ._verification_records import OneTimeTokenVerification
 
 
 def _identifier(body: dict[str, Any]) -> str:

@@ -1,5 +1,6 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
-email or phone code, a checked password, a new password identity, a verified one-time token. Held by :class:`._store.Interaction`.
+email or phone code, a checked password, a new password identity, a verified one-time token, a social
+identity. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
@@ -56,6 +57,30 @@ class OneTimeTokenVerification:
     verified: bool = True
 
 
+@dataclass
+class SocialVerification:
+    """A social identity (Logto's ``SocialVerification``, ``classes/verifications/social-verification.ts``):
+    made by ``authorization-uri``, verified once ``verify`` stored the connector's ``socialUserInfo``.
+    ``session`` is the connector session ``getAuthorizationUri`` set (Logto keeps it in the interaction
+    result; ``verify`` consumes it)."""
+
+    id: str
+    connector_id: str
+    session: dict[str, Any] | None = None
+    user_info: dict[str, Any] | None = None
+    pending: dict[str, Any] = field(default_factory=dict)  # synced profile / identity kept until submit
+    identifier_type: str = "social"  # the records' shared attributes (no identifier of its own)
+    value: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.user_info is not None
+
+
 VerificationRecord = (
-    CodeVerification | PasswordVerification | NewPasswordIdentityVerification | OneTimeTokenVerification
+    CodeVerification
+    | PasswordVerification
+    | NewPasswordIdentityVerification
+    | OneTimeTokenVerification
+    | SocialVerification
 )

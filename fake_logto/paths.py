@@ -33,13 +33,16 @@ EXPERIENCE_PROFILE = EXPERIENCE + "/profile"
 EXPERIENCE_PROFILE_PASSWORD = EXPERIENCE + "/profile/password"
 EXPERIENCE_SUBMIT = EXPERIENCE + "/submit"
 EXPERIENCE_INTERACTION = EXPERIENCE + "/interaction"
+EXPERIENCE_SOCIAL_AUTHORIZATION_URI = EXPERIENCE + "/verification/social/{connector_id}/authorization-uri"
+EXPERIENCE_SOCIAL_VERIFY = EXPERIENCE + "/verification/social/{connector_id}/verify"
 
 # The Management API (packages/core/src/routes/admin-user/*.ts).
 MANAGEMENT_USERS = API + "/users"
 MANAGEMENT_USER = MANAGEMENT_USERS + "/{user_id}"
 MANAGEMENT_USER_CUSTOM_DATA = MANAGEMENT_USER + "/custom-data"
 MANAGEMENT_USER_PROFILE = MANAGEMENT_USER + "/profile"
-MANAGEMENT_USER_IDENTITY = MANAGEMENT_USER + "/identities/{target}"
+MANAGEMENT_USER_IDENTITIES = MANAGEMENT_USER + "/identities"  # admin-user/social.ts
+MANAGEMENT_USER_IDENTITY = MANAGEMENT_USER_IDENTITIES + "/{target}"
 MANAGEMENT_USER_PASSWORD = MANAGEMENT_USER + "/password"
 MANAGEMENT_USER_PASSWORD_VERIFY = MANAGEMENT_USER_PASSWORD + "/verify"
 MANAGEMENT_USER_PASSWORD_EXPIRATION = MANAGEMENT_USER_PASSWORD + "/expiration"
@@ -97,6 +100,7 @@ MANAGEMENT_USER_ORGANIZATIONS = MANAGEMENT_USERS + "/{userId}/organizations"
 MANAGEMENT_HOOKS = API + "/hooks"  # routes/hook.ts
 MANAGEMENT_CONNECTORS = API + "/connectors"  # routes/connector/index.ts
 MANAGEMENT_CONNECTOR = MANAGEMENT_CONNECTORS + "/{connector_id}"
+MANAGEMENT_CONNECTOR_AUTHORIZATION_URI = MANAGEMENT_CONNECTOR + "/authorization-uri"  # authorization-uri.ts
 MANAGEMENT_HOOK = MANAGEMENT_HOOKS + "/{hook_id}"
 MANAGEMENT_HOOK_SIGNING_KEY = MANAGEMENT_HOOK + "/signing-key"
 MANAGEMENT_HOOK_TEST = MANAGEMENT_HOOK + "/test"
@@ -133,6 +137,14 @@ EVENTS = CONTROL + "/events"
 EVENTS_WAIT = CONTROL + "/events/wait"
 HOOK_DELIVERIES = CONTROL + "/hook-deliveries"
 HOOK_DELIVERIES_WAIT = HOOK_DELIVERIES + "/wait"
+# The social provider stand-in (_social_provider.py): a local Google / GitHub (the provider's own surface),
+# and its test control (the preset identity) under /__harness.
+SOCIAL = "/social-provider/{target}"
+SOCIAL_AUTHORIZE = SOCIAL + "/authorize"
+SOCIAL_TOKEN = SOCIAL + "/token"
+SOCIAL_USERINFO = SOCIAL + "/userinfo"
+SOCIAL_USER_EMAILS = SOCIAL + "/user/emails"
+SOCIAL_IDENTITY = CONTROL + "/social/{target}/identity"
 
 # Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"
