@@ -28,6 +28,7 @@ from typing import Any
 
 from . import _guards
 from ._errors import LogtoError
+from ._user_info import ADDRESS_KEYS, PROFILE_KEYS
 
 TYPE = "extraProfile"
 KEY_RE = re.compile(r"^[\dA-Za-z]+\Z")  # numberAndAlphabetRegEx
@@ -47,20 +48,6 @@ CUSTOM_DATA_RESERVED = (
     "adminConsolePreferences",
     "defaultTenantId",
 )
-PROFILE_KEYS = (  # userProfileGuard, but address
-    "familyName",
-    "givenName",
-    "middleName",
-    "nickname",
-    "preferredUsername",
-    "profile",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-)
-ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
 BUILT_IN = frozenset(("name", "avatar", *PROFILE_KEYS, "address"))  # builtInCustomProfileFieldKeys
 JSON_KEYS = ("profile", "customData")  # the user's JSON columns the extra profile writes
 

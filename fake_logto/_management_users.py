@@ -36,25 +36,11 @@ from ._management_auth import authenticate, authorized_tenant
 from ._passwords import METHODS, hash_password, parse_legacy
 from ._store import User
 from ._tenant import Tenant
-from ._user_info import user_info
+from ._user_info import ADDRESS_KEYS, PROFILE_KEYS, user_info
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SEARCH_FIELDS = ("id", "primary_email", "primary_phone", "username", "name")  # userSearchFields
-PROFILE_KEYS = (
-    "familyName",
-    "givenName",
-    "middleName",
-    "nickname",
-    "preferredUsername",
-    "profile",
-    "website",
-    "gender",
-    "birthdate",
-    "zoneinfo",
-    "locale",
-)
-ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
 YES = ("1", "true", "y", "yes", "yep", "yeah")  # @silverhand/essentials' ``yes``
 # The PATCH body's plain columns and the User attribute each sets.
 FIELDS = {

@@ -8,6 +8,23 @@ from typing import Any
 
 from ._store import User
 
+# Logto's ``userProfileGuard`` (packages/schemas/src/foundations/jsonb-types/users.ts): the standard-claim keys of
+# a user's ``profile``, and of its ``address``.
+PROFILE_KEYS = (
+    "familyName",
+    "givenName",
+    "middleName",
+    "nickname",
+    "preferredUsername",
+    "profile",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+)
+ADDRESS_KEYS = ("formatted", "streetAddress", "locality", "region", "postalCode", "country")
+
 
 def user_info(user: User) -> dict[str, Any]:
     return {
