@@ -38,6 +38,7 @@ from ._store import (
     new_id,
 )
 from ._tenant import Tenant
+from ._verification_records import BackupCodeVerification, TotpVerification
 
 # Verification record types (``VerificationType`` in @logto/schemas), by identifier type.
 RECORD_TYPES: dict[str, str] = {"email": "EmailVerificationCode", "phone": "PhoneVerificationCode"}
@@ -219,6 +220,8 @@ def record_type(record: VerificationRecord) -> str:
         return RECORD_TYPES[record.identifier_type]
     if isinstance(record, NewPasswordIdentityVerification):
         return "NewPasswordIdentity"
+    if isinstance(record, TotpVerification | BackupCodeVerification):
+        return "Totp" if isinstance(record, TotpVerification) else "BackupCode"
     return "Password"
 
 

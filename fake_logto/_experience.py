@@ -11,8 +11,8 @@ every error is a :class:`LogtoError`. Codes are :mod:`._codes`'s, the pending pr
 body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
-the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`). Not modelled:
-MFA, captcha, social and SSO.
+the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`); MFA (the
+``/profile/mfa`` routes and the submit's checks) is :mod:`._mfa`'s. Not modelled: captcha, social and SSO.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _guards, _hooks, _profile, paths
+from . import _email_blocklist, _guards, _hooks, _mfa, _profile, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -38,6 +38,7 @@ from ._experience_context import (
     user_if_any,
     verification,
 )
+from ._mfa_records import PendingMfa
 from ._store import CodeVerification, User
 
 
@@ -52,6 +53,7 @@ async def start(request: Request) -> Response:
         interaction.submitted, interaction.login_at = False, None
         interaction.verifications.clear()
         interaction.profile.clear()
+        interaction.mfa = PendingMfa()
     return Response(status_code=NO_CONTENT)
 
 
@@ -108,8 +110,8 @@ async def update_profile(request: Request) -> Response:
     argument = _guards.string(body, field, pattern=pattern)
     if ctx.event == "ForgotPassword":
         raise LogtoError("session.not_supported_for_forgot_password", 400)
-    if ctx.event == "SignIn":
-        identified_user(ctx)  # MFA is not modelled: being identified is enough
+    if ctx.event == "SignIn":  # social profiles are staged before MFA (profile-routes.ts)
+        identified_user(ctx) if kind == "social" else _mfa.guard_verification_status(ctx)
     await setter(ctx, kind, argument)
     return Response(status_code=NO_CONTENT)
 
@@ -143,10 +145,14 @@ async def _submit_password_reset(ctx: Ctx, user: User) -> Response:
 
 async def _submit_sign_in(ctx: Ctx, user: User) -> Response:
     profile, store = ctx.interaction.profile, ctx.tenant.store
+    if ctx.event == "SignIn":  # only a sign-in verifies MFA (experience-interaction.ts submit)
+        _mfa.guard_verification_status(ctx)
     stage(ctx, dict(profile))  # revalidate: the account or other users may have changed since
     _profile.guard_fulfilled(ctx.experience, profile, user)
     with store.lock:
+        _mfa.assert_fulfilled(ctx, user)
         _profile.apply(store, user, profile)
+        _mfa.save(ctx, user)
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()
     _hooks.append_interaction(user.id)  # experience-interaction.ts submit: PostSignIn / PostRegister
@@ -176,7 +182,7 @@ async def get_interaction(request: Request) -> Response:
         if interaction.user_id:
             body["userId"] = interaction.user_id
         body["profile"] = _profile.sanitized(interaction.profile)
-        body["mfa"] = {}
+        body["mfa"] = interaction.mfa.sanitized()
         body["verificationRecords"] = [record_json(r) for r in interaction.verifications.values()]
         body["captcha"] = {"verified": False, "skipped": False}
     return JSONResponse(body)

@@ -21,6 +21,7 @@ from ._store import (
     User,
     VerificationRecord,
 )
+from ._verification_records import BackupCodeVerification, TotpVerification
 from ._tenant import Tenant
 
 Record = VerificationRecord
@@ -96,6 +97,10 @@ def guard_event(ctx: Ctx, event: InteractionEvent) -> None:
 
 
 def record_json(record: Record) -> dict[str, Any]:
+    if isinstance(record, TotpVerification):  # toSanitizedJson: no secret
+        return {"id": record.id, "type": "Totp", "userId": record.user_id, "verified": record.verified}
+    if isinstance(record, BackupCodeVerification):  # ... no codes but the one used
+        return {"id": record.id, "type": "BackupCode", "userId": record.user_id, "code": record.code}
     body: dict[str, Any] = {
         "id": record.id,
         "type": _codes.record_type(record),

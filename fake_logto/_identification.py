@@ -19,16 +19,17 @@ from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
 from ._store import CodeVerification, NewPasswordIdentityVerification, PasswordVerification
+from ._verification_records import IdentifierRecord, MfaRecord
 
 
-def _guard_sign_in_method(ctx: Ctx, record: Record) -> None:
+def _guard_sign_in_method(ctx: Ctx, record: IdentifierRecord) -> None:
     method = ctx.experience.method(record.identifier_type)
     by_password = isinstance(record, PasswordVerification)
     if method is None or not (method.password if by_password else method.verification_code):
         raise LogtoError("user.sign_in_method_not_enabled", 422)
 
 
-def _guard_forgot_password_method(ctx: Ctx, record: Record) -> None:
+def _guard_forgot_password_method(ctx: Ctx, record: IdentifierRecord) -> None:
     # Only an email code resets a password here (the tenant has no SMS connector).
     if not (isinstance(record, CodeVerification) and record.identifier_type == "email"):
         raise LogtoError("session.not_supported_for_forgot_password", 422)
@@ -36,7 +37,7 @@ def _guard_forgot_password_method(ctx: Ctx, record: Record) -> None:
         raise LogtoError("session.not_supported_for_forgot_password", 422)
 
 
-IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, Record], None]] = {
+IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, IdentifierRecord], None]] = {
     "SignIn": _guard_sign_in_method,
     "ForgotPassword": _guard_forgot_password_method,
 }
@@ -47,6 +48,8 @@ async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
     if verification_id is None:
         raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
     record = verification(ctx, verification_id)
+    if isinstance(record, MfaRecord):  # identifyUserByVerificationRecord: an MFA record identifies no one
+        raise LogtoError("session.verification_failed", 400)
     IDENTIFICATION_GUARDS[ctx.event](ctx, record)
     if not record.verified:
         raise LogtoError("session.verification_failed", 400)
@@ -76,6 +79,8 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
     """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
     if verification_id is not None:
         record = verification(ctx, verification_id)
+        if isinstance(record, MfaRecord):  # getNewUserProfileFromVerificationRecord
+            raise LogtoError("session.verification_failed", 400)
         if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
             _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
         stage(ctx, _new_user_profile(record))
@@ -93,6 +98,7 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
         except ValueError as exc:  # lost a race with another registration
             raise LogtoError("user.email_already_in_use", 422) from exc
         user.password_hash = profile.get("passwordEncrypted")
+        user.logto_config = {"mfa": {"enabled": False}}  # provision-library.ts: MFA not enabled yet
         ctx.interaction.user_id = user.id
         profile.clear()
     _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser

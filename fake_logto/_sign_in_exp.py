@@ -93,7 +93,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "customUiAssets": None,
         "customUiCsp": {},
         "passwordPolicy": deepcopy(exp.password_policy),
-        "mfa": {"factors": [], "policy": "UserControlled"},
+        "mfa": exp.mfa.to_json(),
         "adaptiveMfa": {},
         "singleSignOnEnabled": False,
         "supportEmail": None,

@@ -1,5 +1,5 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
-email or phone code, a checked password, a new password identity. Held by :class:`._store.Interaction`.
+email or phone code, a checked password, a new password identity, a TOTP or backup-code check. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
@@ -43,4 +43,38 @@ class NewPasswordIdentityVerification:
     verified: bool = True
 
 
-VerificationRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
+@dataclass
+class TotpVerification:
+    """Logto's ``TotpVerification`` (``classes/verifications/totp-verification.ts``): a new secret being
+    bound (``secret`` set), or the user's bound TOTP checked (no secret)."""
+
+    id: str
+    user_id: str
+    secret: str | None = None
+    verified: bool = False
+
+
+@dataclass
+class BackupCodeVerification:
+    """Logto's ``BackupCodeVerification``: new codes generated for binding, or one of the user's codes
+    used (``code``; verified once set)."""
+
+    id: str
+    user_id: str
+    code: str | None = None
+    backup_codes: list[str] | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.code is not None
+
+
+MfaRecord = TotpVerification | BackupCodeVerification
+IdentifierRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
+VerificationRecord = (
+    CodeVerification
+    | PasswordVerification
+    | NewPasswordIdentityVerification
+    | TotpVerification
+    | BackupCodeVerification
+)
