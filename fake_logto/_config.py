@@ -175,7 +175,7 @@ class SignInExperience:
         default_factory=lambda: deepcopy(DEFAULT_USERNAME_POLICY), hash=False
     )
     sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
-    mfa: MfaSettings = MfaSettings()  # the ``mfa`` column (:mod:`._mfa_policy`)
+    mfa: MfaSettings = field(default_factory=MfaSettings)  # the ``mfa`` column (:mod:`._mfa_policy`)
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

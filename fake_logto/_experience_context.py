@@ -21,8 +21,8 @@ from ._store import (
     User,
     VerificationRecord,
 )
-from ._verification_records import BackupCodeVerification, TotpVerification
 from ._tenant import Tenant
+from ._verification_records import BackupCodeVerification, TotpVerification
 
 Record = VerificationRecord
 EVENTS: tuple[InteractionEvent, ...] = ("SignIn", "Register", "ForgotPassword")

@@ -89,9 +89,9 @@ def is_verified(ctx: Ctx, settings: MfaSettings, user: User) -> bool:
     """``MfaValidator.isMfaVerified``: a verified record of one of the user's factors, not a new binding."""
     factors = user_factors(settings, user)
     for record in ctx.interaction.verifications.values():
-        if isinstance(record, TotpVerification) and record.verified and record.secret is None:
-            if "Totp" in factors:
-                return True
+        new_binding = isinstance(record, TotpVerification) and record.secret is not None
+        if isinstance(record, TotpVerification) and record.verified and not new_binding and "Totp" in factors:
+            return True
         if isinstance(record, BackupCodeVerification) and record.verified and "BackupCode" in factors:
             return True
     return False

@@ -20,9 +20,8 @@ from . import _codes, _guards, _sentinel, _totp, paths
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind, identified_user
 from ._mfa_records import iso
-from ._store import User
+from ._store import User, new_id
 from ._verification_records import TotpVerification
-from ._store import new_id
 
 
 def _user_id(ctx: Ctx) -> str:
