@@ -29,16 +29,17 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
-from ._store import (
-    CodeVerification,
-    Interaction,
-    NewPasswordIdentityVerification,
-    SentCode,
-    VerificationRecord,
-    new_id,
-)
+from ._store import Interaction, SentCode, new_id
 from ._tenant import Tenant
-from ._verification_records import BackupCodeVerification, TotpVerification
+from ._verification_records import (
+    BackupCodeVerification,
+    CodeVerification,
+    NewPasswordIdentityVerification,
+    OneTimeTokenVerification,
+    SocialVerification,
+    TotpVerification,
+    VerificationRecord,
+)
 
 # Verification record types (``VerificationType`` in @logto/schemas), by identifier type.
 RECORD_TYPES: dict[str, str] = {"email": "EmailVerificationCode", "phone": "PhoneVerificationCode"}
@@ -222,6 +223,10 @@ def record_type(record: VerificationRecord) -> str:
         return "NewPasswordIdentity"
     if isinstance(record, TotpVerification | BackupCodeVerification):
         return "Totp" if isinstance(record, TotpVerification) else "BackupCode"
+    if isinstance(record, OneTimeTokenVerification):
+        return "OneTimeToken"
+    if isinstance(record, SocialVerification):
+        return "Social"
     return "Password"
 
 

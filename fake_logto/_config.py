@@ -176,6 +176,13 @@ class SignInExperience:
     )
     sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
     mfa: MfaSettings = field(default_factory=MfaSettings)  # the ``mfa`` column (:mod:`._mfa_policy`)
+    password_expiration: dict[str, Any] = field(
+        default_factory=dict, hash=False
+    )  # :mod:`._password_expiration`
+    # ``socialSignIn`` ({automaticAccountLinking?, skipRequiredIdentifiers?}) and
+    # ``socialSignInConnectorTargets`` (:mod:`._verification_social`).
+    social_sign_in: dict[str, Any] = field(default_factory=dict, hash=False)
+    social_targets: tuple[str, ...] = ()
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)

@@ -1,4 +1,4 @@
-"""The tenant's passwordless connectors, as rows of Logto's ``connectors`` table, and the one working
+"""The tenant's connectors, as rows of Logto's ``connectors`` table, and the one working
 connector of each type that sends codes (Logto keeps at most one email and one SMS connector: creating one
 replaces the others of its type, ``replaceConnectorsByType`` in ``packages/core/src/routes/connector/
 index.ts``).
@@ -6,6 +6,8 @@ index.ts``).
 The configured connector (``[connector]``: Mailgun or SMTP, :mod:`._connectors`) is the first row;
 ``POST /api/connectors`` (:mod:`._management_connectors`) adds Logto's mock connectors
 (:mod:`._mock_connectors`), ``DELETE`` removes a row. ``POST /__harness/reset`` restores the configured row.
+Social rows (:mod:`._social_connectors`) have no sender; any number of them live beside the others, and the
+provider stand-in they talk to (:mod:`._social_provider`) is :attr:`ConnectorRegistry.stand_in`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import httpx
 
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
+from ._social_provider import StandIn
 
 # The connector ids of Logto's own Mailgun and SMTP connectors (their ``constant.ts``).
 CONFIGURED_IDS = {"mailgun": "mailgun-email-service", "smtp": "simple-mail-transfer-protocol"}
@@ -37,10 +40,10 @@ def short_id() -> str:
 class ConnectorRow:
     id: str
     connector_id: str  # the factory's id
-    type: str  # "Email" | "Sms"
+    type: str  # "Email" | "Sms" | "Social"
     config: dict[str, Any]
     factory_metadata: dict[str, Any]  # the factory's ``ConnectorMetadata``
-    sender: Connector
+    sender: Connector | None  # None for a social connector
     sync_profile: bool = False
     metadata: dict[str, Any] = field(default_factory=dict)  # the row's own ``metadata`` column
     created_at: int = 0
@@ -55,6 +58,7 @@ class ConnectorRegistry:
         self.now_ms = now_ms
         self.lock = threading.RLock()
         self.rows: list[ConnectorRow] = []
+        self.stand_in = StandIn()
         self.reset()
 
     def reset(self) -> None:
@@ -71,11 +75,12 @@ class ConnectorRegistry:
             )
         with self.lock:
             self.rows = rows
+        self.stand_in.reset()
 
     def sender(self, connector_type: str) -> Connector | None:
         """The working connector of ``connector_type`` (``Email`` or ``Sms``), if any."""
         with self.lock:
-            return next((row.sender for row in self.rows if row.type == connector_type), None)
+            return next((row.sender for row in self.rows if row.type == connector_type and row.sender), None)
 
     @property
     def email(self) -> Connector | None:
@@ -89,6 +94,14 @@ class ConnectorRegistry:
         """Insert ``row``, dropping the other connectors of its type (one working per type)."""
         with self.lock:
             self.rows = [r for r in self.rows if r.type != row.type] + [row]
+
+    def social(self) -> list[ConnectorRow]:
+        with self.lock:
+            return [row for row in self.rows if row.type == "Social"]
+
+    def insert(self, row: ConnectorRow) -> None:
+        with self.lock:
+            self.rows = [*self.rows, row]
 
     def delete(self, row_id: str) -> bool:
         with self.lock:

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import paths
+from ._messages_experience import EXPERIENCE_MESSAGES
 from ._mfa_phrases import MFA_MESSAGES
 from ._response_modes import respond
 
@@ -306,6 +307,7 @@ MESSAGES: dict[str, str] = {
     "hook.send_test_payload_failed": "Failed to send test payload: {message}",
     "hook.endpoint_responded_with_error": "Endpoint responded with error.",
     "log.invalid_time_window": "`end_time` must be after `start_time`.",
+    **EXPERIENCE_MESSAGES,
 }
 MESSAGES |= MFA_MESSAGES  # kept in a room of their own (this module is near its size cap)
 

@@ -12,7 +12,8 @@ body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
 the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`); MFA (the
-``/profile/mfa`` routes and the submit's checks) is :mod:`._mfa`'s. Not modelled: captcha, social and SSO.
+``/profile/mfa`` routes and the submit's checks) is :mod:`._mfa`'s. Not modelled: captcha and SSO (social:
+:mod:`._verification_social`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _guards, _hooks, _mfa, _profile, paths
+from . import _email_blocklist, _extra_profile, _guards, _hooks, _mfa, _profile, _verification_social, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -39,7 +40,8 @@ from ._experience_context import (
     verification,
 )
 from ._mfa_records import PendingMfa
-from ._store import CodeVerification, User
+from ._store import User
+from ._verification_records import CodeVerification
 
 
 # --- start, switch event ----------------------------------------------------------------------------
@@ -105,14 +107,19 @@ async def update_profile(request: Request) -> Response:
     """``POST /api/experience/profile``: stage a username, a password, or a verified email/phone."""
     ctx = bind(request)
     body = await _guards.body(request)
-    kind = _guards.choice(body, "type", tuple(PROFILE_TYPES))
-    field, pattern, setter = PROFILE_TYPES[kind]
-    argument = _guards.string(body, field, pattern=pattern)
+    kind = _guards.choice(body, "type", (*PROFILE_TYPES, _extra_profile.TYPE))
+    extra = _extra_profile.guard(body) if kind == _extra_profile.TYPE else None
+    if extra is None:
+        field, pattern, setter = PROFILE_TYPES[kind]
+        argument = _guards.string(body, field, pattern=pattern)
     if ctx.event == "ForgotPassword":
         raise LogtoError("session.not_supported_for_forgot_password", 400)
     if ctx.event == "SignIn":  # social profiles are staged before MFA (profile-routes.ts)
         identified_user(ctx) if kind == "social" else _mfa.guard_verification_status(ctx)
-    await setter(ctx, kind, argument)
+    if extra is not None:
+        _profile.stage_extra(ctx.tenant.store, ctx.interaction, _extra_profile.parse(extra))
+    else:
+        await setter(ctx, kind, argument)
     return Response(status_code=NO_CONTENT)
 
 
@@ -148,10 +155,11 @@ async def _submit_sign_in(ctx: Ctx, user: User) -> Response:
     if ctx.event == "SignIn":  # only a sign-in verifies MFA (experience-interaction.ts submit)
         _mfa.guard_verification_status(ctx)
     stage(ctx, dict(profile))  # revalidate: the account or other users may have changed since
-    _profile.guard_fulfilled(ctx.experience, profile, user)
+    _verification_social.guard_fulfilled(ctx, profile, user)
     with store.lock:
         _mfa.assert_fulfilled(ctx, user)
         _profile.apply(store, user, profile)
+        _verification_social.apply_pending(ctx, user)  # synced name/avatar, a linked identity
         _mfa.save(ctx, user)
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()

@@ -13,16 +13,17 @@ from starlette.requests import Request
 from . import _codes, _cookies, _guards, _profile
 from ._config import SignInExperience
 from ._errors import LogtoError
-from ._store import (
+from ._store import Interaction, InteractionEvent, User
+from ._tenant import Tenant
+from ._verification_records import (
+    BackupCodeVerification,
     CodeVerification,
-    Interaction,
-    InteractionEvent,
     NewPasswordIdentityVerification,
-    User,
+    OneTimeTokenVerification,
+    SocialVerification,
+    TotpVerification,
     VerificationRecord,
 )
-from ._tenant import Tenant
-from ._verification_records import BackupCodeVerification, TotpVerification
 
 Record = VerificationRecord
 EVENTS: tuple[InteractionEvent, ...] = ("SignIn", "Register", "ForgotPassword")
@@ -91,9 +92,15 @@ def stage(ctx: Ctx, profile: dict[str, Any]) -> None:
 
 
 def guard_event(ctx: Ctx, event: InteractionEvent) -> None:
-    """SignInExperienceValidator.guardInteractionEvent: Register needs registration on."""
-    if event == "Register" and not ctx.experience.registration_enabled:
+    """SignInExperienceValidator.guardInteractionEvent: Register needs registration on, or a verified
+    one-time token on the interaction (``hasVerifiedOneTimeToken``)."""
+    if event == "Register" and not ctx.experience.registration_enabled and not has_verified_token(ctx):
         raise LogtoError("auth.forbidden", 403)
+
+
+def has_verified_token(ctx: Ctx) -> bool:
+    records = ctx.interaction.verifications.values()
+    return any(isinstance(r, OneTimeTokenVerification) and r.verified for r in records)
 
 
 def record_json(record: Record) -> dict[str, Any]:
@@ -101,6 +108,11 @@ def record_json(record: Record) -> dict[str, Any]:
         return {"id": record.id, "type": "Totp", "userId": record.user_id, "verified": record.verified}
     if isinstance(record, BackupCodeVerification):  # ... no codes but the one used
         return {"id": record.id, "type": "BackupCode", "userId": record.user_id, "code": record.code}
+    if isinstance(record, SocialVerification):  # toSanitizedJson: {id, type, connectorId, socialUserInfo}
+        social: dict[str, Any] = {"id": record.id, "type": "Social", "connectorId": record.connector_id}
+        if record.user_info is not None:
+            social["socialUserInfo"] = record.user_info
+        return social
     body: dict[str, Any] = {
         "id": record.id,
         "type": _codes.record_type(record),
@@ -110,4 +122,6 @@ def record_json(record: Record) -> dict[str, Any]:
         body["templateType"] = record.event
     if not isinstance(record, NewPasswordIdentityVerification):  # its toSanitizedJson has no flag
         body["verified"] = record.verified
+    if isinstance(record, OneTimeTokenVerification):
+        body["oneTimeTokenContext"] = record.context
     return body

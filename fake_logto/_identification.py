@@ -14,12 +14,20 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _email_blocklist, _guards, _hooks, _profile, paths
+from . import _email_blocklist, _guards, _hooks, _profile, _verification_social, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
-from ._store import CodeVerification, NewPasswordIdentityVerification, PasswordVerification
-from ._verification_records import IdentifierRecord, MfaRecord
+from ._store import User
+from ._verification_records import (
+    CodeVerification,
+    IdentifierRecord,
+    MfaRecord,
+    NewPasswordIdentityVerification,
+    OneTimeTokenVerification,
+    PasswordVerification,
+    SocialVerification,
+)
 
 
 def _guard_sign_in_method(ctx: Ctx, record: IdentifierRecord) -> None:
@@ -43,19 +51,29 @@ IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, IdentifierRecord], None]] = {
 }
 
 
-async def _identify_user(ctx: Ctx, verification_id: str | None) -> int:
-    """ExperienceInteraction.identifyUser (SignIn, ForgotPassword): the verified identifier's user."""
-    if verification_id is None:
-        raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
-    record = verification(ctx, verification_id)
+def _user_of(ctx: Ctx, record: Record, link: bool) -> User:
+    """The verified identifier's user (a social identity's: :mod:`._verification_social`)."""
     if isinstance(record, MfaRecord):  # identifyUserByVerificationRecord: an MFA record identifies no one
         raise LogtoError("session.verification_failed", 400)
-    IDENTIFICATION_GUARDS[ctx.event](ctx, record)
+    if isinstance(record, SocialVerification):
+        if ctx.event == "ForgotPassword":
+            raise LogtoError("session.not_supported_for_forgot_password", 422)
+        return _verification_social.identify(ctx, record, link)
+    if not (isinstance(record, OneTimeTokenVerification) and record.verified):
+        IDENTIFICATION_GUARDS[ctx.event](ctx, record)
     if not record.verified:
         raise LogtoError("session.verification_failed", 400)
     user = ctx.tenant.store.user_by(record.identifier_type, record.value)
     if user is None:
         raise LogtoError("user.user_not_exist", 404, {"identifier": record.value}, identifier=record.value)
+    return user
+
+
+async def _identify_user(ctx: Ctx, verification_id: str | None, link: bool = False) -> int:
+    """ExperienceInteraction.identifyUser (SignIn, ForgotPassword): the verified identifier's user."""
+    if verification_id is None:
+        raise LogtoError("guard.invalid_input", 400, details="verificationId is missing", type="body")
+    user = _user_of(ctx, verification(ctx, verification_id), link)
     if user.is_suspended:  # ExperienceInteraction.identifyUser (classes/experience-interaction.ts)
         raise LogtoError("user.suspended", 401)
     with ctx.tenant.store.lock:
@@ -70,22 +88,25 @@ def _new_user_profile(record: Record) -> dict[str, str]:
     a new password identity's username and password; any other record 400 ``session.verification_failed``."""
     if isinstance(record, NewPasswordIdentityVerification):
         return {"username": record.value, "passwordEncrypted": record.password_hash}
-    if not isinstance(record, CodeVerification) or not record.verified:
+    if not isinstance(record, CodeVerification | OneTimeTokenVerification) or not record.verified:
         raise LogtoError("session.verification_failed", 400)
     return {_profile.KEYS[record.identifier_type]: record.value}
 
 
-async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
+async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = False) -> int:
     """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
     if verification_id is not None:
         record = verification(ctx, verification_id)
         if isinstance(record, MfaRecord):  # getNewUserProfileFromVerificationRecord
             raise LogtoError("session.verification_failed", 400)
-        if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
-            _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
-        stage(ctx, _new_user_profile(record))
+        if isinstance(record, SocialVerification):
+            stage(ctx, _verification_social.new_user_profile(ctx, record))
+        else:
+            if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
+                _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
+            stage(ctx, _new_user_profile(record))
     guard_event(ctx, "Register")
-    _profile.guard_fulfilled(ctx.experience, ctx.interaction.profile, user_if_any(ctx))
+    _verification_social.guard_fulfilled(ctx, ctx.interaction.profile, user_if_any(ctx))
     store, profile = ctx.tenant.store, ctx.interaction.profile
     with store.lock:
         try:
@@ -93,19 +114,24 @@ async def _create_user(ctx: Ctx, verification_id: str | None) -> int:
                 email=profile.get("primaryEmail"),
                 username=profile.get("username"),
                 phone=profile.get("primaryPhone"),
+                name=profile.get("name"),
+                picture=profile.get("avatar"),
+                custom_data=profile.get("customData", {}),
             )
             user = store.create_user(seed)
+            user.profile = dict(profile.get("profile", {}))  # the extra profile's standard claims
         except ValueError as exc:  # lost a race with another registration
             raise LogtoError("user.email_already_in_use", 422) from exc
         user.password_hash = profile.get("passwordEncrypted")
         user.logto_config = {"mfa": {"enabled": False}}  # provision-library.ts: MFA not enabled yet
+        _verification_social.apply_pending(ctx, user)  # the identity, name and avatar of a social sign-up
         ctx.interaction.user_id = user.id
         profile.clear()
     _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser
     return 201
 
 
-IDENTIFIERS: dict[str, Callable[[Ctx, str | None], Awaitable[int]]] = {
+IDENTIFIERS: dict[str, Callable[[Ctx, str | None, bool], Awaitable[int]]] = {
     "SignIn": _identify_user,
     "ForgotPassword": _identify_user,
     "Register": _create_user,
@@ -117,7 +143,8 @@ async def identify(request: Request) -> Response:
     ctx = bind(request)
     body = await _guards.body(request)
     verification_id = _guards.field(body, "verificationId", str, optional=True)
-    status = await IDENTIFIERS[ctx.event](ctx, verification_id)
+    link = bool(_guards.field(body, "linkSocialIdentity", bool, optional=True))
+    status = await IDENTIFIERS[ctx.event](ctx, verification_id, link)
     return Response(status_code=status)
 
 

@@ -1,20 +1,28 @@
 """The Management API's connectors (``/api/connectors``), as Logto's ``packages/core/src/routes/connector/
 index.ts``, for the passwordless connectors the tenant can run: the configured Mailgun or SMTP one and
 Logto's mock email and SMS connectors (:mod:`._mock_connectors`), which Logto's integration tests create
-(``src/helpers/connector.ts``: list, delete by type, create). Rows live in :mod:`._connector_registry`.
+(``src/helpers/connector.ts``: list, delete by type, create), and the social connectors
+(:mod:`._social_connectors`: the mock one, Google, GitHub). Rows live in :mod:`._connector_registry`.
 
 - ``POST``: the body guard (``Connectors.createGuard`` picked: ``connectorId`` a string of at most 128,
   ``config`` and ``metadata`` objects, ``syncProfile`` and ``enableTokenStorage`` booleans, an optional
   proposed ``id``); an unknown factory → 422 ``connector.not_found_with_connector_id``; the config against
   the connector's guard → 400 ``connector.invalid_config`` (the ZodError as ``data``); then the row
   replaces every connector of its type (one working email and one SMS connector); 200 with the response.
+  A social factory first: ``metadata`` refused for these non-standard connectors (400
+  ``connector.cannot_overwrite_metadata_for_non_standard_connector``), one instance per factory (422
+  ``connector.multiple_instances_not_supported``), one per target and platform (422
+  ``connector.multiple_target_with_same_platform``); it is inserted beside the others.
+- ``POST /:id/authorization-uri`` (``authorization-uri.ts``): ``{state, redirectUri}`` strings → the social
+  connector's ``{redirectTo}``; empty → 400 ``session.insufficient_info``; unknown id 404
+  ``entity.not_found``; not social → 400 ``connector.unexpected_type``.
 - ``GET`` lists them (``?target=`` filters on the factory's target); ``GET /:id`` one, or 404
   ``entity.not_found``; ``DELETE /:id`` → 204, or 404 ``entity.not_found``.
 
 A response is ``transpileLogtoConnector``'s: the type, the factory's metadata, then the row's ``id``,
 ``connectorId``, ``syncProfile``, ``metadata``, ``enableTokenStorage``, ``isDemo`` (false), ``extraInfo``
 ({}), ``config``. Not served (404): ``PATCH /:id``, ``/connector-factories``, ``/:factoryId/test``,
-social connectors.
+the generic OIDC / OAuth 2 social connectors.
 """
 
 from __future__ import annotations
@@ -24,7 +32,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, paths
+from . import _guards, _social_connectors, paths
 from ._connector_registry import ConnectorRow, short_id
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -73,6 +81,9 @@ async def create_connector(request: Request) -> Response:
     sync_profile = _guards.optional(body, "syncProfile", bool)
     _guards.optional(body, "enableTokenStorage", bool)
     proposed = _guards.string(body, "id", min_length=1, max_length=128, optional=True)
+    social = _social_connectors.FACTORIES.get(connector_id)
+    if social is not None:
+        return _create_social(request, social, config, metadata, sync_profile, proposed)
     factory = FACTORIES.get(connector_id)
     if factory is None:
         raise LogtoError("connector.not_found_with_connector_id", 422)
@@ -93,6 +104,70 @@ async def create_connector(request: Request) -> Response:
     return JSONResponse(response(row))
 
 
+def _create_social(
+    request: Request,
+    factory: _social_connectors.SocialFactory,
+    config: dict[str, Any] | None,
+    metadata: dict[str, Any] | None,
+    sync_profile: bool | None,
+    proposed: str | None,
+) -> Response:
+    """The social branch of the route, in Logto's order."""
+    tenant = authorized_tenant(request)
+    if metadata is not None:
+        raise LogtoError("connector.cannot_overwrite_metadata_for_non_standard_connector", 400)
+    rows = tenant.connectors.social()
+    if any(row.connector_id == factory.id for row in rows):
+        raise LogtoError("connector.multiple_instances_not_supported", 422)
+    duplicate = next((r for r in rows if r.factory_metadata["target"] == factory.target), None)
+    if duplicate is not None:
+        data = {"connectorId": duplicate.connector_id, "connectorName": duplicate.factory_metadata["name"]}
+        raise LogtoError("connector.multiple_target_with_same_platform", 422, data)
+    if config is not None and (issue := _social_connectors.config_issue(factory.id, config)) is not None:
+        raise LogtoError("connector.invalid_config", 400, {"issues": [issue], "name": "ZodError"})
+    row = ConnectorRow(
+        id=proposed or short_id(),
+        connector_id=factory.id,
+        type="Social",
+        config=config or {},
+        factory_metadata=factory.metadata(),
+        sender=None,
+        sync_profile=bool(sync_profile),
+        metadata={},
+        created_at=tenant.store.now_ms(),
+    )
+    tenant.connectors.insert(row)
+    return JSONResponse(response(row))
+
+
+async def authorization_uri(request: Request) -> Response:
+    tenant = authorized_tenant(request)
+    body = await _guards.body(request)
+    state = _guards.string(body, "state")
+    redirect_uri = _guards.string(body, "redirectUri")
+    if not state or not redirect_uri:
+        raise LogtoError("session.insufficient_info", 400)
+    row = tenant.connectors.get(request.path_params["connector_id"])
+    if row is None:
+        raise LogtoError("entity.not_found", 404)
+    if row.type != "Social":
+        raise LogtoError("connector.unexpected_type", 400)
+    payload = {"state": state, "redirectUri": redirect_uri, "connectorId": row.id}
+    try:
+        uri, _ = _social_connectors.authorization_uri(
+            row.connector_id, row.config, stand_in_url(tenant, row), payload
+        )
+    except _social_connectors.SocialError as exc:
+        raise _social_connectors.as_logto(exc) from None
+    return JSONResponse({"redirectTo": uri})
+
+
+def stand_in_url(tenant: Any, row: ConnectorRow) -> str:
+    """The stand-in's authorization endpoint for ``row``'s target."""
+    url: str = tenant.url(paths.SOCIAL_AUTHORIZE.format(target=row.factory_metadata["target"]))
+    return url
+
+
 async def delete_connector(request: Request) -> Response:
     tenant = authorized_tenant(request)
     if not tenant.connectors.delete(request.path_params["connector_id"]):
@@ -105,4 +180,5 @@ ROUTES = [
     ("POST", paths.MANAGEMENT_CONNECTORS, create_connector),
     ("GET", paths.MANAGEMENT_CONNECTOR, get_connector),
     ("DELETE", paths.MANAGEMENT_CONNECTOR, delete_connector),
+    ("POST", paths.MANAGEMENT_CONNECTOR_AUTHORIZATION_URI, authorization_uri),
 ]

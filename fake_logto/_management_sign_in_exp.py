@@ -36,7 +36,16 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _guards, _mfa_policy, _password_policy, _sentinel, _username_policy, paths
+from . import (
+    _email_blocklist,
+    _guards,
+    _mfa_policy,
+    _password_expiration,
+    _password_policy,
+    _sentinel,
+    _username_policy,
+    paths,
+)
 from ._config import SignInExperience, SignInMethod, TenantConfig
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -67,6 +76,8 @@ APPLIED: tuple[str, ...] = (
 )
 APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
 APPLIED += ("mfa",)  # :mod:`._mfa_policy`
+APPLIED += ("passwordExpiration",)  # :mod:`._password_expiration`
+APPLIED += ("socialSignIn", "socialSignInConnectorTargets")  # the social columns (_verification_social.py)
 
 
 def row(config: TenantConfig) -> dict[str, Any]:
@@ -240,6 +251,7 @@ def patched(
     has_email: bool | None = None,
     has_sms: bool = False,
     conflicts: list[dict[str, Any]] | None = None,
+    now_ms: int = 0,
 ) -> SignInExperience:
     """The sign-in experience ``body`` (a ``PATCH /api/sign-in-exp`` body) makes of ``config``'s, or
     Logto's refusal. Shared by the Management API and the control API's ``PATCH /__harness/sign-in-exp``.
@@ -265,8 +277,10 @@ def patched(
         changes["sentinel_policy"] = _sentinel.guard_policy(body)
     blocklist = _email_blocklist.guard(body) if "emailBlocklistPolicy" in body else None
     forgot = _forgot_password(body) if "forgotPasswordMethods" in body else None
+    expiration = _password_expiration.guard(body) if "passwordExpiration" in body else None
     if "usernamePolicy" in body:
         changes["username_policy"] = _username_policy.parse_column(body)
+    changes |= _social_columns(body)
     for key in body:
         if key in KEYS and key not in APPLIED and body[key] != current[key]:
             raise _unsupported(key)
@@ -291,17 +305,50 @@ def patched(
         _mfa_policy.validate(new.mfa)
     if forgot is not None:
         _validate_forgot_password(forgot, has_email, has_sms)
+    can_reset = (new.forgot_password_email and has_email) or bool(
+        forgot and "PhoneVerificationCode" in forgot and has_sms
+    )
+    changes = {
+        "password_expiration": _password_expiration.merged(
+            exp.password_expiration, expiration, now_ms, can_reset
+        )
+    }
+    new = dataclasses.replace(new, **changes)
     if blocklist is not None:  # parseEmailBlocklistPolicy, as the route builds its update
         new = dataclasses.replace(new, email_blocklist_policy=_email_blocklist.parse(blocklist))
     return new
 
 
+def _social_columns(body: dict[str, Any]) -> dict[str, Any]:
+    """``socialSignIn`` (``socialSignInGuard``: two optional booleans; other keys stripped) and
+    ``socialSignInConnectorTargets`` (a string array)."""
+    changes: dict[str, Any] = {}
+    if "socialSignIn" in body:
+        social = _guards.field(body, "socialSignIn", dict)
+        changes["social_sign_in"] = {
+            key: value
+            for key in ("automaticAccountLinking", "skipRequiredIdentifiers")
+            if (value := _guards.field(social, f"socialSignIn.{key}", bool, optional=True)) is not None
+        }
+    if "socialSignInConnectorTargets" in body:
+        targets: list[Any] = _guards.field(body, "socialSignInConnectorTargets", list)
+        for i, target in enumerate(targets):
+            _guards.field({str(i): target}, f"socialSignInConnectorTargets.{i}", str)
+        changes["social_targets"] = tuple(targets)
+    return changes
+
+
 def apply(tenant: Tenant, body: dict[str, Any]) -> dict[str, Any]:
-    """Patch ``tenant``'s sign-in experience; the row as it is now."""
+    """Patch ``tenant``'s sign-in experience; the row as it is now. Social targets without a social
+    connector are dropped (the route's "Remove unavailable connectors")."""
     has_email, has_sms = tenant.connectors.email is not None, tenant.connectors.sender("Sms") is not None
     with tenant.store.lock:
         conflicts = case_conflicts(list(tenant.store.users.values()))
-    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms, conflicts=conflicts)
+    now = tenant.store.now_ms()
+    new = patched(tenant.config, body, has_email=has_email, has_sms=has_sms, conflicts=conflicts, now_ms=now)
+    if "socialSignInConnectorTargets" in body:
+        known = {row.factory_metadata["target"] for row in tenant.connectors.social()}
+        new = dataclasses.replace(new, social_targets=tuple(t for t in new.social_targets if t in known))
     tenant.config = dataclasses.replace(tenant.config, sign_in_experience=new)
     return row(tenant.config)
 

@@ -2,8 +2,8 @@
 ``PATCH /users/:userId/password`` (set; stored as Argon2i), ``POST /users/:userId/password/verify`` (204, or
 422 ``session.invalid_credentials``), ``GET /users/:userId/has-password``. How passwords are stored and checked: :mod:`._passwords`.
 
-Logto's ``PATCH /users/:userId/password/expiration`` is not served: it needs the sign-in experience's
-``passwordExpiration`` policy and the Experience API's ``password.expired`` refusal, which the fake has not.
+Logto's ``PATCH /users/:userId/password/expiration`` is :mod:`._management_password_expiration`'s; a password
+set here dates from now and is not expired (``buildUserPasswordPayload``: :mod:`._password_expiration`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from . import _guards, paths
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_users import user_json, user_of
+from ._password_expiration import password_changed
 from ._passwords import hash_password, verify_user_password
 
 
@@ -29,6 +30,7 @@ async def set_password(request: Request) -> Response:
     with tenant.store.lock:
         user.password_hash = encrypted
         user.updated_at = tenant.store.now_ms()
+        password_changed(user, user.updated_at)  # buildUserPasswordPayload
     return JSONResponse(user_json(user))
 
 

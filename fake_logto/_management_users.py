@@ -247,6 +247,7 @@ async def create_user(request: Request) -> Response:
             user.password_hash = encrypted
         elif digest and algorithm:  # stored as given (basics.ts: buildUserPasswordPayload)
             user.password_encrypted, user.password_encryption_method = digest, algorithm
+        user.password_updated_at = user.created_at if user.password_encrypted else None  # the payload's
         user.avatar = avatar
         user.custom_data = custom_data or {}
         user.profile = profile or {}

@@ -27,7 +27,7 @@ from starlette.responses import Response
 from . import _guards, paths
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, bind, identified_user
-from ._mfa_policy import NO_SKIP
+from ._mfa_config import NO_SKIP
 from ._mfa_records import (
     FACTORS,
     MfaSettings,

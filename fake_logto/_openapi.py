@@ -26,8 +26,10 @@ from . import (
     _openapi_management,
     _openapi_mfa,
     _openapi_oidc,
+    _openapi_one_time_tokens,
     _openapi_resources,
     _openapi_sign_in_exp,
+    _openapi_social,
     paths,
 )
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
@@ -199,6 +201,7 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "200": json_answer("the user's factors and the tenant clock", "UserMfa"),
         "404": control_error("no such user"),
     },
+    **_openapi_social.CONTROL_ANSWERS,
 }
 
 
@@ -227,8 +230,11 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_resources.operations(),
         **_openapi_hooks.operations(),
         **_openapi_connectors.operations(),
+        **_openapi_one_time_tokens.operations(),
         **_openapi_sign_in_exp.operations(),
         **_openapi_mfa.operations(),
+        **_openapi_social.operations(),
+        **_openapi_social.provider_operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:
@@ -238,7 +244,11 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
     document["paths"] = paths_ | document["paths"]
     components = document.setdefault("components", {})
     components.setdefault("schemas", {}).update(
-        SCHEMAS | _openapi_management.SCHEMAS | _openapi_hooks.SCHEMAS | _openapi_connectors.SCHEMAS
+        SCHEMAS
+        | _openapi_management.SCHEMAS
+        | _openapi_hooks.SCHEMAS
+        | _openapi_connectors.SCHEMAS
+        | _openapi_one_time_tokens.SCHEMAS
     )
     components["schemas"][CONTROL_ERROR] = ErrorBody.model_json_schema()
     components["schemas"].pop("HTTPValidationError", None)

@@ -8,7 +8,9 @@ is written to the user at identification (Register) or at submit (SignIn, Forgot
 
 A username is checked against the username policy (:mod:`._username_policy`, before uniqueness, as
 ``setProfileWithValidation``), a password against the password policy (:mod:`._password_policy`, with
-the user info ``password-validator.ts`` ``getUserInfo`` gathers: the profile's, else the user's).
+the user info ``password-validator.ts`` ``getUserInfo`` gathers: the profile's, else the user's). The
+extra profile (``name``, ``avatar``, ``profile``, ``customData``: :mod:`._extra_profile`) is staged as it
+is; only the identifiers and the password are checked.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from . import _password_policy, _username_policy
+from . import _password_expiration, _password_policy, _username_policy
 from ._config import SignInExperience
 from ._errors import LogtoError
 from ._store import Interaction, TenantStore, User, check_password, hash_password
@@ -31,7 +33,11 @@ USER_FIELDS = {
     "primaryEmail": "primary_email",
     "primaryPhone": "primary_phone",
     "passwordEncrypted": "password_hash",
+    "name": "name",
+    "avatar": "avatar",
 }
+# profile key -> User attribute of a JSON column, merged on write (updateUserById's ``merge`` mode)
+JSON_FIELDS = {"profile": "profile", "customData": "custom_data"}
 # profile key -> (another user has it, the identified user already has one)
 CONFLICTS: dict[str, tuple[str | None, str]] = {
     "username": ("user.username_already_in_use", "user.username_exists_in_profile"),
@@ -39,13 +45,13 @@ CONFLICTS: dict[str, tuple[str | None, str]] = {
     "primaryPhone": ("user.phone_already_in_use", "user.phone_exists_in_profile"),
     "passwordEncrypted": (None, "user.password_exists_in_profile"),
 }
-SANITIZED = ("avatar", "name", "username", "primaryEmail", "primaryPhone")
+SANITIZED = ("avatar", "name", "username", "primaryEmail", "primaryPhone", "profile", "customData")
 
 
 def guard_unique(store: TenantStore, profile: dict[str, Any]) -> None:
     """ProfileValidator.guardProfileUniquenessAcrossUsers: 422 ``user.*_already_in_use``."""
     for key, value in profile.items():
-        taken = CONFLICTS[key][0]
+        taken = CONFLICTS[key][0] if key in CONFLICTS else None
         if taken and store.user_by(_KINDS[key], value) is not None:
             raise LogtoError(taken, 422)
 
@@ -56,7 +62,7 @@ def stage(store: TenantStore, interaction: Interaction, user: User | None, profi
     ``user.*_already_in_use``); then keep it."""
     with store.lock:
         for key in profile:
-            if user is not None and getattr(user, USER_FIELDS[key]):
+            if key in CONFLICTS and user is not None and getattr(user, USER_FIELDS[key]):
                 raise LogtoError(CONFLICTS[key][1], 422)
         if profile.get("username"):
             _username_policy.assert_allowed(
@@ -64,6 +70,14 @@ def stage(store: TenantStore, interaction: Interaction, user: User | None, profi
             )
         guard_unique(store, profile)
         interaction.profile.update(profile)
+
+
+def stage_extra(store: TenantStore, interaction: Interaction, extra: dict[str, Any]) -> None:
+    """The extra profile, kept as it is (``unsafeSet``: each key replaces the earlier value), and the
+    form marked submitted (``markProfileSubmitted``)."""
+    with store.lock:
+        interaction.profile.update(extra)
+        interaction.profile["submitted"] = True
 
 
 def policy_issues(
@@ -157,8 +171,14 @@ def apply(store: TenantStore, user: User, profile: dict[str, Any]) -> None:
     """Write the staged profile to the user."""
     with store.lock:
         for key, value in profile.items():
-            setattr(user, USER_FIELDS[key], value)
+            if key in JSON_FIELDS:
+                merged = {**getattr(user, JSON_FIELDS[key]), **value}
+                setattr(user, JSON_FIELDS[key], merged)
+            elif key in USER_FIELDS:
+                setattr(user, USER_FIELDS[key], value)
         user.updated_at = store.now_ms()
+        if "passwordEncrypted" in profile:  # submit's buildUserPasswordPayload
+            _password_expiration.password_changed(user, user.updated_at)
 
 
 def sanitized(profile: dict[str, Any]) -> dict[str, Any]:

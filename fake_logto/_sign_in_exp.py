@@ -85,8 +85,8 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
             ]
         },
         "signUp": _sign_up(exp),
-        "socialSignIn": {},
-        "socialSignInConnectorTargets": [],
+        "socialSignIn": dict(exp.social_sign_in),
+        "socialSignInConnectorTargets": list(exp.social_targets),
         "signInMode": "SignInAndRegister" if exp.registration_enabled else "SignIn",
         "customCss": None,
         "customContent": {},
@@ -104,7 +104,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "verificationCodePolicy": _code_policy(config.code_policy),
         "passkeySignIn": {},
         "signUpProfileFields": None,
-        "passwordExpiration": {},
+        "passwordExpiration": deepcopy(exp.password_expiration),
         "usernamePolicy": deepcopy(exp.username_policy),
         "socialConnectors": [],
         "ssoConnectors": [],
@@ -126,4 +126,22 @@ KEYS = tuple(full_sign_in_experience(TenantConfig()))
 async def sign_in_experience(request: Request) -> Response:
     """``GET /api/.well-known/sign-in-exp`` (``packages/core/src/routes/well-known/index.ts``)."""
     tenant: Tenant = request.app.state.tenant
-    return JSONResponse(full_sign_in_experience(tenant.config))
+    body = full_sign_in_experience(tenant.config)
+    body["socialConnectors"] = social_connectors(tenant)
+    return JSONResponse(body)
+
+
+# ``ExperienceSocialConnector``: the metadata without these keys (zod strips them from the response).
+_HIDDEN = ("description", "configTemplate", "formItems", "readme", "customData")
+
+
+def social_connectors(tenant: Tenant) -> list[dict[str, Any]]:
+    """``getFullSignInExperience``: per target of ``socialSignInConnectorTargets``, in that order, the social
+    connectors of the target (their metadata and row id)."""
+    rows = tenant.connectors.social()
+    return [
+        {**{k: v for k, v in row.factory_metadata.items() if k not in _HIDDEN}, "id": row.id}
+        for target in tenant.config.sign_in_experience.social_targets
+        for row in rows
+        if row.factory_metadata["target"] == target
+    ]

@@ -17,24 +17,16 @@ from typing import Any, Literal
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
 from ._mfa_records import PendingMfa, UserMfaVerification, seeded_factors
+from ._one_time_tokens import OneTimeTokens
 from ._organization_registry import OrganizationRegistry
 from ._passwords import ARGON2I
 from ._passwords import check_password as check_password  # re-exported: the rooms that check passwords
 from ._passwords import hash_password as hash_password  # ... and set them
 from ._phone_numbers import find_by_phone
 from ._role_registry import RoleRegistry
-from ._verification_records import CodeVerification as CodeVerification
-from ._verification_records import NewPasswordIdentityVerification as NewPasswordIdentityVerification
-from ._verification_records import PasswordVerification as PasswordVerification
-from ._verification_records import VerificationRecord as VerificationRecord
+from ._verification_records import VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
-__all__ = [
-    "CodeVerification",
-    "NewPasswordIdentityVerification",
-    "PasswordVerification",
-    "VerificationRecord",
-]
 _ID_ALPHABET = string.ascii_lowercase + string.digits
 
 # TTLs in seconds (reference/logto.md, "TTLs").
@@ -83,6 +75,8 @@ class User:
     profile: dict[str, Any] = field(default_factory=dict)  # Logto's standard-claims ``profile``
     mfa_verifications: list[UserMfaVerification] = field(default_factory=list)  # :mod:`._mfa`
     logto_config: dict[str, Any] = field(default_factory=dict)  # ``{mfa: {enabled?, skipped?}}``
+    password_updated_at: int | None = None  # epoch ms; with the flag below: :mod:`._password_expiration`
+    is_password_expired: bool = False
 
     @property
     def password_hash(self) -> str | None:
@@ -250,6 +244,7 @@ class TenantStore:
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
         self.organizations = OrganizationRegistry(config_of, self.roles)  # mutable by /api/organizations
         self.organizations.seed(self.now_ms())
+        self.one_time_tokens = OneTimeTokens(self.now_ms)  # mutable by /api/one-time-tokens
         self.seed()
 
     # --- users --------------------------------------------------------------------------------------
@@ -391,6 +386,7 @@ class TenantStore:
                 other.clear()
             self.sent.clear()
             self.pending_logouts.clear()
+            self.one_time_tokens.clear()
             self.clock.reset()
             self.roles.seed()
             self.organizations.seed(self.now_ms())

@@ -2,7 +2,7 @@
 
 Follows ``packages/core/src/routes/experience/verification-routes/verification-code.ts`` (with its
 template choice: ``BindMfa`` for an identifier outside the sign-up identifiers once a user is identified) and
-``password-verification.ts``: each answers the ``verificationId`` of a record kept on the interaction
+``password-verification.ts`` (a matching password past its expiry: :mod:`._password_expiration`): each answers the ``verificationId`` of a record kept on the interaction
 (:mod:`._experience_context`); codes are :mod:`._codes`'s. Checking a password or a code goes through the
 sentinel (:mod:`._sentinel`, Logto's ``withSentinel``): too many failures for one identifier lock it out.
 """
@@ -15,12 +15,13 @@ import re
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _codes, _email_blocklist, _guards, _sentinel, paths
+from . import _codes, _email_blocklist, _guards, _password_expiration, _sentinel, paths
 from ._config import SentinelPolicy
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind, read_event
 from ._passwords import verify_user_password
-from ._store import CodeVerification, InteractionEvent, PasswordVerification, User, new_id
+from ._store import InteractionEvent, User, new_id
+from ._verification_records import CodeVerification, PasswordVerification
 
 CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
 # A password's identifier is only looked up, so any value is accepted.
@@ -109,6 +110,8 @@ async def verify_password(request: Request) -> Response:
         return user
 
     user = await _sentinel.guarded(ctx.tenant.sentinel, _policy(ctx), "Password", value, check)
+    # verifyPasswordExpiration: outside the sentinel, before the record is kept
+    _password_expiration.verify(ctx.experience.password_expiration, user, ctx.tenant.store.now_ms())
     record = PasswordVerification(id=new_id(21), identifier_type=kind, value=value, user_id=user.id)
     _codes.install_record(ctx.tenant, ctx.interaction, record)
     return JSONResponse({"verificationId": record.id})

@@ -20,7 +20,8 @@ from starlette.responses import JSONResponse, Response
 from . import _codes, _guards, _profile, paths
 from ._errors import LogtoError
 from ._experience_context import bind
-from ._store import NewPasswordIdentityVerification, hash_password, new_id
+from ._store import hash_password, new_id
+from ._verification_records import NewPasswordIdentityVerification
 
 
 async def new_password_identity(request: Request) -> Response:

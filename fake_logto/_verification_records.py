@@ -1,10 +1,12 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
-email or phone code, a checked password, a new password identity, a TOTP or backup-code check. Held by :class:`._store.Interaction`.
+email or phone code, a checked password, a new password identity, a verified one-time token, a social
+identity, a TOTP or backup-code check. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -69,12 +71,44 @@ class BackupCodeVerification:
         return self.code is not None
 
 
+@dataclass
+class OneTimeTokenVerification:
+    """An email's one-time token, checked and consumed (Logto's ``OneTimeTokenVerification``, kept only
+    once verified); ``context`` is the token's (``oneTimeTokenContext``)."""
+
+    id: str
+    identifier_type: str  # "email"
+    value: str
+    context: dict[str, Any] = field(default_factory=dict)
+    verified: bool = True
+
+
+@dataclass
+class SocialVerification:
+    """A social identity (Logto's ``SocialVerification``, ``classes/verifications/social-verification.ts``):
+    made by ``authorization-uri``, verified once ``verify`` stored the connector's ``socialUserInfo``.
+    ``session`` is the connector session ``getAuthorizationUri`` set (Logto keeps it in the interaction
+    result; ``verify`` consumes it)."""
+
+    id: str
+    connector_id: str
+    session: dict[str, Any] | None = None
+    user_info: dict[str, Any] | None = None
+    pending: dict[str, Any] = field(default_factory=dict)  # synced profile / identity kept until submit
+    identifier_type: str = "social"  # the records' shared attributes (no identifier of its own)
+    value: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.user_info is not None
+
+
 MfaRecord = TotpVerification | BackupCodeVerification
-IdentifierRecord = CodeVerification | PasswordVerification | NewPasswordIdentityVerification
-VerificationRecord = (
+IdentifierRecord = (
     CodeVerification
     | PasswordVerification
     | NewPasswordIdentityVerification
-    | TotpVerification
-    | BackupCodeVerification
+    | OneTimeTokenVerification
+    | SocialVerification
 )
+VerificationRecord = IdentifierRecord | MfaRecord

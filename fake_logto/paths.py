@@ -27,6 +27,7 @@ EXPERIENCE_CODE_SEND = EXPERIENCE + "/verification/verification-code"
 EXPERIENCE_CODE_VERIFY = EXPERIENCE + "/verification/verification-code/verify"
 EXPERIENCE_PASSWORD_VERIFY = EXPERIENCE + "/verification/password"
 EXPERIENCE_NEW_PASSWORD_IDENTITY = EXPERIENCE + "/verification/new-password-identity"
+EXPERIENCE_ONE_TIME_TOKEN_VERIFY = EXPERIENCE + "/verification/one-time-token/verify"
 EXPERIENCE_IDENTIFICATION = EXPERIENCE + "/identification"
 EXPERIENCE_PROFILE = EXPERIENCE + "/profile"
 EXPERIENCE_PROFILE_PASSWORD = EXPERIENCE + "/profile/password"
@@ -39,15 +40,19 @@ EXPERIENCE_TOTP_SECRET = EXPERIENCE + "/verification/totp/secret"
 EXPERIENCE_TOTP_VERIFY = EXPERIENCE + "/verification/totp/verify"
 EXPERIENCE_BACKUP_CODE_GENERATE = EXPERIENCE + "/verification/backup-code/generate"
 EXPERIENCE_BACKUP_CODE_VERIFY = EXPERIENCE + "/verification/backup-code/verify"
+EXPERIENCE_SOCIAL_AUTHORIZATION_URI = EXPERIENCE + "/verification/social/{connector_id}/authorization-uri"
+EXPERIENCE_SOCIAL_VERIFY = EXPERIENCE + "/verification/social/{connector_id}/verify"
 
 # The Management API (packages/core/src/routes/admin-user/*.ts).
 MANAGEMENT_USERS = API + "/users"
 MANAGEMENT_USER = MANAGEMENT_USERS + "/{user_id}"
 MANAGEMENT_USER_CUSTOM_DATA = MANAGEMENT_USER + "/custom-data"
 MANAGEMENT_USER_PROFILE = MANAGEMENT_USER + "/profile"
-MANAGEMENT_USER_IDENTITY = MANAGEMENT_USER + "/identities/{target}"
+MANAGEMENT_USER_IDENTITIES = MANAGEMENT_USER + "/identities"  # admin-user/social.ts
+MANAGEMENT_USER_IDENTITY = MANAGEMENT_USER_IDENTITIES + "/{target}"
 MANAGEMENT_USER_PASSWORD = MANAGEMENT_USER + "/password"
 MANAGEMENT_USER_PASSWORD_VERIFY = MANAGEMENT_USER_PASSWORD + "/verify"
+MANAGEMENT_USER_PASSWORD_EXPIRATION = MANAGEMENT_USER_PASSWORD + "/expiration"
 MANAGEMENT_USER_HAS_PASSWORD = MANAGEMENT_USER + "/has-password"
 MANAGEMENT_USER_IS_SUSPENDED = MANAGEMENT_USER + "/is-suspended"
 MANAGEMENT_USER_MFA = MANAGEMENT_USER + "/mfa-verifications"
@@ -104,10 +109,15 @@ MANAGEMENT_USER_ORGANIZATIONS = MANAGEMENT_USERS + "/{userId}/organizations"
 MANAGEMENT_HOOKS = API + "/hooks"  # routes/hook.ts
 MANAGEMENT_CONNECTORS = API + "/connectors"  # routes/connector/index.ts
 MANAGEMENT_CONNECTOR = MANAGEMENT_CONNECTORS + "/{connector_id}"
+MANAGEMENT_CONNECTOR_AUTHORIZATION_URI = MANAGEMENT_CONNECTOR + "/authorization-uri"  # authorization-uri.ts
 MANAGEMENT_HOOK = MANAGEMENT_HOOKS + "/{hook_id}"
 MANAGEMENT_HOOK_SIGNING_KEY = MANAGEMENT_HOOK + "/signing-key"
 MANAGEMENT_HOOK_TEST = MANAGEMENT_HOOK + "/test"
 MANAGEMENT_HOOK_RECENT_LOGS = MANAGEMENT_HOOK + "/recent-logs"
+MANAGEMENT_ONE_TIME_TOKENS = API + "/one-time-tokens"  # routes/one-time-tokens.ts
+MANAGEMENT_ONE_TIME_TOKENS_VERIFY = MANAGEMENT_ONE_TIME_TOKENS + "/verify"
+MANAGEMENT_ONE_TIME_TOKEN = MANAGEMENT_ONE_TIME_TOKENS + "/{id}"
+MANAGEMENT_ONE_TIME_TOKEN_STATUS = MANAGEMENT_ONE_TIME_TOKEN + "/status"
 
 SIGN_IN = "/sign-in"
 REGISTER = "/register"
@@ -137,6 +147,14 @@ EVENTS = CONTROL + "/events"
 EVENTS_WAIT = CONTROL + "/events/wait"
 HOOK_DELIVERIES = CONTROL + "/hook-deliveries"
 HOOK_DELIVERIES_WAIT = HOOK_DELIVERIES + "/wait"
+# The social provider stand-in (_social_provider.py): a local Google / GitHub (the provider's own surface),
+# and its test control (the preset identity) under /__harness.
+SOCIAL = "/social-provider/{target}"
+SOCIAL_AUTHORIZE = SOCIAL + "/authorize"
+SOCIAL_TOKEN = SOCIAL + "/token"
+SOCIAL_USERINFO = SOCIAL + "/userinfo"
+SOCIAL_USER_EMAILS = SOCIAL + "/user/emails"
+SOCIAL_IDENTITY = CONTROL + "/social/{target}/identity"
 
 # Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"
