@@ -176,6 +176,7 @@ class SignInExperience:
     )
     sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
     mfa: MfaSettings = field(default_factory=MfaSettings)  # the ``mfa`` column (:mod:`._mfa_policy`)
+    adaptive_mfa: dict[str, Any] = field(default_factory=dict, hash=False)  # ``{}`` or ``{enabled: false}``
     password_expiration: dict[str, Any] = field(
         default_factory=dict, hash=False
     )  # :mod:`._password_expiration`

@@ -75,7 +75,7 @@ APPLIED: tuple[str, ...] = (
     "usernamePolicy",
 )
 APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
-APPLIED += ("mfa",)  # :mod:`._mfa_policy`
+APPLIED += ("mfa", "adaptiveMfa")  # :mod:`._mfa_policy` (adaptive MFA: only off)
 APPLIED += ("passwordExpiration",)  # :mod:`._password_expiration`
 APPLIED += ("socialSignIn", "socialSignInConnectorTargets")  # the social columns (_verification_social.py)
 
@@ -273,6 +273,8 @@ def patched(
         changes["password_policy"] = _password_policy.parse_column(body)
     if "mfa" in body:
         changes["mfa"] = _mfa_policy.guard(body)
+    if "adaptiveMfa" in body:
+        changes["adaptive_mfa"] = _mfa_policy.guard_adaptive(body)
     if "sentinelPolicy" in body:
         changes["sentinel_policy"] = _sentinel.guard_policy(body)
     blocklist = _email_blocklist.guard(body) if "emailBlocklistPolicy" in body else None
@@ -301,8 +303,11 @@ def patched(
         _validate_sign_up(new, has_email, has_sms)
     if "signIn" in body:
         _validate_sign_in(new, has_email, has_sms)
-    if "mfa" in body:  # validateMfa, after validateSignIn
-        _mfa_policy.validate(new.mfa)
+    if (
+        "mfa" in body or "adaptiveMfa" in body
+    ):  # validateMfa and the adaptive-MFA checks, after validateSignIn
+        adaptive = new.adaptive_mfa if "adaptiveMfa" in body else None
+        new = dataclasses.replace(new, adaptive_mfa=_mfa_policy.validate(new.mfa, adaptive, exp.adaptive_mfa))
     if forgot is not None:
         _validate_forgot_password(forgot, has_email, has_sms)
     can_reset = (new.forgot_password_email and has_email) or bool(

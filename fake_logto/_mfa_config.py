@@ -24,13 +24,14 @@ NO_SKIP = (
 ADAPTIVE_ONLY = ("PromptAtSignInAndSignUpMandatory", "PromptOnlyAtSignInMandatory")
 
 
-def refusal(mfa: MfaSettings) -> tuple[str, int] | None:
-    """Logto's refusal of the column (code, status), or None."""
+def refusal(mfa: MfaSettings, adaptive_given: bool = False) -> tuple[str, int] | None:
+    """Logto's refusal of the column (code, status), or None; the last check runs when the same update sets
+    no ``adaptiveMfa`` (:func:`._mfa_policy.validate` checks one that is set)."""
     if len(set(mfa.factors)) != len(mfa.factors):
         return "sign_in_experiences.duplicated_mfa_factors", 400
     if "BackupCode" in mfa.factors and len(mfa.factors) == 1:
         return "sign_in_experiences.backup_code_cannot_be_enabled_alone", 400
-    if mfa.factors and mfa.policy in ADAPTIVE_ONLY:  # adaptive MFA is always off here
+    if not adaptive_given and mfa.factors and mfa.policy in ADAPTIVE_ONLY:  # adaptive MFA is never on here
         return "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", 422
     return None
 

@@ -22,6 +22,11 @@ MFA_MESSAGES: dict[str, str] = {
     "user.wrong_backup_code_format": "Backup code format is invalid.",
     "sign_in_experiences.backup_code_cannot_be_enabled_alone": "Backup code cannot be enabled alone.",
     "sign_in_experiences.duplicated_mfa_factors": "Duplicated MFA factors.",
+    "sign_in_experiences.adaptive_mfa_requires_mfa": "MFA must be enabled before enabling adaptive MFA.",
+    "sign_in_experiences.adaptive_mfa_requires_non_skippable_policy": (
+        "Adaptive MFA requires a non-skippable MFA prompt policy. Use PromptOnlyAtSignInMandatory or "
+        "PromptAtSignInAndSignUpMandatory."
+    ),
     "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy": (
         "When adaptive MFA is disabled, MFA prompt policy must be skippable. Do not use "
         "PromptOnlyAtSignInMandatory or PromptAtSignInAndSignUpMandatory."

@@ -19,7 +19,7 @@ from typing import Any
 
 from . import _guards
 from ._errors import LogtoError
-from ._mfa_config import refusal
+from ._mfa_config import ADAPTIVE_ONLY, refusal
 from ._mfa_records import FACTORS, IMPLEMENTED_FACTORS, ORGANIZATION_POLICIES, POLICIES, MfaSettings
 
 
@@ -36,11 +36,29 @@ def guard(body: dict[str, Any]) -> MfaSettings:
     return MfaSettings(tuple(factors), policy, organization)
 
 
-def validate(mfa: MfaSettings) -> None:
-    """``validateMfa``, the route's adaptive-MFA check, then the fake's refusal of factors it lacks."""
-    refused = refusal(mfa)
+def guard_adaptive(body: dict[str, Any]) -> dict[str, Any]:
+    """``adaptiveMfaGuard`` on ``body["adaptiveMfa"]``: ``{enabled?: boolean}``, unknown keys stripped."""
+    adaptive = _guards.field(body, "adaptiveMfa", dict)
+    enabled = _guards.field(adaptive, "adaptiveMfa.enabled", bool, optional=True)
+    return {} if enabled is None else {"enabled": enabled}
+
+
+def validate(mfa: MfaSettings, adaptive: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
+    """``validateMfa`` and the route's adaptive-MFA checks (``routes/sign-in-experience/index.ts``) on the
+    effective ``mfa`` and the update's ``adaptiveMfa`` (None: not in the update), then the fake's refusals:
+    factors it lacks, adaptive MFA turned on (its risk rules are not modelled). Answers the ``adaptiveMfa``
+    to store (an update turning MFA off without one resets it to ``{enabled: false}``, as Logto does)."""
+    refused = refusal(mfa, adaptive_given=adaptive is not None)
     if refused is not None:
         raise LogtoError(*refused)
+    non_skippable = mfa.policy in ADAPTIVE_ONLY  # isNonSkippableMfaPromptPolicy
+    if adaptive is not None and adaptive.get("enabled"):
+        if not mfa.factors:
+            raise LogtoError("sign_in_experiences.adaptive_mfa_requires_mfa", 422)
+        if not non_skippable:
+            raise LogtoError("sign_in_experiences.adaptive_mfa_requires_non_skippable_policy", 422)
+    if adaptive is not None and adaptive.get("enabled") is False and non_skippable:
+        raise LogtoError("sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", 422)
     missing = [factor for factor in mfa.factors if factor not in IMPLEMENTED_FACTORS]
     if missing:
         raise LogtoError(
@@ -50,3 +68,13 @@ def validate(mfa: MfaSettings) -> None:
             f"it implements {', '.join(IMPLEMENTED_FACTORS)}",
             type="body",
         )
+    if adaptive is not None and adaptive.get("enabled"):
+        raise LogtoError(
+            "guard.invalid_input",
+            400,
+            details='fake_logto does not implement adaptive MFA ("adaptiveMfa.enabled": true)',
+            type="body",
+        )
+    if adaptive is None:
+        return {"enabled": False} if not mfa.factors else dict(current)
+    return adaptive

@@ -94,7 +94,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "customUiCsp": {},
         "passwordPolicy": deepcopy(exp.password_policy),
         "mfa": exp.mfa.to_json(),
-        "adaptiveMfa": {},
+        "adaptiveMfa": dict(exp.adaptive_mfa),
         "singleSignOnEnabled": False,
         "supportEmail": None,
         "supportWebsiteUrl": None,

@@ -65,6 +65,47 @@ def test_a_bad_mfa_column_is_refused_as_logto_refuses_it(
     assert api.get("/sign-in-exp").json()["mfa"] == {"factors": [], "policy": "UserControlled"}
 
 
+ADAPTIVE_ONLY_POLICY = {"factors": ["Totp"], "policy": "PromptOnlyAtSignInMandatory"}
+
+
+def test_adaptive_mfa_off_is_stored_and_answered(api: httpx.Client) -> None:
+    """``adaptiveMfa`` ``{}`` / ``{enabled: false}`` is taken (routes/sign-in-experience/index.ts); turning
+    MFA off without one resets it to ``{enabled: false}`` as Logto does."""
+    assert api.get("/sign-in-exp").json()["adaptiveMfa"] == {}
+    answer = api.patch("/sign-in-exp", json={"adaptiveMfa": {"enabled": False, "unknown": 1}})
+    assert answer.status_code == 200
+    assert answer.json()["adaptiveMfa"] == {"enabled": False}
+    assert api.patch("/sign-in-exp", json={"adaptiveMfa": {}}).json()["adaptiveMfa"] == {}
+    mfa = {"factors": ["Totp"], "policy": "PromptOnlyAtSignIn"}
+    both = api.patch("/sign-in-exp", json={"mfa": mfa, "adaptiveMfa": {"enabled": False}}).json()
+    assert (both["mfa"], both["adaptiveMfa"]) == (mfa, {"enabled": False})
+    assert api.patch("/sign-in-exp", json={"adaptiveMfa": {}}).json()["adaptiveMfa"] == {}
+    off = api.patch("/sign-in-exp", json={"mfa": {"factors": [], "policy": "UserControlled"}}).json()
+    assert off["adaptiveMfa"] == {"enabled": False}
+    assert api.get("/.well-known/sign-in-exp").json()["adaptiveMfa"] == {"enabled": False}
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code", "message"),
+    [
+        ({"adaptiveMfa": {"enabled": "yes"}}, 400, "guard.invalid_input", None),
+        ({"adaptiveMfa": None}, 400, "guard.invalid_input", None),
+        ({"adaptiveMfa": {"enabled": True}}, 422, "sign_in_experiences.adaptive_mfa_requires_mfa", "MFA must be enabled before enabling adaptive MFA."),
+        ({"adaptiveMfa": {"enabled": True}, "mfa": {"factors": ["Totp"], "policy": "PromptOnlyAtSignIn"}}, 422, "sign_in_experiences.adaptive_mfa_requires_non_skippable_policy", None),
+        ({"adaptiveMfa": {"enabled": False}, "mfa": ADAPTIVE_ONLY_POLICY}, 422, "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", None),
+        ({"adaptiveMfa": {"enabled": True}, "mfa": ADAPTIVE_ONLY_POLICY}, 400, "guard.invalid_input", None),
+    ],
+)  # fmt: skip
+def test_adaptive_mfa_on_is_refused(
+    api: httpx.Client, body: dict[str, Any], status: int, code: str, message: str | None
+) -> None:
+    """Logto's own adaptive-MFA checks first; a valid ``enabled: true`` is the fake's refusal (its risk
+    rules are not modelled): ``guard.invalid_input``, never accepted and ignored."""
+    logto_error(api.patch("/sign-in-exp", json=body), status, code, message)
+    row = api.get("/sign-in-exp").json()
+    assert (row["adaptiveMfa"], row["mfa"]["factors"]) == ({}, [])
+
+
 def test_the_mfa_column_from_the_config(mailgun: Running) -> None:
     data = tenant_dict(mailgun.url)
     data["sign_in_experience"]["mfa"] = {"factors": ["Totp"], "policy": "Mandatory"}
