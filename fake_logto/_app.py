@@ -26,6 +26,7 @@ from ._keys import SigningKey
 from ._post_processing import PostProcessing
 from ._settings import Settings
 from ._tenant import Tenant
+from ._verification_records import IdentifierRecord, MfaRecord
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -46,11 +47,15 @@ ROOMS: Sequence[str] = (
     "_verification_new_password",
     "_verification_one_time_token",
     "_identification",
+    "_verification_totp",
+    "_verification_backup_code",
+    "_mfa",
     "_verification_social",
     "_social_provider",
     "_management_user_identities",
     "_management_users",
     "_management_user_passwords",
+    "_management_user_mfa",
     "_management_roles",
     "_management_sign_in_exp",
     "_management_sentinel",
@@ -69,8 +74,13 @@ ROOMS: Sequence[str] = (
     "_pages",
     "_control",
     "_hooks_control",
+    "_mfa_control",
     "_debug",
 )
+
+
+def _identifier_records(interaction: Any) -> list[IdentifierRecord]:
+    return [v for v in interaction.verifications.values() if not isinstance(v, MfaRecord)]
 
 
 def create_tenant(settings: Settings, config: TenantConfig | None = None, port: int | None = None) -> Tenant:
@@ -136,7 +146,7 @@ def _recorded(tenant: Tenant, step: str, handler: Handler) -> Handler:
                 user.primary_email
                 if user
                 else next(
-                    (v.value for v in interaction.verifications.values() if v.identifier_type == "email"),
+                    (v.value for v in _identifier_records(interaction) if v.identifier_type == "email"),
                     None,
                 )
             )

@@ -32,10 +32,12 @@ from ._errors import LogtoError
 from ._store import Interaction, SentCode, new_id
 from ._tenant import Tenant
 from ._verification_records import (
+    BackupCodeVerification,
     CodeVerification,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     SocialVerification,
+    TotpVerification,
     VerificationRecord,
 )
 
@@ -219,6 +221,8 @@ def record_type(record: VerificationRecord) -> str:
         return RECORD_TYPES[record.identifier_type]
     if isinstance(record, NewPasswordIdentityVerification):
         return "NewPasswordIdentity"
+    if isinstance(record, TotpVerification | BackupCodeVerification):
+        return "Totp" if isinstance(record, TotpVerification) else "BackupCode"
     if isinstance(record, OneTimeTokenVerification):
         return "OneTimeToken"
     if isinstance(record, SocialVerification):

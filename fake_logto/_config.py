@@ -15,6 +15,8 @@ from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ._mfa_records import MfaSettings, SeedMfa
+
 AppType = Literal["traditional", "spa", "native", "m2m"]
 APP_TYPES: tuple[str, ...] = ("traditional", "spa", "native", "m2m")
 RoleType = Literal["user", "m2m"]
@@ -114,6 +116,7 @@ class SeedUser:
     custom_data: dict[str, Any] = field(default_factory=dict)
     roles: tuple[str, ...] = ()
     id: str | None = None
+    mfa: SeedMfa | None = None  # a TOTP secret, backup codes (:mod:`._mfa_records`)
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,8 @@ class SignInExperience:
         default_factory=lambda: deepcopy(DEFAULT_USERNAME_POLICY), hash=False
     )
     sign_up_secondary: tuple[tuple[str, bool | None], ...] | None = None
+    mfa: MfaSettings = field(default_factory=MfaSettings)  # the ``mfa`` column (:mod:`._mfa_policy`)
+    adaptive_mfa: dict[str, Any] = field(default_factory=dict, hash=False)  # ``{}`` or ``{enabled: false}``
     password_expiration: dict[str, Any] = field(
         default_factory=dict, hash=False
     )  # :mod:`._password_expiration`

@@ -14,6 +14,7 @@ from typing import Any
 
 from fakekit import ConfigFileError, read_toml
 
+from . import _mfa_config
 from ._config import (
     APP_TYPES,
     HOOK_EVENTS,
@@ -90,6 +91,7 @@ def _user(r: _Reader) -> SeedUser:
         custom_data=r.get("custom_data", dict, {}),
         roles=r.strings("roles"),
         id=r.string("id"),
+        mfa=_mfa_config.read_seed(r),
     )
     r.done()
     if not (user.email or user.username or user.phone):
@@ -139,6 +141,7 @@ def _sign_in_experience(r: _Reader) -> SignInExperience:
         sign_in_methods=tuple(methods) or SignInExperience().sign_in_methods,
         forgot_password_email=forgot_email,
         app_name=r.string("app_name", ""),
+        mfa=_mfa_config.read_config(r.table("mfa")),
     )
     r.done()
     return experience

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import paths
 from ._messages_experience import EXPERIENCE_MESSAGES
+from ._mfa_phrases import MFA_MESSAGES
 from ._response_modes import respond
 
 
@@ -308,6 +309,7 @@ MESSAGES: dict[str, str] = {
     "log.invalid_time_window": "`end_time` must be after `start_time`.",
     **EXPERIENCE_MESSAGES,
 }
+MESSAGES |= MFA_MESSAGES  # kept in a room of their own (this module is near its size cap)
 
 
 class LogtoError(Exception):

@@ -11,8 +11,9 @@ every error is a :class:`LogtoError`. Codes are :mod:`._codes`'s, the pending pr
 body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
-the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`). Not modelled:
-MFA, captcha and SSO (social: :mod:`._verification_social`).
+the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`); MFA (the
+``/profile/mfa`` routes and the submit's checks) is :mod:`._mfa`'s. Not modelled: captcha and SSO (social:
+:mod:`._verification_social`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _extra_profile, _guards, _hooks, _profile, _verification_social, paths
+from . import _email_blocklist, _extra_profile, _guards, _hooks, _mfa, _profile, _verification_social, paths
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -38,6 +39,7 @@ from ._experience_context import (
     user_if_any,
     verification,
 )
+from ._mfa_records import PendingMfa
 from ._store import User
 from ._verification_records import CodeVerification
 
@@ -53,6 +55,7 @@ async def start(request: Request) -> Response:
         interaction.submitted, interaction.login_at = False, None
         interaction.verifications.clear()
         interaction.profile.clear()
+        interaction.mfa = PendingMfa()
     return Response(status_code=NO_CONTENT)
 
 
@@ -111,8 +114,8 @@ async def update_profile(request: Request) -> Response:
         argument = _guards.string(body, field, pattern=pattern)
     if ctx.event == "ForgotPassword":
         raise LogtoError("session.not_supported_for_forgot_password", 400)
-    if ctx.event == "SignIn":
-        identified_user(ctx)  # MFA is not modelled: being identified is enough
+    if ctx.event == "SignIn":  # social profiles are staged before MFA (profile-routes.ts)
+        identified_user(ctx) if kind == "social" else _mfa.guard_verification_status(ctx)
     if extra is not None:
         _profile.stage_extra(ctx.tenant.store, ctx.interaction, _extra_profile.parse(extra))
     else:
@@ -149,11 +152,15 @@ async def _submit_password_reset(ctx: Ctx, user: User) -> Response:
 
 async def _submit_sign_in(ctx: Ctx, user: User) -> Response:
     profile, store = ctx.interaction.profile, ctx.tenant.store
+    if ctx.event == "SignIn":  # only a sign-in verifies MFA (experience-interaction.ts submit)
+        _mfa.guard_verification_status(ctx)
     stage(ctx, dict(profile))  # revalidate: the account or other users may have changed since
     _verification_social.guard_fulfilled(ctx, profile, user)
     with store.lock:
+        _mfa.assert_fulfilled(ctx, user)
         _profile.apply(store, user, profile)
         _verification_social.apply_pending(ctx, user)  # synced name/avatar, a linked identity
+        _mfa.save(ctx, user)
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()
     _hooks.append_interaction(user.id)  # experience-interaction.ts submit: PostSignIn / PostRegister
@@ -183,7 +190,7 @@ async def get_interaction(request: Request) -> Response:
         if interaction.user_id:
             body["userId"] = interaction.user_id
         body["profile"] = _profile.sanitized(interaction.profile)
-        body["mfa"] = {}
+        body["mfa"] = interaction.mfa.sanitized()
         body["verificationRecords"] = [record_json(r) for r in interaction.verifications.values()]
         body["captcha"] = {"verified": False, "skipped": False}
     return JSONResponse(body)

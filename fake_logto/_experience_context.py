@@ -16,10 +16,12 @@ from ._errors import LogtoError
 from ._store import Interaction, InteractionEvent, User
 from ._tenant import Tenant
 from ._verification_records import (
+    BackupCodeVerification,
     CodeVerification,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     SocialVerification,
+    TotpVerification,
     VerificationRecord,
 )
 
@@ -102,6 +104,10 @@ def has_verified_token(ctx: Ctx) -> bool:
 
 
 def record_json(record: Record) -> dict[str, Any]:
+    if isinstance(record, TotpVerification):  # toSanitizedJson: no secret
+        return {"id": record.id, "type": "Totp", "userId": record.user_id, "verified": record.verified}
+    if isinstance(record, BackupCodeVerification):  # ... no codes but the one used
+        return {"id": record.id, "type": "BackupCode", "userId": record.user_id, "code": record.code}
     if isinstance(record, SocialVerification):  # toSanitizedJson: {id, type, connectorId, socialUserInfo}
         social: dict[str, Any] = {"id": record.id, "type": "Social", "connectorId": record.connector_id}
         if record.user_info is not None:

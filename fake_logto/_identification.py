@@ -21,6 +21,8 @@ from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, sta
 from ._store import User
 from ._verification_records import (
     CodeVerification,
+    IdentifierRecord,
+    MfaRecord,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     PasswordVerification,
@@ -28,14 +30,14 @@ from ._verification_records import (
 )
 
 
-def _guard_sign_in_method(ctx: Ctx, record: Record) -> None:
+def _guard_sign_in_method(ctx: Ctx, record: IdentifierRecord) -> None:
     method = ctx.experience.method(record.identifier_type)
     by_password = isinstance(record, PasswordVerification)
     if method is None or not (method.password if by_password else method.verification_code):
         raise LogtoError("user.sign_in_method_not_enabled", 422)
 
 
-def _guard_forgot_password_method(ctx: Ctx, record: Record) -> None:
+def _guard_forgot_password_method(ctx: Ctx, record: IdentifierRecord) -> None:
     # Only an email code resets a password here (the tenant has no SMS connector).
     if not (isinstance(record, CodeVerification) and record.identifier_type == "email"):
         raise LogtoError("session.not_supported_for_forgot_password", 422)
@@ -43,7 +45,7 @@ def _guard_forgot_password_method(ctx: Ctx, record: Record) -> None:
         raise LogtoError("session.not_supported_for_forgot_password", 422)
 
 
-IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, Record], None]] = {
+IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, IdentifierRecord], None]] = {
     "SignIn": _guard_sign_in_method,
     "ForgotPassword": _guard_forgot_password_method,
 }
@@ -51,6 +53,8 @@ IDENTIFICATION_GUARDS: dict[str, Callable[[Ctx, Record], None]] = {
 
 def _user_of(ctx: Ctx, record: Record, link: bool) -> User:
     """The verified identifier's user (a social identity's: :mod:`._verification_social`)."""
+    if isinstance(record, MfaRecord):  # identifyUserByVerificationRecord: an MFA record identifies no one
+        raise LogtoError("session.verification_failed", 400)
     if isinstance(record, SocialVerification):
         if ctx.event == "ForgotPassword":
             raise LogtoError("session.not_supported_for_forgot_password", 422)
@@ -93,6 +97,8 @@ async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = Fals
     """ExperienceInteraction.createUser (Register): stage the verified identifier, then create the user."""
     if verification_id is not None:
         record = verification(ctx, verification_id)
+        if isinstance(record, MfaRecord):  # getNewUserProfileFromVerificationRecord
+            raise LogtoError("session.verification_failed", 400)
         if isinstance(record, SocialVerification):
             stage(ctx, _verification_social.new_user_profile(ctx, record))
         else:
@@ -117,6 +123,7 @@ async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = Fals
         except ValueError as exc:  # lost a race with another registration
             raise LogtoError("user.email_already_in_use", 422) from exc
         user.password_hash = profile.get("passwordEncrypted")
+        user.logto_config = {"mfa": {"enabled": False}}  # provision-library.ts: MFA not enabled yet
         _verification_social.apply_pending(ctx, user)  # the identity, name and avatar of a social sign-up
         ctx.interaction.user_id = user.id
         profile.clear()

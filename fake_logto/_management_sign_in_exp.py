@@ -13,7 +13,7 @@ apply: ``signIn.methods`` (``email``/``username``/``phone``, with ``password``/`
 (``SignIn``, ``SignInAndRegister``), ``forgotPasswordMethods``, ``passwordPolicy``
 (:mod:`._password_policy`), ``usernamePolicy`` (:mod:`._username_policy`; flipping ``caseSensitive``
 off while usernames differ only by case is Logto's 409 ``username_policy_case_conflicts_exist``),
-``sentinelPolicy`` (:mod:`._sentinel`) and ``emailBlocklistPolicy`` (:mod:`._email_blocklist`, parsed last
+``sentinelPolicy`` (:mod:`._sentinel`), ``mfa`` (:mod:`._mfa_policy`) and ``emailBlocklistPolicy`` (:mod:`._email_blocklist`, parsed last
 as Logto builds its update). It validates as Logto's
 ``libraries/sign-in-experience/sign-up.ts`` and ``sign-in.ts`` and the route's forgot-password check
 (every refusal 400, Logto's ``RequestError`` default): ``missing_sign_up_identifiers``,
@@ -39,6 +39,7 @@ from starlette.responses import JSONResponse, Response
 from . import (
     _email_blocklist,
     _guards,
+    _mfa_policy,
     _password_expiration,
     _password_policy,
     _sentinel,
@@ -74,6 +75,7 @@ APPLIED: tuple[str, ...] = (
     "usernamePolicy",
 )
 APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
+APPLIED += ("mfa", "adaptiveMfa")  # :mod:`._mfa_policy` (adaptive MFA: only off)
 APPLIED += ("passwordExpiration",)  # :mod:`._password_expiration`
 APPLIED += ("socialSignIn", "socialSignInConnectorTargets")  # the social columns (_verification_social.py)
 
@@ -152,24 +154,6 @@ def _unsupported(key: str) -> LogtoError:
         400,
         details=f'fake_logto does not apply "{key}"; it applies {", ".join(APPLIED)}',
         type="body",
-    )
-
-
-# ``MfaPolicy`` values that ask nothing of a user while no factor is enabled (``Mandatory`` would).
-_INERT_MFA_POLICIES = ("UserControlled", "PromptAtSignInAndSignUp", "PromptOnlyAtSignIn", "NoPrompt")
-
-
-def _inert(key: str, value: Any) -> bool:
-    """A column value that changes nothing the fake does: ``mfa`` with no factor and a policy that then
-    prompts for nothing (Logto's integration tests send ``{factors: [], policy: …}`` with every sign-in
-    method change). It is taken, and the row keeps answering its own ``mfa``."""
-    return (
-        key == "mfa"
-        and isinstance(value, dict)
-        and value.get("factors") == []
-        and value.get("policy") in _INERT_MFA_POLICIES
-        and set(value) <= {"factors", "policy", "organizationRequiredMfaPolicy"}
-        and value.get("organizationRequiredMfaPolicy") in (None, "NoPrompt")
     )
 
 
@@ -287,6 +271,10 @@ def patched(
     mode = _guards.choice(body, "signInMode", MODES) if "signInMode" in body else None
     if "passwordPolicy" in body:
         changes["password_policy"] = _password_policy.parse_column(body)
+    if "mfa" in body:
+        changes["mfa"] = _mfa_policy.guard(body)
+    if "adaptiveMfa" in body:
+        changes["adaptive_mfa"] = _mfa_policy.guard_adaptive(body)
     if "sentinelPolicy" in body:
         changes["sentinel_policy"] = _sentinel.guard_policy(body)
     blocklist = _email_blocklist.guard(body) if "emailBlocklistPolicy" in body else None
@@ -296,7 +284,7 @@ def patched(
         changes["username_policy"] = _username_policy.parse_column(body)
     changes |= _social_columns(body)
     for key in body:
-        if key in KEYS and key not in APPLIED and body[key] != current[key] and not _inert(key, body[key]):
+        if key in KEYS and key not in APPLIED and body[key] != current[key]:
             raise _unsupported(key)
     if mode == "Register":
         raise _unsupported("signInMode: Register")
@@ -315,6 +303,11 @@ def patched(
         _validate_sign_up(new, has_email, has_sms)
     if "signIn" in body:
         _validate_sign_in(new, has_email, has_sms)
+    if (
+        "mfa" in body or "adaptiveMfa" in body
+    ):  # validateMfa and the adaptive-MFA checks, after validateSignIn
+        adaptive = new.adaptive_mfa if "adaptiveMfa" in body else None
+        new = dataclasses.replace(new, adaptive_mfa=_mfa_policy.validate(new.mfa, adaptive, exp.adaptive_mfa))
     if forgot is not None:
         _validate_forgot_password(forgot, has_email, has_sms)
     can_reset = (new.forgot_password_email and has_email) or bool(

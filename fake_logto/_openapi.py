@@ -24,6 +24,7 @@ from . import (
     _openapi_experience,
     _openapi_hooks,
     _openapi_management,
+    _openapi_mfa,
     _openapi_oidc,
     _openapi_one_time_tokens,
     _openapi_resources,
@@ -196,6 +197,10 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "404": control_error("no such user"),
     },
     ("GET", paths.DEBUG): {"200": html_answer("the debug view")},
+    ("GET", paths.USER_MFA): {
+        "200": json_answer("the user's factors and the tenant clock", "UserMfa"),
+        "404": control_error("no such user"),
+    },
     **_openapi_social.CONTROL_ANSWERS,
 }
 
@@ -227,6 +232,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_connectors.operations(),
         **_openapi_one_time_tokens.operations(),
         **_openapi_sign_in_exp.operations(),
+        **_openapi_mfa.operations(),
         **_openapi_social.operations(),
         **_openapi_social.provider_operations(),
     }

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
+from ._mfa_records import PendingMfa, UserMfaVerification, seeded_factors
 from ._one_time_tokens import OneTimeTokens
 from ._organization_registry import OrganizationRegistry
 from ._passwords import ARGON2I
@@ -72,6 +73,8 @@ class User:
     last_sign_in_at: int | None = None
     is_suspended: bool = False  # the Management API's PATCH /api/users/:userId/is-suspended
     profile: dict[str, Any] = field(default_factory=dict)  # Logto's standard-claims ``profile``
+    mfa_verifications: list[UserMfaVerification] = field(default_factory=list)  # :mod:`._mfa`
+    logto_config: dict[str, Any] = field(default_factory=dict)  # ``{mfa: {enabled?, skipped?}}``
     password_updated_at: int | None = None  # epoch ms; with the flag below: :mod:`._password_expiration`
     is_password_expired: bool = False
 
@@ -117,6 +120,7 @@ class Interaction:
     verifications: dict[str, VerificationRecord] = field(default_factory=dict)
     user_id: str | None = None  # identified (SignIn, ForgotPassword) or created (Register)
     profile: dict[str, Any] = field(default_factory=dict)  # email, username, password_hash to be set
+    mfa: PendingMfa = field(default_factory=PendingMfa)  # factors bound, not yet saved (:mod:`._mfa`)
     submitted: bool = False  # the Experience API's submit ran: /oidc/auth/<uid> may finish it
     login_at: float | None = None
 
@@ -274,6 +278,7 @@ class TenantStore:
                 avatar=seed.picture,
                 custom_data=dict(seed.custom_data),
                 roles=list(seed.roles),
+                mfa_verifications=seeded_factors(seed.mfa, now),
             )
             user.password_hash = hash_password(seed.password) if seed.password else None
             # Logto's insertUser (libraries/user.ts): every new user gets the default user roles too.

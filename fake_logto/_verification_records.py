@@ -1,6 +1,6 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
 email or phone code, a checked password, a new password identity, a verified one-time token, a social
-identity. Held by :class:`._store.Interaction`.
+identity, a TOTP or backup-code check. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,32 @@ class NewPasswordIdentityVerification:
 
 
 @dataclass
+class TotpVerification:
+    """Logto's ``TotpVerification`` (``classes/verifications/totp-verification.ts``): a new secret being
+    bound (``secret`` set), or the user's bound TOTP checked (no secret)."""
+
+    id: str
+    user_id: str
+    secret: str | None = None
+    verified: bool = False
+
+
+@dataclass
+class BackupCodeVerification:
+    """Logto's ``BackupCodeVerification``: new codes generated for binding, or one of the user's codes
+    used (``code``; verified once set)."""
+
+    id: str
+    user_id: str
+    code: str | None = None
+    backup_codes: list[str] | None = None
+
+    @property
+    def verified(self) -> bool:
+        return self.code is not None
+
+
+@dataclass
 class OneTimeTokenVerification:
     """An email's one-time token, checked and consumed (Logto's ``OneTimeTokenVerification``, kept only
     once verified); ``context`` is the token's (``oneTimeTokenContext``)."""
@@ -77,10 +103,12 @@ class SocialVerification:
         return self.user_info is not None
 
 
-VerificationRecord = (
+MfaRecord = TotpVerification | BackupCodeVerification
+IdentifierRecord = (
     CodeVerification
     | PasswordVerification
     | NewPasswordIdentityVerification
     | OneTimeTokenVerification
     | SocialVerification
 )
+VerificationRecord = IdentifierRecord | MfaRecord

@@ -199,6 +199,8 @@ class _LogtoOperations:
     codes = Operation(ops.codes)
     events = Operation(ops.events)
     wait_for_events = Operation(ops.wait_for_events)
+    user_mfa = Operation(ops.user_mfa)
+    totp_code = Operation(ops.totp_code)
 
 
 class _FaultsOperations:

@@ -96,6 +96,37 @@ class ExperienceClient:
     def add_profile(self, **profile: str) -> None:
         self._call("POST", logto_paths.EXPERIENCE_PROFILE, profile)
 
+    # --- MFA (totp-verification.ts, backup-code-verification.ts, profile-routes.ts) -------------------
+    def totp_secret(self) -> dict[str, str]:
+        """A new TOTP secret to bind: ``{verificationId, secret, secretQrCode}``."""
+        body: dict[str, str] = self._call("POST", logto_paths.EXPERIENCE_TOTP_SECRET).json()
+        return body
+
+    def verify_totp(self, code: str, verification_id: str | None = None) -> str:
+        """Check a code of the new secret (``verification_id``) or of the user's bound TOTP."""
+        payload = {"code": code} | ({"verificationId": verification_id} if verification_id else {})
+        result: str = self._call("POST", logto_paths.EXPERIENCE_TOTP_VERIFY, payload).json()["verificationId"]
+        return result
+
+    def generate_backup_codes(self) -> dict[str, Any]:
+        """New backup codes to bind: ``{verificationId, codes}``."""
+        body: dict[str, Any] = self._call("POST", logto_paths.EXPERIENCE_BACKUP_CODE_GENERATE).json()
+        return body
+
+    def verify_backup_code(self, code: str) -> str:
+        body = {"code": code}
+        result: str = self._call("POST", logto_paths.EXPERIENCE_BACKUP_CODE_VERIFY, body).json()[
+            "verificationId"
+        ]
+        return result
+
+    def bind_mfa(self, factor: str, verification_id: str) -> None:
+        """Bind a verified factor (``Totp``, ``BackupCode``) to the identified user (saved at submit)."""
+        self._call("POST", logto_paths.EXPERIENCE_MFA, {"type": factor, "verificationId": verification_id})
+
+    def skip_mfa(self) -> None:
+        self._call("POST", logto_paths.EXPERIENCE_MFA_SKIPPED)
+
     def submit(self) -> str | None:
         response = self._call("POST", logto_paths.EXPERIENCE_SUBMIT)
         return response.json()["redirectTo"] if response.status_code == 200 else None

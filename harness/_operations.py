@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, Literal, ParamSpec, TypeVar, cast, overload
 from urllib.parse import quote
 
+import pyotp
+
 from fake_logto import paths as logto_paths
 from fake_mailgun import paths as mailgun_paths
 
@@ -185,6 +187,12 @@ def clear_faults() -> Request[None]:
     return Request("mailgun", "DELETE", mailgun_paths.FAULTS, _nothing)
 
 
+class _HarnessTotp(pyotp.TOTP):
+    """Logto imports secrets of 16 base32 characters (80 bits); pyotp's default minimum is 112."""
+
+    min_secret_length_bits = 80
+
+
 # --- fake_logto's tenant --------------------------------------------------------------------------------
 def advance_clock(seconds: float) -> Request[JSON]:
     """Move the tenant clock: codes, sessions and tokens the fake checks expire without sleeping."""
@@ -239,6 +247,26 @@ def list_users() -> Request[list[JSON]]:
 def delete_user(user_id: str) -> Request[None]:
     """Delete the user ``user_id``."""
     return Request("logto", "DELETE", logto_paths.USER, _nothing, path_params={"user_id": user_id})
+
+
+def user_mfa(user_id: str) -> Request[JSON]:
+    """A user's MFA factors with their secrets: ``{totp_secret, backup_codes: [{code, usedAt?}], now,
+    step}`` (``now``: the tenant clock)."""
+    return Request("logto", "GET", logto_paths.USER_MFA, _json, path_params={"user_id": user_id})
+
+
+def _totp_code(response: httpx.Response) -> str:
+    body = _json(response)
+    if not body["totp_secret"]:
+        raise APIError(f"no TOTP is bound to this user: {body}")
+    totp = _HarnessTotp(body["totp_secret"], interval=body["step"])
+    return totp.at(body["now"])
+
+
+def totp_code(user_id: str) -> Request[str]:
+    """The TOTP code an authenticator app holding the user's bound secret shows now, on the tenant clock
+    (so it is valid for fake_logto even after ``advance_clock``)."""
+    return Request("logto", "GET", logto_paths.USER_MFA, _totp_code, path_params={"user_id": user_id})
 
 
 # --- one description, two facades -----------------------------------------------------------------------

@@ -1,0 +1,121 @@
+"""The OpenAPI operations of MFA: the Experience API's TOTP and backup-code verifications and
+``/profile/mfa`` routes (:mod:`._verification_totp`, :mod:`._verification_backup_code`, :mod:`._mfa`) and
+the Management API's user MFA verifications (:mod:`._management_user_mfa`), as Logto's
+``totp-verification.openapi.json``, ``backup-code-verification.openapi.json``,
+``profile-routes.openapi.json`` and ``admin-user/mfa-verification.openapi.json`` describe them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import paths
+from ._openapi_management import BAD_BODY, NOT_FOUND, OBJECT, api_op
+from ._openapi_shapes import STRING, Operation, interaction_cookie, json_body, logto_error, obj, param
+
+FACTOR = {
+    "type": "string",
+    "enum": ["Totp", "WebAuthn", "BackupCode", "EmailVerificationCode", "PhoneVerificationCode"],
+}
+STRINGS = {"type": "array", "items": STRING}
+
+
+def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _experience(
+    operation_id: str, summary: str, source: str, answers: dict[str, Any], body: Any = None
+) -> Operation:
+    operation: Operation = {
+        "tags": ["Experience API"],
+        "operationId": operation_id,
+        "summary": summary,
+        "description": f"Logto's ``packages/core/src/routes/experience/{source}``.",
+        "parameters": [interaction_cookie()],
+        "responses": {
+            **answers,
+            "400": logto_error("session.not_found, guard.invalid_input, session.mfa.*, …"),
+            "404": logto_error("session.interaction_not_found, session.identifier_not_found, …"),
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = json_body(body)
+    return operation
+
+
+def _experience_operations() -> dict[tuple[str, str], Operation]:
+    verified = {"200": _answer("``{verificationId}``", obj({"verificationId": STRING}, "verificationId"))}
+    done = {"204": {"description": "done"}}
+    refused = {
+        "403": logto_error("session.mfa.require_mfa_verification"),
+        "422": logto_error("session.mfa.*, user.*"),
+    }
+    totp, backup = (
+        "verification-routes/totp-verification.ts",
+        "verification-routes/backup-code-verification.ts",
+    )
+    secret = obj(
+        {"verificationId": STRING, "secret": STRING, "secretQrCode": STRING},
+        "verificationId",
+        "secret",
+        "secretQrCode",
+    )
+    codes = obj({"verificationId": STRING, "codes": STRINGS}, "verificationId", "codes")
+    return {
+        ("POST", paths.EXPERIENCE_TOTP_SECRET): _experience(
+            "experience_totp_secret", "Create a TOTP secret to bind", totp, {"200": _answer("the secret", secret)}
+        ),
+        ("POST", paths.EXPERIENCE_TOTP_VERIFY): _experience(
+            "experience_totp_verify", "Verify a TOTP code (of a new secret, or of the user's)", totp, verified,
+            obj({"code": STRING, "verificationId": STRING}, "code"),
+        ),
+        ("POST", paths.EXPERIENCE_BACKUP_CODE_GENERATE): _experience(
+            "experience_backup_code_generate", "Generate backup codes to bind", backup, {"200": _answer("the codes", codes)}
+        ),
+        ("POST", paths.EXPERIENCE_BACKUP_CODE_VERIFY): _experience(
+            "experience_backup_code_verify", "Use one of the user's backup codes", backup, verified,
+            obj({"code": STRING}, "code"),
+        ),
+        ("POST", paths.EXPERIENCE_MFA): _experience(
+            "experience_bind_mfa", "Bind a verified MFA factor", "profile-routes.ts", {**done, **refused},
+            obj({"type": FACTOR, "verificationId": STRING}, "type", "verificationId"),
+        ),
+        ("POST", paths.EXPERIENCE_MFA_SKIPPED): _experience(
+            "experience_skip_mfa", "Skip binding MFA (a user-controlled policy)", "profile-routes.ts", {**done, **refused}
+        ),
+        ("POST", paths.EXPERIENCE_MFA_ENABLED): _experience(
+            "experience_enable_mfa", "Mark MFA enabled", "profile-routes.ts", {**done, **refused}
+        ),
+    }  # fmt: skip
+
+
+def _management_operations() -> dict[tuple[str, str], Operation]:
+    listed = _answer("the user's factors, without secrets", {"type": "array", "items": OBJECT})
+    created = _answer("``{type: Totp, secret, secretQrCode}`` or ``{type: BackupCode, codes}``", OBJECT)
+    unprocessable = {
+        "422": logto_error("user.totp_already_in_use, user.totp_secret_invalid, user.backup_code_*")
+    }
+    operations = {
+        ("GET", paths.MANAGEMENT_USER_MFA): api_op(
+            "ListUserMfaVerifications", "A user's MFA verifications", {"200": listed, **NOT_FOUND}
+        ),
+        ("POST", paths.MANAGEMENT_USER_MFA): api_op(
+            "CreateUserMfaVerification", "Bind a TOTP or backup codes to a user",
+            {"200": created, **NOT_FOUND, **BAD_BODY, **unprocessable},
+            obj({"type": {"type": "string", "enum": ["Totp", "BackupCode"]}, "secret": STRING, "codes": STRINGS}, "type"),
+        ),
+        ("DELETE", paths.MANAGEMENT_USER_MFA_ONE): api_op(
+            "DeleteUserMfaVerification", "Remove one of a user's MFA verifications",
+            {"204": {"description": "removed"}, "404": logto_error("entity.not_found")},
+        ),
+    }  # fmt: skip
+    for operation in operations.values():
+        operation["description"] = "Logto's ``packages/core/src/routes/admin-user/mfa-verifications.ts``."
+    operations[("DELETE", paths.MANAGEMENT_USER_MFA_ONE)]["parameters"].append(
+        param("verification_id", "path", "the verification's id", required=True)
+    )
+    return operations
+
+
+def operations() -> dict[tuple[str, str], Operation]:
+    return {**_experience_operations(), **_management_operations()}
