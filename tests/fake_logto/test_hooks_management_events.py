@@ -116,6 +116,10 @@ def test_member_writes_send_membership_updated_with_the_delta(api: httpx.Client,
     ann, bob = (_created(api.post("/users", json={"username": n}))["id"] for n in ("hm_ann", "hm_bob"))
     users = f"/organizations/{org['id']}/users"
     route, params = "/organizations/:id/users", {"id": org["id"]}
+    # Deliveries follow their responses: wait for the set-up's own before settling.
+    sent.expect("Organization.Created", data=org)
+    for user_id in (ann, bob):
+        sent.expect("User.Created", path="/users", data=api.get(f"/users/{user_id}").json())
     sent.settle()
 
     assert api.post(users, json={"userIds": [ann, ann]}).status_code == 201
@@ -166,6 +170,7 @@ def test_application_writes_send_membership_updated_with_the_delta(
     other = _created(api.post("/applications", json={"name": "Other bot", "type": "MachineToMachine"}))["id"]
     apps = f"/organizations/{org['id']}/applications"
     route, params = "/organizations/:id/applications", {"id": org["id"]}
+    sent.expect("Organization.Created", data=org)  # delivered after its response: wait before settling
     sent.settle()
 
     added = api.post(apps, json={"applicationIds": [M2M["id"]]})
@@ -311,6 +316,7 @@ def test_resource_scope_and_user_profile_writes(api: httpx.Client, sent: Deliver
     body = sent.expect("User.Data.Updated", path=f"/users/{user['id']}/profile")
     assert body["data"] == profile.json()  # the route's answer (the profile), not the user
     assert body["matchedRoute"] == "/users/:userId/profile"
+    sent.expect("User.Created", path="/users")  # delivered after its response: wait for it before settling
     sent.settle()
 
     # Identities have no data hook in Logto (admin-user/social.ts appends nothing).
