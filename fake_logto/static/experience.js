@@ -661,5 +661,8 @@
     "forgot-password-reset": forgotPasswordResetPage,
     "continue-password": setPasswordPage,
   };
+  // The page shows once wired (see macros.html). Set first: the page's own set-up focuses its field, which a
+  // hidden tree refuses; nothing can be typed in between, the set-up runs in this same task.
+  document.documentElement.dataset.ready = "";
   (PAGES[config.page] || (() => {}))();
 })();

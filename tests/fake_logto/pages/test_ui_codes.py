@@ -176,22 +176,26 @@ def test_a_code_typed_while_the_resend_is_on_its_way_is_verified_against_the_new
     assert exchange(logto, url, app.url)["email"] == address
 
 
-def test_a_code_typed_before_the_page_script_runs_still_submits(
+def test_nothing_can_be_typed_before_the_page_script_runs(
     page: Page, logto: LogtoRunning, mailbox: Mailbox, address: str
 ) -> None:
-    """On a busy machine a test can fill the code before the page's script has run: the page takes the
-    digits already in the boxes when it starts (spread, then submitted)."""
+    """As Logto's single-page experience shows nothing before its script runs, the page's fields stay hidden
+    (so not actionable) until experience.js has wired them: a busy machine cannot type into, or submit, a
+    page the script does not handle yet. Released, the page shows, focuses the first box and takes the code."""
     url = start_registration(page, logto, address)
     code = mailbox.wait_for_code(address, timeout=15)
     held: list[Route] = []
     page.route("**/static/experience.js", lambda route: held.append(route))
     page.reload(wait_until="commit")
     first = page.locator("input[name=passcode_0]")
-    expect(first).to_be_visible()
-    first.fill(code)  # a plain input still: no script has run
+    expect(first).to_be_attached()
+    expect(first).to_be_hidden()  # rendered, not shown: no script has run
     assert len(held) == 1
+    held[0].continue_()
+    expect(first).to_be_visible()
+    expect(first).to_be_focused()
     with leaving_sign_in(page) as app:
-        held[0].continue_()
+        first.fill(code)
     assert exchange(logto, url, app.url)["email"] == address
 
 
