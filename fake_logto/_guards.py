@@ -178,16 +178,6 @@ def optional(obj: dict[str, Any], path: str, kind: type, *, nullable: bool = Fal
     return field(obj, path, kind, optional=True, nullable=nullable)
 
 
-def id_list(obj: dict[str, Any], path: str, *, nonempty: bool = False, min_length: int = 1) -> list[str]:
-    """``z.string().min(1).array()`` (``.nonempty()`` with ``nonempty``): a list of ids."""
-    values: list[Any] = field(obj, path, list)
-    if nonempty and not values:
-        raise too_small(path, 1, "array")
-    for i, value in enumerate(values):
-        string({str(i): value}, f"{path}.{i}", min_length=min_length)
-    return [str(v) for v in values]
-
-
 def choice(
     obj: dict[str, Any], path: str, choices: tuple[str, ...], *, optional: bool = False, where: str = "body"
 ) -> Any:
@@ -205,15 +195,18 @@ def choice(
     return value
 
 
-def string_list(obj: dict[str, Any], path: str, *, nonempty: bool = False, optional: bool = False) -> Any:
-    """``z.string().min(1).array()`` (``.nonempty()``, ``.optional()``)."""
+def string_list(
+    obj: dict[str, Any], path: str, *, nonempty: bool = False, optional: bool = False, min_length: int = 1
+) -> Any:
+    """``z.string().min(1).array()`` (``.nonempty()``, ``.optional()``; ``min_length`` 0: ``z.string()``), a
+    list of ids or names; ``None`` when optional and absent."""
     values: list[Any] | None = field(obj, path, list, optional=optional)
     if values is None:
         return None
     if nonempty and not values:
         raise too_small(path, 1, "array")
     for i, value in enumerate(values):
-        string({str(i): value}, f"{path}.{i}", min_length=1)
+        string({str(i): value}, f"{path}.{i}", min_length=min_length)
     return [str(v) for v in values]
 
 

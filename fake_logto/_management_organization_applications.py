@@ -72,7 +72,7 @@ async def list_applications(request: Request) -> Response:
 
 async def add_applications(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    app_ids = _guards.id_list(await _guards.body(request), "applicationIds", nonempty=True)
+    app_ids = _guards.string_list(await _guards.body(request), "applicationIds", nonempty=True)
     with tenant.store.lock:
         org = _check_apps(
             tenant, tenant.store.organizations.organizations.get(request.path_params["id"]), app_ids
@@ -87,7 +87,7 @@ async def add_applications(request: Request) -> Response:
 
 async def replace_applications(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    app_ids = list(dict.fromkeys(_guards.id_list(await _guards.body(request), "applicationIds")))
+    app_ids = list(dict.fromkeys(_guards.string_list(await _guards.body(request), "applicationIds")))
     added: list[str] = []
     removed: list[str] = []
     with tenant.store.lock:

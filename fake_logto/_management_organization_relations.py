@@ -88,12 +88,12 @@ def _conjunction(names: list[str]) -> str:
 def _user_role_ids(tenant: Tenant, body: dict[str, Any]) -> list[str]:
     """``organizationRoleIds`` and ``organizationRoleNames`` (both optional), names resolved to ids."""
     ids = (
-        _guards.id_list(body, "organizationRoleIds")
+        _guards.string_list(body, "organizationRoleIds")
         if _guards.optional(body, "organizationRoleIds", list)
         else []
     )
     names_given = _guards.optional(body, "organizationRoleNames", list)
-    names = _guards.id_list(body, "organizationRoleNames") if names_given else []
+    names = _guards.string_list(body, "organizationRoleNames") if names_given else []
     registry = tenant.store.organizations
     missing = [n for n in names if registry.role_id(n) is None]
     if missing:
@@ -180,8 +180,8 @@ async def _bulk_roles(request: Request, kind: Kind, key: str) -> Response:
     """``POST /:id/users/roles`` / ``/:id/applications/roles``: every role to every member given."""
     tenant = authorized_tenant(request)
     body = await _guards.body(request)
-    member_ids = _guards.id_list(body, key, nonempty=True)
-    role_ids = _guards.id_list(body, "organizationRoleIds", nonempty=True)
+    member_ids = _guards.string_list(body, key, nonempty=True)
+    role_ids = _guards.string_list(body, "organizationRoleIds", nonempty=True)
     with tenant.store.lock:
         _check_roles(tenant, kind, role_ids)
         org = tenant.store.organizations.organizations.get(request.path_params["id"])
@@ -226,7 +226,7 @@ async def _set_application_roles(request: Request, *, replace: bool) -> Response
     app_id = request.path_params["applicationId"]
     with tenant.store.lock:
         _member_org(tenant, request, APPS)
-    role_ids = _guards.id_list(await _guards.body(request), "organizationRoleIds", nonempty=True)
+    role_ids = _guards.string_list(await _guards.body(request), "organizationRoleIds", nonempty=True)
     with tenant.store.lock:
         org = _member_org(tenant, request, APPS)
         _check_roles(tenant, APPS, role_ids, unique=replace)  # the PUT inserts the list as given

@@ -124,9 +124,8 @@ async def list_roles(request: Request) -> Response:
 
 def _scope_ids(body: dict[str, Any], key: str) -> list[str]:
     """``z.array(z.string()).default([])``."""
-    if _guards.optional(body, key, list) is None:
-        return []
-    return _guards.id_list(body, key, min_length=0)
+    ids: list[str] | None = _guards.string_list(body, key, optional=True, min_length=0)
+    return ids or []
 
 
 async def create_role(request: Request) -> Response:
@@ -234,7 +233,7 @@ async def _list(request: Request, relation: Relation) -> Response:
 
 async def _add(request: Request, relation: Relation) -> Response:
     tenant = authorized_tenant(request)
-    ids = _guards.id_list(await _guards.body(request), relation.key, nonempty=True)
+    ids = _guards.string_list(await _guards.body(request), relation.key, nonempty=True)
     with tenant.store.lock:
         role = tenant.store.organizations.roles.get(request.path_params["id"])
         known = _known(tenant, relation)
@@ -248,7 +247,7 @@ async def _add(request: Request, relation: Relation) -> Response:
 
 async def _replace(request: Request, relation: Relation) -> Response:
     tenant = authorized_tenant(request)
-    ids = _guards.id_list(await _guards.body(request), relation.key)
+    ids = _guards.string_list(await _guards.body(request), relation.key)
     with tenant.store.lock:
         role = tenant.store.organizations.roles.get(request.path_params["id"])
         if ids:  # no rows to insert: nothing to refuse

@@ -291,7 +291,7 @@ def _check_users(tenant: Tenant, organization_id: str, user_ids: list[str]) -> S
 
 async def add_members(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    user_ids = _guards.id_list(await _guards.body(request), "userIds", nonempty=True)
+    user_ids = _guards.string_list(await _guards.body(request), "userIds", nonempty=True)
     with tenant.store.lock:
         org = _check_users(tenant, request.path_params["id"], user_ids)
         added = [u for u in dict.fromkeys(user_ids) if u not in org.members]
@@ -304,7 +304,7 @@ async def add_members(request: Request) -> Response:
 
 async def replace_members(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    user_ids = list(dict.fromkeys(_guards.id_list(await _guards.body(request), "userIds")))
+    user_ids = list(dict.fromkeys(_guards.string_list(await _guards.body(request), "userIds")))
     with tenant.store.lock:
         org = tenant.store.organizations.organizations.get(request.path_params["id"])
         added: list[str] = []

@@ -45,11 +45,6 @@ def _role(tenant: Tenant, role_id: str) -> StoredRole:
     return role
 
 
-def _ids(body: dict[str, Any], key: str, *, nonempty: bool) -> list[str]:
-    """``string().min(1).array()`` (``.nonempty()`` where Logto says so)."""
-    return _guards.id_list(body, key, nonempty=nonempty)
-
-
 def _page(request: Request, rows: list[dict[str, Any]]) -> Response:
     offset, limit = page_of(request)
     return JSONResponse(rows[offset : offset + limit], headers={"Total-Number": str(len(rows))})
@@ -84,7 +79,7 @@ async def list_role_users(request: Request) -> Response:
 
 async def add_role_users(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    user_ids = _ids(await _guards.body(request), "userIds", nonempty=True)
+    user_ids = _guards.string_list(await _guards.body(request), "userIds", nonempty=True)
     with tenant.store.lock:
         role = _role(tenant, request.path_params["id"])
         users = tenant.store.users
@@ -126,7 +121,7 @@ async def list_role_applications(request: Request) -> Response:
 
 async def add_role_applications(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    app_ids = _ids(await _guards.body(request), "applicationIds", nonempty=True)
+    app_ids = _guards.string_list(await _guards.body(request), "applicationIds", nonempty=True)
     with tenant.store.lock:
         role = _role(tenant, request.path_params["id"])
         if any(i in role.application_ids for i in app_ids):
@@ -176,7 +171,7 @@ async def list_application_roles(request: Request) -> Response:
 
 async def add_application_roles(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    role_ids = _ids(await _guards.body(request), "roleIds", nonempty=False)
+    role_ids = _guards.string_list(await _guards.body(request), "roleIds", nonempty=False)
     with tenant.store.lock:
         app = _m2m_app(tenant, request.path_params["applicationId"])
         held = {r.id for r in _held(tenant, app)}
@@ -195,7 +190,7 @@ async def replace_application_roles(request: Request) -> Response:
     """Logto's ``PUT``: added roles must exist; the unwanted are removed, then a user role among the added
     breaks the ``applications_roles__role_type`` check (422) — after the removal (no transaction)."""
     tenant = authorized_tenant(request)
-    role_ids = _ids(await _guards.body(request), "roleIds", nonempty=False)
+    role_ids = _guards.string_list(await _guards.body(request), "roleIds", nonempty=False)
     with tenant.store.lock:
         app = _m2m_app(tenant, request.path_params["applicationId"])
         held = _held(tenant, app)

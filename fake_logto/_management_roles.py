@@ -83,11 +83,6 @@ def _check_scopes(tenant: Tenant, role: StoredRole, scope_ids: list[str], *, new
             raise LogtoError("role.management_api_scopes_not_assignable_to_user_role", 400)
 
 
-def _id_list(body: dict[str, Any], key: str, *, nonempty: bool = False) -> list[str]:
-    values: list[str] = _guards.string_list(body, key, nonempty=nonempty)
-    return values
-
-
 def _role_columns(role: StoredRole) -> dict[str, str | None]:
     return {"id": role.id, "name": role.name, "description": role.description}
 
@@ -224,7 +219,7 @@ async def list_role_scopes(request: Request) -> Response:
 async def add_role_scopes(request: Request) -> Response:
     tenant = authorized_tenant(request)
     body = await _guards.body(request)
-    scope_ids = _id_list(body, "scopeIds", nonempty=True)
+    scope_ids = _guards.string_list(body, "scopeIds", nonempty=True)
     role = _role(tenant, request.path_params["role_id"])
     with tenant.store.lock:
         _check_scopes(tenant, role, scope_ids, new=False)
@@ -271,7 +266,7 @@ def _assignable(tenant: Tenant, role_ids: list[str]) -> list[StoredRole]:
 
 async def assign_user_roles(request: Request) -> Response:
     tenant = authorized_tenant(request)
-    role_ids = _id_list(await _guards.body(request), "roleIds")
+    role_ids = _guards.string_list(await _guards.body(request), "roleIds")
     user = user_of(tenant, request)
     with tenant.store.lock:
         held = {r.id for r in tenant.store.roles.roles.values() if r.name in user.roles}
@@ -288,7 +283,7 @@ async def replace_user_roles(request: Request) -> Response:
     ``koa-slonik-error-handler.ts`` answers 422 ``entity.db_constraint_violated`` — after the old links
     were already removed (the steps are not one transaction)."""
     tenant = authorized_tenant(request)
-    role_ids = _id_list(await _guards.body(request), "roleIds")
+    role_ids = _guards.string_list(await _guards.body(request), "roleIds")
     user = user_of(tenant, request)
     with tenant.store.lock:
         wanted = [_role(tenant, role_id) for role_id in dict.fromkeys(role_ids)]
