@@ -34,11 +34,13 @@ async def list_events(
     email: str | None = Query(None, description="only flows that involve this email"),
     client_id: str | None = Query(None, description="only this application's events"),
     flow: str | None = Query(None, description="only this flow"),
+    last: int | None = Query(None, ge=1, description="only the newest this many (of those selected)"),
 ) -> dict[str, Any]:
     """Every recorded hop, oldest first: authorization requests, interaction steps, codes sent (with the
     Mailgun delivery status and an inbox link), tokens issued (decoded), refreshes, revocations,
     sign-outs and errors."""
-    return {"items": _tenant(request).events.select(after, email, client_id, flow)}
+    items = _tenant(request).events.select(after, email, client_id, flow)
+    return {"items": items[-last:] if last else items}
 
 
 async def wait_events(

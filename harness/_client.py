@@ -182,6 +182,7 @@ class _MailboxOperations:
     latest = Operation(ops.latest)
     wait_for_message = Operation(ops.wait_for_message)
     wait_for_code = Operation(ops.wait_for_code)
+    raw = Operation(ops.raw_message)
     clear = Operation(ops.clear_messages)
 
 

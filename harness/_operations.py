@@ -163,6 +163,17 @@ def wait_for_code(to: str, after: str | None = None, timeout: float = 30) -> Req
     )
 
 
+def _bytes(response: httpx.Response) -> bytes:
+    return response.content
+
+
+def raw_message(message_id: str) -> Request[bytes]:
+    """A message's raw MIME source (what an ``.eml`` file holds)."""
+    return Request(
+        "mailgun", "GET", mailgun_paths.MAILBOX_RAW, _bytes, path_params={"message_id": message_id}
+    )
+
+
 def clear_messages() -> Request[None]:
     """Empty the mailbox (message ids keep counting up)."""
     return Request("mailgun", "DELETE", mailgun_paths.MAILBOX, _nothing)
@@ -220,9 +231,9 @@ def codes(to: str | None = None, limit: int = 20) -> Request[list[JSON]]:
     return Request("logto", "GET", logto_paths.CODES, _items, params=_params(to=to, limit=limit))
 
 
-def events(after: int = 0) -> Request[list[JSON]]:
-    """The debug view's events with an id above ``after``, oldest first."""
-    return Request("logto", "GET", logto_paths.EVENTS, _items, params={"after": after})
+def events(after: int = 0, last: int | None = None) -> Request[list[JSON]]:
+    """The debug view's events with an id above ``after``, oldest first (only the newest ``last``, if given)."""
+    return Request("logto", "GET", logto_paths.EVENTS, _items, params=_params(after=after, last=last))
 
 
 def wait_for_events(after: int = 0, timeout: float = 25) -> Request[list[JSON]]:

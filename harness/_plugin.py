@@ -26,6 +26,11 @@
   for a delivery, whose raw ``body`` and ``headers`` are kept.
 - ``email_address`` — unique per test and per xdist worker: tests never read each other's codes.
 - With pytest-playwright, a system Chromium is used when Playwright's own is not installed.
+
+Evidence (:mod:`._evidence`): when a test that uses a harness (any fixture value that is a ``Harness``)
+fails, its auth events, its messages (``.eml`` + JSON) and a one-page timeline are written to its output
+folder beside pytest-playwright's trace, and the report gets a ``harness evidence`` section naming the last
+auth hop. ``--harness-evidence=failed`` (the default; ini ``harness_evidence``), ``all`` or ``off``.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import contextlib
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, cast
 
 import pytest
@@ -47,7 +52,7 @@ from fake_logto import Server as _LogtoServer  # noqa: F401
 from fake_mailgun import Server as _MailgunServer  # noqa: F401
 from fakekit import Option, SettingError
 
-from . import _tenant_settings
+from . import _evidence, _tenant_settings
 from ._apps import AppKind
 from ._client import Client, Faults, Logto, Mailbox
 from ._config import OPTIONS, load_harness_config
@@ -76,6 +81,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="harness.toml for the fakes the fixtures start",
     )
     parser.addini("harness_config", "harness.toml for the fakes the fixtures start", default="")
+    evidence_help = "write a test's auth events, mails and timeline to its output folder: " + "/".join(
+        _evidence.MODES
+    )
+    group.addoption(
+        "--harness-evidence",
+        dest="harness_evidence",
+        choices=_evidence.MODES,
+        default=None,
+        help=evidence_help,
+    )
+    parser.addini("harness_evidence", evidence_help + " (default: failed)", default="failed")
     for opt in OPTIONS:
         help_text = f"{opt.help} (harness.toml {opt.key})"
         kwargs: dict[str, Any] = {"dest": _ini_name(opt.name), "default": None, "help": help_text}
@@ -100,6 +116,46 @@ def pytest_configure(config: pytest.Config) -> None:
         from . import _playwright_launch
 
         config.pluginmanager.register(_playwright_launch, "harness-playwright-launch")
+
+
+_MARKS = pytest.StashKey[list[_evidence.Mark]]()
+
+
+def _evidence_mode(config: pytest.Config) -> str:
+    mode = config.getoption("harness_evidence") or config.getini("harness_evidence") or "failed"
+    if mode not in _evidence.MODES:
+        raise pytest.UsageError(f"harness_evidence = {mode!r}: one of {', '.join(_evidence.MODES)}")
+    return str(mode)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Mark where each harness the test uses stands, just before its body runs."""
+    if _evidence_mode(item.config) != "off":
+        funcargs: dict[str, Any] = getattr(item, "funcargs", {})
+        harnesses = {id(v): v for v in funcargs.values() if isinstance(v, Harness)}
+        email = funcargs.get("email_address")
+        with contextlib.suppress(Exception):  # a harness already down leaves no evidence, never an error
+            item.stash[_MARKS] = [_evidence.mark(h, email) for h in harnesses.values()]
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report: pytest.TestReport = yield
+    marks = item.stash.get(_MARKS, None)
+    if report.when == "call" and marks:
+        mode = _evidence_mode(item.config)
+        if report.failed or mode == "all":
+            evidence = _evidence.merge([_evidence.collect(m) for m in marks])
+            output = item.config.getoption("--output", None)
+            folder = _evidence.output_folder(output, item.nodeid)
+            _evidence.write(folder, evidence, item.nodeid, report.outcome)
+            if report.failed:
+                report.sections.append(("harness evidence", _evidence.summary(evidence, folder)))
+    return report
 
 
 Key = tuple[str | None, tuple[tuple[str, Any], ...]]

@@ -116,6 +116,7 @@ def test_each_sub_api_is_built_from_the_same_operations(
 
 
 SAMPLES: dict[str, Any] = {
+    "message_id": "1",
     "to": "a@example.test",
     "user_id": "u-1",
     "seconds": 1,
