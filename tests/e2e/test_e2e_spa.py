@@ -1,7 +1,7 @@
 """The sample single-page app (``e2e/apps/spa``: ``@logto/browser``, a public client with PKCE, its tokens in
 ``localStorage``) in headless Chromium: register → sign out → sign in by email code, every call to Logto
-cross-origin (Logto's CORS for the app's origin); and a browser that starts signed in from
-:func:`harness.sign_in_spa_over_http`'s storage state, with no hop to Logto."""
+cross-origin (Logto's CORS for the app's origin). A browser starting signed in from
+:func:`harness.sign_in_spa_over_http`'s storage state is README's example, test_readme_spa_example.py."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from e2e_support import REGISTER, SIGN_IN, SIGNED_IN, SIGNED_OUT
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from harness import HarnessConfig, register, sign_in_spa_over_http, sign_in_with_email_code, start_harness
+from harness import HarnessConfig, register, sign_in_with_email_code, start_harness
 from harness._harness import Harness
 
 
@@ -49,7 +49,7 @@ def test_register_sign_out_and_sign_in_by_email_code(page: Page, spa: Harness) -
     _signed_in_as(page, url, address)
     (user,) = [u for u in spa.client.logto.users.list() if u["primaryEmail"] == address]
     expect(page.locator("#sub")).to_have_text(user["id"])
-    app_id = spa.info()["app"]["id"]
+    app_id = spa.info()["app"]["id"]  # the keys the SDK wrote: those sign_in_spa_over_http writes
     assert page.evaluate(
         f"Object.keys(localStorage).filter(k => k.startsWith('logto:{app_id}:')).sort()"
     ) == [f"logto:{app_id}:{key}" for key in ("accessToken", "idToken", "refreshToken")]
@@ -65,25 +65,3 @@ def test_register_sign_out_and_sign_in_by_email_code(page: Page, spa: Harness) -
     sign_in_with_email_code(page, address, mailbox)
     _signed_in_as(page, url, address)
     assert len(mailbox.messages(address)) == sent + 1
-
-
-def test_a_browser_starts_signed_in_from_the_storage_state(browser: Browser, spa: Harness) -> None:
-    address, url = f"spa-{uuid.uuid4().hex[:12]}@example.test", _url(spa)
-    state = sign_in_spa_over_http(
-        url,
-        address,
-        spa.client.mailbox,
-        logto_endpoint=spa.logto_endpoint,
-        app_id=spa.info()["app"]["id"],
-        register=True,
-    )
-    context = browser.new_context(storage_state=state)  # type: ignore[arg-type]
-    try:
-        page = context.new_page()
-        navigations: list[str] = []
-        page.on("request", lambda r: navigations.append(r.url) if r.is_navigation_request() else None)
-        page.goto(url + "/")
-        _signed_in_as(page, url, address)
-        assert navigations == [url + "/"], "no sign-in hop"
-    finally:
-        context.close()
