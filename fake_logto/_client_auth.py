@@ -273,7 +273,9 @@ def _authenticate(request: Request, tenant: Tenant, form: Form) -> Application:
         # Logto's adapter throws from the client lookup (packages/core/src/oidc/adapter.ts): 400, before
         # node-oidc-provider's own "client not found" (lib/shared/client_auth.js) could answer 401.
         raise OAuthError("invalid_client", f"invalid client {client_id}")
-    check_client_origin(request, client)  # node-oidc-provider's clientBasedCORS, on assigning the client
+    check_client_origin(
+        request, client, tenant
+    )  # node-oidc-provider's clientBasedCORS, on assigning the client
     registered = "client_secret_basic" if client.confidential else "none"
     if registered not in methods:
         raise invalid_client()

@@ -10,10 +10,14 @@ the request's ``Origin`` (``*`` without one), ``Access-Control-Max-Age: 3600``, 
 requested headers echoed; every other answer of those routes carries the origin and exposes
 ``WWW-Authenticate``. A client endpoint called with an ``Origin`` checks it against the client
 (Logto's ``clientBasedCORS``, ``packages/core/src/oidc/init.ts`` and ``isOriginAllowed`` in
-``oidc/utils.ts``: the tenant's own origin or one of the client's redirect URIs' origins, a wildcard
-URI's by its pattern) and refuses any
-other with 400 ``invalid_request`` "origin <o> not allowed for client: <id>" and no CORS header. ``OPTIONS``
-anywhere else under ``/oidc`` is an unrecognized route (404).
+``oidc/utils.ts``: the tenant's own origin, one of the app's ``customClientMetadata.corsAllowedOrigins``,
+or one of the client's redirect URIs' origins, a wildcard URI's by its pattern) and refuses any
+other with 400 ``invalid_request`` "origin <o> not allowed for client: <id>" and no CORS header. The
+userinfo endpoint checks the client its access token was issued to, once the token is found and its
+scopes checked (``loadAccessTokenClient`` in node-oidc-provider's ``lib/shared/access_token.js``). A
+preflight is never checked against a client (``lib/shared/cors.js``): any origin passes it, and the
+call itself is refused. ``OPTIONS`` anywhere else under ``/oidc`` (the authorization and end-session
+endpoints among them: browsers navigate to those) is an unrecognized route (404).
 
 ``/api``: ``koaCors([adminUrlSet, cloudUrlSet], …)`` (``packages/core/src/middleware/koa-cors.ts``,
 mounted in ``routes/init.ts``) in production allows only the admin console's origins, which this tenant
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -38,6 +43,9 @@ from . import paths
 from ._config import Application
 from ._errors import OAuthError
 from ._redirect_uris import origin_matches
+
+if TYPE_CHECKING:
+    from ._tenant import Tenant
 
 MAX_AGE = "3600"
 DENIED = "fake_logto.cors_denied"  # scope flag: the client refused the origin, send no CORS header
@@ -65,14 +73,23 @@ OIDC_POLICIES: dict[str, Policy] = {
 }
 
 
-def check_client_origin(request: Request, client: Application) -> None:
+def cors_allowed_origins(tenant: Tenant, client_id: str) -> list[str]:
+    """The app's ``customClientMetadata.corsAllowedOrigins`` (set through the Management API)."""
+    with tenant.store.lock:
+        row = tenant.store.roles.app_rows.get(client_id)
+        origins = row.custom_client_metadata.get("corsAllowedOrigins") if row is not None else None
+    return [o for o in origins if isinstance(o, str)] if isinstance(origins, list) else []
+
+
+def check_client_origin(request: Request, client: Application, tenant: Tenant) -> None:
     """``clientBasedCORS``: a cross-origin call must come from the tenant or one of the client's origins."""
     origin = request.headers.get("origin")
     if not origin:
         return
     own = f"{request.url.scheme}://{request.url.netloc}"
     exact = [u for u in client.redirect_uris if "*" not in u]
-    allowed = {own} | {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, exact)}
+    allowed = {own, *cors_allowed_origins(tenant, client.id)}
+    allowed |= {f"{p.scheme}://{p.netloc}" for p in map(urlsplit, exact)}
     patterns = [u for u in client.redirect_uris if "*" in u]
     if origin not in allowed and not any(origin_matches(origin, u) for u in patterns):
         request.scope[DENIED] = True

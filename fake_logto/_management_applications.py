@@ -128,6 +128,10 @@ def _common(body: dict[str, Any]) -> dict[str, Any]:
     for flag in CUSTOM_FLAGS:  # customClientMetadataGuard's z.boolean().optional() members
         if found.get("customClientMetadata") is not None:
             _guards.optional(found["customClientMetadata"], f"customClientMetadata.{flag}", bool)
+    if found.get("customClientMetadata") is not None:  # z.string().min(1).array().optional()
+        _guards.string_list(
+            found["customClientMetadata"], "customClientMetadata.corsAllowedOrigins", optional=True
+        )
     return found
 
 

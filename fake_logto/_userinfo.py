@@ -5,7 +5,8 @@ As node-oidc-provider's ``lib/actions/userinfo.js`` with ``lib/helpers/oidc_cont
 (one mechanism: the ``Authorization: Bearer`` header or a form body's ``access_token``; never the query)
 and ``lib/shared/set_www_authenticate_header.js``: every refusal carries ``WWW-Authenticate: Bearer
 realm="<issuer>"`` plus ``error``, ``error_description`` and ``scope`` (only ``realm`` when no token was
-sent). A user deleted since is Logto's ``findAccount`` ``invalid_grant`` (``packages/core/src/oidc/init.ts``).
+sent). A cross-origin call from an origin the token's client does not allow is refused as on the token
+endpoint (``_cors.py``). A user deleted since is Logto's ``findAccount`` ``invalid_grant`` (``packages/core/src/oidc/init.ts``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from . import paths
 from ._claims import userinfo_claims
 from ._client_auth import format_list, read_body
+from ._cors import check_client_origin
 from ._errors import OAuthError, invalid_grant, invalid_request, invalid_token, www_authenticate
 from ._request_checks import valid_scope
 from ._tenant import Tenant
@@ -86,8 +88,10 @@ async def _userinfo(request: Request, tenant: Tenant) -> Response:
                 raise OAuthError(
                     "insufficient_scope", "access token missing requested scope", 403, scope=" ".join(absent)
                 )
-        if tenant.config.application(record.client_id) is None:
+        client = tenant.config.application(record.client_id)
+        if client is None:
             raise invalid_token()
+        check_client_origin(request, client, tenant)  # clientBasedCORS, as the token's client is loaded
         user = store.users.get(record.user_id or "")
         if user is None:
             raise invalid_grant()

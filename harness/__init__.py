@@ -7,7 +7,8 @@
   the tenant's M2M app (``[management]`` of harness.toml), a real ``client_credentials`` token.
 - :class:`WebhookReceiver` — an HTTP server recording webhook deliveries (:class:`Delivery`) a test waits for.
 - :class:`ExperienceClient` — sign in over HTTP, as the sign-in pages do (no browser);
-  :func:`sign_in_over_http` — through an app's own ``/sign-in``, giving a Playwright ``storage_state``.
+  :func:`sign_in_over_http` — through an app's own ``/sign-in``, giving a Playwright ``storage_state``;
+  :func:`sign_in_spa_over_http` — as ``@logto/browser`` would, its tokens in the state's ``localStorage``.
 - :mod:`harness.playwright` (also re-exported here: :func:`register`, :func:`sign_in_with_email_code`,
   :func:`sign_in_with_password`, :func:`reset_password`) — drive the sign-in pages with Playwright
   (imported on first use: Playwright is a test dependency).
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
         WebhookTimeout,
     )
     from ._experience import ExperienceClient, callback_params
-    from ._fast_path import sign_in_over_http
+    from ._fast_path import sign_in_over_http, sign_in_spa_over_http
     from ._harness import Harness, start_harness
     from ._management_client import AsyncManagement, Management
     from ._playwright import register, reset_password, sign_in_with_email_code, sign_in_with_password
@@ -69,6 +70,7 @@ _HOMES = {
     "UsageError": "._errors",
     "Mailbox": "._client",
     "sign_in_over_http": "._fast_path",
+    "sign_in_spa_over_http": "._fast_path",
     "register": "._playwright",
     "reset_password": "._playwright",
     "sign_in_with_email_code": "._playwright",
@@ -115,6 +117,7 @@ __all__ = [
     "register",
     "reset_password",
     "sign_in_over_http",
+    "sign_in_spa_over_http",
     "sign_in_with_email_code",
     "sign_in_with_password",
     "start_harness",

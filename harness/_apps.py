@@ -1,5 +1,7 @@
-"""The sample apps (``e2e/apps/``) as subprocesses: the Go app (the binary ``scripts/setup`` builds) and the
-Python app (``python -m e2e.apps.python``), both configured by the environment a user would set.
+"""The sample apps (``e2e/apps/``) as subprocesses: the Go app (the binary ``scripts/setup`` builds), the
+Python app (``python -m e2e.apps.python``) and the single-page app (``python -m e2e.apps.spa``: a static
+server for the page and the bundle ``scripts/setup`` builds with esbuild), all configured by the
+environment a user would set.
 
 Each app prints ``bookstore listening on …`` once its socket accepts connections; :func:`serve_app`
 waits for that line (no polling), keeps the app's output (for the error when it fails, optionally echoed),
@@ -24,9 +26,9 @@ from typing import Literal, TextIO
 
 from ._errors import AppError
 
-AppName = Literal["python", "go"]
-AppKind = Literal["python", "go", "none"]
-APP_KINDS: tuple[AppKind, ...] = ("python", "go", "none")
+AppName = Literal["python", "go", "spa"]
+AppKind = Literal["python", "go", "spa", "none"]
+APP_KINDS: tuple[AppKind, ...] = ("python", "go", "spa", "none")
 
 ROOT = Path(__file__).resolve().parent.parent
 GO_APP = ROOT / "e2e" / "apps" / "go"
@@ -34,6 +36,10 @@ GO_BINARY = GO_APP / "bin" / "bookstore"
 GO_STAMP = GO_APP / "bin" / ".built"  # the digest of the sources the binary was built from (scripts/setup)
 PYTHON_APP = ROOT / "e2e" / "apps" / "python"
 PYTHON_MODULE = "e2e.apps.python"
+SPA_APP = ROOT / "e2e" / "apps" / "spa"
+SPA_MODULE = "e2e.apps.spa"
+SPA_BUNDLE = SPA_APP / "dist" / "app.js"
+SPA_STAMP = SPA_APP / "dist" / ".built"  # the digest of the sources the bundle was built from (scripts/setup)
 APPS = ROOT / "e2e" / "apps"
 READY = "bookstore listening on "
 
@@ -54,6 +60,22 @@ def go_sources_digest() -> str:
     """``cat <sources> | sha256sum | cut -c1-16``, as ``scripts/setup`` writes it to the stamp."""
     digest = hashlib.sha256()
     for path in go_sources():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def spa_sources() -> list[Path]:
+    """The files the SPA's bundle is built from, in the order ``scripts/setup`` digests them."""
+    found = sorted(
+        (p for p in (SPA_APP / "src").rglob("*") if p.is_file()),
+        key=lambda p: p.relative_to(ROOT).as_posix().encode(),
+    )
+    return [SPA_APP / "package.json", SPA_APP / "package-lock.json", *found]
+
+
+def spa_sources_digest() -> str:
+    digest = hashlib.sha256()
+    for path in spa_sources():
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -86,6 +108,18 @@ def check_app(name: AppName) -> None:
                 f"the Go sample app's binary is older than its sources ({_shown(GO_APP)}): "
                 "run scripts/setup to rebuild it"
             )
+    elif name == "spa":
+        if not SPA_BUNDLE.is_file():
+            raise AppError(
+                f"the SPA sample app is not bundled ({_shown(SPA_BUNDLE)}): run scripts/setup "
+                "(it needs Node.js and npm)"
+            )
+        stamp = SPA_STAMP.read_text().strip() if SPA_STAMP.is_file() else ""
+        if stamp != spa_sources_digest():
+            raise AppError(
+                f"the SPA sample app's bundle is older than its sources ({_shown(SPA_APP)}): "
+                "run scripts/setup to rebuild it"
+            )
     elif not (PYTHON_APP / "__main__.py").is_file():
         raise AppError(
             f"the Python sample app is not in this installation ({PYTHON_APP}): run the harness from a "
@@ -109,7 +143,7 @@ class SampleAppSettings:
     kind: AppKind = field(
         default="python",
         metadata={
-            "help": "the sample app harness up starts: python, go or none",
+            "help": "the sample app harness up starts: python, go, spa or none",
             "choices": APP_KINDS,
             "aliases": ("app",),
         },
@@ -146,7 +180,7 @@ class AppSettings:
     def command(self) -> list[str]:
         if self.name == "go":
             return [str(GO_BINARY)]
-        return [sys.executable, "-m", PYTHON_MODULE]
+        return [sys.executable, "-m", SPA_MODULE if self.name == "spa" else PYTHON_MODULE]
 
 
 @dataclass

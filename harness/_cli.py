@@ -1,6 +1,6 @@
 """The ``harness`` command.
 
-``harness up`` starts the fakes and a sample app (``--app python|go|none``) and prints where they answer
+``harness up`` starts the fakes and a sample app (``--app python|go|spa|none``) and prints where they answer
 (``--json``: one JSON object once healthy); its settings flags are generated from ``HarnessConfig``
 (``harness._config.OPTIONS``), each also a ``HARNESS_*`` env var and a harness.toml key: a flag wins over
 the env var, the env var over the file, the file over the default. ``harness mail`` reads the mailbox of
@@ -98,9 +98,9 @@ def _up(args: argparse.Namespace) -> int:
 
 def _table(info: dict[str, Any], seconds: float) -> None:
     rows = [
-        ("App", info["app_url"] or "none (--app python|go starts a sample app)"),
+        ("App", info["app_url"] or "none (--app python|go|spa starts a sample app)"),
         ("Logto endpoint", info["logto_endpoint"]),
-        ("App id / secret", f"{info['app']['id']} / {info['app']['secret']}"),
+        ("App id / secret", f"{info['app']['id']} / {info['app']['secret'] or '(none: a public client)'}"),
         ("Redirect URI", info["app"]["redirect_uri"]),
         ("Mailgun API", info["mailgun_url"]),
         ("Inbox UI", info["inbox_url"]),

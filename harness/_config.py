@@ -96,18 +96,24 @@ class HarnessConfig:
         ports = [opt for opt in OPTIONS if opt.field.metadata.get("port") and opt.name not in keep]
         return self.with_settings(**{o.name: 0 for o in ports if getattr(self, o.name) != -1})
 
-    def tenant_config(self, mailgun_url: str, app_url: str | None = None) -> TenantConfig:
+    def tenant_config(
+        self, mailgun_url: str, app_url: str | None = None, *, spa: bool = False
+    ) -> TenantConfig:
         """The tenant; a Mailgun connector's endpoint, domain, key, sender and deliveries default to this
         harness's fake_mailgun and the seed's templates, each overridable in ``[tenant.connector.config]``.
 
         With ``app_url`` (where the sample app answers), the first application — the one the sample app
         signs in as — also accepts ``<app_url>/callback`` and ``<app_url>`` as its redirect and post
-        sign-out URIs, listed first, as one would add them in the Console."""
-        tenant = self._tenant_config(mailgun_url)
-        return tenant if app_url is None else with_app_url(tenant, app_url)
+        sign-out URIs, listed first, as one would add them in the Console. With ``spa`` (the SPA sample
+        app), that is the tenant's first SPA application, moved first, or :data:`SPA_APP` added first
+        when the tenant has none."""
+        tenant = self._tenant_config(mailgun_url, spa)
+        return tenant if app_url is None else with_app_url(tenant, app_url, spa=spa)
 
-    def _tenant_config(self, mailgun_url: str) -> TenantConfig:
+    def _tenant_config(self, mailgun_url: str, spa: bool = False) -> TenantConfig:
         tenant = with_management_app(copy.deepcopy(self.tenant), self.management, _seed_app_table())
+        if spa:
+            tenant = _with_spa_first(tenant)
         connector = tenant.setdefault("connector", {})
         if isinstance(connector, dict) and connector.get("kind", "mailgun") == "mailgun":
             given = connector.get("config", {})
@@ -127,6 +133,27 @@ class HarnessConfig:
             raise ConfigError(str(exc)) from exc
 
 
+# The SPA sample app's application when the tenant has no SPA one: a public client (no secret, PKCE),
+# its URIs the sample app's at its default port, as the seed's traditional app's.
+SPA_APP: dict[str, Any] = {
+    "name": "Bookstore SPA",
+    "type": "spa",
+    "id": "bookstore-spa",
+    "redirect_uris": ["http://localhost:3000/callback"],
+    "post_logout_redirect_uris": ["http://localhost:3000"],
+}
+
+
+def _with_spa_first(tenant: dict[str, Any]) -> dict[str, Any]:
+    """``tenant`` whose applications start with its first SPA one (or :data:`SPA_APP`)."""
+    applications = tenant.get("applications", [_seed_app_table()])
+    if not isinstance(applications, list):
+        return tenant  # not a list: the tenant's reader names the field
+    spa = next((a for a in applications if isinstance(a, dict) and a.get("type") == "spa"), None)
+    rest = [a for a in applications if a is not spa]
+    return {**tenant, "applications": [spa or copy.deepcopy(SPA_APP), *rest]}
+
+
 def _seed_app_table() -> dict[str, Any]:
     """fake_logto's seed application (what a tenant without ``applications`` has), as a table."""
     seed = parse_config({}).applications[0]
@@ -140,15 +167,16 @@ def _seed_app_table() -> dict[str, Any]:
     }
 
 
-def with_app_url(tenant: TenantConfig, app_url: str) -> TenantConfig:
+def with_app_url(tenant: TenantConfig, app_url: str, *, spa: bool = False) -> TenantConfig:
     """``tenant`` whose first application also redirects to the app at ``app_url`` (see ``tenant_config``)."""
     if not tenant.applications:
         raise ConfigError("tenant.applications: the sample app needs an application to sign in as")
     first = tenant.applications[0]
-    if first.type != "traditional":
+    wanted, kind = ("spa", "a single-page app") if spa else ("traditional", "a traditional web app")
+    if first.type != wanted:
         raise ConfigError(
             f"tenant.applications[0].type: the sample app signs in as the first application, which must be "
-            f"a traditional web app, got {first.type!r}"
+            f"{kind}, got {first.type!r}"
         )
     app_url = app_url.rstrip("/")
 

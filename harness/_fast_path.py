@@ -4,17 +4,37 @@ For tests that are not about sign-in: the app's own ``/sign-in`` route starts th
 API finishes it (as the sign-in pages would), the app's callback sets its session cookie, and every
 cookie of the jar — the app's and Logto's SSO session — goes into a storage state that
 ``browser.new_context(storage_state=…)`` accepts.
+
+A single-page app keeps its tokens in the browser, not behind a cookie: :func:`sign_in_spa_over_http` plays
+``@logto/browser``'s part (logto-io/js ``packages/client/src/client.ts`` ``signIn`` and
+``handleSignInCallback``, ``packages/js/src/core/sign-in.ts``, ``fetch-token.ts``): an authorization
+request with PKCE as the SDK builds it, the code exchanged by the public client from the app's origin,
+and the tokens written where the SDK reads them (``packages/browser/src/storage.ts``): the app origin's
+``localStorage`` keys ``logto:<appId>:idToken``, ``logto:<appId>:refreshToken`` and
+``logto:<appId>:accessToken`` (a JSON map from ``buildAccessTokenKey()`` — ``"@"`` for no resource —
+to ``{token, scope, expiresAt}``).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+import secrets
+import time
+from collections.abc import Sequence
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import httpx
 
+from fake_logto import paths as logto_paths
+
 from ._client import Mailbox
-from ._experience import ExperienceClient
+from ._experience import ExperienceClient, callback_params
+
+# @logto/js withReservedScopes: the reserved scopes and ``profile`` come before the app's own.
+SDK_SCOPES = ("openid", "offline_access", "profile")
 
 
 def sign_in_over_http(
@@ -62,3 +82,83 @@ def storage_state(jar: Any) -> dict[str, Any]:
             }
         )
     return {"cookies": cookies, "origins": []}
+
+
+def sign_in_spa_over_http(
+    app_url: str,
+    email: str,
+    mailbox: Mailbox,
+    *,
+    logto_endpoint: str,
+    app_id: str,
+    register: bool = False,
+    scopes: Sequence[str] = ("email",),
+    redirect_path: str = "/callback",
+) -> dict[str, Any]:
+    """Register (``register``) or sign in ``email`` as the single-page app at ``app_url`` — a public client
+    ``app_id`` of the Logto at ``logto_endpoint`` whose redirect URI is ``app_url + redirect_path`` — as
+    ``@logto/browser`` would; returns a Playwright storage state whose ``origins`` hold the app origin's
+    ``localStorage`` the SDK reads (and whose cookies are Logto's SSO session), so the app starts signed
+    in. ``scopes`` are the app's own, as given to ``LogtoClient`` (the SDK adds its reserved ones)."""
+    parts = urlsplit(app_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    redirect_uri = urljoin(origin, redirect_path)
+    verifier = _random()
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    state = _random()
+    cors = {"Origin": origin}  # the SDK calls Logto with fetch from the app's page
+    with httpx.Client(timeout=30) as http:
+        discovery = http.get(logto_endpoint.rstrip("/") + logto_paths.DISCOVERY, headers=cors)
+        discovery.raise_for_status()
+        oidc = discovery.json()
+        query = {
+            "client_id": app_id,
+            "redirect_uri": redirect_uri,
+            "code_challenge": challenge,
+            "code_challenge_method": "S256",
+            "state": state,
+            "response_type": "code",
+            "prompt": "consent",
+            "scope": " ".join(dict.fromkeys([*SDK_SCOPES, *scopes])),
+            **({"first_screen": "register"} if register else {}),
+        }
+        experience = ExperienceClient(logto_endpoint, http=http)
+        with mailbox.expect_message(email) as sent:
+            verification_id = experience.send_email_code(
+                f"{oidc['authorization_endpoint']}?{urlencode(query)}",
+                email,
+                "Register" if register else "SignIn",
+            )
+        callback = callback_params(experience.finish_email_code(email, verification_id, sent.code))
+        if callback.get("state") != state or "code" not in callback:
+            raise AssertionError(f"Logto's callback to the app carried no code for this sign-in: {callback}")
+        requested_at = round(time.time())
+        form = {
+            "client_id": app_id,
+            "code": callback["code"],
+            "code_verifier": verifier,
+            "redirect_uri": redirect_uri,
+            "grant_type": "authorization_code",
+        }
+        answer = http.post(oidc["token_endpoint"], data=form, headers=cors)
+        if answer.status_code != 200:
+            raise AssertionError(f"the token endpoint answered {answer.status_code}: {answer.text[:200]}")
+        tokens = answer.json()
+        cookies = storage_state(http.cookies.jar)
+    access = {
+        "token": tokens["access_token"],
+        "scope": tokens.get("scope", ""),
+        "expiresAt": requested_at + int(tokens["expires_in"]),
+    }
+    items = {
+        "idToken": tokens["id_token"],
+        "refreshToken": tokens.get("refresh_token"),
+        "accessToken": json.dumps({"@": access}, separators=(",", ":")),
+    }
+    local = [{"name": f"logto:{app_id}:{key}", "value": value} for key, value in items.items() if value]
+    return {**cookies, "origins": [{"origin": origin, "localStorage": local}]}
+
+
+def _random() -> str:
+    """@logto/browser's ``generateRandomString``: 64 random bytes, base64url without padding."""
+    return base64.urlsafe_b64encode(secrets.token_bytes(64)).decode().rstrip("=")

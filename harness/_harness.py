@@ -2,8 +2,9 @@
 
 The Logto tenant's Mailgun connector points at this harness's fake_mailgun over HTTP, as a real Logto
 would point at Mailgun. ``start_harness`` is what ``harness up`` and the pytest plugin both use; with
-``app="python"|"go"`` it also starts that sample app (``e2e/apps/``) signed in as the tenant's first
-application, whose redirect URIs then name the app's real port.
+``app="python"|"go"|"spa"`` it also starts that sample app (``e2e/apps/``) signed in as the tenant's first
+application (for ``"spa"``, its first single-page app, see ``HarnessConfig.tenant_config``), whose
+redirect URIs then name the app's real port.
 """
 
 from __future__ import annotations
@@ -128,7 +129,7 @@ def start_harness(
                 bind(config.host, app_port, f"{app} sample app").close()
             app_url = f"http://localhost:{app_port}"
         mailgun_url = url_of(config.host, sockets.mailgun_http.getsockname()[1])
-        tenant = config.tenant_config(mailgun_url, app_url)
+        tenant = config.tenant_config(mailgun_url, app_url, spa=app == "spa")
         logto_port: int = sockets.logto.getsockname()[1]
         running_app: RunningApp | None = None
         if app != "none":

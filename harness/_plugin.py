@@ -109,7 +109,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(config=None, {names}): run this test against a harness with these settings "
-        "(harness.toml keys, flat: logto_port is [logto] port; app_kind or app: python, go or none)",
+        "(harness.toml keys, flat: logto_port is [logto] port; app_kind or app: python, go, spa or none)",
     )
     if config.pluginmanager.hasplugin("playwright"):
         # Registered now, after every entry-point plugin, so this override wins over pytest-playwright's.

@@ -49,7 +49,8 @@ def parsed(harness: Harness, **tables: Any) -> TenantConfig:
         )
     config = dataclasses.replace(harness.config, tenant={**harness.config.tenant, **tables})
     try:
-        return config.tenant_config(harness.mailgun_url, harness.app_url)
+        spa = harness.app is not None and harness.app.name == "spa"
+        return config.tenant_config(harness.mailgun_url, harness.app_url, spa=spa)
     except ConfigError as exc:
         raise ConfigError(f"tenant.{exc}") from exc
 

@@ -41,7 +41,7 @@ def test_the_go_sources_are_the_module_files() -> None:
     assert {"main.go", "session_storage.go"} <= set(names)
 
 
-@pytest.mark.parametrize("name", ["python", "go"])
+@pytest.mark.parametrize("name", ["python", "go", "spa"])
 def test_an_app_that_cannot_listen_fails_with_its_output(name: apps.AppName) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -51,6 +51,49 @@ def test_an_app_that_cannot_listen_fails_with_its_output(name: apps.AppName) -> 
         with pytest.raises(AppError, match=f"the {name} sample app exited with status 1") as error:
             start_app(settings)
     assert "address already in use" in str(error.value).lower()
+
+
+def test_a_spa_bundle_missing_or_older_than_its_sources_says_to_run_the_setup(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bundle, stamp = tmp_path / "app.js", tmp_path / ".built"
+    monkeypatch.setattr(apps, "SPA_BUNDLE", bundle)
+    monkeypatch.setattr(apps, "SPA_STAMP", stamp)
+    with pytest.raises(
+        AppError, match=r"the SPA sample app is not bundled .*run scripts/setup \(it needs Node"
+    ):
+        check_app("spa")
+    bundle.write_text("")
+    stamp.write_text("0123456789abcdef\n")
+    with pytest.raises(AppError, match="bundle is older than its sources"):
+        check_app("spa")
+    stamp.write_text(apps.spa_sources_digest() + "\n")  # as scripts/setup writes it
+    check_app("spa")
+    names = [path.relative_to(apps.SPA_APP).as_posix() for path in apps.spa_sources()]
+    assert names[:3] == ["package.json", "package-lock.json", "src/main.js"]
+
+
+def test_the_spa_signs_in_as_the_first_spa_application() -> None:
+    """The seed tenant has none: a public client is added first; a tenant's own SPA app is moved first."""
+    config = load_harness_config(None)
+    tenant = config.tenant_config("http://127.0.0.1:5080", "http://localhost:4567", spa=True)
+    first = tenant.applications[0]
+    assert (first.id, first.type, first.secret, first.confidential) == ("bookstore-spa", "spa", "", False)
+    assert first.redirect_uris == ("http://localhost:4567/callback", "http://localhost:3000/callback")
+    assert first.post_logout_redirect_uris == ("http://localhost:4567", "http://localhost:3000")
+    assert [a.id for a in tenant.applications[1:3]] == ["bookstore", "harness-management"]
+    own = {"name": "Shop", "type": "spa", "id": "shop", "redirect_uris": ["https://shop.test/cb"]}
+    web = {
+        "name": "Web",
+        "type": "traditional",
+        "id": "web",
+        "secret": "s",
+        "redirect_uris": ["https://w.test/cb"],
+    }
+    config = dataclasses.replace(config, tenant={"applications": [web, own]})
+    tenant = config.tenant_config("http://127.0.0.1:5080", "http://localhost:4567", spa=True)
+    assert [a.id for a in tenant.applications][:2] == ["shop", "web"]
+    assert tenant.applications[0].redirect_uris == ("http://localhost:4567/callback", "https://shop.test/cb")
 
 
 def test_the_app_url_leads_the_first_applications_uris() -> None:
@@ -69,15 +112,16 @@ def test_the_app_needs_a_traditional_first_application() -> None:
         with_app_url(dataclasses.replace(tenant, applications=(m2m,)), "http://localhost:4567")
 
 
-@pytest.mark.parametrize("name", ["python", "go"])
+@pytest.mark.parametrize("name", ["python", "go", "spa"])
 def test_an_app_says_it_listens_then_stops_gracefully_on_sigterm(name: apps.AppName) -> None:
     settings = AppSettings(name, "http://localhost:9", "bookstore", "secret", apps.free_port("127.0.0.1"))
     app = start_app(settings)
     with socket.create_connection(("127.0.0.1", settings.port)):
         pass  # accepting connections once the line is out
     status = app.stop()
-    # Go exits 0; uvicorn shuts down, then re-raises the signal it caught (the Unix convention).
-    assert status == (0 if name == "go" else -signal.SIGTERM), app.output()
+    # Go and the SPA's static server exit 0; uvicorn shuts down, then re-raises the signal it caught (the
+    # Unix convention).
+    assert status == (-signal.SIGTERM if name == "python" else 0), app.output()
     if name == "python":
         assert "Application shutdown complete." in app.output()
 

@@ -138,7 +138,7 @@ def test_wrong_values_name_the_setting_where_it_was_given() -> None:
         parse_harness_config({"mailgun": {"port": 70000}})
     with pytest.raises(ConfigError, match=r"^mailgun\.domains\[1\]: must be a string, got 2$"):
         parse_harness_config({"mailgun": {"domains": ["a.test", 2]}})
-    with pytest.raises(ConfigError, match=r"^app\.kind: must be one of python, go, none, got 'ruby'$"):
+    with pytest.raises(ConfigError, match=r"^app\.kind: must be one of python, go, spa, none, got 'ruby'$"):
         parse_harness_config({"app": {"kind": "ruby"}})
     with pytest.raises(ConfigError, match=r"^logto\.colour: unknown setting$"):
         parse_harness_config({"logto": {"colour": 1}})
