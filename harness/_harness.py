@@ -148,6 +148,7 @@ def start_harness(
         from fake_mailgun import Server as MailgunServer
 
         from ._client import Client
+        from ._sign_in_endpoint import sign_in_routes
 
         mailgun_settings = _fresh(
             config.mailgun,
@@ -159,7 +160,9 @@ def start_harness(
         mailgun = stack.enter_context(mailgun_server.in_thread())
         logto_settings = _fresh(config.logto, host=config.host, port=logto_port)
         try:
-            logto_server = LogtoServer(logto_settings, tenant, sockets.logto)
+            # POST /__harness/sign-in rides on fake_logto's port (see _sign_in_endpoint).
+            routes = sign_in_routes(mailgun.url)
+            logto_server = LogtoServer(logto_settings, tenant, sockets.logto, routes=routes)
         except TenantConfigError as exc:  # e.g. a keys_file that holds no P-384 key
             raise ConfigError(f"logto.{exc}") from exc
         logto = stack.enter_context(logto_server.in_thread())
