@@ -58,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
     from ._sign_in import SignInError, SignInRequest, sign_in
 
     if not args.storage_state and not args.json:
-        raise UsageError("`harness sign-in` needs --storage-state FILE, --json, or both")
+        print("harness: `harness sign-in` needs --storage-state FILE, --json, or both", file=sys.stderr)
+        return EXIT_USAGE
     names = [f.name for f in dataclasses.fields(SignInRequest)]
     try:
         request = SignInRequest(**{name: getattr(args, name) for name in names})
