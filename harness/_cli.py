@@ -109,6 +109,7 @@ def _table(info: dict[str, Any], seconds: float) -> None:
         ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}" if info["smtp"]["port"] else "off"),
         ("Mailbox API", info["mailgun_url"] + mailgun_paths.MAILBOX),
         ("Debug view", info["debug_url"]),
+        ("Sign-in endpoint", f"POST {info['sign_in_url']} (or harness sign-in)"),
         ("Management API", _management_row(info)),
     ]
     width = max(len(name) for name, _ in rows)

@@ -12,19 +12,22 @@ import argparse
 import dataclasses
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from ._errors import UsageError
+from ._sign_in_request import SignInRequest
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
-def add_parser(commands: Any, with_locate_flags: Any) -> None:
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    with_locate_flags: Callable[[argparse.ArgumentParser], None],
+) -> None:
     """The ``sign-in`` subcommand; one flag per :class:`SignInRequest` field."""
-    from ._sign_in import SignInRequest
-
     parser = commands.add_parser(
         "sign-in", help="sign a user in to an app over HTTP; write Playwright's storageState"
     )
@@ -55,7 +58,7 @@ def add_parser(commands: Any, with_locate_flags: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ._client import Client
     from ._runfile import locate
-    from ._sign_in import SignInError, SignInRequest, sign_in
+    from ._sign_in import SignInError, sign_in
 
     if not args.storage_state and not args.json:
         print("harness: `harness sign-in` needs --storage-state FILE, --json, or both", file=sys.stderr)

@@ -79,6 +79,7 @@ class Harness:
             "smtp": {"host": self.mailgun.host, "port": self.mailgun.smtp_port},
             "inbox_url": self.mailgun.url + mailgun_paths.INBOX,
             "debug_url": self.logto.url + logto_paths.DEBUG,
+            "sign_in_url": self.logto.url + logto_paths.HARNESS_SIGN_IN,  # POST (see _sign_in_endpoint)
             "app": {
                 "id": app.id,
                 "secret": app.secret,

@@ -1,6 +1,7 @@
 """Sign a user in to any app over HTTP, hop by hop, for tools that are not Python: ``harness sign-in``
 (:mod:`._cli_sign_in`) and ``POST /__harness/sign-in`` (:mod:`._sign_in_endpoint`) both run
-:func:`sign_in` with one :class:`SignInRequest`, whose fields are the flags' and the body's names.
+:func:`sign_in` with one :class:`~._sign_in_request.SignInRequest`, whose fields are the flags' and the
+body's names.
 
 The hops are the browser's: the app's own sign-in route (a redirect to Logto's ``/oidc/auth``), the
 authorization request (a 303 to the sign-in pages), the Experience API calls Logto's sign-in SPA makes
@@ -18,7 +19,6 @@ import contextlib
 import html
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -28,39 +28,9 @@ from ._client import Mailbox
 from ._errors import APIError, ExperienceError, HarnessError, MailboxTimeout
 from ._experience import ExperienceClient
 from ._fast_path import storage_state
+from ._sign_in_request import SignInRequest
 
 Progress = Callable[[str], None]
-MAX_TIMEOUT = 600.0
-
-
-@dataclass(frozen=True, kw_only=True)
-class SignInRequest:
-    """What to sign in: each field is a ``harness sign-in`` flag (``app_url`` ↔ ``--app-url``) and a key
-    of ``POST /__harness/sign-in``'s JSON body, with the one default written here."""
-
-    app_url: str = field(metadata={"help": "where the app answers, e.g. http://localhost:3000"})
-    email: str = field(metadata={"help": "the user's email address"})
-    register: bool = field(
-        default=False, metadata={"help": "register a new user (default: sign in an existing one)"}
-    )
-    password: str | None = field(
-        default=None,
-        metadata={
-            "help": "sign in by password instead of an email code; with --register, the new user's password"
-        },
-    )
-    sign_in_path: str = field(
-        default="/sign-in", metadata={"help": "the app's route that starts sign-in (a redirect to Logto)"}
-    )
-    timeout: float = field(default=30.0, metadata={"help": "seconds to wait for the code's mail"})
-
-    def __post_init__(self) -> None:
-        if urlsplit(self.app_url).scheme not in ("http", "https") or not urlsplit(self.app_url).netloc:
-            raise ValueError(f"app_url: not an http(s) URL: {self.app_url!r}")
-        if not self.sign_in_path.startswith("/"):
-            raise ValueError(f"sign_in_path: must start with /: {self.sign_in_path!r}")
-        if not 0 < self.timeout <= MAX_TIMEOUT:  # NaN fails too
-            raise ValueError(f"timeout: must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
 
 
 class SignInError(HarnessError):

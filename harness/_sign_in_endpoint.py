@@ -23,7 +23,8 @@ from fake_logto import paths as logto_paths
 from fakekit import ControlError, problems
 
 from ._client import Client
-from ._sign_in import SignInError, SignInRequest, sign_in
+from ._sign_in import SignInError, sign_in
+from ._sign_in_request import SignInRequest
 
 _FIELDS = {f.name for f in dataclasses.fields(SignInRequest)}
 _ADAPTER: TypeAdapter[SignInRequest] = TypeAdapter(SignInRequest)
