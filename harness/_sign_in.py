@@ -74,10 +74,16 @@ def _short(response: httpx.Response) -> tuple[str | None, str]:
         body = None
     if isinstance(body, dict):
         code = body.get("code") or body.get("error")
-        message = body.get("message") or body.get("error_description") or ""
-        return (str(code) if code else None), str(message)
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.text)).split())
-    return None, text[:160]
+        # An OIDC error's description says more than Logto's "An OIDC error occurred: <code>."
+        message = body.get("error_description") or body.get("message") or ""
+        return (str(code) if code else None), _plain(str(message))
+    return None, _plain(response.text)
+
+
+def _plain(text: str) -> str:
+    """A page's (or any body's) text, tags dropped, on one line, cut short."""
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 @contextlib.contextmanager
@@ -89,7 +95,7 @@ def _hop(name: str) -> Iterator[None]:
         raise
     except ExperienceError as exc:
         code = exc.code
-        message = exc.body.get("message") or exc.body.get("error_description") or ""
+        message = _plain(str(exc.body.get("message") or exc.body.get("error_description") or ""))
         raise SignInError(
             name,
             f"{exc.status} {code or ''}: {message}".replace("  ", " "),
@@ -144,10 +150,10 @@ def sign_in(request: SignInRequest, mailbox: Mailbox, progress: Progress | None 
             if redirect_to is None:
                 raise SignInError("submit", "Logto answered no redirectTo")
             callback = experience.finish(redirect_to)
-        with _hop("app callback"):
+        with _hop("the app's callback"):
             say(f"the app's callback: {urlsplit(callback).path}")
             landed = http.get(callback, follow_redirects=True)
-            _expect(landed, "app callback", tuple(range(200, 400)), "the app signed in")
+            _expect(landed, "the app's callback", tuple(range(200, 400)), "the app signed in")
         say(f"signed in: {len(http.cookies.jar)} cookie(s)")
         return {
             "app_url": app_url,
@@ -165,6 +171,8 @@ def _authorize(http: httpx.Client, app_url: str, sign_in_path: str, say: Progres
         say(f"GET {start_url}")
         start = http.get(start_url, follow_redirects=False)
         _expect(start, "the app's sign-in route", (302, 303, 307), "a redirect to Logto")
+        if "location" not in start.headers:
+            raise SignInError("the app's sign-in route", f"GET {start_url} redirected nowhere (no Location)")
     authorization_url = urljoin(start_url, start.headers["location"])
     parts = urlsplit(authorization_url)
     experience = ExperienceClient(f"{parts.scheme}://{parts.netloc}", http=http)
@@ -172,7 +180,7 @@ def _authorize(http: httpx.Client, app_url: str, sign_in_path: str, say: Progres
         say(f"GET {parts.scheme}://{parts.netloc}{parts.path} (the app's authorization request)")
         response = http.get(authorization_url, follow_redirects=False)
         _expect(response, "authorization", (303,), "a redirect to the sign-in pages")
-        experience.landing = urljoin(authorization_url, response.headers["location"])
+        experience.landing = urljoin(authorization_url, response.headers.get("location", ""))
         # An error Logto could send back goes to the app's redirect URI (oidc/init.ts, response modes).
         sent_back = {k: v[0] for k, v in parse_qs(urlsplit(experience.landing).query).items()}
         if "error" in sent_back:

@@ -8,10 +8,13 @@ import json
 import re
 import shutil
 import subprocess
+import threading
 import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -161,6 +164,45 @@ def test_a_url_that_is_not_the_app_is_named(
     assert code == 1
     assert f"failed at the app's sign-in route: GET {not_the_app}/sign-in answered 404" in err
     assert err.rstrip().endswith("not a redirect to Logto")
+
+
+@pytest.fixture
+def unknown_app(running: Harness) -> Iterator[str]:
+    """An app the tenant does not know: its /sign-in sends the browser to Logto as client ``not-an-app``."""
+    query = urlencode(
+        {"client_id": "not-an-app", "redirect_uri": "http://localhost/cb", "response_type": "code"}
+    )
+
+    class SignIn(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", f"{running.logto_endpoint}{logto_paths.AUTH}?{query}")
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SignIn)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_an_app_unknown_to_the_tenant_gets_logtos_error(
+    running: Harness, unknown_app: str, email: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = _cli(running, capsys, "--app-url", unknown_app, "--email", email, "--json")
+    assert code == 1
+    last = err.splitlines()[-1]
+    assert last.startswith(
+        f"harness: sign-in failed at authorization: GET {running.logto_endpoint}/oidc/auth?"
+    )
+    assert last.endswith(
+        "answered 400 oidc.invalid_client: client is invalid, not a redirect to the sign-in pages"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ export default defineConfig({
     command: 'harness up --app-kind python --ports free --json',
     wait: {
       stdout:
-        /"logto_url": "(?<harness_logto_url>[^"]+)", "mailgun_url": "(?<harness_mailgun_url>[^"]+)".*"app_url": "(?<app_url>[^"]+)"/,
+        /"logto_url": "(?<harness_logto_url>[^"]+)".*"mailgun_url": "(?<harness_mailgun_url>[^"]+)".*"app_url": "(?<app_url>[^"]+)"/,
     },
     timeout: 60_000,
     gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 }, // harness up stops the app too
