@@ -159,7 +159,14 @@ def _recorded(tenant: Tenant, step: str, handler: Handler) -> Handler:
     return wrapped
 
 
-def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None) -> FastAPI:
+Routes = Sequence[tuple[str, str, Callable[..., Any]]]
+
+
+def create_app(
+    settings: Settings | None = None, *, tenant: Tenant | None = None, routes: Routes = ()
+) -> FastAPI:
+    """The ASGI app; ``routes`` (``(method, path, handler)``, control paths only) are served too: what the
+    harness adds on top of the fake (``POST /__harness/sign-in``) without this package importing it."""
     settings = settings or Settings()
     tenant = tenant or create_tenant(settings)
     app = FastAPI(
@@ -183,6 +190,10 @@ def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None
             app.add_api_route(
                 path, handler, methods=[method], include_in_schema=path.startswith("/__harness")
             )
+    for method, path, handler in routes:
+        if not path.startswith(paths.CONTROL + "/"):
+            raise ValueError(f"an added route must be a control path (under {paths.CONTROL}/): {path}")
+        app.add_api_route(path, handler, methods=[method])
     # Last, so a known path with another method lands here too (a full match beats Starlette's 405).
     for path in (paths.OIDC, paths.OIDC + "/{rest:path}"):
         app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))

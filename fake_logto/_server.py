@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from fakekit import PortInUse, ReadyUvicorn, ServedApp, bind
 
-from ._app import create_app, create_tenant
+from ._app import Routes, create_app, create_tenant
 from ._config import TenantConfig
 from ._settings import Settings
 from ._tenant import Tenant
@@ -38,10 +38,16 @@ class Server(ServedApp[Running]):
     name = "fake_logto"
 
     def __init__(
-        self, settings: Settings, config: TenantConfig | None = None, sock: socket.socket | None = None
+        self,
+        settings: Settings,
+        config: TenantConfig | None = None,
+        sock: socket.socket | None = None,
+        *,
+        routes: Routes = (),
     ) -> None:
         """``sock``: a listening socket bound already (``fakekit.bind``); default: bind
-        ``settings.host:settings.port``. The server owns and closes it."""
+        ``settings.host:settings.port``. The server owns and closes it. ``routes``: control routes served
+        too (:func:`~._app.create_app`)."""
         self.settings = settings
         self.sock = sock or bind(settings.host, settings.port, "fake_logto HTTP")
         port = self.sock.getsockname()[1]
@@ -50,7 +56,7 @@ class Server(ServedApp[Running]):
         except BaseException:
             self.sock.close()
             raise
-        self.uvicorn = ReadyUvicorn(create_app(settings, tenant=self.tenant))
+        self.uvicorn = ReadyUvicorn(create_app(settings, tenant=self.tenant, routes=routes))
         self.running = Running(host=settings.host, port=port, tenant=self.tenant)
 
     async def serve(self, on_ready: Callable[[Running], None] | None = None) -> None:

@@ -5,7 +5,8 @@
 (``harness._config.OPTIONS``), each also a ``HARNESS_*`` env var and a harness.toml key: a flag wins over
 the env var, the env var over the file, the file over the default. ``harness mail`` reads the mailbox of
 a running harness through fake_mailgun's control API; ``harness users`` lists, adds and deletes users
-through Logto's Management API, with the tenant's M2M app (``[management]``).
+through Logto's Management API, with the tenant's M2M app (``[management]``); ``harness sign-in`` signs a
+user in to an app over HTTP (:mod:`._cli_sign_in`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fakekit import PortInUse, SettingError
 from ._apps import FAKES_ONLY, apps_installed
 from ._cli_api import token as _token
 from ._cli_api import users as _users
+from ._cli_sign_in import add_parser as add_sign_in_parser
 from ._config import OPTIONS, STARTER, load_harness_config, settings_from_env
 from ._doctor import run_checks
 from ._errors import AppError, ConfigError, HarnessError
@@ -107,6 +109,7 @@ def _table(info: dict[str, Any], seconds: float) -> None:
         ("SMTP", f"{info['smtp']['host']}:{info['smtp']['port']}" if info["smtp"]["port"] else "off"),
         ("Mailbox API", info["mailgun_url"] + mailgun_paths.MAILBOX),
         ("Debug view", info["debug_url"]),
+        ("Sign-in endpoint", f"POST {info['sign_in_url']} (or harness sign-in)"),
         ("Management API", _management_row(info)),
     ]
     width = max(len(name) for name, _ in rows)
@@ -288,6 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--json", action="store_true", help="print the whole token response")
     _with_locate_flags(token)
     token.set_defaults(run=_token)
+    add_sign_in_parser(commands, _with_locate_flags)
     env = commands.add_parser("env", help="print the env vars an app needs (of the running harness)")
     env.add_argument("--json", action="store_true")
     env.set_defaults(run=_env)

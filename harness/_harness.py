@@ -80,6 +80,7 @@ class Harness:
             "smtp": {"host": self.mailgun.host, "port": self.mailgun.smtp_port},
             "inbox_url": self.mailgun.url + mailgun_paths.INBOX,
             "debug_url": self.logto.url + logto_paths.DEBUG,
+            "sign_in_url": self.logto.url + logto_paths.HARNESS_SIGN_IN,  # POST (see _sign_in_endpoint)
             "app": {
                 "id": app.id,
                 "secret": app.secret,
@@ -149,6 +150,7 @@ def start_harness(
         from fake_mailgun import Server as MailgunServer
 
         from ._client import Client
+        from ._sign_in_endpoint import sign_in_routes
 
         mailgun_settings = _fresh(
             config.mailgun,
@@ -160,7 +162,9 @@ def start_harness(
         mailgun = stack.enter_context(mailgun_server.in_thread())
         logto_settings = _fresh(config.logto, host=config.host, port=logto_port)
         try:
-            logto_server = LogtoServer(logto_settings, tenant, sockets.logto)
+            # POST /__harness/sign-in rides on fake_logto's port (see _sign_in_endpoint).
+            routes = sign_in_routes(mailgun.url)
+            logto_server = LogtoServer(logto_settings, tenant, sockets.logto, routes=routes)
         except TenantConfigError as exc:  # e.g. a keys_file that holds no P-384 key
             raise ConfigError(f"logto.{exc}") from exc
         logto = stack.enter_context(logto_server.in_thread())

@@ -192,6 +192,7 @@ def test_harness_up_prints_a_table_and_the_env(
         info["inbox_url"],
         f"{info['smtp']['host']}:{info['smtp']['port']}",
         info["debug_url"],
+        info["sign_in_url"],
     ]
     for value in shown:
         assert value in table, value
