@@ -21,13 +21,15 @@ elsewhere (WebAuthn) only needs its entry in :data:`FACTORS`.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from . import _mfa, _pages, paths
+from ._experience_context import Ctx
 from ._mfa_config import NO_SKIP
+from ._mfa_records import MfaSettings
+from ._store import Interaction
 from ._tenant import Tenant
 
 BINDING, VERIFICATION = paths.MFA_BINDING[1:], paths.MFA_VERIFICATION[1:]  # the flows (UserMfaFlow)
@@ -62,7 +64,7 @@ FACTORS: dict[str, dict[str, str]] = {
 }
 
 
-def _settings(tenant: Tenant) -> Any:
+def _settings(tenant: Tenant) -> MfaSettings:
     return tenant.config.sign_in_experience.mfa
 
 
@@ -78,11 +80,16 @@ def verification_factors(tenant: Tenant, user_id: str | None) -> list[str]:
         return list(dict.fromkeys(_mfa.user_factors(_settings(tenant), user))) if user else []
 
 
-def skippable(tenant: Tenant) -> bool:
-    """``user.missing_mfa``'s ``skippable``: a policy that is not mandatory (the submit's check; a skip it
-    refuses anyway is answered by ``mfa-skipped``'s 422)."""
+def skippable(tenant: Tenant, interaction: Interaction) -> bool:
+    """``user.missing_mfa``'s ``skippable``: a policy that is not mandatory, for a user no organization of
+    theirs requires MFA of (``assertUserMandatoryMfaFulfilled``)."""
     settings = _settings(tenant)
-    return settings.policy not in NO_SKIP and settings.organization_required_mfa_policy != "Mandatory"
+    if settings.policy in NO_SKIP:
+        return False
+    with tenant.store.lock:
+        user = tenant.store.users.get(interaction.user_id) if interaction.user_id else None
+    ctx = Ctx(tenant, interaction)
+    return user is None or not _mfa._required_by_organizations(ctx, settings, user)
 
 
 def _page(template: str, page: str, flow: str | None = None) -> Callable[[Request], Awaitable[Response]]:
@@ -102,7 +109,7 @@ def _page(template: str, page: str, flow: str | None = None) -> Callable[[Reques
         context.update(
             binding=flow == BINDING,
             factors=[(f, FACTORS[f]) for f in factors[flow] if f in FACTORS] if flow else [],
-            skippable=skippable(tenant),
+            skippable=skippable(tenant, interaction),
             # SwitchMfaFactorsLink: shown when there is another factor to switch to.
             switch_binding=len(factors[BINDING]) > 1,
             switch_verification=len(factors[VERIFICATION]) > 1,
