@@ -2,7 +2,8 @@
 
 Not part of Logto: a test reads a user's TOTP secret (to compute the code an authenticator app would
 show, on the tenant clock: the harness client's ``totp_code``) and backup codes (with ``usedAt``) here,
-without a device. Errors are fakekit's :class:`~fakekit.ControlError`.
+without a device; while a TOTP is being bound (its secret created in a live interaction, the QR code on the
+binding page), that secret too, as the app that scanned the QR code holds it. Errors are fakekit's :class:`~fakekit.ControlError`.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from fakekit import ControlError
 
 from . import paths
 from ._tenant import Tenant
+from ._verification_records import TotpVerification
 
 
 class UserMfa(BaseModel):
     totp_secret: str | None = Field(description="the bound TOTP secret (base32), null when none")
+    pending_totp_secret: str | None = Field(
+        description="the newest secret being bound in a live interaction (not yet saved), null when none"
+    )
     backup_codes: list[dict[str, Any]] = Field(description="``{code, usedAt?}`` of the bound backup codes")
     now: float = Field(description="the tenant clock, epoch seconds: the time a TOTP code is checked at")
     step: int = Field(description="seconds per TOTP time step")
@@ -35,7 +40,24 @@ async def user_mfa(request: Request, user_id: str) -> UserMfa:
         totp = next((v.key for v in user.mfa_verifications if v.type == "Totp"), None)
         backup = next((v for v in user.mfa_verifications if v.type == "BackupCode"), None)
         codes = [dict(c) for c in backup.codes] if backup else []
-    return UserMfa(totp_secret=totp, backup_codes=codes, now=tenant.clock.now(), step=30)
+        pending = _pending_secret(tenant, user_id)
+    return UserMfa(
+        totp_secret=totp, pending_totp_secret=pending, backup_codes=codes, now=tenant.clock.now(), step=30
+    )
+
+
+def _pending_secret(tenant: Tenant, user_id: str) -> str | None:
+    """The newest secret ``POST /api/experience/verification/totp/secret`` made for the user, in an
+    interaction still alive."""
+    now = tenant.clock.now()
+    secrets = [
+        record.secret
+        for interaction in tenant.store.interactions.values()
+        if interaction.expires_at > now
+        for record in interaction.verifications.values()
+        if isinstance(record, TotpVerification) and record.user_id == user_id and record.secret
+    ]
+    return secrets[-1] if secrets else None
 
 
 ROUTES = [("GET", paths.USER_MFA, user_mfa)]

@@ -2,7 +2,7 @@
 ``/profile/mfa`` routes (:mod:`._verification_totp`, :mod:`._verification_backup_code`, :mod:`._mfa`) and
 the Management API's user MFA verifications (:mod:`._management_user_mfa`), as Logto's
 ``totp-verification.openapi.json``, ``backup-code-verification.openapi.json``,
-``profile-routes.openapi.json`` and ``admin-user/mfa-verification.openapi.json`` describe them."""
+``profile-routes.openapi.json`` and ``admin-user/mfa-verification.openapi.json`` describe them; and the MFA pages of the sign-in UI (:mod:`._pages_mfa`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from typing import Any
 
 from . import paths
 from ._openapi_management import BAD_BODY, NOT_FOUND, OBJECT, api_op
-from ._openapi_shapes import STRING, Operation, interaction_cookie, json_body, logto_error, obj, param
+from ._openapi_shapes import (
+    STRING,
+    Operation,
+    html_answer,
+    interaction_cookie,
+    json_body,
+    logto_error,
+    obj,
+    param,
+    redirect,
+)
 
 FACTOR = {
     "type": "string",
@@ -117,5 +127,29 @@ def _management_operations() -> dict[tuple[str, str], Operation]:
     return operations
 
 
+def _page_operations() -> dict[tuple[str, str], Operation]:
+    pages = {
+        paths.MFA_BINDING: "Choose a factor to bind",
+        paths.MFA_BINDING + "/Totp": "Bind an authenticator app (QR code, key, one-time code)",
+        paths.MFA_BINDING + "/BackupCode": "Save the new backup codes",
+        paths.MFA_VERIFICATION: "Choose a factor to verify",
+        paths.MFA_VERIFICATION + "/Totp": "Enter the authenticator app's one-time code",
+        paths.MFA_VERIFICATION + "/BackupCode": "Enter a backup code",
+        paths.MFA_ONBOARDING: "Turn on 2-step verification, or skip it",
+    }
+    return {
+        ("GET", path): {
+            "tags": ["Sign-in UI"],
+            "operationId": "page_" + path.strip("/").replace("-", "_").replace("/", "_"),
+            "summary": summary,
+            "description": "A page of Logto's sign-in UI (``packages/experience/src/pages/MfaBinding``, "
+            "``MfaVerification``, ``MfaOnboarding``).",
+            "parameters": [param("app_id", "query", "the application being signed in to"), interaction_cookie()],
+            "responses": {"200": html_answer("the page"), "303": redirect("no live interaction: to /unknown-session")},
+        }
+        for path, summary in pages.items()
+    }  # fmt: skip
+
+
 def operations() -> dict[tuple[str, str], Operation]:
-    return {**_experience_operations(), **_management_operations()}
+    return {**_experience_operations(), **_management_operations(), **_page_operations()}

@@ -131,6 +131,10 @@ FORGOT_PASSWORD = "/forgot-password"
 FORGOT_PASSWORD_RESET = "/forgot-password/reset"
 CONTINUE = "/continue"
 CONTINUE_PASSWORD = CONTINUE + "/password"
+# MFA (UserMfaFlow): the factor lists, a factor's page under each (/mfa-binding/Totp), the prompt.
+MFA_BINDING = "/mfa-binding"
+MFA_VERIFICATION = "/mfa-verification"
+MFA_ONBOARDING = "/mfa-onboarding"
 STATIC = "/static/{name}"
 
 CONTROL = "/__harness"

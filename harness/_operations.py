@@ -261,22 +261,24 @@ def delete_user(user_id: str) -> Request[None]:
 
 
 def user_mfa(user_id: str) -> Request[JSON]:
-    """A user's MFA factors with their secrets: ``{totp_secret, backup_codes: [{code, usedAt?}], now,
-    step}`` (``now``: the tenant clock)."""
+    """A user's MFA factors with their secrets: ``{totp_secret, pending_totp_secret, backup_codes: [{code,
+    usedAt?}], now, step}`` (``now``: the tenant clock; ``pending_totp_secret``: one being bound)."""
     return Request("logto", "GET", logto_paths.USER_MFA, _json, path_params={"user_id": user_id})
 
 
 def _totp_code(response: httpx.Response) -> str:
     body = _json(response)
-    if not body["totp_secret"]:
-        raise APIError(f"no TOTP is bound to this user: {body}")
-    totp = _HarnessTotp(body["totp_secret"], interval=body["step"])
+    secret = body["totp_secret"] or body.get("pending_totp_secret")
+    if not secret:
+        raise APIError(f"no TOTP is bound to this user, nor being bound: {body}")
+    totp = _HarnessTotp(secret, interval=body["step"])
     return totp.at(body["now"])
 
 
 def totp_code(user_id: str) -> Request[str]:
     """The TOTP code an authenticator app holding the user's bound secret shows now, on the tenant clock
-    (so it is valid for fake_logto even after ``advance_clock``)."""
+    (so it is valid for fake_logto even after ``advance_clock``); while a TOTP is being bound (the binding
+    page's QR code), the code of that new secret."""
     return Request("logto", "GET", logto_paths.USER_MFA, _totp_code, path_params={"user_id": user_id})
 
 

@@ -25,6 +25,8 @@
   ``.register(*events)`` makes it a hook of the tenant (removed after the test), ``.wait(event=…)`` waits
   for a delivery, whose raw ``body`` and ``headers`` are kept.
 - ``email_address`` — unique per test and per xdist worker: tests never read each other's codes.
+- ``totp_code`` — ``totp_code(user)`` (a user id or an email address): the TOTP code an authenticator app
+  shows now, on the tenant clock, for the user's bound TOTP or the one its binding page shows.
 - With pytest-playwright, a system Chromium is used when Playwright's own is not installed.
 
 Evidence (:mod:`._evidence`): when a test that uses a harness (any fixture value that is a ``Harness``)
@@ -296,3 +298,21 @@ def email_address(request: pytest.FixtureRequest) -> str:
     name = re.sub(r"[^a-z0-9]+", "-", request.node.name.lower()).strip("-")[:24]
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     return f"{name}-{worker}-{uuid.uuid4().hex[:8]}@example.test"
+
+
+@pytest.fixture
+def totp_code(harness: Harness) -> Callable[[str], str]:
+    """``totp_code("reader@example.test")`` or ``totp_code(user_id)``: the code an authenticator app holding
+    the user's TOTP secret shows now (the bound one, else the one being bound), on the tenant clock."""
+    return lambda user: harness.client.logto.totp_code(_user_id(harness.client.logto, user))
+
+
+def _user_id(logto: Logto, user: str) -> str:
+    """A user id as given, or the id of the user whose primary email is ``user``."""
+    if "@" not in user:
+        return user
+    found = [u["id"] for u in logto.users.list() if (u.get("primaryEmail") or "").lower() == user.lower()]
+    if not found:
+        raise UsageError(f"no user has the email address {user!r}")
+    user_id: str = found[0]
+    return user_id

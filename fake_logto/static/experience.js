@@ -18,6 +18,13 @@
     newPassword: "/api/experience/profile/password",
     submit: "/api/experience/submit",
     interaction: "/api/experience/interaction",
+    mfa: "/api/experience/profile/mfa",
+    mfaSkipped: "/api/experience/profile/mfa/mfa-skipped",
+    mfaEnabled: "/api/experience/profile/mfa/mfa-enabled",
+    totpSecret: "/api/experience/verification/totp/secret",
+    totpVerify: "/api/experience/verification/totp/verify",
+    backupCodes: "/api/experience/verification/backup-code/generate",
+    backupCodeVerify: "/api/experience/verification/backup-code/verify",
   };
   const STATE_KEY = "fake-logto:flow";
   const NOTICE_KEY = "fake-logto:notice";
@@ -110,6 +117,9 @@
     tooLong: (data) => `Maximum length is ${data.max}.`,
     signInIdDoesNotExist: (value) => `No account found for ${value}. Create a new one?`,
     createAccountIdExists: (value) => `An account with ${value} already exists. Continue to sign in.`,
+    invalidSession: "Session not found. Please go back and sign in again.",
+    secretKeyCopied: "Secret key copied.",
+    backupCodeCopied: "Backup code copied.",
   };
   const NAMES = { email: "email", username: "username", phone: "phone number" };
   const disjunction = (types) =>
@@ -298,7 +308,7 @@
       const { redirectTo } = await call("POST", API.submit);
       leave(redirectTo);
     } catch (error) {
-      if (!missingProfile(error)) throw error;
+      if (!missingProfile(error) && !(await mfaRequired(error))) throw error;
     }
   }
 
@@ -392,6 +402,230 @@
       await finish();
     },
   };
+
+  // --- MFA (hooks/use-mfa-error-handler.ts, apis/experience/mfa.ts) ------------------------------------
+  // What the MFA pages carry between them (Logto keeps it in the history state): the secret being bound,
+  // the new backup codes, each with its verificationId.
+  const MFA_KEY = "fake-logto:mfa";
+  const mfaState = {
+    load() {
+      try {
+        return JSON.parse(sessionStorage.getItem(MFA_KEY) || "{}") || {};
+      } catch {
+        return {};
+      }
+    },
+    save(value) {
+      sessionStorage.setItem(MFA_KEY, JSON.stringify({ ...mfaState.load(), ...value }));
+    },
+  };
+
+  // Factors whose binding starts before their page (useStartTotpBinding, useStartBackupCodeBinding); any
+  // other factor's page, /<flow>/<Factor>, starts itself.
+  const START_BINDING = {
+    Totp: async () => {
+      const { verificationId, secret, secretQrCode } = await call("POST", API.totpSecret);
+      mfaState.save({ totp: { verificationId, secret, secretQrCode } });
+      go("/mfa-binding/Totp");
+    },
+    BackupCode: async () => {
+      const { verificationId, codes } = await call("POST", API.backupCodes);
+      mfaState.save({ backupCode: { verificationId, codes } });
+      go("/mfa-binding/BackupCode");
+    },
+  };
+
+  function openFactor(flow, factor) {
+    const start = flow === "mfa-binding" ? START_BINDING[factor] : undefined;
+    return start ? start() : go(`/${flow}/${factor}`);
+  }
+
+  /** handleMfaRedirect: several factors to bind → the list; else the (first, last used) factor's page. */
+  async function mfaRedirect(flow, error) {
+    const factors = (error.body.data && error.body.data.availableFactors) || [];
+    if (!factors.length) throw error; // its message is shown
+    if (factors.length > 1 && flow === "mfa-binding") return go("/mfa-binding");
+    await openFactor(flow, factors[0]);
+  }
+
+  const MFA_ERRORS = {
+    "user.suggest_mfa": () => go("/mfa-onboarding"),
+    "user.missing_mfa": (error) => mfaRedirect("mfa-binding", error),
+    "session.mfa.suggest_additional_mfa": (error) => mfaRedirect("mfa-binding", error),
+    "session.mfa.require_mfa_verification": (error) => mfaRedirect("mfa-verification", error),
+    "session.mfa.backup_code_required": () => START_BINDING.BackupCode(),
+  };
+
+  /** The submit's MFA errors lead to the MFA pages; true when ``error`` was one. */
+  async function mfaRequired(error) {
+    const handler = error instanceof ApiError ? MFA_ERRORS[error.code] : undefined;
+    if (!handler) return false;
+    await handler(error);
+    return true;
+  }
+
+  /** A control that runs an action on click and on Enter/Space (Logto's role="button" divs). */
+  function onPress(control, action) {
+    control.addEventListener("click", () => run(control, action));
+    control.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" || event.key === " ") run(control, action);
+    });
+  }
+
+  /** NavBar's "Skip" (useSkipMfa): skip MFA, then submit. */
+  function wireSkip() {
+    const skip = document.getElementById("nav-skip");
+    if (skip)
+      onPress(skip, async () => {
+        await call("POST", API.mfaSkipped);
+        await finish();
+      });
+  }
+
+  /** useTextHandler's copyText: to the clipboard (where the browser allows it), then the toast. */
+  async function copyText(text, notice) {
+    if (navigator.clipboard) await navigator.clipboard.writeText(text).catch(() => {});
+    showNotice(notice);
+  }
+
+  /** A page whose state is gone (reloaded elsewhere): Logto's ErrorPage "invalid session". */
+  function invalidSession(control) {
+    showError(PHRASES.invalidSession);
+    if (control) control.disabled = true;
+  }
+
+  /** TotpCodeVerification: six boxes, submitted once full; a refused code is cleared, its message shown. */
+  function totpForm(submitCode) {
+    const form = document.getElementById("totp-form");
+    const button = form.querySelector("button[type=submit]");
+    const inputs = [...form.querySelectorAll("input[name^=totpCode_]")];
+    const verify = (code) =>
+      run(button, async () => {
+        try {
+          await submitCode(code);
+        } catch (error) {
+          boxes.clear();
+          throw error;
+        }
+      });
+    const boxes = passcodeBoxes(inputs, verify);
+    inputs[0].focus();
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (boxes.complete()) return verify(boxes.code());
+      clearMessages();
+      showError(PHRASES.invalidPasscode);
+    });
+    boxes.adoptTyped();
+  }
+
+  function mfaFactorsPage() {
+    wireSkip();
+    for (const button of document.querySelectorAll("[data-factor]")) {
+      button.addEventListener("click", () => run(button, () => openFactor(config.flow, button.dataset.factor)));
+    }
+  }
+
+  /** TotpBinding: the QR code, or the key (SecretSection's toggle); then bindMfa: verify, bind, submit. */
+  function mfaTotpBindingPage() {
+    wireSkip();
+    const { totp } = mfaState.load();
+    const button = document.querySelector("#totp-form button[type=submit]");
+    if (!totp) return invalidSession(button);
+    document.getElementById("qr-image").src = totp.secretQrCode;
+    document.getElementById("secret").textContent = totp.secret;
+    const toggle = document.getElementById("toggle-secret");
+    const APPS = "your authenticator app, such as Google Authenticator, Duo Mobile, Authy, etc.";
+    const TEXTS = {
+      qr: ["Scan this QR code", `Scan the following QR code with ${APPS}`, "Can\u2019t scan the QR code?"],
+      key: ["Copy and paste the key", `Copy and paste the following key into ${APPS}`, "Want to scan QR code?"],
+    };
+    const show = (format) => {
+      const [title, description, link] = TEXTS[format];
+      document.getElementById("secret-title").textContent = `Step 1: ${title}`;
+      document.getElementById("secret-description").textContent = description;
+      document.getElementById("qr-code").hidden = format !== "qr";
+      document.getElementById("secret-key").hidden = format !== "key";
+      toggle.textContent = link;
+      toggle.dataset.format = format;
+    };
+    toggle.addEventListener("click", (event) => {
+      event.preventDefault();
+      show(toggle.dataset.format === "key" ? "qr" : "key");
+    });
+    show("qr");
+    document.getElementById("copy-secret").addEventListener("click", () =>
+      copyText(totp.secret, PHRASES.secretKeyCopied),
+    );
+    totpForm(async (code) => {
+      await call("POST", API.totpVerify, { code, verificationId: totp.verificationId });
+      await call("POST", API.mfa, { type: "Totp", verificationId: totp.verificationId });
+      await finish();
+    });
+  }
+
+  /** BackupCodeBinding: the codes, Download / Copy, and "Continue" binds them and submits. */
+  function mfaBackupCodeBindingPage() {
+    const { backupCode } = mfaState.load();
+    const button = document.getElementById("continue");
+    if (!backupCode) return invalidSession(button);
+    const list = document.getElementById("backup-codes");
+    list.replaceChildren(
+      ...backupCode.codes.map((code) => Object.assign(document.createElement("li"), { textContent: code })),
+    );
+    const text = backupCode.codes.join("\n");
+    document.getElementById("copy-codes").addEventListener("click", () =>
+      copyText(text, PHRASES.backupCodeCopied),
+    );
+    document.getElementById("download-codes").addEventListener("click", () => {
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
+      link.download = "backup_code.txt";
+      link.click();
+      URL.revokeObjectURL(link.href);
+    });
+    button.addEventListener("click", () =>
+      run(button, async () => {
+        await call("POST", API.mfa, { type: "BackupCode", verificationId: backupCode.verificationId });
+        await finish();
+      }),
+    );
+  }
+
+  /** TotpVerification: verifyMfa with the app's code, then submit. */
+  function mfaTotpVerificationPage() {
+    totpForm(async (code) => {
+      await call("POST", API.totpVerify, { code });
+      await finish();
+    });
+  }
+
+  /** BackupCodeVerification: one of the saved codes (used up by this), then submit. */
+  function mfaBackupCodeVerificationPage() {
+    const form = document.getElementById("backup-code-form");
+    const input = form.elements.code;
+    input.focus();
+    onSubmit(
+      form,
+      async () => {
+        await call("POST", API.backupCodeVerify, { code: input.value.trim() });
+        await finish();
+      },
+      input,
+    );
+  }
+
+  /** MfaOnboarding (user.suggest_mfa): "Enable 2-step verification" (useEnableMfa), or skip. */
+  function mfaOnboardingPage() {
+    wireSkip();
+    const button = document.getElementById("enable-mfa");
+    button.addEventListener("click", () =>
+      run(button, async () => {
+        await call("POST", API.mfaEnabled);
+        await finish();
+      }),
+    );
+  }
 
   // --- the pages ------------------------------------------------------------------------------------
   function signInPage() {
@@ -660,6 +894,13 @@
     "forgot-password": forgotPasswordPage,
     "forgot-password-reset": forgotPasswordResetPage,
     "continue-password": setPasswordPage,
+    "mfa-binding": mfaFactorsPage,
+    "mfa-verification": mfaFactorsPage,
+    "mfa-binding-totp": mfaTotpBindingPage,
+    "mfa-binding-backup-code": mfaBackupCodeBindingPage,
+    "mfa-verification-totp": mfaTotpVerificationPage,
+    "mfa-verification-backup-code": mfaBackupCodeVerificationPage,
+    "mfa-onboarding": mfaOnboardingPage,
   };
   // The page shows once wired (see macros.html). Set first: the page's own set-up focuses its field, which a
   // hidden tree refuses; nothing can be typed in between, the set-up runs in this same task.

@@ -6,6 +6,7 @@ codes used once, a user-controlled policy's skip, and every refusal with Logto's
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -18,8 +19,9 @@ from management_support import ADMIN
 from fake_logto import paths
 from fake_mailgun import Running
 from harness import Client
-from harness._errors import ExperienceError
+from harness._errors import APIError, ExperienceError, UsageError
 from harness._experience import ExperienceClient
+from harness._plugin import _user_id
 
 TOTP_ONLY = {"factors": ["Totp"], "policy": "Mandatory"}
 TOTP_AND_BACKUP = {"factors": ["Totp", "BackupCode"], "policy": "Mandatory"}
@@ -265,3 +267,26 @@ def test_a_bound_totp_cannot_be_bound_again(mgmt: Any, api: httpx.Client) -> Non
         code = pyotp.TOTP(created["secret"]).at(tenant_now(mgmt))
         verified = browser.verify_totp(code, created["verificationId"])
         refused(lambda: browser.bind_mfa("Totp", verified), 422, "user.totp_already_in_use")
+
+
+def test_the_code_of_a_secret_being_bound_and_of_a_user_found_by_email(
+    mgmt: Any, api: httpx.Client, control: Client
+) -> None:
+    """What the binding page's QR code holds is readable before it is bound (``pending_totp_secret``), so
+    ``totp_code`` answers for the binding page too; the plugin's ``totp_code`` takes an email address."""
+    set_mfa(api, TOTP_ONLY)
+    user_id = user_id_of(api)
+    with pytest.raises(APIError, match="no TOTP is bound to this user, nor being bound"):
+        control.logto.totp_code(user_id)
+    with sign_in(mgmt) as browser:
+        created = browser.totp_secret()
+        mfa = control.logto.user_mfa(user_id)
+        assert (mfa["totp_secret"], mfa["pending_totp_secret"]) == (None, created["secret"])
+        assert _user_id(control.logto, PASSWORD_USER["email"].upper()) == user_id
+        code = control.logto.totp_code(_user_id(control.logto, PASSWORD_USER["email"]))
+        browser.bind_mfa("Totp", browser.verify_totp(code, created["verificationId"]))
+        finish(browser)
+    assert control.logto.user_mfa(user_id)["totp_secret"] == created["secret"]
+    assert _user_id(control.logto, user_id) == user_id
+    with pytest.raises(UsageError, match=re.escape("no user has the email address 'nobody@example.test'")):
+        _user_id(control.logto, "nobody@example.test")
