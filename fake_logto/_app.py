@@ -72,6 +72,7 @@ ROOMS: Sequence[str] = (
     "_management_one_time_tokens",
     "_management_password_expiration",
     "_pages",
+    "_pages_social",
     "_control",
     "_hooks_control",
     "_mfa_control",

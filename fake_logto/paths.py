@@ -132,6 +132,13 @@ FORGOT_PASSWORD_RESET = "/forgot-password/reset"
 CONTINUE = "/continue"
 CONTINUE_PASSWORD = CONTINUE + "/password"
 STATIC = "/static/{name}"
+# Social sign-in pages (_pages_social.py): the provider's redirect URI, the page that verifies, the direct
+# sign-in landing (direct_sign_in=social:<target>) and the link-account page.
+CALLBACK = "/callback/{connector_id}"
+SOCIAL_CALLBACK = "/callback/social/{connector_id}"
+DIRECT = "/direct/{method}"
+DIRECT_TARGET = DIRECT + "/{target}"
+SOCIAL_LINK = "/social/link/{connector_id}"
 
 CONTROL = "/__harness"
 HEALTH = CONTROL + "/health"
