@@ -17,14 +17,13 @@ very message: a code from an earlier flow (or from before a resend) is never use
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
-from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fake_logto import paths as logto_paths
@@ -257,6 +256,11 @@ def pick_social_identity(page: Page, identity: Mapping[str, str | bool], *, deny
     page.get_by_role("button", name="Deny" if deny else "Continue", exact=True).click()
 
 
+def social_button(page: Page, name: str) -> Locator:
+    """The "Continue with ``name``" button (its accessible name starts with the logo's alt, the target)."""
+    return page.get_by_role("button", name=re.compile(rf"(^|\s)Continue with {re.escape(name)}$"))
+
+
 def sign_in_with_social(
     page: Page,
     name: str,
@@ -270,7 +274,7 @@ def sign_in_with_social(
     known ones sign in. Returns the URL the browser left for."""
     _open(page, auth_url)
     with leaving_sign_in(page, timeout) as departure:
-        page.get_by_role("button", name=f"Continue with {name}", exact=True).click()
+        social_button(page, name).click()
         if identity is not None:
             pick_social_identity(page, identity)
     return departure.url

@@ -20,6 +20,7 @@ from ._playwright import (
     sign_in_with_email_code,
     sign_in_with_password,
     sign_in_with_social,
+    social_button,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "sign_in_with_email_code",
     "sign_in_with_password",
     "sign_in_with_social",
+    "social_button",
 ]
