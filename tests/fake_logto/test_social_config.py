@@ -90,7 +90,8 @@ def test_direct_sign_in_lands_on_the_direct_page(social: LogtoRunning) -> None:
     assert location == "/direct/sso/abc?app_id=bookstore&fallback=register"
     page = httpx.get(social.endpoint + "/direct/social/google?app_id=bookstore&fallback=sign-in")
     assert page.status_code == 200
-    assert '"page": "direct"' in page.text and '"connectorId": "google"' in page.text
+    assert '"page": "direct"' in page.text
+    assert '"connectorId": "google"' in page.text
 
 
 def test_direct_without_a_connector_goes_to_the_fallback(social: LogtoRunning) -> None:
