@@ -148,3 +148,21 @@ def test_direct_sign_in_lands_on_the_provider(page: Page, logto: LogtoRunning) -
     expect(page.get_by_role("heading", name="Sign in with google")).to_be_visible()
     page.goto(auth_url(logto, direct_sign_in="social:facebook"))  # no such connector: the fallback
     expect(page).to_have_url(re.compile(r"/sign-in\?app_id=bookstore$"))
+
+
+def test_automatic_account_linking_skips_the_link_page(
+    page: Page, logto: LogtoRunning, api: httpx.Client
+) -> None:
+    address = f"cy-{uuid.uuid4().hex[:8]}@corp.test"
+    existing = api.post("/__harness/users", json={"email": address}).json()
+    patched = api.patch("/__harness/sign-in-exp", json={"socialSignIn": {"automaticAccountLinking": True}})
+    assert patched.status_code == 200, patched.text
+    try:
+        url = auth_url(logto)
+        identity = {"id": f"g-{uuid.uuid4().hex[:8]}", "email": address}
+        assert (
+            exchange(logto, url, sign_in_with_social(page, "Google", identity, auth_url=url))["sub"]
+            == (existing["id"])
+        )
+    finally:
+        api.delete("/__harness/sign-in-exp")
