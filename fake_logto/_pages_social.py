@@ -22,6 +22,8 @@ The pages only render; ``static/experience.js`` does every step through the Expe
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -34,10 +36,10 @@ from ._sign_in_exp import social_connectors
 FALLBACK_ROUTES = {"signIn": paths.SIGN_IN, "register": paths.REGISTER, "resetPassword": paths.RESET_PASSWORD}
 
 
-def _listed(request: Request, connector_id: str) -> dict[str, str] | None:
-    """The connector as ``/api/.well-known/sign-in-exp`` lists it (``useConnectors().findConnectorById``)."""
-    found = next((c for c in social_connectors(_tenant(request)) if c["id"] == connector_id), None)
-    return found
+def _listed(request: Request, key: str, value: str | None) -> dict[str, Any] | None:
+    """The connector whose ``key`` is ``value`` as ``/api/.well-known/sign-in-exp`` lists it
+    (``useConnectors().findConnectorById``; DirectSignIn's find by target)."""
+    return next((c for c in social_connectors(_tenant(request)) if c[key] == value), None)
 
 
 def _loading(request: Request, page: str, connector_id: str) -> Response:
@@ -52,7 +54,7 @@ async def callback(request: Request) -> Response:
 
 async def social_callback(request: Request) -> Response:
     connector_id: str = request.path_params["connector_id"]
-    if _listed(request, connector_id) is None:
+    if _listed(request, "id", connector_id) is None:
         sign_in = _link(paths.SIGN_IN, _app(request, _interaction(request)))
         return RedirectResponse(sign_in, status_code=303)
     return _loading(request, "social-callback", connector_id)
@@ -61,7 +63,7 @@ async def social_callback(request: Request) -> Response:
 async def direct(request: Request) -> Response:
     method, target = request.path_params["method"], request.path_params.get("target")
     if method == "social":
-        connector = next((c for c in social_connectors(_tenant(request)) if c["target"] == target), None)
+        connector = _listed(request, "target", target)
         if connector is not None:
             return _loading(request, "direct", connector["id"])
     route = FALLBACK_ROUTES.get(request.query_params.get("fallback", ""), paths.SIGN_IN)
