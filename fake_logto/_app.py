@@ -73,6 +73,7 @@ ROOMS: Sequence[str] = (
     "_management_password_expiration",
     "_pages",
     "_pages_mfa",
+    "_pages_social",
     "_control",
     "_hooks_control",
     "_mfa_control",

@@ -196,6 +196,20 @@ class Connector:
 
 
 @dataclass(frozen=True)
+class SocialConnectorSeed:
+    """A ``[[social_connectors]]`` table (:mod:`._social_config`): a social connector row the tenant starts
+    with, shown on the sign-in pages, and the stand-in's preset identity for its target (None: the
+    provider's page asks)."""
+
+    id: str
+    factory_id: str
+    config: dict[str, Any] = field(hash=False)
+    metadata: dict[str, Any] = field(default_factory=dict, hash=False)  # the row's ``metadata`` column
+    sync_profile: bool = False
+    identity: dict[str, Any] | None = field(default=None, hash=False)
+
+
+@dataclass(frozen=True)
 class CodePolicy:
     length: int = 6
     expiry: int = 600
@@ -252,6 +266,7 @@ class TenantConfig:
     connector: Connector | None = None
     code_policy: CodePolicy = field(default_factory=CodePolicy)
     hooks: tuple[Hook, ...] = ()
+    social_connectors: tuple[SocialConnectorSeed, ...] = ()
     management_api_default: bool = False  # ``PATCH /api/resources/management-api/is-default``
 
     def application(self, client_id: str) -> Application | None:

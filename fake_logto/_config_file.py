@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 import string
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from ._config_reader import Reader as _Reader
 from ._config_reader import unique
 from ._config_reader import url as _url
 from ._connector_config import default_mailgun_config, validate_connector_config
+from ._social_config import read_social_connectors, targets
 
 
 def _application(r: _Reader, index: int) -> Application:
@@ -233,6 +235,7 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
     policy = _code_policy(root.table("code_policy"))
     hooks = tuple(_hook(r) for r in root.tables("hooks"))
     unique([h.id for h in hooks], "hooks", "id")
+    social = read_social_connectors(root)
     root.done()
     return TenantConfig(
         endpoint=endpoint,
@@ -242,10 +245,11 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
         organization_template=template,
         organizations=organizations,
         users=users,
-        sign_in_experience=experience,
+        sign_in_experience=replace(experience, social_targets=targets(social)),
         connector=connector,
         code_policy=policy,
         hooks=hooks,
+        social_connectors=social,
     )
 
 

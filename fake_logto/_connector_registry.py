@@ -23,7 +23,8 @@ import httpx
 
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
-from ._social_provider import StandIn
+from ._social_connectors import FACTORIES as SOCIAL_FACTORIES
+from ._social_provider import StandIn, read_identity
 
 # The connector ids of Logto's own Mailgun and SMTP connectors (their ``constant.ts``).
 CONFIGURED_IDS = {"mailgun": "mailgun-email-service", "smtp": "simple-mail-transfer-protocol"}
@@ -62,7 +63,7 @@ class ConnectorRegistry:
         self.reset()
 
     def reset(self) -> None:
-        """Only the configured connector, as the tenant started."""
+        """Only the configured connectors, as the tenant started (the stand-in's presets too)."""
         configured = self.config_of().connector
         rows = []
         if configured is not None:
@@ -73,9 +74,28 @@ class ConnectorRegistry:
             rows.append(
                 ConnectorRow(connector_id, connector_id, "Email", configured.config, metadata, sender)
             )
+        seeds = self.config_of().social_connectors
+        for seed in seeds:  # [[social_connectors]] (_social_config.py)
+            factory = SOCIAL_FACTORIES[seed.factory_id]
+            row = ConnectorRow(
+                seed.id, factory.id, "Social", dict(seed.config), factory.metadata(), None, seed.sync_profile
+            )
+            row.metadata, row.created_at = dict(seed.metadata), self.now_ms()
+            rows.append(row)
         with self.lock:
             self.rows = rows
         self.stand_in.reset()
+        with self.stand_in.lock:
+            for seed in seeds:
+                if seed.identity is not None:
+                    target = SOCIAL_FACTORIES[seed.factory_id].target
+                    self.stand_in.presets[target] = read_identity(target, seed.identity)
+
+    @staticmethod
+    def metadata(row: ConnectorRow) -> dict[str, Any]:
+        """The connector's metadata as Logto reads it: the row's ``metadata`` column over the factory's
+        (``getLogtoConnectors``, packages/core/src/libraries/connector.ts)."""
+        return {**row.factory_metadata, **row.metadata}
 
     def sender(self, connector_type: str) -> Connector | None:
         """The working connector of ``connector_type`` (``Email`` or ``Sms``), if any."""

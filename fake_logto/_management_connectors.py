@@ -33,7 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import _guards, _social_connectors, paths
-from ._connector_registry import ConnectorRow, short_id
+from ._connector_registry import ConnectorRegistry, ConnectorRow, short_id
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._mock_connectors import FACTORIES, build_mock, config_issue
@@ -42,7 +42,7 @@ from ._mock_connectors import FACTORIES, build_mock, config_issue
 def response(row: ConnectorRow) -> dict[str, Any]:
     return {
         "type": row.type,
-        **row.factory_metadata,
+        **ConnectorRegistry.metadata(row),  # transpileLogtoConnector: the merged metadata
         "id": row.id,
         "connectorId": row.connector_id,
         "syncProfile": row.sync_profile,

@@ -235,6 +235,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_mfa.operations(),
         **_openapi_social.operations(),
         **_openapi_social.provider_operations(),
+        **_openapi_social.page_operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:

@@ -12,12 +12,14 @@ from ._openapi_management import GUARD_ANSWERS
 from ._openapi_shapes import (
     STRING,
     Operation,
+    html_answer,
     interaction_cookie,
     json_answer,
     json_body,
     logto_error,
     obj,
     param,
+    redirect,
 )
 
 OBJECT: dict[str, Any] = {"type": "object"}
@@ -201,3 +203,47 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "404": json_answer("not_found: no stand-in for this target", "ErrorBody"),
     },
 }
+
+
+def page_operations() -> dict[tuple[str, str], Operation]:
+    """The social pages (``_pages_social.py``): they render; their script drives the Experience API."""
+
+    def page(operation_id: str, summary: str, answers: dict[str, Any], *params: dict[str, Any]) -> Operation:
+        return {
+            "tags": ["Sign-in UI"],
+            "operationId": operation_id,
+            "summary": summary,
+            "description": "A page of Logto's sign-in UI (``packages/experience/src/App.tsx``).",
+            "parameters": [*params, param("app_id", "query", "the application being signed in to")],
+            "responses": {"200": html_answer("the page"), **answers},
+        }
+
+    connector = param("connector_id", "path", "the social connector's row id", required=True)
+    method = param("method", "path", "social (sso: the fallback here)", required=True)
+    target = param("target", "path", "the connector's target, e.g. google", required=True)
+    fallback = param("fallback", "query", "a key of experience.routes (register), else the sign-in page")
+    to_fallback = {"303": redirect("no listed connector of that target: the fallback route")}
+    return {
+        ("GET", paths.CALLBACK): page(
+            "page_social_callback_landing", "The provider's way back: on to /callback/social/…", {}, connector
+        ),
+        ("GET", paths.SOCIAL_CALLBACK): page(
+            "page_social_callback",
+            "Verify the identity, then sign in, register or link",
+            {"303": redirect("a connector the sign-in experience does not list: the sign-in page")},
+            connector,
+        ),
+        ("GET", paths.DIRECT): page(
+            "page_direct", "Direct sign-in without a target", to_fallback, method, fallback
+        ),
+        ("GET", paths.DIRECT_TARGET): page(
+            "page_direct_target", "Direct sign-in: on to the provider", to_fallback, method, target, fallback
+        ),
+        ("GET", paths.SOCIAL_LINK): page(
+            "page_social_link",
+            "Link the identity to the related account",
+            {},
+            connector,
+            interaction_cookie(),
+        ),
+    }

@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from . import paths
 from ._config import Application, SignInExperience
+from ._sign_in_exp import social_connectors
 from ._store import Interaction
 from ._tenant import Tenant
 
@@ -148,7 +149,7 @@ def _password_min(tenant: Tenant) -> int:
     return minimum
 
 
-def _context(request: Request, interaction: Interaction, page: str, **extra: Any) -> dict[str, Any]:
+def _context(request: Request, interaction: Interaction | None, page: str, **extra: Any) -> dict[str, Any]:
     """What every experience template gets, and ``config``: what its script needs, in the API's terms."""
     tenant = _tenant(request)
     app = _app(request, interaction)
@@ -169,6 +170,8 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
         "passwordMin": _password_min(tenant),
         "codeLength": policy.length,
         "resendSeconds": policy.resend_countdown,
+        # The social sign-in settings the pages need (socialSignIn of the sign-in experience).
+        "socialSignIn": dict(experience.social_sign_in),
         **extra,
     }
     links = {
@@ -192,6 +195,8 @@ def _context(request: Request, interaction: Interaction, page: str, **extra: Any
         "password_only": bool(methods)
         and all(m["password"] and not m["verificationCode"] for m in methods.values()),
         "login_hint": request.query_params.get("login_hint", ""),
+        # The "Continue with …" buttons: /api/.well-known/sign-in-exp's socialConnectors.
+        "social_connectors": social_connectors(tenant),
     }
 
 

@@ -127,7 +127,9 @@ def consent_check(
 
 
 def sign_in_path(client: Application, params: dict[str, Any]) -> str:
-    """``'/' + buildLoginPromptUrl(params, sharedParams)``: relative, as Logto redirects."""
+    """``'/' + buildLoginPromptUrl(params, sharedParams)``: relative, as Logto redirects; a
+    ``direct_sign_in`` of ``method:target`` lands on ``/direct/<method>/<target>`` with the first screen as
+    ``fallback`` (``path.join`` drops the empty parts)."""
     extras: dict[str, str] = params.get("extras", {})
     key = extras.get("first_screen") or extras.get("interaction_mode") or "sign_in"
     route = paths.REGISTER if key == "signUp" else FIRST_SCREENS[key]
@@ -135,6 +137,11 @@ def sign_in_path(client: Application, params: dict[str, Any]) -> str:
     for name in ("organization_id", "ui_locales", "one_time_token", "login_hint", "identifier"):
         if extras.get(name):
             query[name] = extras[name]
+    direct = extras.get("direct_sign_in")
+    if direct:  # /direct/<method>/<target>?…&fallback=<first screen's route>
+        query["fallback"] = route.lstrip("/")
+        method, _, target = direct.partition(":")
+        route = "/" + "/".join(p for p in ("direct", method, target.partition(":")[0]) if p)
     return f"{route}?{urlencode(query)}"
 
 

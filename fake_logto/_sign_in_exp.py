@@ -137,10 +137,10 @@ _HIDDEN = ("description", "configTemplate", "formItems", "readme", "customData")
 
 def social_connectors(tenant: Tenant) -> list[dict[str, Any]]:
     """``getFullSignInExperience``: per target of ``socialSignInConnectorTargets``, in that order, the social
-    connectors of the target (their metadata and row id)."""
+    connectors of the target (their metadata, the row's over the factory's, and row id)."""
     rows = tenant.connectors.social()
     return [
-        {**{k: v for k, v in row.factory_metadata.items() if k not in _HIDDEN}, "id": row.id}
+        {**{k: v for k, v in tenant.connectors.metadata(row).items() if k not in _HIDDEN}, "id": row.id}
         for target in tenant.config.sign_in_experience.social_targets
         for row in rows
         if row.factory_metadata["target"] == target

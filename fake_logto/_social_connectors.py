@@ -25,6 +25,7 @@ A failure is a :class:`SocialError` (connector-kit's ``ConnectorError``), answer
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from collections.abc import Callable
@@ -102,6 +103,17 @@ def as_logto(error: SocialError) -> LogtoError:
     return LogtoError(f"connector.{error.code}", _STATUSES.get(error.code, 400), error.data)
 
 
+def logo(letter: str, color: str) -> str:
+    """A logo as Logto's connector loader serves one (``readUrl`` in packages/cli/src/connector/utils.ts: the
+    package's SVG as a ``data:image/svg+xml;base64`` URL); here a plain letter badge, not the brand's."""
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="12" '
+        f'fill="{color}"/><text x="12" y="17" font-size="14" text-anchor="middle" fill="#fff" '
+        f'font-family="sans-serif">{letter}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
 @dataclass(frozen=True)
 class SocialFactory:
     """A social connector factory's ``ConnectorMetadata`` (its ``constant.ts``) and config guard."""
@@ -110,7 +122,8 @@ class SocialFactory:
     target: str
     name: str
     description: str
-    logo_dark: str | None = None
+    color: str
+    dark: bool = False  # the factory has a logoDark
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -118,8 +131,8 @@ class SocialFactory:
             "target": self.target,
             "platform": "Universal",
             "name": {"en": self.name},
-            "logo": "./logo.svg",
-            "logoDark": self.logo_dark,
+            "logo": logo(self.name[0], self.color),
+            "logoDark": logo(self.name[0], "#57606a") if self.dark else None,
             "description": {"en": self.description},
             "readme": "./README.md",
             "isTokenStorageSupported": True,
@@ -129,20 +142,22 @@ class SocialFactory:
 
 FACTORIES = {
     MOCK_SOCIAL_ID: SocialFactory(
-        MOCK_SOCIAL_ID, "mock-social", "Mock Social", "Social mock connector description"
+        MOCK_SOCIAL_ID, "mock-social", "Mock Social", "Social mock connector description", "#6139f6"
     ),
     "google-universal": SocialFactory(
         "google-universal",
         "google",
         "Google",
         "Google is a principal search engine technology and email service provider.",
+        "#4285f4",
     ),
     "github-universal": SocialFactory(
         "github-universal",
         "github",
         "GitHub",
         "GitHub is an online community for software development and version control.",
-        "./logo-dark.svg",
+        "#24292f",
+        dark=True,
     ),
 }
 DEFAULT_SCOPES = {MOCK_SOCIAL_ID: "email profile", "google-universal": "openid profile email"}

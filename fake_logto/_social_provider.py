@@ -85,7 +85,7 @@ class ProviderError(Exception):
         self.status, self.body = status, body
 
 
-def _identity(target: str, body: Any) -> Identity | None:
+def read_identity(target: str, body: Any) -> Identity | None:
     """A preset (control API) or a picked (page) identity; ``None`` means Deny."""
     if not isinstance(body, dict):
         raise ControlError(400, "invalid_request", "the body must be a JSON object")
@@ -268,7 +268,7 @@ async def authorize_submit(request: Request, target: str) -> Response:
         except ValueError:
             raise ControlError(400, "invalid_request", "raw: not JSON") from None
         picked = {k: form.get(k) or None for k, _ in _FIELDS}
-        identity = _identity(target, {**picked, "email_verified": "email_verified" in form, "raw": raw})
+        identity = read_identity(target, {**picked, "email_verified": "email_verified" in form, "raw": raw})
     back = _stand_in(request).answer(
         target, identity, params["client_id"], params["redirect_uri"], params["state"]
     )
@@ -320,7 +320,7 @@ async def put_identity(request: Request, target: str) -> Response:
         body = await request.json()
     except ValueError:
         raise ControlError(400, "invalid_request", "the body must be JSON") from None
-    identity = _identity(target, body)
+    identity = read_identity(target, body)
     stand_in = _stand_in(request)
     with stand_in.lock:
         stand_in.presets[target] = identity

@@ -136,6 +136,13 @@ MFA_BINDING = "/mfa-binding"
 MFA_VERIFICATION = "/mfa-verification"
 MFA_ONBOARDING = "/mfa-onboarding"
 STATIC = "/static/{name}"
+# Social sign-in pages (_pages_social.py): the provider's redirect URI, the page that verifies, the direct
+# sign-in landing (direct_sign_in=social:<target>) and the link-account page.
+CALLBACK = "/callback/{connector_id}"
+SOCIAL_CALLBACK = "/callback/social/{connector_id}"
+DIRECT = "/direct/{method}"
+DIRECT_TARGET = DIRECT + "/{target}"
+SOCIAL_LINK = "/social/link/{connector_id}"
 
 CONTROL = "/__harness"
 HEALTH = CONTROL + "/health"

@@ -8,9 +8,10 @@
 - :class:`WebhookReceiver` — an HTTP server recording webhook deliveries (:class:`Delivery`) a test waits for.
 - :class:`ExperienceClient` — sign in over HTTP, as the sign-in pages do (no browser);
   :func:`sign_in_over_http` — through an app's own ``/sign-in``, giving a Playwright ``storage_state``;
-  :func:`sign_in_spa_over_http` — as ``@logto/browser`` would, its tokens in the state's ``localStorage``.
+  :func:`sign_in_spa_over_http` — as ``@logto/browser`` would, its tokens in the state's ``localStorage``;
+  :func:`social_sign_in_over_http` — the same by a social connector's preset identity.
 - :mod:`harness.playwright` (also re-exported here: :func:`register`, :func:`sign_in_with_email_code`,
-  :func:`sign_in_with_password`, :func:`reset_password`) — drive the sign-in pages with Playwright
+  :func:`sign_in_with_password`, :func:`sign_in_with_social`, :func:`reset_password`) — drive the sign-in pages with Playwright
   (imported on first use: Playwright is a test dependency).
 - The exception tree (``HarnessError`` and below, drawn in ``harness/_errors.py``).
 - The pytest plugin (entry point ``pytest11``) turns these into fixtures.
@@ -39,10 +40,16 @@ if TYPE_CHECKING:
         WebhookTimeout,
     )
     from ._experience import ExperienceClient, callback_params
-    from ._fast_path import sign_in_over_http, sign_in_spa_over_http
+    from ._fast_path import sign_in_over_http, sign_in_spa_over_http, social_sign_in_over_http
     from ._harness import Harness, start_harness
     from ._management_client import AsyncManagement, Management
-    from ._playwright import register, reset_password, sign_in_with_email_code, sign_in_with_password
+    from ._playwright import (
+        register,
+        reset_password,
+        sign_in_with_email_code,
+        sign_in_with_password,
+        sign_in_with_social,
+    )
     from ._webhooks import Delivery, WebhookReceiver
 
 # Exports load on first use: reading a config must not import the web stack (harness up starts the
@@ -71,10 +78,12 @@ _HOMES = {
     "Mailbox": "._client",
     "sign_in_over_http": "._fast_path",
     "sign_in_spa_over_http": "._fast_path",
+    "social_sign_in_over_http": "._fast_path",
     "register": "._playwright",
     "reset_password": "._playwright",
     "sign_in_with_email_code": "._playwright",
     "sign_in_with_password": "._playwright",
+    "sign_in_with_social": "._playwright",
     "HarnessConfig": "._config",
     "load_harness_config": "._config",
     "parse_harness_config": "._config",
@@ -120,6 +129,8 @@ __all__ = [
     "sign_in_spa_over_http",
     "sign_in_with_email_code",
     "sign_in_with_password",
+    "sign_in_with_social",
+    "social_sign_in_over_http",
     "start_harness",
     "system_chromium",
 ]

@@ -202,6 +202,8 @@ class _LogtoOperations:
     wait_for_events = Operation(ops.wait_for_events)
     user_mfa = Operation(ops.user_mfa)
     totp_code = Operation(ops.totp_code)
+    preset_social_identity = Operation(ops.preset_social_identity)
+    clear_social_identity = Operation(ops.clear_social_identity)
 
 
 class _FaultsOperations:

@@ -7,9 +7,10 @@ exactly as a browser would keep them.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import httpx
 
@@ -144,6 +145,56 @@ class ExperienceClient:
             if path != logto_paths.CONSENT and not path.startswith(logto_paths.AUTH + "/"):
                 return url
         raise ExperienceError(response)
+
+    # --- social sign-in: what the sign-in page's buttons and callback page do (fake_logto/_pages_social.py)
+    def social_verification(self, target: str) -> str:
+        """Press "Continue with …" for ``target``'s connector: the provider (the stand-in, answering with its
+        preset identity) and back, then ``verify``; returns the verified Social verification id."""
+        found = self.http.get(self.endpoint + logto_paths.SIGN_IN_EXP).json()["socialConnectors"]
+        connector_id = next((c["id"] for c in found if c["target"] == target), None)
+        if connector_id is None:
+            raise AssertionError(f"the sign-in experience lists no social connector of {target!r}: {found}")
+        state, redirect_uri = secrets.token_urlsafe(12), f"{self.endpoint}/callback/{connector_id}"
+        self.set_event("SignIn")
+        uri_path = logto_paths.EXPERIENCE_SOCIAL_AUTHORIZATION_URI.format(connector_id=quote(connector_id))
+        body = self._call("POST", uri_path, {"state": state, "redirectUri": redirect_uri}).json()
+        back = self.http.get(body["authorizationUri"], follow_redirects=False)
+        if back.status_code != 303:
+            raise AssertionError(
+                f"the {target} provider answered {back.status_code}, not a redirect: preset an identity "
+                "(client.logto.preset_social_identity, or [tenant.social_connectors.identity])"
+            )
+        data = callback_params(back.headers["location"])
+        if data.pop("state", None) != state:
+            raise AssertionError(f"the provider did not return the state: {back.headers['location']}")
+        verify = logto_paths.EXPERIENCE_SOCIAL_VERIFY.format(connector_id=quote(connector_id))
+        payload = {
+            "verificationId": body["verificationId"],
+            "connectorData": {"redirectUri": redirect_uri, **data},
+        }
+        verification_id: str = self._call("POST", verify, payload).json()["verificationId"]
+        return verification_id
+
+    def social_flow(self, authorization_url: str, target: str) -> str:
+        """Sign in by ``target``'s social connector, from the authorization URL to the callback URL, as the
+        callback page does: a known identity signs in, one whose verified email or phone an account has
+        links to that account (the link page's "Link with …"), a new one registers."""
+        self.start(authorization_url)
+        verification_id = self.social_verification(target)
+        try:
+            self.identify(verification_id)
+        except ExperienceError as error:
+            if error.code != "user.identity_not_exist":
+                raise
+            if (error.body.get("data") or {}).get("relatedUser"):
+                link = {"verificationId": verification_id, "linkSocialIdentity": True}
+                self._call("POST", logto_paths.EXPERIENCE_IDENTIFICATION, link)
+            else:
+                self.switch_event("Register")
+                self.identify(verification_id)
+        redirect_to = self.submit()
+        assert redirect_to is not None
+        return self.finish(redirect_to)
 
     # --- whole flows --------------------------------------------------------------------------------
     def email_code_flow(

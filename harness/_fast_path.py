@@ -42,20 +42,41 @@ def sign_in_over_http(
 ) -> dict[str, Any]:
     """Register or sign in ``email`` through the app at ``app_url``; returns a Playwright storage state."""
     with httpx.Client(timeout=30) as http:
-        start = http.get(urljoin(app_url, sign_in_path), follow_redirects=False)
-        if start.status_code not in (302, 303, 307):
-            raise AssertionError(f"{sign_in_path} answered {start.status_code}, not a redirect to Logto")
-        authorization_url = urljoin(app_url, start.headers["location"])
+        authorization_url = _authorization_url(http, app_url, sign_in_path)
         parts = urlsplit(authorization_url)
         endpoint = f"{parts.scheme}://{parts.netloc}"
         experience = ExperienceClient(endpoint, http=http)
         with mailbox.expect_message(email) as sent:
             verification_id = experience.send_email_code(authorization_url, email, event)
-        callback = experience.finish_email_code(email, verification_id, sent.code)
-        landed = http.get(callback, follow_redirects=True)
-        if landed.status_code >= 400:
-            raise AssertionError(f"the app's callback answered {landed.status_code}: {landed.text[:200]}")
+        _land(http, experience.finish_email_code(email, verification_id, sent.code))
         return storage_state(http.cookies.jar)
+
+
+def social_sign_in_over_http(app_url: str, target: str, *, sign_in_path: str = "/sign-in") -> dict[str, Any]:
+    """Sign in through the app at ``app_url`` by the tenant's social connector of ``target`` (``google``,
+    ``github``), whose provider stand-in answers with its preset identity
+    (``client.logto.preset_social_identity`` or ``[tenant.social_connectors.identity]``): a new identity
+    registers, a known one signs in, one whose verified email an account has links to it. Returns a
+    Playwright storage state."""
+    with httpx.Client(timeout=30) as http:
+        authorization_url = _authorization_url(http, app_url, sign_in_path)
+        parts = urlsplit(authorization_url)
+        experience = ExperienceClient(f"{parts.scheme}://{parts.netloc}", http=http)
+        _land(http, experience.social_flow(authorization_url, target))
+        return storage_state(http.cookies.jar)
+
+
+def _authorization_url(http: httpx.Client, app_url: str, sign_in_path: str) -> str:
+    start = http.get(urljoin(app_url, sign_in_path), follow_redirects=False)
+    if start.status_code not in (302, 303, 307):
+        raise AssertionError(f"{sign_in_path} answered {start.status_code}, not a redirect to Logto")
+    return urljoin(app_url, start.headers["location"])
+
+
+def _land(http: httpx.Client, callback: str) -> None:
+    landed = http.get(callback, follow_redirects=True)
+    if landed.status_code >= 400:
+        raise AssertionError(f"the app's callback answered {landed.status_code}: {landed.text[:200]}")
 
 
 def _domain(domain: str | None) -> str:

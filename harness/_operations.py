@@ -282,6 +282,20 @@ def totp_code(user_id: str) -> Request[str]:
     return Request("logto", "GET", logto_paths.USER_MFA, _totp_code, path_params={"user_id": user_id})
 
 
+def preset_social_identity(target: str, **identity: Any) -> Request[JSON]:
+    """Who the social provider stand-in of ``target`` (``google``, ``github``) answers with from now on,
+    without its page: ``id``, ``email``, ``email_verified`` (default true), ``name``, ``avatar``, ``phone``,
+    ``raw``; or ``deny=True`` for the provider's ``access_denied``."""
+    path = {"target": target}
+    return Request("logto", "PUT", logto_paths.SOCIAL_IDENTITY, _json, json=identity, path_params=path)
+
+
+def clear_social_identity(target: str) -> Request[None]:
+    """Forget ``target``'s preset identity: the stand-in's page asks again."""
+    path = {"target": target}
+    return Request("logto", "DELETE", logto_paths.SOCIAL_IDENTITY, _nothing, path_params=path)
+
+
 # --- one description, two facades -----------------------------------------------------------------------
 class SyncAPI:
     """A sync sub-API: its :class:`Operation` attributes send through ``send`` and return the answer."""

@@ -17,13 +17,13 @@ very message: a code from an earlier flow (or from before a resend) is never use
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request, expect
+from playwright.sync_api import Locator, Page, Request, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from fake_logto import paths as logto_paths
@@ -42,6 +42,9 @@ UI_PATHS = (
     logto_paths.CONTINUE,
     logto_paths.CONSENT,
     logto_paths.OIDC + "/",
+    # Social sign-in: the provider stand-in's page, the way back, the direct landing, the link page.
+    *(p.partition("{")[0] for p in (logto_paths.SOCIAL, logto_paths.CALLBACK, logto_paths.DIRECT)),
+    logto_paths.SOCIAL_LINK.partition("{")[0],
 )
 DEFAULT_TIMEOUT = 20.0
 # The pages' headings (Logto's titles) and texts the helpers follow.
@@ -240,3 +243,38 @@ def reset_password(
     _fill_new_password(page, new_password)
     _heading(page, SIGN_IN)
     expect(page.get_by_role("status")).to_contain_text("Password changed")
+
+
+def pick_social_identity(page: Page, identity: Mapping[str, str | bool], *, deny: bool = False) -> None:
+    """On the social provider stand-in's page: fill in ``identity`` (``id``, ``email``, ``name``,
+    ``avatar``; ``email_verified``, default true) and press Continue, or Deny."""
+    expect(page.get_by_role("heading", name=re.compile(r"^Sign in with "))).to_be_visible()
+    for key, label in (("id", "Id"), ("email", "Email"), ("name", "Name"), ("avatar", "Avatar URL")):
+        if isinstance(identity.get(key), str):
+            page.get_by_label(label, exact=True).fill(str(identity[key]))
+    page.get_by_label("Email verified").set_checked(identity.get("email_verified", True) is not False)
+    page.get_by_role("button", name="Deny" if deny else "Continue", exact=True).click()
+
+
+def social_button(page: Page, name: str) -> Locator:
+    """The "Continue with ``name``" button (its accessible name starts with the logo's alt, the target)."""
+    return page.get_by_role("button", name=re.compile(rf"(^|\s)Continue with {re.escape(name)}$"))
+
+
+def sign_in_with_social(
+    page: Page,
+    name: str,
+    identity: Mapping[str, str | bool] | None = None,
+    *,
+    auth_url: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> str:
+    """Press "Continue with ``name``" on the sign-in or register page and pick ``identity`` on the provider
+    stand-in's page (``None``: the stand-in's preset identity answers, no page). New identities register,
+    known ones sign in. Returns the URL the browser left for."""
+    _open(page, auth_url)
+    with leaving_sign_in(page, timeout) as departure:
+        social_button(page, name).click()
+        if identity is not None:
+            pick_social_identity(page, identity)
+    return departure.url

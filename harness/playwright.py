@@ -14,17 +14,23 @@ from __future__ import annotations
 from ._errors import SignInFailed
 from ._playwright import (
     leaving_sign_in,
+    pick_social_identity,
     register,
     reset_password,
     sign_in_with_email_code,
     sign_in_with_password,
+    sign_in_with_social,
+    social_button,
 )
 
 __all__ = [
     "SignInFailed",
     "leaving_sign_in",
+    "pick_social_identity",
     "register",
     "reset_password",
     "sign_in_with_email_code",
     "sign_in_with_password",
+    "sign_in_with_social",
+    "social_button",
 ]

@@ -8,7 +8,8 @@ the suite.
   ``http://127.0.0.1:3001``, ``http://localhost:3001``) swapped for the running test harness's.
 - A block right after ``<!-- not run: REASON -->`` (kept for blocks that need a browser) is only compiled
   and its imports run, so it still names only what exists.
-- ```toml blocks parse: the tenant with fake_logto's reader, ``harness.toml`` with the harness's.
+- ```toml blocks parse: the tenant with fake_logto's reader, ``harness.toml`` (harness.md, README.md) with
+  the harness's.
 - Examples import public names only, and the README links every page of ``docs/``.
 """
 
@@ -141,7 +142,7 @@ def test_toml_example_is_a_valid_config(block: Block) -> None:
     from harness import parse_harness_config
 
     data = tomllib.loads(block.source)
-    if block.page.name == "harness.md":
+    if block.page.name in ("harness.md", "README.md"):  # harness.toml
         config = parse_harness_config(data)
         assert config.tenant_config("http://127.0.0.1:5080").applications
     else:

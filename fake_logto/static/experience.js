@@ -635,6 +635,7 @@
       sessionStorage.removeItem(NOTICE_KEY);
     }
     const form = document.getElementById("sign-in-form");
+    if (!form) return; // social connectors only
     const input = form.elements.identifier;
     const remembered = state.load().identifier;
     if (!input.value && remembered) input.value = remembered.value;
@@ -885,6 +886,149 @@
     });
   }
 
+  // --- social sign-in ------------------------------------------------------------------------------
+  // containers/SocialSignInList/use-social.ts (the buttons), pages/Callback, pages/SocialSignInWebCallback
+  // (use-social-sign-in-listener.ts), pages/SocialLinkAccount and pages/DirectSignIn.
+  const SOCIAL_STATE_PREFIX = "social_auth_state"; // utils/social-connectors.ts storeState's key
+  const SOCIAL_VERIFICATION_KEY = "fake-logto:verification:Social";
+  const SOCIAL_RELATED_KEY = "fake-logto:social:relatedUser";
+  const SOCIAL_PHRASES = {
+    invalidConnectorAuth: "The authorization is invalid", // error.invalid_connector_auth
+    invalidSession: "Session not found. Please go back and sign in again.", // error.invalid_session
+  };
+  const socialPath = (connectorId, step) =>
+    `/api/experience/verification/social/${encodeURIComponent(connectorId)}/${step}`;
+  const socialRedirectUri = (connectorId) => `${location.origin}/callback/${connectorId}`;
+
+  function randomState() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+
+  /** A button's click: a new SignIn interaction, the connector's URI, and off to the provider. */
+  async function invokeSocialSignIn(connectorId) {
+    const state = randomState();
+    sessionStorage.setItem(`${SOCIAL_STATE_PREFIX}:${connectorId}`, state);
+    await begin("SignIn");
+    const { verificationId, authorizationUri } = await call("POST", socialPath(connectorId, "authorization-uri"), {
+      state,
+      redirectUri: socialRedirectUri(connectorId),
+    });
+    sessionStorage.setItem(SOCIAL_VERIFICATION_KEY, verificationId);
+    leave(authorizationUri);
+  }
+
+  function socialButtons() {
+    for (const button of document.querySelectorAll("button[data-connector-id]")) {
+      button.addEventListener("click", () =>
+        run(button, () => invokeSocialSignIn(button.dataset.connectorId)),
+      );
+    }
+  }
+
+  /** The listener's error path: a toast on the sign-in page. */
+  function toSignIn(message) {
+    sessionStorage.setItem(NOTICE_KEY, message);
+    go("/sign-in");
+  }
+
+  /** A toast where the page is (handleError without a handler of the code). */
+  function toast(error) {
+    const status = document.querySelector("[aria-busy]");
+    if (status) status.hidden = true;
+    showNotice(describe(error));
+  }
+
+  /** bindSocialRelatedUser: sign in as the related account and link the identity. */
+  async function bindRelatedUser(verificationId) {
+    await call("PUT", API.event, { interactionEvent: "SignIn" });
+    await call("POST", API.identification, { verificationId, linkSocialIdentity: true });
+    await finish();
+  }
+
+  /** useSocialRegister: a new account of the identity. */
+  async function registerWithSocial(verificationId) {
+    await call("PUT", API.event, { interactionEvent: "Register" });
+    await identifyAndFinish(verificationId);
+  }
+
+  /** user.identity_not_exist: link the related account (automatically, or on the link page), or register. */
+  async function socialAccountNotExist(error, verificationId) {
+    const related = error.body.data && error.body.data.relatedUser;
+    if (related) {
+      if (config.socialSignIn.automaticAccountLinking) return bindRelatedUser(verificationId);
+      sessionStorage.setItem(SOCIAL_RELATED_KEY, JSON.stringify(related));
+      return go(`/social/link/${encodeURIComponent(config.connectorId)}`);
+    }
+    if (!config.registration) return toSignIn(describe(error)); // sign-in only: no new account
+    return registerWithSocial(verificationId);
+  }
+
+  function callbackPage() {
+    const joined = new URLSearchParams([
+      ...new URLSearchParams(location.search),
+      ...new URLSearchParams(location.hash.slice(1)),
+    ]);
+    const search = joined.toString() ? `?${joined}` : "";
+    location.replace(`/callback/social/${encodeURIComponent(config.connectorId)}${search}`);
+  }
+
+  async function socialCallbackPage() {
+    const { state: returned, ...data } = Object.fromEntries(new URLSearchParams(location.search));
+    history.replaceState(null, "", location.pathname); // consumed
+    const key = `${SOCIAL_STATE_PREFIX}:${config.connectorId}`;
+    const stored = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    if (!returned || stored !== returned) return toSignIn(SOCIAL_PHRASES.invalidConnectorAuth);
+    const verificationId = sessionStorage.getItem(SOCIAL_VERIFICATION_KEY);
+    if (!verificationId) return toSignIn(SOCIAL_PHRASES.invalidSession);
+    try {
+      await call("POST", socialPath(config.connectorId, "verify"), {
+        verificationId,
+        connectorData: { redirectUri: socialRedirectUri(config.connectorId), ...data },
+      });
+    } catch (error) {
+      return toSignIn(describe(error));
+    }
+    try {
+      await call("POST", API.identification, { verificationId });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "user.identity_not_exist") {
+        return socialAccountNotExist(error, verificationId).catch(toast);
+      }
+      if (missingProfile(error)) return;
+      return toSignIn(describe(error));
+    }
+    await finish().catch((error) => toSignIn(describe(error)));
+  }
+
+  /** pages/SocialLinkAccount: "Link with <masked address>", or a new account instead. */
+  function socialLinkPage() {
+    const related = JSON.parse(sessionStorage.getItem(SOCIAL_RELATED_KEY) || "null");
+    const verificationId = sessionStorage.getItem(SOCIAL_VERIFICATION_KEY);
+    const bind = document.getElementById("bind");
+    if (!related || !verificationId) {
+      document.getElementById("social-link").hidden = true;
+      showError(related ? "Verification ID not found" : "Missing relate account info");
+      return;
+    }
+    document.getElementById("related-user").textContent =
+      related.type === "email" ? maskEmail(related.value) : `****${related.value.slice(-4)}`;
+    bind.addEventListener("click", () => run(bind, () => bindRelatedUser(verificationId)));
+    const create = document.getElementById("create-without-linking");
+    if (create) onLink(create, () => registerWithSocial(verificationId));
+  }
+
+  /** @logto/shared maskEmail: the first four characters of a longer name, then ****@domain. */
+  function maskEmail(email) {
+    const [name = "", domain = ""] = email.split("@");
+    return `${name.length > 4 ? name.slice(0, 4) : ""}****@${domain}`;
+  }
+
+  function directSignInPage() {
+    invokeSocialSignIn(config.connectorId).catch(toast);
+  }
+
   const PAGES = {
     "sign-in": signInPage,
     "sign-in-password": signInPasswordPage,
@@ -901,9 +1045,14 @@
     "mfa-verification-totp": mfaTotpVerificationPage,
     "mfa-verification-backup-code": mfaBackupCodeVerificationPage,
     "mfa-onboarding": mfaOnboardingPage,
+    callback: callbackPage,
+    "social-callback": socialCallbackPage,
+    "social-link": socialLinkPage,
+    direct: directSignInPage,
   };
   // The page shows once wired (see macros.html). Set first: the page's own set-up focuses its field, which a
   // hidden tree refuses; nothing can be typed in between, the set-up runs in this same task.
   document.documentElement.dataset.ready = "";
   (PAGES[config.page] || (() => {}))();
+  socialButtons();
 })();

@@ -126,6 +126,7 @@ SAMPLES: dict[str, Any] = {
     "role_ids": ["r-1"],
     "user_ids": ["u-1"],
     "custom_data": {},
+    "target": "google",
 }
 FAKES = {
     "mailgun": (mailgun_paths, fake_mailgun.create_app),

@@ -1,6 +1,6 @@
 // Bookstore: the Go + gin app of the Logto tutorial ("Intégrer Logto SDK"), with what a real app adds:
-// configuration from the environment, a /register route and a /profile page (ID token claims and
-// userinfo).
+// configuration from the environment, a /register route, a /profile page (ID token claims and
+// userinfo), and /sign-in?direct_sign_in=<method>:<target> passed to the SDK's DirectSignIn option.
 //
 //	LOGTO_ENDPOINT    the Logto endpoint, e.g. http://localhost:3001
 //	LOGTO_APP_ID      the application's id
@@ -34,6 +34,7 @@ import (
 	"github.com/gin-contrib/sessions/memstore"
 	"github.com/gin-gonic/gin"
 	"github.com/logto-io/go/v2/client"
+	"github.com/logto-io/go/v2/core"
 )
 
 type settings struct {
@@ -208,10 +209,12 @@ func main() {
 		return func(ctx *gin.Context) {
 			logtoClient := s.newClient(ctx)
 			// The sign-in request is handled by Logto; the user comes back to the redirect URI.
-			signInURI, err := logtoClient.SignIn(&client.SignInOptions{
-				RedirectUri: s.baseURL + "/callback",
-				FirstScreen: firstScreen,
-			})
+			options := &client.SignInOptions{RedirectUri: s.baseURL + "/callback", FirstScreen: firstScreen}
+			// ?direct_sign_in=social:google: the SDK's DirectSignIn option (Logto skips its sign-in page).
+			if method, target, ok := strings.Cut(ctx.Query("direct_sign_in"), ":"); ok {
+				options.DirectSignIn = &core.DirectSignInOptions{Method: method, Target: target}
+			}
+			signInURI, err := logtoClient.SignIn(options)
 			if err != nil {
 				ctx.String(http.StatusInternalServerError, err.Error())
 				return
