@@ -57,7 +57,7 @@ def add_parser(
 
 def run(args: argparse.Namespace) -> int:
     from ._client import Client
-    from ._runfile import locate
+    from ._runfile import locate, read_run_file
     from ._sign_in import SignInError, sign_in
 
     if not args.storage_state and not args.json:
@@ -70,7 +70,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        mailgun, _logto = locate(args.mailgun_url, args.logto_url)
+        mailgun, logto = locate(args.mailgun_url, args.logto_url)
+        if not args.logto_url:  # the tenant's public endpoint (its issuer), which a single-page app is given
+            logto = (read_run_file() or {}).get("logto_endpoint") or logto
     except UsageError as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with Client(mailgun) as client:
-            result = sign_in(request, client.mailbox, say)
+            result = sign_in(request, client.mailbox, say, logto_endpoint=logto)
     except SignInError as exc:
         print(f"harness: {exc}", file=sys.stderr)
         return EXIT_FAILED

@@ -163,7 +163,7 @@ def start_harness(
         logto_settings = _fresh(config.logto, host=config.host, port=logto_port)
         try:
             # POST /__harness/sign-in rides on fake_logto's port (see _sign_in_endpoint).
-            routes = sign_in_routes(mailgun.url)
+            routes = sign_in_routes(mailgun.url, tenant.public_endpoint(config.logto.endpoint, logto_port))
             logto_server = LogtoServer(logto_settings, tenant, sockets.logto, routes=routes)
         except TenantConfigError as exc:  # e.g. a keys_file that holds no P-384 key
             raise ConfigError(f"logto.{exc}") from exc

@@ -27,7 +27,7 @@ import httpx
 from ._client import Mailbox
 from ._errors import APIError, ExperienceError, HarnessError, MailboxTimeout
 from ._experience import ExperienceClient
-from ._fast_path import storage_state
+from ._fast_path import sign_in_spa_over_http, storage_state
 from ._sign_in_request import SignInRequest
 
 Progress = Callable[[str], None]
@@ -129,12 +129,21 @@ def _expect(response: httpx.Response, hop: str, statuses: tuple[int, ...], what:
         raise SignInError(hop, f"{detail}, not {what}", status=response.status_code, code=code)
 
 
-def sign_in(request: SignInRequest, mailbox: Mailbox, progress: Progress | None = None) -> dict[str, Any]:
+def sign_in(
+    request: SignInRequest,
+    mailbox: Mailbox,
+    progress: Progress | None = None,
+    *,
+    logto_endpoint: str | None = None,
+) -> dict[str, Any]:
     """Run the flow; returns ``{app_url, email, event, callback, storage_state}`` (the storage state:
-    Playwright's ``{cookies, origins}``). Raises :class:`SignInError` naming the hop that failed."""
+    Playwright's ``{cookies, origins}``), plus ``tokens`` for a single-page app (``spa_app_id``, which
+    needs ``logto_endpoint``). Raises :class:`SignInError` naming the hop that failed."""
     say = progress or (lambda _line: None)
     app_url = request.app_url.rstrip("/")
     event = "Register" if request.register else "SignIn"
+    if request.spa_app_id is not None:
+        return _sign_in_spa(request, mailbox, say, app_url, event, logto_endpoint)
     with httpx.Client(timeout=request.timeout + 10) as http:
         experience = _authorize(http, app_url, request.sign_in_path, say)
         if request.password is not None and not request.register:
@@ -162,6 +171,49 @@ def sign_in(request: SignInRequest, mailbox: Mailbox, progress: Progress | None 
             "callback": callback.split("?")[0],
             "storage_state": storage_state(http.cookies.jar),
         }
+
+
+def _sign_in_spa(
+    request: SignInRequest,
+    mailbox: Mailbox,
+    say: Progress,
+    app_url: str,
+    event: str,
+    logto_endpoint: str | None,
+) -> dict[str, Any]:
+    """A single-page app: no route of the app starts the sign-in (its page calls Logto itself), so the flow
+    is ``@logto/browser``'s (:func:`~._fast_path.sign_in_spa_over_http`) and the tokens are the result."""
+    assert request.spa_app_id is not None
+    if not logto_endpoint:
+        raise SignInError("the single-page app's sign-in", "no Logto endpoint to sign in against")
+    say(f"{event} as the single-page app {request.spa_app_id} (PKCE, from {app_url})")
+    with _hop("the single-page app's sign-in"):
+        try:
+            state = sign_in_spa_over_http(
+                app_url,
+                request.email,
+                mailbox,
+                logto_endpoint=logto_endpoint,
+                app_id=request.spa_app_id,
+                register=request.register,
+            )
+        except httpx.HTTPStatusError as exc:
+            _expect(exc.response, "the single-page app's sign-in", (200,), "an answer")
+            raise
+    tokens = {
+        entry["name"]: entry["value"]
+        for origin in state["origins"]
+        for entry in origin.get("localStorage", [])
+    }
+    say(f"signed in: {len(tokens)} token entr{'y' if len(tokens) == 1 else 'ies'} for {app_url}")
+    return {
+        "app_url": app_url,
+        "email": request.email,
+        "event": event,
+        "callback": None,
+        "storage_state": state,
+        "tokens": tokens,
+    }
 
 
 def _authorize(http: httpx.Client, app_url: str, sign_in_path: str, say: Progress) -> ExperienceClient:

@@ -44,13 +44,14 @@ def parse_request(body: Any) -> SignInRequest:
         raise ControlError(400, "invalid_request", problems(exc.errors())) from None
 
 
-def _run(request: SignInRequest, mailgun_url: str) -> dict[str, Any]:
+def _run(request: SignInRequest, mailgun_url: str, logto_endpoint: str | None) -> dict[str, Any]:
     with Client(mailgun_url) as client:
-        return sign_in(request, client.mailbox)
+        return sign_in(request, client.mailbox, logto_endpoint=logto_endpoint)
 
 
-def sign_in_routes(mailgun_url: str) -> list[tuple[str, str, Any]]:
-    """The route to hand ``fake_logto.Server(routes=…)``; codes are read from fake_mailgun at ``mailgun_url``."""
+def sign_in_routes(mailgun_url: str, logto_endpoint: str | None = None) -> list[tuple[str, str, Any]]:
+    """The route to hand ``fake_logto.Server(routes=…)``; codes are read from fake_mailgun at ``mailgun_url``;
+    a single-page app signs in against ``logto_endpoint`` (the tenant's public endpoint)."""
 
     async def harness_sign_in(
         body: Annotated[Any, Body(json_schema_extra=_ADAPTER.json_schema())],
@@ -59,7 +60,9 @@ def sign_in_routes(mailgun_url: str) -> list[tuple[str, str, Any]]:
         storage_state}``; a hop refused: 422 ``{error: "sign_in_failed", message, hop, status, code}``."""
         parsed = parse_request(body)
         try:
-            result = await anyio.to_thread.run_sync(functools.partial(_run, parsed, mailgun_url))
+            result = await anyio.to_thread.run_sync(
+                functools.partial(_run, parsed, mailgun_url, logto_endpoint)
+            )
         except SignInError as exc:
             return JSONResponse(exc.body(), status_code=FAILED)
         return JSONResponse(result)

@@ -30,11 +30,23 @@ class SignInRequest:
         default="/sign-in", metadata={"help": "the app's route that starts sign-in (a redirect to Logto)"}
     )
     timeout: float = field(default=30.0, metadata={"help": "seconds to wait for the code's mail"})
+    spa_app_id: str | None = field(
+        default=None,
+        metadata={
+            "help": "a single-page app: its Logto application id (a public client). The sign-in runs as "
+            "@logto/browser's (PKCE, from the app's origin; no app route is called) and the tokens go "
+            "into the storage state's localStorage for the app's origin"
+        },
+    )
 
     def __post_init__(self) -> None:
         if urlsplit(self.app_url).scheme not in ("http", "https") or not urlsplit(self.app_url).netloc:
             raise ValueError(f"app_url: not an http(s) URL: {self.app_url!r}")
         if not self.sign_in_path.startswith("/"):
             raise ValueError(f"sign_in_path: must start with /: {self.sign_in_path!r}")
+        if self.spa_app_id is not None and self.password is not None:
+            raise ValueError(
+                "spa_app_id: a single-page app's sign-in here is by email code, without a password"
+            )
         if not 0 < self.timeout <= MAX_TIMEOUT:  # NaN fails too
             raise ValueError(f"timeout: must be more than 0 and at most {MAX_TIMEOUT:g} seconds")
