@@ -41,6 +41,8 @@ UI_PATHS = (
     logto_paths.RESET_PASSWORD,
     logto_paths.CONTINUE,
     logto_paths.CONSENT,
+    logto_paths.MFA_BINDING_WEBAUTHN,
+    logto_paths.MFA_VERIFICATION_WEBAUTHN,
     logto_paths.OIDC + "/",
 )
 DEFAULT_TIMEOUT = 20.0
