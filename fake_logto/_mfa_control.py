@@ -1,8 +1,8 @@
 """The test-control API's view of a user's MFA factors: ``GET /__harness/users/{user_id}/mfa``.
 
 Not part of Logto: a test reads a user's TOTP secret (to compute the code an authenticator app would
-show, on the tenant clock: the harness client's ``totp_code``) and backup codes (with ``usedAt``) here,
-without a device. Errors are fakekit's :class:`~fakekit.ControlError`.
+show, on the tenant clock: the harness client's ``totp_code``), backup codes (with ``usedAt``) and passkeys
+(credential id, relying party, signature counter) here, without a device. Errors are fakekit's :class:`~fakekit.ControlError`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,9 @@ from ._tenant import Tenant
 class UserMfa(BaseModel):
     totp_secret: str | None = Field(description="the bound TOTP secret (base32), null when none")
     backup_codes: list[dict[str, Any]] = Field(description="``{code, usedAt?}`` of the bound backup codes")
+    passkeys: list[dict[str, Any]] = Field(
+        description="the bound passkeys: ``{id, credentialId, rpId, counter, transports, agent, lastUsedAt}``"
+    )
     now: float = Field(description="the tenant clock, epoch seconds: the time a TOTP code is checked at")
     step: int = Field(description="seconds per TOTP time step")
 
@@ -35,7 +38,12 @@ async def user_mfa(request: Request, user_id: str) -> UserMfa:
         totp = next((v.key for v in user.mfa_verifications if v.type == "Totp"), None)
         backup = next((v for v in user.mfa_verifications if v.type == "BackupCode"), None)
         codes = [dict(c) for c in backup.codes] if backup else []
-    return UserMfa(totp_secret=totp, backup_codes=codes, now=tenant.clock.now(), step=30)
+        passkeys = [
+            {"id": v.id, **v.webauthn, "lastUsedAt": v.last_used_at}
+            for v in user.mfa_verifications
+            if v.type == "WebAuthn"
+        ]
+    return UserMfa(totp_secret=totp, backup_codes=codes, passkeys=passkeys, now=tenant.clock.now(), step=30)
 
 
 ROUTES = [("GET", paths.USER_MFA, user_mfa)]

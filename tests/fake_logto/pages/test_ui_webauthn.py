@@ -94,8 +94,8 @@ def test_passkey_created_at_sign_up_then_used_at_sign_in(
     assert claims["email"] == address
     held = authenticator.credentials()
     assert [(c["rpId"], c["isResidentCredential"], c["signCount"]) for c in held] == [("localhost", True, 1)]
-    factors = harness_client.logto.user_mfa(claims["sub"])
-    assert factors["totp_secret"] is None  # the passkey is not a TOTP
+    (passkey,) = harness_client.logto.user_mfa(claims["sub"])["passkeys"]
+    assert (passkey["rpId"], passkey["counter"], passkey["transports"]) == ("localhost", 1, ["internal"])
 
     url = auth_url(logto, prompt="login")  # a new sign-in, not the session's
     page.goto(url)
@@ -109,6 +109,7 @@ def test_passkey_created_at_sign_up_then_used_at_sign_in(
         verify.click()
     assert exchange(logto, url, departure.url)["sub"] == claims["sub"]
     assert authenticator.credentials()[0]["signCount"] == 2
+    assert harness_client.logto.user_mfa(claims["sub"])["passkeys"][0]["counter"] == 2  # kept by the fake
 
 
 def test_a_lost_passkey_is_refused_in_words(
