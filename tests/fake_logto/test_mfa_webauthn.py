@@ -241,3 +241,27 @@ def test_a_bound_passkey_is_excluded_listed_and_deleted(mgmt: Any, api: httpx.Cl
     assert api.get(f"/users/{user_id}/mfa-verifications").json() == []
     with sign_in(mgmt) as browser:  # no factor left: the mandatory policy asks for one again
         refused(browser.submit, 422, "user.missing_mfa")
+
+
+def test_records_of_the_other_ceremony_are_refused(mgmt: Any, api: httpx.Client) -> None:
+    passkey = with_passkey(mgmt, api)
+    with signed_in_with_passkey(mgmt, passkey) as browser:
+        missing = lambda: browser.verify_webauthn_authentication(
+            "nope", passkey.get({"rpId": "localhost", "challenge": "eA"})
+        )  # noqa: E731
+        refused(missing, 404, "session.verification_session_not_found")
+        created = browser.webauthn_authentication()
+        # An authentication record has no registration challenge to check an answer against.
+        registration = passkey.create(
+            {"rp": {"id": "localhost"}, "challenge": created["authenticationOptions"]["challenge"]}
+        )
+        call = lambda: browser.verify_webauthn_registration(created["verificationId"], registration)  # noqa: E731
+        body = refused(call, 400, "session.mfa.pending_info_not_found")
+        assert body["message"] == "Pending MFA info not found, please initiate MFA first."
+        verified = browser.verify_webauthn_authentication(
+            created["verificationId"], passkey.get(created["authenticationOptions"])
+        )
+        # ... nor a passkey to bind, though verified.
+        bind = lambda: browser.bind_mfa("WebAuthn", verified)  # noqa: E731
+        refused(bind, 400, "session.mfa.pending_info_not_found")
+
