@@ -7,6 +7,7 @@ and delete, and each refusal with Logto's status and body."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import httpx
@@ -121,7 +122,7 @@ def test_the_counter_is_kept_and_a_replayed_count_refused(mgmt: Any, api: httpx.
     with signed_in_with_passkey(mgmt, passkey) as browser:
         created = browser.webauthn_authentication()
         stale = passkey.get(created["authenticationOptions"], counter=7)  # not above the stored 7
-        call = lambda: browser.verify_webauthn_authentication(created["verificationId"], stale)  # noqa: E731
+        call = partial(browser.verify_webauthn_authentication, created["verificationId"], stale)
         assert refused(call, 400, FAILED["code"]) == FAILED
         browser.verify_webauthn_authentication(
             created["verificationId"], passkey.get(created["authenticationOptions"], counter=8)
@@ -143,7 +144,7 @@ def test_a_spoiled_assertion_is_refused(mgmt: Any, api: httpx.Client, spoil: dic
     with signed_in_with_passkey(mgmt, passkey) as browser:
         created = browser.webauthn_authentication()
         payload = passkey.get(created["authenticationOptions"], **spoil)
-        call = lambda: browser.verify_webauthn_authentication(created["verificationId"], payload)  # noqa: E731
+        call = partial(browser.verify_webauthn_authentication, created["verificationId"], payload)
         assert refused(call, 400, FAILED["code"]) == FAILED
         refused(browser.submit, 403, "session.mfa.require_mfa_verification")  # still not verified
 
@@ -153,7 +154,7 @@ def test_an_unknown_credential_is_refused(mgmt: Any, api: httpx.Client) -> None:
     with signed_in_with_passkey(mgmt, passkey) as browser:
         created = browser.webauthn_authentication()
         stranger = SoftPasskey(origin=mgmt.endpoint).get(created["authenticationOptions"])
-        call = lambda: browser.verify_webauthn_authentication(created["verificationId"], stranger)  # noqa: E731
+        call = partial(browser.verify_webauthn_authentication, created["verificationId"], stranger)
         assert refused(call, 400, FAILED["code"]) == FAILED
 
 
@@ -168,11 +169,11 @@ def test_a_spoiled_registration_is_refused_with_the_reason(mgmt: Any, api: httpx
             passkey.create(options, origin="http://evil.test"),
             passkey.create(options, flags=0x01),  # present, not verified: user verification is required
         ):
-            call = lambda p=spoiled: browser.verify_webauthn_registration(created["verificationId"], p)  # noqa: E731
+            call = partial(browser.verify_webauthn_registration, created["verificationId"], spoiled)
             body = refused(call, 400, FAILED["code"])
             assert (body["message"], type(body["data"]["message"])) == (FAILED["message"], str)
         # Not verified: binding it is refused as Logto's toBindMfa refuses it.
-        bind = lambda: browser.bind_mfa("WebAuthn", created["verificationId"])  # noqa: E731
+        bind = partial(browser.bind_mfa, "WebAuthn", created["verificationId"])
         assert refused(bind, 400, "session.verification_failed")["message"]
 
 
@@ -188,18 +189,18 @@ def test_refusals_before_the_ceremony(mgmt: Any, api: httpx.Client) -> None:
         body = refused(browser.webauthn_authentication, 400, "session.mfa.webauthn_verification_not_found")
         assert body["message"] == "WebAuthn verification not found."
         payload = passkey.create({"rp": {"id": "localhost"}, "challenge": "eA"})
-        unknown = lambda: browser.verify_webauthn_registration("nope", payload)  # noqa: E731
+        unknown = partial(browser.verify_webauthn_registration, "nope", payload)
         refused(unknown, 404, "session.verification_session_not_found")
-        bind = lambda: browser.bind_mfa("WebAuthn", "nope")  # noqa: E731
+        bind = partial(browser.bind_mfa, "WebAuthn", "nope")
         refused(bind, 404, "session.verification_session_not_found")
         created = browser.webauthn_registration()
         # A registration record has no authentication challenge.
         assertion = passkey.get({"rpId": "localhost", "challenge": "eA"})
-        pending = lambda: browser.verify_webauthn_authentication(created["verificationId"], assertion)  # noqa: E731
+        pending = partial(browser.verify_webauthn_authentication, created["verificationId"], assertion)
         refused(pending, 400, "session.mfa.pending_info_not_found")
         # The payload is guarded (zod): type must be the literal "WebAuthn".
         bad = {**payload, "type": "public-key"}
-        guarded = lambda: browser.verify_webauthn_registration(created["verificationId"], bad)  # noqa: E731
+        guarded = partial(browser.verify_webauthn_registration, created["verificationId"], bad)
         issue = refused(guarded, 400, "guard.invalid_input")["data"]["issues"][0]
         assert (issue["code"], issue["path"], issue["expected"]) == (
             "invalid_literal",
@@ -207,7 +208,7 @@ def test_refusals_before_the_ceremony(mgmt: Any, api: httpx.Client) -> None:
             "WebAuthn",
         )
         no_extensions = {k: v for k, v in payload.items() if k != "clientExtensionResults"}
-        guarded = lambda: browser.verify_webauthn_registration(created["verificationId"], no_extensions)  # noqa: E731
+        guarded = partial(browser.verify_webauthn_registration, created["verificationId"], no_extensions)
         issue = refused(guarded, 400, "guard.invalid_input")["data"]["issues"][0]
         assert issue["path"] == ["payload", "clientExtensionResults"]
 
@@ -220,7 +221,7 @@ def test_binding_needs_the_factor_enabled(mgmt: Any, api: httpx.Client) -> None:
         verified = browser.verify_webauthn_registration(
             created["verificationId"], passkey.create(created["registrationOptions"])
         )
-        bind = lambda: browser.bind_mfa("WebAuthn", verified)  # noqa: E731
+        bind = partial(browser.bind_mfa, "WebAuthn", verified)
         assert (
             refused(bind, 400, "session.mfa.mfa_factor_not_enabled")["message"]
             == "MFA factor is not enabled."
@@ -246,22 +247,23 @@ def test_a_bound_passkey_is_excluded_listed_and_deleted(mgmt: Any, api: httpx.Cl
 def test_records_of_the_other_ceremony_are_refused(mgmt: Any, api: httpx.Client) -> None:
     passkey = with_passkey(mgmt, api)
     with signed_in_with_passkey(mgmt, passkey) as browser:
-        missing = lambda: browser.verify_webauthn_authentication(
-            "nope", passkey.get({"rpId": "localhost", "challenge": "eA"})
-        )  # noqa: E731
+        missing = partial(
+            browser.verify_webauthn_authentication,
+            "nope",
+            passkey.get({"rpId": "localhost", "challenge": "eA"}),
+        )
         refused(missing, 404, "session.verification_session_not_found")
         created = browser.webauthn_authentication()
         # An authentication record has no registration challenge to check an answer against.
         registration = passkey.create(
             {"rp": {"id": "localhost"}, "challenge": created["authenticationOptions"]["challenge"]}
         )
-        call = lambda: browser.verify_webauthn_registration(created["verificationId"], registration)  # noqa: E731
+        call = partial(browser.verify_webauthn_registration, created["verificationId"], registration)
         body = refused(call, 400, "session.mfa.pending_info_not_found")
         assert body["message"] == "Pending MFA info not found, please initiate MFA first."
         verified = browser.verify_webauthn_authentication(
             created["verificationId"], passkey.get(created["authenticationOptions"])
         )
         # ... nor a passkey to bind, though verified.
-        bind = lambda: browser.bind_mfa("WebAuthn", verified)  # noqa: E731
+        bind = partial(browser.bind_mfa, "WebAuthn", verified)
         refused(bind, 400, "session.mfa.pending_info_not_found")
-
