@@ -39,6 +39,7 @@ from ._verification_records import (
     SocialVerification,
     TotpVerification,
     VerificationRecord,
+    WebAuthnVerification,
 )
 
 # Verification record types (``VerificationType`` in @logto/schemas), by identifier type.
@@ -223,6 +224,8 @@ def record_type(record: VerificationRecord) -> str:
         return "NewPasswordIdentity"
     if isinstance(record, TotpVerification | BackupCodeVerification):
         return "Totp" if isinstance(record, TotpVerification) else "BackupCode"
+    if isinstance(record, WebAuthnVerification):
+        return "WebAuthn"
     if isinstance(record, OneTimeTokenVerification):
         return "OneTimeToken"
     if isinstance(record, SocialVerification):

@@ -23,6 +23,7 @@ from ._verification_records import (
     SocialVerification,
     TotpVerification,
     VerificationRecord,
+    WebAuthnVerification,
 )
 
 Record = VerificationRecord
@@ -106,6 +107,8 @@ def has_verified_token(ctx: Ctx) -> bool:
 def record_json(record: Record) -> dict[str, Any]:
     if isinstance(record, TotpVerification):  # toSanitizedJson: no secret
         return {"id": record.id, "type": "Totp", "userId": record.user_id, "verified": record.verified}
+    if isinstance(record, WebAuthnVerification):  # ... no challenges, no registration
+        return {"id": record.id, "type": "WebAuthn", "userId": record.user_id, "verified": record.verified}
     if isinstance(record, BackupCodeVerification):  # ... no codes but the one used
         return {"id": record.id, "type": "BackupCode", "userId": record.user_id, "code": record.code}
     if isinstance(record, SocialVerification):  # toSanitizedJson: {id, type, connectorId, socialUserInfo}

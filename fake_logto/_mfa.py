@@ -10,10 +10,10 @@ mfa-validator.ts`` (``MfaValidator.isMfaRequired``, ``isMfaVerified``), ``classe
 The TOTP and backup-code verification routes are :mod:`._verification_totp`'s and
 :mod:`._verification_backup_code`'s; the policy column :mod:`._mfa_policy`'s.
 
-Factors: TOTP and backup codes (WebAuthn and email/phone codes as MFA factors are refused by the policy
-column). Not modelled: adaptive MFA and trusted devices (off in Logto unless configured), passkey sign-in,
-and ``session.mfa.suggest_additional_mfa`` (it never fires while a user's factors are TOTP and backup
-codes only).
+Factors: TOTP, WebAuthn (:mod:`._verification_webauthn`) and backup codes (email/phone codes as MFA
+factors are refused by the policy column). Not modelled: adaptive MFA and trusted devices (off in Logto
+unless configured), passkey sign-in, and ``session.mfa.suggest_additional_mfa`` (with passkey sign-in
+off it never fires: a user's WebAuthn, TOTP or backup codes each end ``guardAdditionalBindingSuggestion``).
 """
 
 from __future__ import annotations
@@ -35,9 +35,10 @@ from ._mfa_records import (
     UserMfaVerification,
     backup_code_factor,
     totp_factor,
+    webauthn_factor,
 )
 from ._store import User
-from ._verification_records import BackupCodeVerification, TotpVerification
+from ._verification_records import BackupCodeVerification, TotpVerification, WebAuthnVerification
 
 ORDER = ("WebAuthn", "Totp", "PhoneVerificationCode", "EmailVerificationCode", "BackupCode")  # sortMfaFactors
 
@@ -52,13 +53,13 @@ def sort_factors(factors: list[str]) -> list[str]:
 
 def user_factors(settings: MfaSettings, user: User) -> list[str]:
     """``getAllUserEnabledMfaVerifications``: the user's factors the tenant enables (backup codes while
-    one is unused), backup codes last."""
+    one is unused), WebAuthn first, backup codes last."""
     stored = [
         v.type
         for v in user.mfa_verifications
         if v.type in settings.factors and (v.type != "BackupCode" or v.remaining_codes > 0)
     ]
-    return sorted(stored, key=lambda f: f == "BackupCode")  # stable: the rest keeps its order
+    return sorted(stored, key=lambda f: (f != "WebAuthn") + 2 * (f == "BackupCode"))  # stable otherwise
 
 
 def _user_mfa_data(user: User) -> dict[str, Any]:
@@ -93,6 +94,9 @@ def is_verified(ctx: Ctx, settings: MfaSettings, user: User) -> bool:
         if isinstance(record, TotpVerification) and record.verified and not new_binding and "Totp" in factors:
             return True
         if isinstance(record, BackupCodeVerification) and record.verified and "BackupCode" in factors:
+            return True
+        webauthn = isinstance(record, WebAuthnVerification) and not record.new_binding
+        if webauthn and record.verified and "WebAuthn" in factors:
             return True
     return False
 
@@ -134,8 +138,9 @@ def _guard_enabled(ctx: Ctx, factors: list[str]) -> None:
 
 
 def _factors_with_pending(ctx: Ctx, user: User) -> list[str]:
-    """``Mfa.getUserMfaFactors``: the user's enabled factors and a TOTP bound in this interaction."""
-    pending = ["Totp"] if ctx.interaction.mfa.totp_secret else []
+    """``Mfa.getUserMfaFactors``: the user's enabled factors and a TOTP or passkey bound in this
+    interaction."""
+    pending = [kind for kind in _bound(ctx.interaction.mfa) if kind != "BackupCode"]
     return list(dict.fromkeys([*user_factors(_settings(ctx), user), *pending]))
 
 
@@ -170,7 +175,14 @@ def _bind_unsupported(ctx: Ctx, verification_id: str) -> None:
 
 
 def _bind_web_authn(ctx: Ctx, verification_id: str) -> None:
-    raise LogtoError("session.verification_session_not_found", 404)  # no WebAuthn record can exist
+    """``addWebAuthnByVerificationId``: a user may bind several passkeys."""
+    record: WebAuthnVerification = _record(ctx, WebAuthnVerification, verification_id)
+    if not record.verified:  # toBindMfa
+        raise LogtoError("session.verification_failed", 400)
+    if record.registration_info is None:
+        raise LogtoError("session.mfa.pending_info_not_found", 400)
+    _guard_enabled(ctx, ["WebAuthn"])
+    ctx.interaction.mfa.webauthn.append(dict(record.registration_info))
 
 
 BINDERS: dict[str, Callable[[Ctx, str], None]] = {
@@ -219,7 +231,13 @@ async def enable_mfa(request: Request) -> Response:
 
 # --- submit -----------------------------------------------------------------------------------------
 def _bound(pending: PendingMfa) -> list[str]:
-    return [kind for kind, on in (("Totp", pending.totp_secret), ("BackupCode", pending.backup_codes)) if on]
+    """``bindMfaFactorsArray``'s types."""
+    kinds = (
+        ("Totp", pending.totp_secret),
+        ("WebAuthn", pending.webauthn),
+        ("BackupCode", pending.backup_codes),
+    )
+    return [kind for kind, on in kinds if on]
 
 
 def _assert_optional_enablement(ctx: Ctx, settings: MfaSettings, user: User, factors: list[str]) -> None:
@@ -286,6 +304,7 @@ def save(ctx: Ctx, user: User) -> None:
     new: list[UserMfaVerification] = []
     if pending.totp_secret:
         new.append(totp_factor(pending.totp_secret, now))
+    new += [webauthn_factor(bind, now) for bind in pending.webauthn]
     if pending.backup_codes:
         new.append(backup_code_factor(pending.backup_codes, now))
         user.mfa_verifications = [v for v in user.mfa_verifications if v.type != "BackupCode"]

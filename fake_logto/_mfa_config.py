@@ -37,7 +37,7 @@ def refusal(mfa: MfaSettings, adaptive_given: bool = False) -> tuple[str, int] |
 
 
 def read_config(r: Reader) -> MfaSettings:
-    """The config's ``[sign_in_experience.mfa]``: ``factors`` (``Totp``, ``BackupCode``), ``policy``,
+    """The config's ``[sign_in_experience.mfa]``: ``factors`` (``Totp``, ``WebAuthn``, ``BackupCode``), ``policy``,
     ``organization_required_mfa_policy``; checked as the Management API checks a PATCH."""
     factors = r.strings("factors")
     for i, factor in enumerate(factors):

@@ -1,9 +1,10 @@
 """The test-control API's view of a user's MFA factors: ``GET /__harness/users/{user_id}/mfa``.
 
 Not part of Logto: a test reads a user's TOTP secret (to compute the code an authenticator app would
-show, on the tenant clock: the harness client's ``totp_code``) and backup codes (with ``usedAt``) here,
-without a device; while a TOTP is being bound (its secret created in a live interaction, the QR code on the
-binding page), that secret too, as the app that scanned the QR code holds it. Errors are fakekit's :class:`~fakekit.ControlError`.
+show, on the tenant clock: the harness client's ``totp_code``), backup codes (with ``usedAt``) and passkeys
+(credential id, relying party, signature counter) here, without a device; while a TOTP is being bound (its
+secret created in a live interaction, the QR code on the binding page), that secret too, as the app that
+scanned the QR code holds it. Errors are fakekit's :class:`~fakekit.ControlError`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class UserMfa(BaseModel):
         description="the newest secret being bound in a live interaction (not yet saved), null when none"
     )
     backup_codes: list[dict[str, Any]] = Field(description="``{code, usedAt?}`` of the bound backup codes")
+    passkeys: list[dict[str, Any]] = Field(
+        description="the bound passkeys: ``{id, credentialId, rpId, counter, transports, agent, lastUsedAt}``"
+    )
     now: float = Field(description="the tenant clock, epoch seconds: the time a TOTP code is checked at")
     step: int = Field(description="seconds per TOTP time step")
 
@@ -41,8 +45,18 @@ async def user_mfa(request: Request, user_id: str) -> UserMfa:
         backup = next((v for v in user.mfa_verifications if v.type == "BackupCode"), None)
         codes = [dict(c) for c in backup.codes] if backup else []
         pending = _pending_secret(tenant, user_id)
+        passkeys = [
+            {"id": v.id, **v.webauthn, "lastUsedAt": v.last_used_at}
+            for v in user.mfa_verifications
+            if v.type == "WebAuthn"
+        ]
     return UserMfa(
-        totp_secret=totp, pending_totp_secret=pending, backup_codes=codes, now=tenant.clock.now(), step=30
+        totp_secret=totp,
+        pending_totp_secret=pending,
+        backup_codes=codes,
+        passkeys=passkeys,
+        now=tenant.clock.now(),
+        step=30,
     )
 
 

@@ -32,3 +32,7 @@ MFA_MESSAGES: dict[str, str] = {
         "PromptOnlyAtSignInMandatory or PromptAtSignInAndSignUpMandatory."
     ),
 }
+
+from ._webauthn_phrases import WEBAUTHN_MESSAGES  # noqa: E402  (a room of its own)
+
+MFA_MESSAGES |= WEBAUTHN_MESSAGES

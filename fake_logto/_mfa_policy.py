@@ -7,8 +7,8 @@ an array of ``MfaFactor``, ``policy`` an ``MfaPolicy``, ``organizationRequiredMf
 ``sign_in_experiences.duplicated_mfa_factors``, ``backup_code_cannot_be_enabled_alone``) and the route's
 adaptive-MFA check (``routes/sign-in-experience/index.ts``: with factors enabled and adaptive MFA off, as it
 always is here, the ``…Mandatory`` prompt policies are 422
-``sign_in_experiences.non_adaptive_mfa_requires_skippable_policy``). The fake implements TOTP and backup
-codes: a WebAuthn or email/phone factor is refused with ``guard.invalid_input`` naming it (stricter than
+``sign_in_experiences.non_adaptive_mfa_requires_skippable_policy``). The fake implements TOTP, WebAuthn and
+backup codes: an email/phone factor is refused with ``guard.invalid_input`` naming it (stricter than
 Logto, never more lenient) after Logto's own checks. The policies' meaning is :mod:`._mfa`'s; the config's
 ``[sign_in_experience.mfa]`` is read by :mod:`._mfa_config`.
 """

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-# ``MfaFactor`` values, and the ones the fake implements (WebAuthn and email/phone codes as MFA: not yet).
+# ``MfaFactor`` values, and the ones the fake implements (email/phone codes as MFA: not yet).
 FACTORS = ("Totp", "WebAuthn", "BackupCode", "EmailVerificationCode", "PhoneVerificationCode")
-IMPLEMENTED_FACTORS = ("Totp", "BackupCode")
+IMPLEMENTED_FACTORS = ("Totp", "WebAuthn", "BackupCode")
 POLICIES = (
     "UserControlled",
     "Mandatory",
@@ -57,8 +57,9 @@ class SeedMfa:
 
 @dataclass
 class UserMfaVerification:
-    """One entry of a user's ``mfaVerifications``: ``Totp`` (``key``, ``lastUsedTimeStep``) or
-    ``BackupCode`` (``codes``: ``{code, usedAt?}``)."""
+    """One entry of a user's ``mfaVerifications``: ``Totp`` (``key``, ``lastUsedTimeStep``),
+    ``BackupCode`` (``codes``: ``{code, usedAt?}``) or ``WebAuthn`` (``webauthn``: ``mfaVerificationWebAuthn``'s
+    ``rpId``, ``credentialId``, ``publicKey`` (base64url), ``transports``, ``counter``, ``agent``, ``name``)."""
 
     id: str
     type: str
@@ -67,6 +68,7 @@ class UserMfaVerification:
     codes: list[dict[str, Any]] = field(default_factory=list)
     last_used_at: str | None = None
     last_used_time_step: int | None = None
+    webauthn: dict[str, Any] = field(default_factory=dict)  # rpId, credentialId, publicKey, counter, …
 
     @property
     def remaining_codes(self) -> int:
@@ -77,6 +79,11 @@ class UserMfaVerification:
         body: dict[str, Any] = {"id": self.id, "createdAt": self.created_at, "type": self.type}
         if self.type == "BackupCode":
             body["remainCodes"] = self.remaining_codes
+        if self.type == "WebAuthn":  # undefined keys dropped, as JSON drops them
+            extra = {"lastUsedAt": self.last_used_at, "agent": self.webauthn.get("agent")}
+            body |= {k: v for k, v in extra.items() if v is not None}
+            if self.webauthn.get("name") is not None:
+                body["name"] = self.webauthn["name"]
         return body
 
 
@@ -88,6 +95,7 @@ class PendingMfa:
     skipped: bool | None = None
     totp_secret: str | None = None
     backup_codes: list[str] | None = None
+    webauthn: list[dict[str, Any]] = field(default_factory=list)  # BindWebAuthn entries
 
     def sanitized(self) -> dict[str, Any]:
         """``Mfa.sanitizedData`` (no secret, no codes), without its undefined keys."""
@@ -98,6 +106,8 @@ class PendingMfa:
             body["mfaSkipped"] = self.skipped
         if self.totp_secret is not None:
             body["totp"] = {"type": "Totp"}
+        if self.webauthn:  # sanitizedData keeps them whole
+            body["webAuthn"] = [dict(entry) for entry in self.webauthn]
         if self.backup_codes is not None:
             body["backupCode"] = {"type": "BackupCode"}
         return body
@@ -116,6 +126,12 @@ def iso(epoch_ms: int) -> str:
 
 def totp_factor(secret: str, now_ms: int) -> UserMfaVerification:
     return UserMfaVerification(id=standard_id(), type="Totp", created_at=iso(now_ms), key=secret)
+
+
+def webauthn_factor(bind: dict[str, Any], now_ms: int) -> UserMfaVerification:
+    """``toUserMfaVerifications``: a bound passkey (``BindWebAuthn`` less its ``type``)."""
+    data = {k: v for k, v in bind.items() if k != "type"}
+    return UserMfaVerification(id=standard_id(), type="WebAuthn", created_at=iso(now_ms), webauthn=data)
 
 
 def backup_code_factor(codes: list[str], now_ms: int) -> UserMfaVerification:

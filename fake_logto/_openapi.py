@@ -30,6 +30,7 @@ from . import (
     _openapi_resources,
     _openapi_sign_in_exp,
     _openapi_social,
+    _openapi_webauthn,
     paths,
 )
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
@@ -233,6 +234,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_one_time_tokens.operations(),
         **_openapi_sign_in_exp.operations(),
         **_openapi_mfa.operations(),
+        **_openapi_webauthn.operations(),
         **_openapi_social.operations(),
         **_openapi_social.provider_operations(),
         **_openapi_social.page_operations(),

@@ -1,6 +1,6 @@
 """The verification records an interaction keeps (Logto's ``VerificationRecordsMap``, one per type): an
 email or phone code, a checked password, a new password identity, a verified one-time token, a social
-identity, a TOTP or backup-code check. Held by :class:`._store.Interaction`.
+identity, a TOTP, backup-code or WebAuthn check. Held by :class:`._store.Interaction`.
 """
 
 from __future__ import annotations
@@ -103,7 +103,27 @@ class SocialVerification:
         return self.user_info is not None
 
 
-MfaRecord = TotpVerification | BackupCodeVerification
+@dataclass
+class WebAuthnVerification:
+    """Logto's ``WebAuthnVerification`` (``classes/verifications/web-authn-verification.ts``): a passkey
+    being registered (``registration_challenge``/``_rp_id``, then ``registration_info``: the ``BindWebAuthn``
+    to bind) or the user's passkey asserted (``authentication_challenge``). Challenges are base64url."""
+
+    id: str
+    user_id: str
+    verified: bool = False
+    registration_challenge: str | None = None
+    registration_rp_id: str | None = None
+    registration_info: dict[str, Any] | None = None
+    authentication_challenge: str | None = None
+
+    @property
+    def new_binding(self) -> bool:
+        """``isNewBindMfaVerification``: a registration, which cannot serve as a sign-in's MFA."""
+        return bool(self.registration_info or self.registration_challenge or self.registration_rp_id)
+
+
+MfaRecord = TotpVerification | BackupCodeVerification | WebAuthnVerification
 IdentifierRecord = (
     CodeVerification
     | PasswordVerification

@@ -40,6 +40,10 @@ EXPERIENCE_TOTP_SECRET = EXPERIENCE + "/verification/totp/secret"
 EXPERIENCE_TOTP_VERIFY = EXPERIENCE + "/verification/totp/verify"
 EXPERIENCE_BACKUP_CODE_GENERATE = EXPERIENCE + "/verification/backup-code/generate"
 EXPERIENCE_BACKUP_CODE_VERIFY = EXPERIENCE + "/verification/backup-code/verify"
+EXPERIENCE_WEBAUTHN_REGISTRATION = EXPERIENCE + "/verification/web-authn/registration"
+EXPERIENCE_WEBAUTHN_REGISTRATION_VERIFY = EXPERIENCE_WEBAUTHN_REGISTRATION + "/verify"
+EXPERIENCE_WEBAUTHN_AUTHENTICATION = EXPERIENCE + "/verification/web-authn/authentication"
+EXPERIENCE_WEBAUTHN_AUTHENTICATION_VERIFY = EXPERIENCE_WEBAUTHN_AUTHENTICATION + "/verify"
 EXPERIENCE_SOCIAL_AUTHORIZATION_URI = EXPERIENCE + "/verification/social/{connector_id}/authorization-uri"
 EXPERIENCE_SOCIAL_VERIFY = EXPERIENCE + "/verification/social/{connector_id}/verify"
 
@@ -135,6 +139,8 @@ CONTINUE_PASSWORD = CONTINUE + "/password"
 MFA_BINDING = "/mfa-binding"
 MFA_VERIFICATION = "/mfa-verification"
 MFA_ONBOARDING = "/mfa-onboarding"
+MFA_BINDING_WEBAUTHN = "/mfa-binding/WebAuthn"  # the WebAuthn pages (Logto's experience app's paths)
+MFA_VERIFICATION_WEBAUTHN = "/mfa-verification/WebAuthn"
 STATIC = "/static/{name}"
 # Social sign-in pages (_pages_social.py): the provider's redirect URI, the page that verifies, the direct
 # sign-in landing (direct_sign_in=social:<target>) and the link-account page.

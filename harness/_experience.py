@@ -121,8 +121,32 @@ class ExperienceClient:
         ]
         return result
 
+    # --- WebAuthn (web-authn-verification.ts): options, then the browser's answer ``payload`` -----------
+    def webauthn_registration(self) -> dict[str, Any]:
+        """Options to register a passkey: ``{verificationId, registrationOptions}``."""
+        body: dict[str, Any] = self._call("POST", logto_paths.EXPERIENCE_WEBAUTHN_REGISTRATION).json()
+        return body
+
+    def verify_webauthn_registration(self, verification_id: str, payload: dict[str, Any]) -> str:
+        body = {"verificationId": verification_id, "payload": payload}
+        path = logto_paths.EXPERIENCE_WEBAUTHN_REGISTRATION_VERIFY
+        result: str = self._call("POST", path, body).json()["verificationId"]
+        return result
+
+    def webauthn_authentication(self) -> dict[str, Any]:
+        """Options to assert one of the user's passkeys: ``{verificationId, authenticationOptions}``."""
+        body: dict[str, Any] = self._call("POST", logto_paths.EXPERIENCE_WEBAUTHN_AUTHENTICATION).json()
+        return body
+
+    def verify_webauthn_authentication(self, verification_id: str, payload: dict[str, Any]) -> str:
+        body = {"verificationId": verification_id, "payload": payload}
+        path = logto_paths.EXPERIENCE_WEBAUTHN_AUTHENTICATION_VERIFY
+        result: str = self._call("POST", path, body).json()["verificationId"]
+        return result
+
     def bind_mfa(self, factor: str, verification_id: str) -> None:
-        """Bind a verified factor (``Totp``, ``BackupCode``) to the identified user (saved at submit)."""
+        """Bind a verified factor (``Totp``, ``WebAuthn``, ``BackupCode``) to the identified user (saved at
+        submit)."""
         self._call("POST", logto_paths.EXPERIENCE_MFA, {"type": factor, "verificationId": verification_id})
 
     def skip_mfa(self) -> None:

@@ -262,7 +262,8 @@ def delete_user(user_id: str) -> Request[None]:
 
 def user_mfa(user_id: str) -> Request[JSON]:
     """A user's MFA factors with their secrets: ``{totp_secret, pending_totp_secret, backup_codes: [{code,
-    usedAt?}], now, step}`` (``now``: the tenant clock; ``pending_totp_secret``: one being bound)."""
+    usedAt?}], passkeys: [{id, credentialId, rpId, counter, …}], now, step}`` (``now``: the tenant clock;
+    ``pending_totp_secret``: one being bound)."""
     return Request("logto", "GET", logto_paths.USER_MFA, _json, path_params={"user_id": user_id})
 
 

@@ -41,6 +41,8 @@ UI_PATHS = (
     logto_paths.RESET_PASSWORD,
     logto_paths.CONTINUE,
     logto_paths.CONSENT,
+    logto_paths.MFA_BINDING_WEBAUTHN,
+    logto_paths.MFA_VERIFICATION_WEBAUTHN,
     logto_paths.OIDC + "/",
     # Social sign-in: the provider stand-in's page, the way back, the direct landing, the link page.
     *(p.partition("{")[0] for p in (logto_paths.SOCIAL, logto_paths.CALLBACK, logto_paths.DIRECT)),

@@ -7,6 +7,9 @@ says where it stopped otherwise. Needs Playwright (a test dependency)::
 
     from harness.playwright import sign_in_with_email_code
     sign_in_with_email_code(page, "alice@example.test", mailbox)
+
+Passkeys: :func:`virtual_authenticator` gives a page Chromium's virtual authenticator (CDP), so the
+WebAuthn pages register and use a passkey without a device.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from ._playwright import (
     sign_in_with_social,
     social_button,
 )
+from ._virtual_authenticator import VirtualAuthenticator, virtual_authenticator
 
 __all__ = [
     "SignInFailed",
+    "VirtualAuthenticator",
     "leaving_sign_in",
     "pick_social_identity",
     "register",
@@ -33,4 +38,5 @@ __all__ = [
     "sign_in_with_password",
     "sign_in_with_social",
     "social_button",
+    "virtual_authenticator",
 ]

@@ -26,6 +26,12 @@ def test_readme_sample_test_is_the_one_that_runs() -> None:
     assert block == (Path(__file__).parent / "test_readme_example.py").read_text(encoding="utf-8")
 
 
+def test_readme_passkey_test_is_the_one_that_runs() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", SECTION, flags=re.DOTALL)
+    (block,) = [b for b in blocks if b.startswith('"""An e2e test of a passkey')]
+    assert block == (Path(__file__).parent / "test_readme_passkey.py").read_text(encoding="utf-8")
+
+
 def test_readme_harness_toml_snippet_is_valid() -> None:
     import tomllib
 

@@ -49,7 +49,7 @@ def test_the_mfa_column_is_stored_and_answered(api: httpx.Client) -> None:
         ({"factors": ["Totp", "Totp"], "policy": "Mandatory"}, 400, "sign_in_experiences.duplicated_mfa_factors", "Duplicated MFA factors."),
         ({"factors": ["BackupCode"], "policy": "Mandatory"}, 400, "sign_in_experiences.backup_code_cannot_be_enabled_alone", "Backup code cannot be enabled alone."),
         ({"factors": ["Totp"], "policy": "PromptOnlyAtSignInMandatory"}, 422, "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", None),
-        ({"factors": ["WebAuthn"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
+        ({"factors": ["EmailVerificationCode"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
         ({"factors": ["Sms"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
         ({"factors": ["Totp"], "policy": "Always"}, 400, "guard.invalid_input", None),
         ({"factors": ["Totp"]}, 400, "guard.invalid_input", None),
@@ -111,7 +111,7 @@ def test_the_mfa_column_from_the_config(mailgun: Running) -> None:
     data["sign_in_experience"]["mfa"] = {"factors": ["Totp"], "policy": "Mandatory"}
     assert parse_config(data).sign_in_experience.mfa.factors == ("Totp",)
     for bad, where in [
-        ({"factors": ["WebAuthn"]}, "sign_in_experience.mfa.factors[0]"),
+        ({"factors": ["PhoneVerificationCode"]}, "sign_in_experience.mfa.factors[0]"),
         ({"factors": ["BackupCode"]}, "sign_in_experience.mfa: Backup code cannot be enabled alone."),
         ({"policy": "Sometimes"}, "sign_in_experience.mfa.policy"),
         ({"factors": ["Totp"], "extra": 1}, "sign_in_experience.mfa.extra"),
