@@ -30,11 +30,13 @@ _USER_AGENT = "got (https://github.com/sindresorhus/got)"
 
 
 class ConnectorFailure(Exception):
-    """The provider refused or could not be reached; ``data`` is what Logto puts in the error."""
+    """The provider refused or could not be reached; ``data`` is what Logto puts in the error (an object,
+    or a text such as an SMS provider's raw answer)."""
 
-    def __init__(self, code: str, message: str, data: dict[str, Any] | None = None) -> None:
+    def __init__(self, code: str, message: str, data: Any = None) -> None:
         super().__init__(message)
-        self.code, self.message, self.data = code, message, data or {}
+        self.code, self.message = code, message
+        self.data: Any = {} if data is None else data
 
 
 @dataclass(frozen=True)

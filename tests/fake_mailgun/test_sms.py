@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import secrets
-
 from collections.abc import Iterator
 
 import httpx
@@ -39,13 +38,17 @@ def test_twilio_send_is_captured_and_waited_for_by_number(
 
     assert sent.status_code == 201, sent.text
     resource = sent.json()
-    assert resource["sid"].startswith("SM") and len(resource["sid"]) == 34
+    assert resource["sid"].startswith("SM")
+    assert len(resource["sid"]) == 34
     assert resource["to"] == number
     assert resource["body"] == body
     assert resource["messaging_service_sid"] == SERVICE
     assert resource["status"] == "accepted"
     assert resource["account_sid"] == DEFAULT_TWILIO_ACCOUNT_SID
-    assert resource["uri"] == f"/2010-04-01/Accounts/{DEFAULT_TWILIO_ACCOUNT_SID}/Messages/{resource['sid']}.json"
+    assert (
+        resource["uri"]
+        == f"/2010-04-01/Accounts/{DEFAULT_TWILIO_ACCOUNT_SID}/Messages/{resource['sid']}.json"
+    )
 
     for written in (number, number.removeprefix("+"), f"+1 {number[2:5]} {number[5:8]} {number[8:]}"):
         waited = control.get("/__harness/messages/wait", params={"to": written, "timeout": 5})
