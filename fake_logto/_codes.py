@@ -141,8 +141,7 @@ def _connector_error(failure: ConnectorFailure) -> LogtoError:
     code = f"connector.{failure.code}"
     status = FAILURE_STATUS.get(failure.code, 400)
     if failure.code == "general":
-        given = failure.data.get("errorDescription") if isinstance(failure.data, dict) else None
-        description = given or json.dumps(failure.data, separators=(",", ":"))
+        description = failure.data.get("errorDescription") or json.dumps(failure.data, separators=(",", ":"))
         return LogtoError(code, status, failure.data, errorDescription=str(description))
     return LogtoError(code, status, failure.data or None)
 

@@ -30,13 +30,11 @@ _USER_AGENT = "got (https://github.com/sindresorhus/got)"
 
 
 class ConnectorFailure(Exception):
-    """The provider refused or could not be reached; ``data`` is what Logto puts in the error (an object,
-    or a text such as an SMS provider's raw answer)."""
+    """The provider refused or could not be reached; ``data`` is what Logto puts in the error."""
 
-    def __init__(self, code: str, message: str, data: Any = None) -> None:
+    def __init__(self, code: str, message: str, data: dict[str, Any] | None = None) -> None:
         super().__init__(message)
-        self.code, self.message = code, message
-        self.data: Any = {} if data is None else data
+        self.code, self.message, self.data = code, message, data or {}
 
 
 @dataclass(frozen=True)

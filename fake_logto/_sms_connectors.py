@@ -115,14 +115,15 @@ def _template(config: dict[str, Any], usage_type: str) -> dict[str, Any]:
     return dict(found)
 
 
+# ConnectorError keeps a text ``data`` as ``{message: data}`` (connector-kit ``types/error.ts``).
 def _failure(exc: httpx.HTTPError) -> ConnectorFailure:
     # http-sms: ConnectorError(General, error.message); the Twilio package lets such an error through.
-    return ConnectorFailure("general", str(exc), str(exc))
+    return ConnectorFailure("general", str(exc), {"message": str(exc)})
 
 
 def _refused(response: httpx.Response) -> ConnectorFailure:
-    # ConnectorError(General, rawBody): the error's data is the provider's body, as text.
-    return ConnectorFailure("general", f"answered {response.status_code}", response.text)
+    # ConnectorError(General, rawBody): the provider's answer, as text.
+    return ConnectorFailure("general", f"answered {response.status_code}", {"message": response.text})
 
 
 class TwilioSmsConnector:
