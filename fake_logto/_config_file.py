@@ -43,8 +43,8 @@ from ._config_reader import Reader as _Reader
 from ._config_reader import unique
 from ._config_reader import url as _url
 from ._connector_config import default_mailgun_config, validate_connector_config
-from ._sms_connectors import KINDS as SMS_KINDS
-from ._sms_connectors import config_problem as sms_config_problem
+from ._sms_connector_config import KINDS as SMS_KINDS
+from ._sms_connector_config import config_problem as sms_config_problem
 
 
 def _application(r: _Reader, index: int) -> Application:

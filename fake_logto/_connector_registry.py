@@ -24,7 +24,7 @@ import httpx
 
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
-from ._sms_connectors import KINDS as SMS_KINDS
+from ._sms_connector_config import KINDS as SMS_KINDS
 from ._sms_connectors import build_sms_connector
 from ._social_provider import StandIn
 
