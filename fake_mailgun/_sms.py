@@ -35,6 +35,7 @@ from typing import Any
 import phonenumbers
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
 
 from . import _intake, paths
 from ._message import CapturedMessage, ParsedMime, Source, phone_digits
@@ -48,6 +49,89 @@ MISSING = {
     "To": (21604, "A 'To' phone number is required."),
     "From": (21603, "A 'From' phone number is required."),
     "Body": (21602, "Message body is required."),
+}
+
+
+class TwilioMessage(BaseModel):
+    """Twilio's Message resource, as an accepted send answers it."""
+
+    account_sid: str
+    api_version: str
+    body: str
+    date_created: str
+    date_sent: str | None
+    date_updated: str
+    direction: str
+    error_code: int | None
+    error_message: str | None
+    from_: str | None = Field(alias="from")
+    messaging_service_sid: str | None
+    num_media: str
+    num_segments: str
+    price: str | None
+    price_unit: str | None
+    sid: str = Field(description="SM and 32 hex digits")
+    status: str
+    subresource_uris: dict[str, str]
+    to: str = Field(description="the number in E.164")
+    uri: str
+
+
+class TwilioErrorBody(BaseModel):
+    """Twilio's error answer."""
+
+    code: int
+    message: str
+    more_info: str
+    status: int
+
+
+class HttpSmsAccepted(BaseModel):
+    id: str = Field(description="the message's mailbox id")
+
+
+class HttpSmsError(BaseModel):
+    message: str
+
+
+_TWILIO_FORM = {
+    "type": "object",
+    "properties": {name: {"type": "string"} for name in ("To", "From", "MessagingServiceSid", "Body")},
+}
+TWILIO_DOC: dict[str, Any] = {
+    "response_model": None,
+    "status_code": 201,
+    "responses": {
+        201: {"model": TwilioMessage, "description": "Accepted"},
+        "4XX": {"model": TwilioErrorBody, "description": "Refused as Twilio refuses"},
+    },
+    "openapi_extra": {
+        "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": _TWILIO_FORM}}},
+        "security": [{"basicAuth": []}],
+    },
+}
+HTTP_SMS_DOC: dict[str, Any] = {
+    "response_model": None,
+    "responses": {
+        200: {"model": HttpSmsAccepted, "description": "Stored"},
+        "4XX": {"model": HttpSmsError, "description": "Not a message, or not the configured Authorization"},
+    },
+    "openapi_extra": {
+        "requestBody": {
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "to": {"type": "string"},
+                            "type": {"type": "string"},
+                            "payload": {"type": "object"},
+                        },
+                    }
+                }
+            }
+        }
+    },
 }
 
 
@@ -109,7 +193,7 @@ def _deliver(request: Request, message: CapturedMessage) -> None:
     _intake.receive(state, [message], base_url=base)
 
 
-@router.post(paths.TWILIO_MESSAGES, summary="Twilio: send a text message", status_code=201)
+@router.post(paths.TWILIO_MESSAGES, summary="Twilio: send a text message", **TWILIO_DOC)
 async def twilio_send(request: Request, account_sid: str) -> Response:
     settings = _state(request).settings
     expected = (settings.twilio_account_sid, settings.twilio_auth_token)
@@ -171,7 +255,7 @@ def _resource(message: CapturedMessage, account_sid: str, fields: dict[str, str]
     }
 
 
-@router.post(paths.HTTP_SMS, summary="Logto's HTTP SMS connector: receive a message to send")
+@router.post(paths.HTTP_SMS, summary="Logto's HTTP SMS connector: receive a message to send", **HTTP_SMS_DOC)
 async def http_sms(request: Request) -> Response:
     wanted = _state(request).settings.http_sms_authorization
     if wanted and not secrets.compare_digest(

@@ -390,6 +390,9 @@ def test_every_setting_is_a_flag_and_an_env_var() -> None:
         "api_key",
         "webhook_signing_key",
         "webhooks",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "http_sms_authorization",
         "public_url",
     }
     assert {opt.env("FAKE_MAILGUN") for opt in Options(Settings, "FAKE_MAILGUN")} >= {"FAKE_MAILGUN_API_KEY"}
