@@ -292,4 +292,10 @@ text = "Welcome! Your verification code is {{code}}."
 [tenant.connector.config.deliveries.Generic]
 subject = "{{code}} is your verification code"
 html = "<p>Your verification code is {{code}}.</p>"
+
+# Phone codes: Logto's Twilio SMS connector, its endpoint, credentials and templates defaulting to this
+# harness's Twilio stand-in ("http": Logto's HTTP SMS connector); then add "phone" to the sign-up
+# identifiers and sign-in methods.
+# [tenant.sms_connector]
+# kind = "twilio"
 """
