@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ._keys import SigningKey
     from ._server import PortInUse, Running, Server, serve_in_thread
     from ._settings import Settings
+    from ._sms_connector_config import default_twilio_config
 
 # Exports load on first use: reading a config (``_config``, ``_config_file``, ``_settings``) must not
 # import the web stack, so that ``harness up`` can start the sample app while the servers are still loading.
@@ -32,6 +33,7 @@ _HOMES = {
     "ConfigError": "._config",
     "TenantConfig": "._config",
     "default_mailgun_config": "._connector_config",
+    "default_twilio_config": "._sms_connector_config",
     "load_config": "._config_file",
     "parse_config": "._config_file",
     "SigningKey": "._keys",
@@ -56,6 +58,7 @@ __all__ = [
     "TenantConfig",
     "create_app",
     "default_mailgun_config",
+    "default_twilio_config",
     "load_config",
     "parse_config",
     "serve_in_thread",

@@ -191,7 +191,7 @@ class SignInExperience:
 
 @dataclass(frozen=True)
 class Connector:
-    kind: Literal["mailgun", "smtp"]
+    kind: Literal["mailgun", "smtp", "twilio", "http"]  # email: mailgun, smtp; SMS: twilio, http
     config: dict[str, Any]
 
 
@@ -264,6 +264,7 @@ class TenantConfig:
     users: tuple[SeedUser, ...] = ()
     sign_in_experience: SignInExperience = field(default_factory=SignInExperience)
     connector: Connector | None = None
+    sms_connector: Connector | None = None  # ``[sms_connector]``: Twilio or HTTP SMS (._sms_connectors)
     code_policy: CodePolicy = field(default_factory=CodePolicy)
     hooks: tuple[Hook, ...] = ()
     social_connectors: tuple[SocialConnectorSeed, ...] = ()

@@ -44,6 +44,8 @@ from ._config_reader import Reader as _Reader
 from ._config_reader import unique
 from ._config_reader import url as _url
 from ._connector_config import default_mailgun_config, validate_connector_config
+from ._sms_connector_config import KINDS as SMS_KINDS
+from ._sms_connector_config import config_problem as sms_config_problem
 from ._social_config import read_social_connectors, targets
 
 
@@ -166,6 +168,23 @@ def _connector(r: _Reader) -> Connector:
     return Connector(kind=kind, config=config)  # type: ignore[arg-type]
 
 
+def _sms_connector(r: _Reader) -> Connector:
+    """``[sms_connector]``: Logto's Twilio or HTTP SMS connector, its config in the package's shape."""
+    kind = r.choice("kind", tuple(SMS_KINDS), "twilio")
+    raw = r.get("config", (dict, str), {})
+    r.done()
+    try:
+        config = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError as exc:
+        raise ConfigError(f"{r.path}.config: not valid JSON: {exc}") from exc
+    if not isinstance(config, dict):
+        raise ConfigError(f"{r.path}.config: must be an object")
+    problem = sms_config_problem(kind, config)
+    if problem:
+        raise ConfigError(f"{r.path}.config.{problem}")
+    return Connector(kind=kind, config=config)  # type: ignore[arg-type]
+
+
 def _code_policy(r: _Reader) -> CodePolicy:
     policy = CodePolicy(
         length=r.positive("length", 6),
@@ -232,6 +251,7 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
     connector = (
         _connector(root.table("connector")) if "connector" in data else _connector(_Reader({}, "connector"))
     )
+    sms = _sms_connector(root.table("sms_connector")) if "sms_connector" in data else None
     policy = _code_policy(root.table("code_policy"))
     hooks = tuple(_hook(r) for r in root.tables("hooks"))
     unique([h.id for h in hooks], "hooks", "id")
@@ -247,6 +267,7 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
         users=users,
         sign_in_experience=replace(experience, social_targets=targets(social)),
         connector=connector,
+        sms_connector=sms,
         code_policy=policy,
         hooks=hooks,
         social_connectors=social,

@@ -3,7 +3,8 @@ connector of each type that sends codes (Logto keeps at most one email and one S
 replaces the others of its type, ``replaceConnectorsByType`` in ``packages/core/src/routes/connector/
 index.ts``).
 
-The configured connector (``[connector]``: Mailgun or SMTP, :mod:`._connectors`) is the first row;
+The configured connectors (``[connector]``: Mailgun or SMTP, :mod:`._connectors`; ``[sms_connector]``:
+Twilio or HTTP SMS, :mod:`._sms_connectors`) are the first rows;
 ``POST /api/connectors`` (:mod:`._management_connectors`) adds Logto's mock connectors
 (:mod:`._mock_connectors`), ``DELETE`` removes a row. ``POST /__harness/reset`` restores the configured row.
 Social rows (:mod:`._social_connectors`) have no sender; any number of them live beside the others, and the
@@ -23,6 +24,8 @@ import httpx
 
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
+from ._sms_connector_config import KINDS as SMS_KINDS
+from ._sms_connectors import build_sms_connector
 from ._social_connectors import FACTORIES as SOCIAL_FACTORIES
 from ._social_provider import StandIn, read_identity
 
@@ -82,6 +85,12 @@ class ConnectorRegistry:
             )
             row.metadata, row.created_at = dict(seed.metadata), self.now_ms()
             rows.append(row)
+        sms = self.config_of().sms_connector
+        if sms is not None:
+            connector_id, target, name = SMS_KINDS[sms.kind]
+            metadata = {"id": connector_id, "target": target, "platform": None, "name": {"en": name}}
+            sms_sender = build_sms_connector(sms.kind, sms.config, self.http)
+            rows.append(ConnectorRow(connector_id, connector_id, "Sms", sms.config, metadata, sms_sender))
         with self.lock:
             self.rows = rows
         self.stand_in.reset()

@@ -46,8 +46,8 @@ CODE_FLOWS = {
     "continue": paths.SIGN_IN,
 }
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-# Identifiers the pages take (a phone needs an SMS connector, which no tenant here has).
-UI_IDENTIFIERS = ("username", "email")
+# Identifiers the pages take (a phone needs an SMS connector: ``[sms_connector]`` or a mock one).
+UI_IDENTIFIERS = ("username", "email", "phone")
 # What the consent page says each scope shares.
 SCOPE_TEXT = {
     "openid": "Your user ID",
@@ -61,7 +61,10 @@ SCOPE_TEXT = {
     "urn:logto:scope:organizations": "Your organizations",
     "urn:logto:scope:organization_roles": "Your organization roles",
 }
-LABELS = {"username": "Username", "email": "Email"}
+LABELS = {"username": "Username", "email": "Email", "phone": "Phone number"}  # phrases-experience input.*
+# getInputHtmlProps: one identifier → its own input type and autocomplete; several → text, each's.
+INPUT_TYPES = {"email": "email", "phone": "tel"}
+AUTOCOMPLETE = {"email": "email", "phone": "tel", "username": "username"}
 
 
 def app_home(app: Application | None) -> str | None:
@@ -133,6 +136,14 @@ def _label(kinds: list[str]) -> str:
     return " / ".join(LABELS[k] for k in kinds) or LABELS["email"]
 
 
+def _sign_up_identifier(identifiers: tuple[str, ...]) -> str:
+    """What the register page asks for first: a username when the sign-up takes one, a phone number when
+    it takes only that, else an email."""
+    if "username" in identifiers:
+        return "username"
+    return "phone" if "phone" in identifiers and "email" not in identifiers else "email"
+
+
 def _forgot_password_enabled(tenant: Tenant) -> bool:
     return tenant.config.sign_in_experience.forgot_password_email and tenant.connector is not None
 
@@ -163,7 +174,7 @@ def _context(request: Request, interaction: Interaction | None, page: str, **ext
         "signIn": {"methods": methods},
         # Logto asks for a username first when the sign-up identifiers include one.
         "signUp": {
-            "identifier": "username" if "username" in experience.sign_up_identifiers else "email",
+            "identifier": _sign_up_identifier(experience.sign_up_identifiers),
             "password": experience.sign_up_password,
         },
         "forgotPassword": _forgot_password_enabled(tenant),
@@ -187,9 +198,8 @@ def _context(request: Request, interaction: Interaction | None, page: str, **ext
         "config": config,
         "links": links,
         "identifier_label": _label(list(methods)),
-        # getInputHtmlProps: one identifier → its own input type; several → text, autocomplete of each.
-        "identifier_type": "email" if list(methods) == ["email"] else "text",
-        "identifier_autocomplete": "email" if list(methods) == ["email"] else " ".join(methods) or "email",
+        "identifier_type": INPUT_TYPES.get(next(iter(methods)), "text") if len(methods) == 1 else "text",
+        "identifier_autocomplete": " ".join(AUTOCOMPLETE[m] for m in methods) or "email",
         # containers/SetPassword: only "newPassword" when forgot password is on (Lite), else a confirmation.
         "confirm_password": not config["forgotPassword"],
         "password_only": bool(methods)

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fakekit import install_control_errors
 
-from . import _api, _clock_api, _control, _errors, paths
+from . import _api, _clock_api, _control, _errors, _sms, paths
 from ._settings import Settings
 from ._state import State
 
@@ -71,13 +71,15 @@ def create_app(settings: Settings | None = None, *, state: State | None = None) 
     app = FastAPI(
         title="fake_mailgun",
         version="0.1.0",
-        description="A local Mailgun: the HTTP API, an SMTP capture, one mailbox, and a control API under "
-        "/__harness/ for tests (the mailbox control API is the stable contract documented here).",
+        description="A local Mailgun: the HTTP API, an SMTP capture, a Twilio SMS stand-in, one mailbox, and "
+        "a control API under /__harness/ for tests (the mailbox control API is the stable contract documented "
+        "here).",
     )
     app.state.fake_mailgun = state
     _api.install(app)
     app.include_router(_control.router)
     app.include_router(_clock_api.router)
+    app.include_router(_sms.router)
     app.add_exception_handler(_errors.MailgunError, _errors.handle)
     install_control_errors(app, paths.CONTROL, _bad_input)
     _errors.answer_unknown_routes(app, paths.CONTROL)

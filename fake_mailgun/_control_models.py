@@ -34,7 +34,7 @@ class Message(BaseModel):
     text: str
     html: str
     headers: dict[str, str] = Field(description="top-level headers, the first of each name")
-    source: Literal["api", "smtp"]
+    source: Literal["api", "smtp", "twilio", "http-sms"]
     received_at: str = Field(description="ISO 8601, UTC")
     codes: list[str] = Field(description="4-8 digit one-time codes, most likely first")
     code: str | None = Field(description="the first of codes")

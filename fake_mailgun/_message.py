@@ -25,7 +25,8 @@ from typing import Any, Literal
 
 from ._extract import extract_codes, extract_links
 
-Source = Literal["api", "smtp"]
+Source = Literal["api", "smtp", "twilio", "http-sms"]
+SMS_SOURCES = ("twilio", "http-sms")  # text messages (._sms): addressed by phone number
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,11 @@ class CapturedMessage:
         return [r for r in self.recipients if r.lower() not in shown]
 
     def is_for(self, address: str) -> bool:
+        """Whether ``address`` is a recipient; a text message's number matches however it is written
+        (``+15551234567``, ``15551234567``, ``+1 555 123 4567``)."""
+        if self.source in SMS_SOURCES:
+            digits = phone_digits(address)
+            return bool(digits) and any(phone_digits(r) == digits for r in self.recipients)
         address = address.strip().lower()
         return any(r.lower() == address for r in self.recipients)
 
@@ -145,6 +151,11 @@ class CapturedMessage:
             "attachments": [a.to_json(self.id, i) for i, a in enumerate(p.attachments)],
             "defects": p.defects,
         }
+
+
+def phone_digits(value: str) -> str:
+    """A phone number's digits (``+1 (555) 123-4567`` → ``15551234567``); "" for an email address."""
+    return "" if "@" in value else "".join(ch for ch in value if ch.isascii() and ch.isdigit())
 
 
 def addresses(values: list[str]) -> list[str]:

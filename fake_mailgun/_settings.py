@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 DEFAULT_DOMAIN = "mg.example.test"
 DEFAULT_API_KEY = "key-harness"
+# The Twilio stand-in's credentials (an Account SID is "AC" and 32 hex digits).
+DEFAULT_TWILIO_ACCOUNT_SID = "AC" + "5ca1ab1e" * 4
+DEFAULT_TWILIO_AUTH_TOKEN = "twilio-harness-token"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +51,18 @@ class Settings:
             "help": "webhook target, 'URL' (all events) or 'EVENT=URL' (repeatable)",
             "flag": "--webhook",
         },
+    )
+    twilio_account_sid: str = field(
+        default=DEFAULT_TWILIO_ACCOUNT_SID,
+        metadata={"help": "Account SID the Twilio Messages API stand-in accepts (HTTP Basic user)"},
+    )
+    twilio_auth_token: str = field(
+        default=DEFAULT_TWILIO_AUTH_TOKEN,
+        metadata={"help": "Auth Token the Twilio Messages API stand-in accepts (HTTP Basic password)"},
+    )
+    http_sms_authorization: str = field(
+        default="",
+        metadata={"help": "Authorization header the HTTP SMS endpoint requires (default: any or none)"},
     )
     public_url: str = field(
         default="", metadata={"help": "base URL put in paging links (default: http://HOST:PORT)"}

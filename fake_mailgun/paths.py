@@ -27,6 +27,8 @@ TAG = "/v3/{domain}/tags/{tag}"
 TAG_STATS = "/v3/{domain}/tags/{tag}/stats"
 STATS_TOTAL = "/v3/{domain}/stats/total"
 UNSUBSCRIBE = "/u/{token}"  # where %unsubscribe_url% links point
+TWILIO_MESSAGES = "/2010-04-01/Accounts/{account_sid}/Messages.json"  # the Twilio stand-in (._sms)
+HTTP_SMS = "/http-sms"  # where Logto's HTTP SMS connector posts (._sms)
 
 CONTROL = "/__harness"
 HEALTH = CONTROL + "/health"

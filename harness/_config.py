@@ -27,7 +27,7 @@ from typing import Any
 
 from fake_logto import ConfigError as TenantConfigError
 from fake_logto import Settings as LogtoSettings
-from fake_logto import TenantConfig, default_mailgun_config, parse_config
+from fake_logto import TenantConfig, default_mailgun_config, default_twilio_config, parse_config
 from fake_mailgun import Settings as MailgunSettings
 from fakekit import ConfigFileError, Options, SettingError, read_toml, url_of
 
@@ -127,10 +127,25 @@ class HarnessConfig:
                     f"{mailgun_url}/.mailgun.net", self.mailgun.domains[0], self.mailgun.api_key
                 )
                 connector["config"] = {**defaults, **given}
+        sms = tenant.get("sms_connector")
+        if isinstance(sms, dict) and isinstance(sms.get("config", {}), dict):
+            sms["config"] = {
+                **self._sms_defaults(sms.get("kind", "twilio"), mailgun_url),
+                **sms.get("config", {}),
+            }
         try:
             return parse_config(tenant)
         except TenantConfigError as exc:
             raise ConfigError(str(exc)) from exc
+
+    def _sms_defaults(self, kind: object, mailgun_url: str) -> dict[str, Any]:
+        """An SMS connector's config defaults: this harness's fake_mailgun — its Twilio stand-in and
+        credentials, or its HTTP SMS endpoint — and the Twilio package's default templates."""
+        if kind == "http":
+            return {"endpoint": f"{mailgun_url}/http-sms"}
+        return default_twilio_config(
+            mailgun_url, self.mailgun.twilio_account_sid, self.mailgun.twilio_auth_token
+        )
 
 
 # The SPA sample app's application when the tenant has no SPA one: a public client (no secret, PKCE),
@@ -305,4 +320,10 @@ text = "Welcome! Your verification code is {{code}}."
 [tenant.connector.config.deliveries.Generic]
 subject = "{{code}} is your verification code"
 html = "<p>Your verification code is {{code}}.</p>"
+
+# Phone codes: Logto's Twilio SMS connector, its endpoint, credentials and templates defaulting to this
+# harness's Twilio stand-in ("http": Logto's HTTP SMS connector); then add "phone" to the sign-up
+# identifiers and sign-in methods.
+# [tenant.sms_connector]
+# kind = "twilio"
 """

@@ -30,6 +30,11 @@
   const NOTICE_KEY = "fake-logto:notice";
   const EMAIL_RE = /^\S+@\S+\.\S+$/;
   const USERNAME_RE = /^[A-Z_a-z]\w*$/;
+  // What a typed phone number may hold (core-kit phoneInputRegEx), and its length in digits: E.164's
+  // at most 15, at least 7 — a length check standing in for libphonenumber's isValid, which Logto's page
+  // runs (utils/form.ts validatePhone); the API takes digits only (``phone`` identifiers).
+  const PHONE_INPUT_RE = /^\+?[\d\-( )]+$/;
+  const PHONE_DIGITS = { min: 7, max: 15 };
 
   // --- state between pages -------------------------------------------------------------------------
   const state = {
@@ -111,6 +116,7 @@
     passwordRequired: "Password is required",
     passwordsDoNotMatch: "Your passwords don\u2019t match.",
     invalidPasscode: "The verification code is invalid.",
+    invalidPhone: "The phone number is invalid",
     passcodeSent: "The verification code has been resent",
     passwordChanged: "Password changed",
     tooShort: (data) => `Minimum length is ${data.min}.`,
@@ -268,11 +274,26 @@
     return { type: "email", value };
   }
 
-  /** The sign-in identifier (detectIdentifierType): an email when it has an @, else a username. */
+  /** A phone number as the API takes it: its digits, the country code first (``+1 201-555-0123``). */
+  function readPhone(input, types = ["phone"]) {
+    const value = input.value.trim();
+    if (!value) throw new InputError(identifierRequired(types), input);
+    const digits = value.replace(/\D/g, "");
+    const valid = PHONE_INPUT_RE.test(value) && digits.length >= PHONE_DIGITS.min && digits.length <= PHONE_DIGITS.max;
+    if (!valid) throw new InputError(types.length === 1 ? PHRASES.invalidPhone : identifierInvalid(types), input);
+    return { type: "phone", value: digits };
+  }
+
+  /** The sign-in identifier (detectIdentifierType): an email when it has an @, a phone number when it
+   * reads as one and phones sign in, else a username. */
   function readIdentifier(input) {
     const types = signInTypes();
     const value = input.value.trim();
     if (!value) throw new InputError(identifierRequired(types), input);
+    const { phone, email, username } = config.signIn.methods;
+    if (phone && !value.includes("@") && (PHONE_INPUT_RE.test(value) || !(email || username))) {
+      return readPhone(input, types);
+    }
     if (value.includes("@") || !config.signIn.methods.username) return readEmail(input, types);
     if (!USERNAME_RE.test(value)) throw new InputError(identifierInvalid(types), input);
     return { type: "username", value };
@@ -361,6 +382,11 @@
       text: PHRASES.signInIdDoesNotExist,
     },
     "user.email_already_in_use": {
+      event: "SignIn",
+      allowed: () => true,
+      text: PHRASES.createAccountIdExists,
+    },
+    "user.phone_already_in_use": {
       event: "SignIn",
       allowed: () => true,
       text: PHRASES.createAccountIdExists,
@@ -703,7 +729,8 @@
         go("/register/password");
         return;
       }
-      const flowState = { event: "Register", identifier: readEmail(input) };
+      const read = config.signUp.identifier === "phone" ? readPhone : readEmail;
+      const flowState = { event: "Register", identifier: read(input) };
       await begin("Register");
       await sendCode(flowState);
       go("/register/verification-code");
@@ -779,7 +806,13 @@
       button.disabled = true;
       return;
     }
-    document.getElementById("sent-to").textContent = flowState.identifier.value;
+    const sms = flowState.identifier.type === "phone";
+    document.getElementById("sent-to").textContent = (sms ? "+" : "") + flowState.identifier.value;
+    if (sms) {
+      document.getElementById("code-title").textContent = "Verify your phone number";
+      document.getElementById("sent-kind").textContent = "phone number";
+      document.title = document.title.replace("Verify your email", "Verify your phone number");
+    }
     const method = config.signIn.methods[flowState.identifier.type];
     if (config.flow === "sign-in" && method && method.password) {
       document.getElementById("password-option").hidden = false;

@@ -212,3 +212,24 @@ def test_clear_button_empties_the_view(
     expect(page.get_by_role("article")).to_be_hidden()
     assert deletes == [f"{mailgun.url}/__harness/messages"]
     assert control.get(f"/__harness/messages/{message_id}").status_code == 200
+
+
+def test_text_message_is_shown_with_its_number_and_code(page: Page, mailgun: Running) -> None:
+    from fake_mailgun import DEFAULT_TWILIO_ACCOUNT_SID, DEFAULT_TWILIO_AUTH_TOKEN
+
+    number = f"+1201555{uuid.uuid4().int % 10_000:04d}"
+    body = f"Your sign-in code is 735194. {unique('Ref')}"
+    sent = httpx.post(
+        f"{mailgun.url}/2010-04-01/Accounts/{DEFAULT_TWILIO_ACCOUNT_SID}/Messages.json",
+        data={"To": number, "MessagingServiceSid": "MG" + "0" * 32, "Body": body},
+        auth=(DEFAULT_TWILIO_ACCOUNT_SID, DEFAULT_TWILIO_AUTH_TOKEN),
+    )
+    assert sent.status_code == 201, sent.text
+    open_inbox(page)
+
+    link = page.get_by_role("link", name=re.compile(re.escape(f"SMS: {body}")))
+    expect(link).to_contain_text(number)
+    expect(link).to_contain_text("735194")
+    expect(link).to_contain_text(re.compile("twilio", re.IGNORECASE))
+    link.click()
+    expect(page.get_by_role("article").get_by_role("heading", level=2)).to_have_text(f"SMS: {body}")

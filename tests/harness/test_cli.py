@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -337,6 +338,27 @@ def test_harness_mail_code_prints_the_code_of_a_later_message(
     assert out == "918273\n"
 
 
+def test_harness_mail_code_reads_a_text_message_by_number(mailgun: Running) -> None:
+    from fake_mailgun import DEFAULT_TWILIO_ACCOUNT_SID, DEFAULT_TWILIO_AUTH_TOKEN
+
+    number = f"+1201555{uuid.uuid4().int % 10_000:04d}"
+    sent = httpx.post(
+        f"{mailgun.url}/2010-04-01/Accounts/{DEFAULT_TWILIO_ACCOUNT_SID}/Messages.json",
+        data={"To": number, "MessagingServiceSid": "MG" + "0" * 32, "Body": "Your code is 551177."},
+        auth=(DEFAULT_TWILIO_ACCOUNT_SID, DEFAULT_TWILIO_AUTH_TOKEN),
+    )
+    assert sent.status_code == 201, sent.text
+    done = subprocess.run(
+        [sys.executable, "-m", "harness", "mail", "code", number.removeprefix("+"), "--timeout", "5"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HARNESS_MAILGUN_URL": mailgun.url},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "551177\n"
+
+
 def test_harness_mail_code_times_out_clearly(mailgun: Running, address: str) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "harness", "mail", "code", address, "--timeout", "0.2"],
@@ -369,6 +391,9 @@ def test_every_setting_is_a_flag_and_an_env_var() -> None:
         "api_key",
         "webhook_signing_key",
         "webhooks",
+        "twilio_account_sid",
+        "twilio_auth_token",
+        "http_sms_authorization",
         "public_url",
     }
     assert {opt.env("FAKE_MAILGUN") for opt in Options(Settings, "FAKE_MAILGUN")} >= {"FAKE_MAILGUN_API_KEY"}

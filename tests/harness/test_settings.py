@@ -222,3 +222,32 @@ def test_a_setting_that_must_hold_something_refuses_nothing(given: dict[str, Any
         HarnessConfig().with_settings(**given)
     with pytest.raises(ConfigError, match=r"^mailgun\.domains: must not be empty$"):
         parse_harness_config({"mailgun": {"domains": []}})
+
+
+def test_an_sms_connector_defaults_to_this_harnesss_stand_ins() -> None:
+    from harness import parse_harness_config
+
+    config = parse_harness_config(
+        {
+            "mailgun": {"twilio_account_sid": "AC" + "1" * 32, "twilio_auth_token": "tok"},
+            "tenant": {"sms_connector": {"kind": "twilio", "config": {"fromMessagingServiceSID": "MGx"}}},
+        }
+    )
+    twilio = config.tenant_config("http://127.0.0.1:5999").sms_connector
+    assert twilio is not None
+    assert twilio.kind == "twilio"
+    assert twilio.config["endpoint"] == "http://127.0.0.1:5999"
+    assert (twilio.config["accountSID"], twilio.config["authToken"]) == ("AC" + "1" * 32, "tok")
+    assert twilio.config["fromMessagingServiceSID"] == "MGx"  # what the file gives wins
+    assert {t["usageType"] for t in twilio.config["templates"]} >= {
+        "Register",
+        "SignIn",
+        "ForgotPassword",
+        "Generic",
+    }
+
+    http = parse_harness_config({"tenant": {"sms_connector": {"kind": "http"}}})
+    sms = http.tenant_config("http://127.0.0.1:5999").sms_connector
+    assert sms is not None
+    assert sms.config == {"endpoint": "http://127.0.0.1:5999/http-sms"}
+    assert parse_harness_config({}).tenant_config("http://127.0.0.1:5999").sms_connector is None
