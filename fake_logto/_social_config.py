@@ -25,15 +25,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakekit import ControlError
-
 from ._config import ConfigError, SocialConnectorSeed
 from ._config_reader import Reader, unique
-from ._social_connectors import FACTORIES
-from ._social_provider import read_identity
 
-# target -> the factory (its ``constant.ts`` id) the table creates.
-FACTORY_OF = {factory.target: factory.id for factory in FACTORIES.values()}
+
+# target -> the factory (its ``constant.ts`` id) the table creates: the seeded targets of
+# ``_social_connectors.FACTORIES``, written out so that reading a harness.toml loads no web stack (the CLI's
+# pre-spawn import test); tests/fake_logto/test_social_config.py checks that the two agree.
+FACTORY_OF = {"google": "google-universal", "github": "github-universal", "mock-social": "mock-social-connector"}
+TARGET_OF = {factory_id: target for target, factory_id in FACTORY_OF.items()}
+
+
 _IDENTITY_KEYS = ("id", "email", "email_verified", "name", "avatar", "phone", "raw", "deny")
 
 
@@ -47,6 +49,10 @@ def _identity(r: Reader, target: str) -> dict[str, Any] | None:
     table.done()
     if target == "mock-social":
         raise ConfigError(f"{table.path}: the mock social connector has no provider page to preset")
+    from fakekit import ControlError
+
+    from ._social_provider import read_identity
+
     try:
         read_identity(target, table.data)
     except ControlError as exc:
@@ -84,9 +90,9 @@ def read_social_connectors(root: Reader) -> tuple[SocialConnectorSeed, ...]:
     ``connector.multiple_target_with_same_platform``), ids unique."""
     seeds = tuple(_seed(r) for r in root.tables("social_connectors"))
     unique([s.id for s in seeds], "social_connectors", "id")
-    unique([FACTORIES[s.factory_id].target for s in seeds], "social_connectors", "target")
+    unique(list(targets(seeds)), "social_connectors", "target")
     return seeds
 
 
 def targets(seeds: tuple[SocialConnectorSeed, ...]) -> tuple[str, ...]:
-    return tuple(FACTORIES[s.factory_id].target for s in seeds)
+    return tuple(TARGET_OF[s.factory_id] for s in seeds)

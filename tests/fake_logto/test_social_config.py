@@ -106,3 +106,12 @@ def test_direct_without_a_connector_goes_to_the_fallback(social: LogtoRunning) -
 def test_an_unlisted_connectors_callback_goes_to_the_sign_in_page(social: LogtoRunning) -> None:
     assert _location(social, "/callback/social/nope?code=c&state=s") == "/sign-in"
     assert httpx.get(social.endpoint + "/callback/social/gh?code=c&state=s").status_code == 200
+
+
+def test_the_seedable_targets_are_the_social_factories() -> None:
+    """``_social_config.FACTORY_OF`` is written out (no web stack when reading a config): it must name every
+    Logto factory of ``_social_connectors.FACTORIES`` by its target, and only those."""
+    from fake_logto._social_config import FACTORY_OF
+    from fake_logto._social_connectors import FACTORIES
+
+    assert FACTORY_OF == {f.target: f.id for f in FACTORIES.values()}
