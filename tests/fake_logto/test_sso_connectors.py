@@ -98,7 +98,9 @@ def test_config_seeds_connectors_and_the_preset_identity(mailgun: Running) -> No
         )
         assert redirect.status_code == 303  # the preset answers at once
         assert httpx.post(f"{running.endpoint}/__harness/reset").status_code == 200
-        again = httpx.get(f"{running.endpoint}/api/experience/sso-connectors", params={"email": "a@acme.test"})
+        again = httpx.get(
+            f"{running.endpoint}/api/experience/sso-connectors", params={"email": "a@acme.test"}
+        )
         assert again.json() == {"connectorIds": ["acme"]}
 
 
@@ -106,7 +108,10 @@ def test_config_seeds_connectors_and_the_preset_identity(mailgun: Running) -> No
     ("entry", "message"),
     [
         ({"name": "A"}, "sso_connectors[0].domains: at least one email domain is required"),
-        ({"name": "A", "domains": ["a.test"], "provider": "SAML"}, "sso_connectors[0].provider: must be one of"),
+        (
+            {"name": "A", "domains": ["a.test"], "provider": "SAML"},
+            "sso_connectors[0].provider: must be one of",
+        ),
         ({"name": "A", "domains": ["a.test"], "colour": 1}, "sso_connectors[0].colour: unknown setting"),
     ],
 )

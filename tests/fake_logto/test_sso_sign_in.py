@@ -89,7 +89,9 @@ def test_an_unverified_email_is_not_taken(
     preset(mgmt, id="emp-3", email="eve@acme.test", email_verified=False)
     verification_id = verified(browser, connector_id)
     logto_error(identify(browser, verification_id), 404, "user.sso_identity_not_exist")
-    record = browser.http.get(f"{browser.endpoint}/api/experience/interaction").json()["verificationRecords"][0]
+    record = browser.http.get(f"{browser.endpoint}/api/experience/interaction").json()["verificationRecords"][
+        0
+    ]
     assert record["type"] == "EnterpriseSso"
     assert "email" not in record["enterpriseSsoUserInfo"]
 
