@@ -75,6 +75,7 @@ ROOMS: Sequence[str] = (
     "_management_one_time_tokens",
     "_management_password_expiration",
     "_pages",
+    "_pages_sso",
     "_control",
     "_hooks_control",
     "_mfa_control",
