@@ -65,12 +65,8 @@ async def callback(request: Request) -> Response:
     connector = request.app.state.tenant.sso.get(request.path_params["connector_id"])
     if connector is None:
         return RedirectResponse(_link(paths.SIGN_IN, app), status_code=303)
-    context = {
-        "app": app,
-        "brand": _brand(request.app.state.tenant, app),
-        "sso": sso_config(request, "callback"),
-    }
-    context["sso"]["connectorId"] = connector.id
+    sso = {**sso_config(request, "callback"), "connectorId": connector.id}
+    context = {"app": app, "brand": _brand(request.app.state.tenant, app), "sso": sso}
     return render(request, "sso_callback.html", context)
 
 
