@@ -94,7 +94,7 @@ async def oidc_config(http: httpx.AsyncClient, config: dict[str, Any]) -> dict[s
     where = {"issuer": issuer}
     try:
         response = await http.get(f"{issuer}/.well-known/openid-configuration")
-    except (httpx.HTTPError, ValueError):
+    except Exception:  # got's request error, whatever the cause (a bad URL, no answer)
         raise _error("invalid_config", config=where, message="fail_to_fetch_config", error={}) from None
     if response.status_code >= 400:
         raise _error("invalid_config", config=where, message="fail_to_fetch_config", error=response.text)

@@ -295,7 +295,7 @@ async def userinfo(request: Request) -> Response:
     return JSONResponse(claims_of(found[1]))
 
 
-async def put_identity(request: Request) -> Response:
+async def put_identity(request: Request, idp: str) -> Response:
     """Preset the identity the provider answers with (or ``{"deny": true}``), for unattended tests."""
     idp = _idp(request)
     try:
@@ -310,7 +310,8 @@ async def put_identity(request: Request) -> Response:
     return JSONResponse({"idp": idp, "issuer": _issuer(request, idp), "preset": shown})
 
 
-async def delete_identity(request: Request) -> Response:
+async def delete_identity(request: Request, idp: str) -> Response:
+    """Forget the preset: the authorization page asks again."""
     idp = _idp(request)
     stand_in = _stand_in(request)
     with stand_in.lock:
