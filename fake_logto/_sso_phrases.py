@@ -18,6 +18,8 @@ SSO_MESSAGES: dict[str, str] = {
     "connector.invalid_request_parameters": "The request is with wrong input parameter(s).",
     "connector.authorization_failed": "The user's authorization process is unsuccessful.",
     "connector.token_storage_not_supported": "This connector does not support token storage. ",
+    "connector.should_specify_target": "You should specify 'target'.",
+    "connector.social_invalid_id_token": "The connector's id token is invalid.",
     "request.feature_not_supported": "This feature is not supported in the current environment.",
 }
 MESSAGES.update(SSO_MESSAGES)
