@@ -74,8 +74,8 @@ ROOMS: Sequence[str] = (
     "_management_connectors",
     "_management_one_time_tokens",
     "_management_password_expiration",
+    "_pages_sso",  # before _pages: /direct/sso/… is more specific than any /direct/… page
     "_pages",
-    "_pages_sso",
     "_control",
     "_hooks_control",
     "_mfa_control",

@@ -186,6 +186,12 @@ def _pages() -> dict[tuple[str, str], Operation]:
             paths.SINGLE_SIGN_ON_CONNECTORS, "page_sso_connectors", "Single Sign-On: the connectors"
         ),
         ("GET", paths.CALLBACK): page(paths.CALLBACK, "page_callback", "The IdP's callback", (connector,)),
+        ("GET", paths.DIRECT_SSO): page(
+            paths.DIRECT_SSO,
+            "page_direct_sso",
+            "direct_sign_in=sso:<connectorId>",
+            (connector, param("fallback", "query", "the first screen to fall back to")),
+        ),
     }
 
 

@@ -9,7 +9,8 @@ the page stored, then ``verify``, identify and submit, or registration on
 Sign-On") are ``templates/sso_footer.html``. The behaviour is ``static/sso.js``, through the
 Experience API only.
 
-``/callback/:connectorId`` of an id that is no SSO connector goes to the sign-in page (Logto's
+``/direct/sso/:connectorId`` (``pages/DirectSignIn``, the SDKs' ``direct_sign_in=sso:<connectorId>``) goes
+straight to the connector's IdP. ``/callback/:connectorId`` of an id that is no SSO connector goes to the sign-in page (Logto's
 ``SocialSignInWebCallback`` does so for an unknown connector; social connectors' callbacks are the
 social pages').
 """
@@ -70,7 +71,25 @@ async def callback(request: Request) -> Response:
     return render(request, "sso_callback.html", context)
 
 
+async def direct(request: Request) -> Response:
+    """``/direct/sso/:connectorId`` (``pages/DirectSignIn``): straight to the connector's IdP when the sign-in
+    experience lists it, else to the ``fallback`` first screen."""
+    interaction = _interaction(request)
+    if interaction is None:
+        return _to_unknown_session(request, None)
+    app = _app(request, interaction)
+    fallback = request.query_params.get("fallback") or "sign-in"
+    sso = {**sso_config(request, "direct"), "connectorId": request.path_params["connector_id"]}
+    context = {
+        "app": app,
+        "brand": _brand(request.app.state.tenant, app),
+        "sso": sso | {"fallback": fallback},
+    }
+    return render(request, "sso_callback.html", context)
+
+
 ROUTES = [
+    ("GET", paths.DIRECT_SSO, direct),
     ("GET", paths.SINGLE_SIGN_ON_EMAIL, _page("sso_email.html", "sso-email")),
     ("GET", paths.SINGLE_SIGN_ON_CONNECTORS, _page("sso_connectors.html", "sso-connectors")),
     ("GET", paths.CALLBACK, callback),

@@ -135,6 +135,10 @@ def sign_in_path(client: Application, params: dict[str, Any]) -> str:
     for name in ("organization_id", "ui_locales", "one_time_token", "login_hint", "identifier"):
         if extras.get(name):
             query[name] = extras[name]
+    method, _, target = extras.get("direct_sign_in", "").partition(":")
+    if method == "sso":  # buildLoginPromptUrl: /direct/<method>/<target>?…&fallback=<first screen>
+        query["fallback"] = route.lstrip("/")
+        return "/" + "/".join(p for p in ("direct", method, target) if p) + f"?{urlencode(query)}"
     return f"{route}?{urlencode(query)}"
 
 

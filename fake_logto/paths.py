@@ -139,6 +139,7 @@ CONTINUE = "/continue"
 CONTINUE_PASSWORD = CONTINUE + "/password"
 SINGLE_SIGN_ON_EMAIL = "/single-sign-on/email"  # packages/experience SingleSignOnEmail
 SINGLE_SIGN_ON_CONNECTORS = "/single-sign-on/connectors"  # SingleSignOnConnectors
+DIRECT_SSO = "/direct/sso/{connector_id}"  # pages/DirectSignIn for direct_sign_in=sso:<connectorId>
 CALLBACK = "/callback/{connector_id}"  # the provider's redirect back (Callback, SocialSignInWebCallback)
 STATIC = "/static/{name}"
 

@@ -211,7 +211,21 @@
     }
   }
 
+  /** pages/DirectSignIn: the listed connector's IdP at once, else the fallback first screen. */
+  async function directPage() {
+    const known = await available;
+    if (known.some((connector) => connector.id === config.connectorId)) {
+      try {
+        return await singleSignOn(config.connectorId);
+      } catch (error) {
+        return toSignIn(error.message);
+      }
+    }
+    location.replace(`/${config.fallback}`);
+  }
+
   const PAGES = {
+    direct: directPage,
     "sign-in": signInPage,
     "sso-email": emailPage,
     "sso-connectors": connectorsPage,

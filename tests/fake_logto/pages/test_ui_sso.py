@@ -95,3 +95,18 @@ def test_an_unknown_connectors_callback_goes_to_sign_in(page: Page, logto: Logto
     page.goto(f"{logto.endpoint}/callback/nope?code=x&state=y")
     expect(page).to_have_url(re.compile(r"/sign-in"))
     assert APP_ORIGIN not in page.url
+
+
+def test_direct_sign_in_goes_straight_to_the_identity_provider(
+    page: Page, logto: LogtoRunning, idp: str
+) -> None:
+    httpx.put(idp, json={"id": "ned-1", "email": "ned@acme.test"}).raise_for_status()
+    url = auth_url(logto, direct_sign_in="sso:acme")
+    with page.expect_request(re.compile(r"^http://localhost:3000/callback\?")) as request:
+        page.goto(url)
+    assert exchange(logto, url, request.value.url)["email"] == "ned@acme.test"
+
+
+def test_direct_sign_in_to_an_unknown_connector_falls_back(page: Page, logto: LogtoRunning) -> None:
+    page.goto(auth_url(logto, direct_sign_in="sso:nope"))
+    expect(page).to_have_url(re.compile(r"/sign-in$"))
