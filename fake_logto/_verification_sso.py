@@ -192,12 +192,12 @@ def new_user_profile(ctx: Ctx, record: EnterpriseSsoVerification) -> dict[str, A
     """Register: the email to stage (checked as a profile); the identity, name and avatar kept on the
     record for the user's creation."""
     issuer, info = _verified_info(record)
+    email = info.get("email")
+    if isinstance(email, str) and email:  # createUser: guardEmailBlocklist, then the profile's checks
+        _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, email)
     with ctx.tenant.store.lock:
         if ctx.tenant.sso.identity(issuer, info["id"], ctx.tenant.store.users) is not None:
             raise LogtoError("user.identity_already_in_use", 422)
-    email = info.get("email")
-    if isinstance(email, str) and email:
-        _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, email)
     pending: dict[str, Any] = {k: info[k] for k in ("name", "avatar") if info.get(k)}
     pending["identity"] = _identity(record)
     with ctx.tenant.store.lock:

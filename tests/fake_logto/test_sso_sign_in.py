@@ -211,3 +211,29 @@ def test_sign_in_exp_lists_the_connectors_while_on(mgmt: LogtoRunning, api: http
     assert shown["logo"].startswith("data:image/svg+xml")
     api.patch("/sign-in-exp", json={"singleSignOnEnabled": False})
     assert httpx.get(f"{mgmt.endpoint}/api/.well-known/sign-in-exp").json()["ssoConnectors"] == []
+
+
+def test_an_sso_only_domain_refuses_a_password_sign_in(
+    mgmt: LogtoRunning, api: httpx.Client, browser: ExperienceClient
+) -> None:
+    created = api.post("/users", json={"primaryEmail": "fay@acme.test", "password": "a long passphrase"})
+    assert created.status_code == 200, created.text
+    add_sso(api, mgmt)
+    checked = browser.http.post(
+        f"{browser.endpoint}/api/experience/verification/password",
+        json={"identifier": {"type": "email", "value": "fay@acme.test"}, "password": "a long passphrase"},
+    )
+    assert checked.status_code == 200, checked.text
+    logto_error(identify(browser, checked.json()["verificationId"]), 422, "session.sso_enabled")
+
+
+def test_registering_an_identity_another_user_has_is_refused(
+    mgmt: LogtoRunning, api: httpx.Client, browser: ExperienceClient
+) -> None:
+    connector_id = add_sso(api, mgmt)
+    preset(mgmt, id="emp-7")
+    _register(browser, connector_id)
+    with ExperienceClient(mgmt.endpoint) as again:
+        again.start(auth_url(mgmt))
+        again.set_event("Register")
+        logto_error(identify(again, verified(again, connector_id)), 422, "user.identity_already_in_use")
