@@ -49,8 +49,15 @@ ISSUE14 = (
     "hook/hook", "hook/hook.testing", "hook/hook.trigger.data", "hook/hook.trigger.organization",
     "hook/hook.trigger.custom.data",
 )  # fmt: skip
-SETS = {"targets": TARGETS, "management": MANAGEMENT, "issue14": ISSUE14}
-DEFAULT = ("targets", "issue14")  # what the document lists (CI checks the targets only)
+# Issue 16's enterprise SSO files (the document's third table).
+SSO = (
+    "sso-connectors/sso-connectors",
+    "experience-api/verifications/enterprise-sso-verification",
+    "experience-api/sign-in-interaction/enterprise-sso",
+    "experience-api/register-interaction/enterprise-sso",
+)  # fmt: skip
+SETS = {"targets": TARGETS, "management": MANAGEMENT, "issue14": ISSUE14, "sso": SSO}
+DEFAULT = ("targets", "issue14", "sso")  # what the document lists (CI checks the targets only)
 DOC = _suite.ROOT / "docs" / "conformance.md"
 NOTES = _suite.HERE / "differences.md"  # hand-kept: what the failures need, appended to the document
 
@@ -78,12 +85,14 @@ def document(results: list[FileResult], when: datetime.date, seconds: float) -> 
     """The page: issue 15's target files, then the others run (issue 14's Management API files) in a
     second table, then the hand-kept notes."""
     targets = [r for r in results if r.file in TARGETS]
-    others = [r for r in results if r.file not in TARGETS]
+    sso = [r for r in results if r.file in SSO and r.file not in TARGETS]
+    others = [r for r in results if r.file not in TARGETS and r.file not in SSO]
     second = (
         f"\n## The Management API and webhooks (issue 14)\n\n{summary_line(others)}.\n\n{table(others)}"
         if others
         else ""
     )
+    second += f"\n## Enterprise SSO (issue 16)\n\n{summary_line(sso)}.\n\n{table(sso)}" if sso else ""
     return (
         "# Conformance: Logto's integration tests against the harness\n\n"
         "<!-- written by `make conformance` (python -m conformance --write-doc); do not edit by hand -->\n\n"

@@ -53,6 +53,9 @@ ROOMS: Sequence[str] = (
     "_mfa",
     "_verification_social",
     "_social_provider",
+    "_verification_sso",
+    "_sso_provider",
+    "_management_sso_connectors",
     "_management_user_identities",
     "_management_users",
     "_management_user_passwords",
@@ -72,6 +75,7 @@ ROOMS: Sequence[str] = (
     "_management_connectors",
     "_management_one_time_tokens",
     "_management_password_expiration",
+    "_pages_sso",  # before _pages: /direct/sso/… is more specific than any /direct/… page
     "_pages",
     "_pages_mfa",
     "_pages_social",

@@ -34,6 +34,7 @@ from ._tenant import Tenant
 from ._verification_records import (
     BackupCodeVerification,
     CodeVerification,
+    EnterpriseSsoVerification,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     SocialVerification,
@@ -230,6 +231,8 @@ def record_type(record: VerificationRecord) -> str:
         return "OneTimeToken"
     if isinstance(record, SocialVerification):
         return "Social"
+    if isinstance(record, EnterpriseSsoVerification):
+        return "EnterpriseSso"
     return "Password"
 
 

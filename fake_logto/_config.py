@@ -13,9 +13,12 @@ from __future__ import annotations
 import time
 from copy import deepcopy
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._mfa_records import MfaSettings, SeedMfa
+
+if TYPE_CHECKING:
+    from ._config_sso import SsoConnectorSeed
 
 AppType = Literal["traditional", "spa", "native", "m2m"]
 APP_TYPES: tuple[str, ...] = ("traditional", "spa", "native", "m2m")
@@ -184,6 +187,7 @@ class SignInExperience:
     # ``socialSignInConnectorTargets`` (:mod:`._verification_social`).
     social_sign_in: dict[str, Any] = field(default_factory=dict, hash=False)
     social_targets: tuple[str, ...] = ()
+    single_sign_on: bool = False  # ``singleSignOnEnabled`` (:mod:`._verification_sso`)
 
     def method(self, identifier: str) -> SignInMethod | None:
         return next((m for m in self.sign_in_methods if m.identifier == identifier), None)
@@ -269,6 +273,7 @@ class TenantConfig:
     hooks: tuple[Hook, ...] = ()
     social_connectors: tuple[SocialConnectorSeed, ...] = ()
     management_api_default: bool = False  # ``PATCH /api/resources/management-api/is-default``
+    sso_connectors: tuple[SsoConnectorSeed, ...] = ()  # ``[[sso_connectors]]`` (:mod:`._config_sso`)
 
     def application(self, client_id: str) -> Application | None:
         return next((a for a in self.applications if a.id == client_id), None)

@@ -43,6 +43,7 @@ from ._config_authz import (
 from ._config_reader import Reader as _Reader
 from ._config_reader import unique
 from ._config_reader import url as _url
+from ._config_sso import read_sso_connectors
 from ._connector_config import default_mailgun_config, validate_connector_config
 from ._sms_connector_config import KINDS as SMS_KINDS
 from ._sms_connector_config import config_problem as sms_config_problem
@@ -146,6 +147,7 @@ def _sign_in_experience(r: _Reader) -> SignInExperience:
         forgot_password_email=forgot_email,
         app_name=r.string("app_name", ""),
         mfa=_mfa_config.read_config(r.table("mfa")),
+        single_sign_on=r.get("single_sign_on", bool, None),  # None until parse_config decides
     )
     r.done()
     return experience
@@ -256,6 +258,9 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
     hooks = tuple(_hook(r) for r in root.tables("hooks"))
     unique([h.id for h in hooks], "hooks", "id")
     social = read_social_connectors(root)
+    sso_connectors = read_sso_connectors(root)
+    if experience.single_sign_on is None:  # on by default when the tenant has SSO connectors
+        experience = replace(experience, single_sign_on=bool(sso_connectors))
     root.done()
     return TenantConfig(
         endpoint=endpoint,
@@ -271,6 +276,7 @@ def parse_config(data: dict[str, Any]) -> TenantConfig:
         code_policy=policy,
         hooks=hooks,
         social_connectors=social,
+        sso_connectors=sso_connectors,
     )
 
 

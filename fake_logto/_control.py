@@ -123,6 +123,7 @@ async def reset(request: Request) -> dict[str, str]:
     _tenant(request).hooks.reset()
     _tenant(request).sentinel.clear()
     _tenant(request).connectors.reset()
+    _tenant(request).sso.reset()
     return {"status": "reset"}
 
 

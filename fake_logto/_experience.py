@@ -12,8 +12,8 @@ body checks :mod:`._guards`'.
 
 The interaction keeps Logto's state: the event, one verification record per type, the identified user and
 the pending profile; failed passwords and codes go through the sentinel (:mod:`._sentinel`); MFA (the
-``/profile/mfa`` routes and the submit's checks) is :mod:`._mfa`'s. Not modelled: captcha and SSO (social:
-:mod:`._verification_social`).
+``/profile/mfa`` routes and the submit's checks) is :mod:`._mfa`'s. Not modelled: captcha (social:
+:mod:`._verification_social`, enterprise SSO: :mod:`._verification_sso`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _email_blocklist, _extra_profile, _guards, _hooks, _mfa, _profile, _verification_social, paths
+from . import (
+    _email_blocklist,
+    _extra_profile,
+    _guards,
+    _hooks,
+    _mfa,
+    _profile,
+    _verification_social,
+    _verification_sso,
+    paths,
+)
 from ._errors import LogtoError
 from ._experience_context import (
     NO_CONTENT,
@@ -78,6 +88,7 @@ async def _profile_from_verification(ctx: Ctx, kind: str, verification_id: str) 
     record = verification(ctx, verification_id)
     if not isinstance(record, CodeVerification) or record.identifier_type != kind:
         raise LogtoError("session.verification_session_not_found", 404)
+    _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
     if kind == "email":  # Profile.setProfileByVerificationId: guardEmailBlocklist
         _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
     if not record.verified:
@@ -155,11 +166,15 @@ async def _submit_sign_in(ctx: Ctx, user: User) -> Response:
     if ctx.event == "SignIn":  # only a sign-in verifies MFA (experience-interaction.ts submit)
         _mfa.guard_verification_status(ctx)
     stage(ctx, dict(profile))  # revalidate: the account or other users may have changed since
-    _verification_social.guard_fulfilled(ctx, profile, user)
+    sso = _verification_sso.has_verified(ctx)  # an enterprise identity skips these checks
+    if not sso:
+        _verification_social.guard_fulfilled(ctx, profile, user)
     with store.lock:
-        _mfa.assert_fulfilled(ctx, user)
+        if not sso:
+            _mfa.assert_fulfilled(ctx, user)
         _profile.apply(store, user, profile)
         _verification_social.apply_pending(ctx, user)  # synced name/avatar, a linked identity
+        _verification_sso.apply_pending(ctx, user)  # ... a linked or refreshed SSO identity
         _mfa.save(ctx, user)
         user.last_sign_in_at = store.now_ms()
         ctx.interaction.submitted, ctx.interaction.login_at = True, ctx.tenant.clock.now()

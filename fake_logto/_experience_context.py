@@ -18,6 +18,7 @@ from ._tenant import Tenant
 from ._verification_records import (
     BackupCodeVerification,
     CodeVerification,
+    EnterpriseSsoVerification,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     SocialVerification,
@@ -116,6 +117,13 @@ def record_json(record: Record) -> dict[str, Any]:
         if record.user_info is not None:
             social["socialUserInfo"] = record.user_info
         return social
+    if isinstance(record, EnterpriseSsoVerification):  # toSanitizedJson: no token set
+        sso: dict[str, Any] = {"id": record.id, "type": "EnterpriseSso", "connectorId": record.connector_id}
+        if record.user_info is not None:
+            sso["enterpriseSsoUserInfo"] = record.user_info
+        if record.issuer is not None:
+            sso["issuer"] = record.issuer
+        return sso
     body: dict[str, Any] = {
         "id": record.id,
         "type": _codes.record_type(record),

@@ -14,13 +14,14 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _email_blocklist, _guards, _hooks, _profile, _verification_social, paths
+from . import _email_blocklist, _guards, _hooks, _profile, _verification_social, _verification_sso, paths
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
 from ._store import User
 from ._verification_records import (
     CodeVerification,
+    EnterpriseSsoVerification,
     IdentifierRecord,
     MfaRecord,
     NewPasswordIdentityVerification,
@@ -35,6 +36,7 @@ def _guard_sign_in_method(ctx: Ctx, record: IdentifierRecord) -> None:
     by_password = isinstance(record, PasswordVerification)
     if method is None or not (method.password if by_password else method.verification_code):
         raise LogtoError("user.sign_in_method_not_enabled", 422)
+    _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
 
 
 def _guard_forgot_password_method(ctx: Ctx, record: IdentifierRecord) -> None:
@@ -55,9 +57,12 @@ def _user_of(ctx: Ctx, record: Record, link: bool) -> User:
     """The verified identifier's user (a social identity's: :mod:`._verification_social`)."""
     if isinstance(record, MfaRecord):  # identifyUserByVerificationRecord: an MFA record identifies no one
         raise LogtoError("session.verification_failed", 400)
-    if isinstance(record, SocialVerification):
+    if isinstance(record, SocialVerification | EnterpriseSsoVerification):
         if ctx.event == "ForgotPassword":
             raise LogtoError("session.not_supported_for_forgot_password", 422)
+        if isinstance(record, EnterpriseSsoVerification):
+            return _verification_sso.identify(ctx, record)
+        _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
         return _verification_social.identify(ctx, record, link)
     if not (isinstance(record, OneTimeTokenVerification) and record.verified):
         IDENTIFICATION_GUARDS[ctx.event](ctx, record)
@@ -99,14 +104,19 @@ async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = Fals
         record = verification(ctx, verification_id)
         if isinstance(record, MfaRecord):  # getNewUserProfileFromVerificationRecord
             raise LogtoError("session.verification_failed", 400)
-        if isinstance(record, SocialVerification):
+        if isinstance(record, EnterpriseSsoVerification):  # no SSO-only guard for an SSO identity
+            stage(ctx, _verification_sso.new_user_profile(ctx, record))
+        elif isinstance(record, SocialVerification):
+            _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
             stage(ctx, _verification_social.new_user_profile(ctx, record))
         else:
+            _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
             if record.identifier_type == "email":  # ExperienceInteraction.createUser: guardEmailBlocklist
                 _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
             stage(ctx, _new_user_profile(record))
     guard_event(ctx, "Register")
-    _verification_social.guard_fulfilled(ctx, ctx.interaction.profile, user_if_any(ctx))
+    if not _verification_sso.has_verified(ctx):  # assertUserMandatoryProfileFulfilled
+        _verification_social.guard_fulfilled(ctx, ctx.interaction.profile, user_if_any(ctx))
     store, profile = ctx.tenant.store, ctx.interaction.profile
     with store.lock:
         try:
@@ -125,6 +135,7 @@ async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = Fals
         user.password_hash = profile.get("passwordEncrypted")
         user.logto_config = {"mfa": {"enabled": False}}  # provision-library.ts: MFA not enabled yet
         _verification_social.apply_pending(ctx, user)  # the identity, name and avatar of a social sign-up
+        _verification_sso.apply_pending(ctx, user)  # ... of an enterprise SSO sign-up
         ctx.interaction.user_id = user.id
         profile.clear()
     _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser

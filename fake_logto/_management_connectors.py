@@ -22,7 +22,7 @@ Logto's mock email and SMS connectors (:mod:`._mock_connectors`), which Logto's 
 A response is ``transpileLogtoConnector``'s: the type, the factory's metadata, then the row's ``id``,
 ``connectorId``, ``syncProfile``, ``metadata``, ``enableTokenStorage``, ``isDemo`` (false), ``extraInfo``
 ({}), ``config``. Not served (404): ``PATCH /:id``, ``/connector-factories``, ``/:factoryId/test``,
-the generic OIDC / OAuth 2 social connectors.
+(the generic ``oidc`` and ``oauth2`` social connectors are created here: :mod:`._social_generic`).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _guards, _social_connectors, paths
+from . import _guards, _social_connectors, _social_generic, paths
 from ._connector_registry import ConnectorRegistry, ConnectorRow, short_id
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
@@ -81,7 +81,7 @@ async def create_connector(request: Request) -> Response:
     sync_profile = _guards.optional(body, "syncProfile", bool)
     _guards.optional(body, "enableTokenStorage", bool)
     proposed = _guards.string(body, "id", min_length=1, max_length=128, optional=True)
-    social = _social_connectors.FACTORIES.get(connector_id)
+    social = _social_connectors.FACTORIES.get(connector_id) or _social_generic.FACTORIES.get(connector_id)
     if social is not None:
         return _create_social(request, social, config, metadata, sync_profile, proposed)
     factory = FACTORIES.get(connector_id)
@@ -112,28 +112,38 @@ def _create_social(
     sync_profile: bool | None,
     proposed: str | None,
 ) -> Response:
-    """The social branch of the route, in Logto's order."""
+    """The social branch of the route, in Logto's order; the generic ``oidc`` and ``oauth2`` connectors are
+    standard ones (:mod:`._social_generic`): a ``metadata.target`` of their own, any number of instances."""
     tenant = authorized_tenant(request)
-    if metadata is not None:
+    standard = factory.id in _social_generic.FACTORIES
+    if standard and not (metadata or {}).get("target"):
+        raise LogtoError("connector.should_specify_target", 400)
+    if metadata is not None and not standard:
         raise LogtoError("connector.cannot_overwrite_metadata_for_non_standard_connector", 400)
     rows = tenant.connectors.social()
-    if any(row.connector_id == factory.id for row in rows):
+    if not standard and any(row.connector_id == factory.id for row in rows):
         raise LogtoError("connector.multiple_instances_not_supported", 422)
-    duplicate = next((r for r in rows if r.factory_metadata["target"] == factory.target), None)
+    target = (metadata or {}).get("target") or factory.target
+    duplicate = next((r for r in rows if r.factory_metadata["target"] == target), None)
     if duplicate is not None:
         data = {"connectorId": duplicate.connector_id, "connectorName": duplicate.factory_metadata["name"]}
         raise LogtoError("connector.multiple_target_with_same_platform", 422, data)
-    if config is not None and (issue := _social_connectors.config_issue(factory.id, config)) is not None:
+    if standard:
+        if config is not None and not _social_generic.config_valid(factory.id, config):
+            raise LogtoError("connector.invalid_config", 400)
+    elif config is not None and (issue := _social_connectors.config_issue(factory.id, config)) is not None:
         raise LogtoError("connector.invalid_config", 400, {"issues": [issue], "name": "ZodError"})
     row = ConnectorRow(
         id=proposed or short_id(),
         connector_id=factory.id,
         type="Social",
         config=config or {},
-        factory_metadata=factory.metadata(),
+        factory_metadata=_social_generic.metadata(factory.id, metadata or {})
+        if standard
+        else factory.metadata(),
         sender=None,
         sync_profile=bool(sync_profile),
-        metadata={},
+        metadata=metadata or {} if standard else {},
         created_at=tenant.store.now_ms(),
     )
     tenant.connectors.insert(row)

@@ -78,6 +78,7 @@ APPLIED += ("sentinelPolicy", "emailBlocklistPolicy")  # the security columns
 APPLIED += ("mfa", "adaptiveMfa")  # :mod:`._mfa_policy` (adaptive MFA: only off)
 APPLIED += ("passwordExpiration",)  # :mod:`._password_expiration`
 APPLIED += ("socialSignIn", "socialSignInConnectorTargets")  # the social columns (_verification_social.py)
+APPLIED += ("singleSignOnEnabled",)  # enterprise SSO (_verification_sso.py)
 
 
 def row(config: TenantConfig) -> dict[str, Any]:
@@ -283,6 +284,8 @@ def patched(
     if "usernamePolicy" in body:
         changes["username_policy"] = _username_policy.parse_column(body)
     changes |= _social_columns(body)
+    if "singleSignOnEnabled" in body:
+        changes["single_sign_on"] = _guards.field(body, "singleSignOnEnabled", bool)
     for key in body:
         if key in KEYS and key not in APPLIED and body[key] != current[key]:
             raise _unsupported(key)

@@ -73,7 +73,7 @@ async def post_identity(request: Request) -> Response:
         raise LogtoError("session.invalid_connector_id", 422, connectorId=connector_id)
     try:
         info = await _social_connectors.user_info(
-            row.connector_id, row.config, data, lambda: None, tenant.connectors.stand_in
+            row.connector_id, row.config, data, lambda: None, tenant.connectors.stand_in, tenant.http
         )
     except _social_connectors.SocialError as exc:
         raise _social_connectors.as_logto(exc) from None

@@ -14,7 +14,7 @@ themselves (Logto's integration tests send ``%keyword%``); the newest user comes
 (``order by created_at desc``). Unknown user → 404 ``entity.not_found`` (``queries/user.ts``'s
 ``findUserById`` is a plain ``pool.one``: slonik's ``NotFoundError``, which ``koa-slonik-error-handler.ts``
 answers so). ``includePasswordHash`` (``yes(...)``) adds ``passwordDigest``/``passwordAlgorithm``,
-``includeSsoIdentities`` adds ``ssoIdentities`` (always ``[]``: the fake has no enterprise SSO)
+``includeSsoIdentities`` adds ``ssoIdentities`` (the user's rows of :mod:`._sso_registry`)
 (``utils/user.ts``'s ``transpileAdminUserProfileResponse``). Phones collide as
 ``hasUserWithNormalizedPhone`` compares them: with and without the national number's leading ``0``.
 """
@@ -52,11 +52,13 @@ FIELDS = {
 }
 
 
-def user_json(user: User, *, sso_identities: bool = False, password_hash: bool = False) -> dict[str, Any]:
+def user_json(
+    user: User, *, sso_identities: list[dict[str, Any]] | None = None, password_hash: bool = False
+) -> dict[str, Any]:
     """``transpileAdminUserProfileResponse``: the user as the Management API answers it."""
     body = {**user_info(user), "hasPassword": user.password_hash is not None}
-    if sso_identities:
-        body["ssoIdentities"] = []
+    if sso_identities is not None:
+        body["ssoIdentities"] = sso_identities
     if password_hash:
         body["passwordDigest"] = user.password_encrypted
         body["passwordAlgorithm"] = user.password_encryption_method
@@ -129,7 +131,8 @@ async def get_user(request: Request) -> Response:
     tenant = authorized_tenant(request)
     user = user_of(tenant, request)
     with_sso, with_hash = _yes(request, "includeSsoIdentities"), _yes(request, "includePasswordHash")
-    return JSONResponse(user_json(user, sso_identities=with_sso, password_hash=with_hash))
+    identities = [i.to_json() for i in tenant.sso.of_user(user.id)] if with_sso else None
+    return JSONResponse(user_json(user, sso_identities=identities, password_hash=with_hash))
 
 
 def _check_free(

@@ -38,7 +38,12 @@ from ._mfa_records import (
     webauthn_factor,
 )
 from ._store import User
-from ._verification_records import BackupCodeVerification, TotpVerification, WebAuthnVerification
+from ._verification_records import (
+    BackupCodeVerification,
+    EnterpriseSsoVerification,
+    TotpVerification,
+    WebAuthnVerification,
+)
 
 ORDER = ("WebAuthn", "Totp", "PhoneVerificationCode", "EmailVerificationCode", "BackupCode")  # sortMfaFactors
 
@@ -104,9 +109,12 @@ def is_verified(ctx: Ctx, settings: MfaSettings, user: User) -> bool:
 def guard_verification_status(ctx: Ctx) -> User:
     """``guardMfaVerificationStatus``: 404 ``session.identifier_not_found`` before identification; 403
     ``session.mfa.require_mfa_verification`` with ``{availableFactors, maskedIdentifiers}`` while MFA is
-    required and not verified."""
+    required and not verified; a verified enterprise SSO identity needs no MFA."""
     user = identified_user(ctx)
     settings = _settings(ctx)
+    records = ctx.interaction.verifications.values()
+    if any(isinstance(r, EnterpriseSsoVerification) and r.verified for r in records):
+        return user
     if is_required(settings, user) and not is_verified(ctx, settings, user):
         available = list(dict.fromkeys(user_factors(settings, user)))
         data = {"availableFactors": available, "maskedIdentifiers": {}}

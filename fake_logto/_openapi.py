@@ -30,6 +30,7 @@ from . import (
     _openapi_resources,
     _openapi_sign_in_exp,
     _openapi_social,
+    _openapi_sso,
     _openapi_webauthn,
     paths,
 )
@@ -203,6 +204,7 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "404": control_error("no such user"),
     },
     **_openapi_social.CONTROL_ANSWERS,
+    **_openapi_sso.CONTROL_ANSWERS,
 }
 
 
@@ -238,6 +240,8 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
         **_openapi_social.operations(),
         **_openapi_social.provider_operations(),
         **_openapi_social.page_operations(),
+        **_openapi_sso.operations(),
+        **_openapi_sso.provider_operations(),
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:

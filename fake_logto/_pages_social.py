@@ -27,9 +27,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from . import paths
+from . import _pages_sso, paths
 from ._pages import _app, _context, _interaction, _link, _tenant, render
-from ._sign_in_exp import social_connectors
+from ._sign_in_exp import social_connectors, sso_connectors
 
 # experience.routes (packages/schemas/src/consts/experience.ts): the keys ``fallback`` may name, and the
 # pages of them this fake has.
@@ -53,11 +53,18 @@ async def callback(request: Request) -> Response:
 
 
 async def social_callback(request: Request) -> Response:
+    """``SocialSignInWebCallback``: the connector's type picks the page (``findConnectorById``: a social
+    connector of the sign-in experience, then an SSO one), an unknown id goes to the sign-in page."""
     connector_id: str = request.path_params["connector_id"]
-    if _listed(request, "id", connector_id) is None:
-        sign_in = _link(paths.SIGN_IN, _app(request, _interaction(request)))
-        return RedirectResponse(sign_in, status_code=303)
-    return _loading(request, "social-callback", connector_id)
+    if _listed(request, "id", connector_id) is not None:
+        return _loading(request, "social-callback", connector_id)
+    tenant = _tenant(request)
+    if tenant.config.sign_in_experience.single_sign_on and connector_id in {
+        c["id"] for c in sso_connectors(tenant)
+    }:
+        return await _pages_sso.callback(request)
+    sign_in = _link(paths.SIGN_IN, _app(request, _interaction(request)))
+    return RedirectResponse(sign_in, status_code=303)
 
 
 async def direct(request: Request) -> Response:

@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from . import _sentinel
 from ._config import CodePolicy, SignInExperience, TenantConfig
+from ._sso_registry import PROVIDERS
 from ._tenant import Tenant
 
 # Logto's seed: ``defaultPrimaryColor`` and core-kit's ``generateDarkColor`` of it (10 points lighter).
@@ -95,7 +96,7 @@ def full_sign_in_experience(config: TenantConfig) -> dict[str, Any]:
         "passwordPolicy": deepcopy(exp.password_policy),
         "mfa": exp.mfa.to_json(),
         "adaptiveMfa": dict(exp.adaptive_mfa),
-        "singleSignOnEnabled": False,
+        "singleSignOnEnabled": exp.single_sign_on,
         "supportEmail": None,
         "supportWebsiteUrl": None,
         "unknownSessionRedirectUrl": None,
@@ -128,7 +129,27 @@ async def sign_in_experience(request: Request) -> Response:
     tenant: Tenant = request.app.state.tenant
     body = full_sign_in_experience(tenant.config)
     body["socialConnectors"] = social_connectors(tenant)
+    body["ssoConnectors"] = sso_connectors(tenant) if tenant.config.sign_in_experience.single_sign_on else []
     return JSONResponse(body)
+
+
+def sso_connectors(tenant: Tenant) -> list[dict[str, Any]]:
+    """``getActiveSsoConnectors``: the available SSO connectors as ``SsoConnectorMetadata`` (the branding's
+    name and logos, else the provider's)."""
+    found = []
+    for connector in tenant.sso.ordered():
+        if connector.available:
+            detail = PROVIDERS[connector.provider_name].detail()
+            branding = connector.branding
+            found.append(
+                {
+                    "id": connector.id,
+                    "connectorName": branding.get("displayName", detail["name"]),
+                    "logo": branding.get("logo", detail["logo"]),
+                    "darkLogo": branding.get("darkLogo", detail["logoDark"]),
+                }
+            )
+    return found
 
 
 # ``ExperienceSocialConnector``: the metadata without these keys (zod strips them from the response).

@@ -28,11 +28,14 @@ from typing import Any
 from ._config import ConfigError, SocialConnectorSeed
 from ._config_reader import Reader, unique
 
-
 # target -> the factory (its ``constant.ts`` id) the table creates: the seeded targets of
 # ``_social_connectors.FACTORIES``, written out so that reading a harness.toml loads no web stack (the CLI's
 # pre-spawn import test); tests/fake_logto/test_social_config.py checks that the two agree.
-FACTORY_OF = {"google": "google-universal", "github": "github-universal", "mock-social": "mock-social-connector"}
+FACTORY_OF = {
+    "google": "google-universal",
+    "github": "github-universal",
+    "mock-social": "mock-social-connector",
+}
 TARGET_OF = {factory_id: target for target, factory_id in FACTORY_OF.items()}
 
 

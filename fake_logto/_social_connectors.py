@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx
+
 from ._errors import MESSAGES, LogtoError
 from ._guards import received
 from ._social_provider import Identity, ProviderError, StandIn, emails, profile
@@ -160,6 +162,7 @@ FACTORIES = {
         dark=True,
     ),
 }
+GENERIC = ("oidc", "oauth2")  # Logto's standard connector-oidc / connector-oauth2 (_social_generic.py)
 DEFAULT_SCOPES = {MOCK_SOCIAL_ID: "email profile", "google-universal": "openid profile email"}
 DEFAULT_SCOPES["github-universal"] = "read:user user:email"
 
@@ -189,7 +192,11 @@ def config_issue(factory_id: str, config: dict[str, Any]) -> dict[str, Any] | No
 def authorization_uri(
     factory_id: str, config: dict[str, Any], stand_in_url: str, payload: dict[str, Any]
 ) -> tuple[str, dict[str, Any] | None]:
-    """``getAuthorizationUri``: the URI and the connector session it sets (the mock only)."""
+    """``getAuthorizationUri``: the URI and the connector session it sets (the mock and the generic ones)."""
+    if factory_id in GENERIC:
+        from . import _social_generic  # built on this module's types
+
+        return _social_generic.authorization_uri(factory_id, config, payload)
     state, redirect_uri, scope = payload["state"], payload["redirectUri"], payload.get("scope")
     if factory_id == MOCK_SOCIAL_ID:
         query = {"state": state, "redirect_uri": redirect_uri, "scope": scope or DEFAULT_SCOPES[factory_id]}
@@ -306,9 +313,19 @@ def _github_user_info(data: dict[str, Any], config: dict[str, Any], stand_in: St
 
 
 async def user_info(
-    factory_id: str, config: dict[str, Any], data: dict[str, Any], get_session: GetSession, stand_in: StandIn
+    factory_id: str,
+    config: dict[str, Any],
+    data: dict[str, Any],
+    get_session: GetSession,
+    stand_in: StandIn,
+    http: httpx.AsyncClient | None = None,
 ) -> dict[str, Any]:
-    """``getUserInfo``: the ``SocialUserInfo`` of the callback ``data``."""
+    """``getUserInfo``: the ``SocialUserInfo`` of the callback ``data`` (the generic connectors, over
+    ``http``: :mod:`._social_generic`)."""
+    if factory_id in GENERIC and http is not None:
+        from . import _social_generic
+
+        return await _social_generic.user_info(factory_id, config, data, get_session(), http)
     if factory_id == MOCK_SOCIAL_ID:
         return _mock_user_info(data, get_session)
     if config_issue(factory_id, config) is not None:

@@ -17,6 +17,7 @@ from ._events import EventLog
 from ._hooks import HookDeliveries
 from ._keys import SigningKey
 from ._sentinel import Sentinel
+from ._sso_registry import SsoRegistry
 from ._store import TenantStore
 
 
@@ -33,6 +34,7 @@ class Tenant:
     events: EventLog = field(init=False)
     hooks: HookDeliveries = field(init=False)  # webhook deliveries
     sentinel: Sentinel = field(init=False)  # sentinel activities: failed attempts, lockouts
+    sso: SsoRegistry = field(init=False)  # enterprise SSO connectors, users' SSO identities, the IdP stand-in
     configured: TenantConfig = field(init=False)  # the config as loaded: what a reset restores
 
     def __post_init__(self) -> None:
@@ -44,6 +46,7 @@ class Tenant:
         self.sentinel = Sentinel(self.clock.now)
         self.http = async_http_client(timeout=30)
         self.connectors = ConnectorRegistry(lambda: self.config, self.http, self.store.now_ms)
+        self.sso = SsoRegistry(lambda: self.config.sso_connectors, self.endpoint)
 
     @property
     def connector(self) -> Connector | None:

@@ -123,6 +123,26 @@ class WebAuthnVerification:
         return bool(self.registration_info or self.registration_challenge or self.registration_rp_id)
 
 
+@dataclass
+class EnterpriseSsoVerification:
+    """An enterprise SSO identity (Logto's ``EnterpriseSsoVerification``, ``classes/verifications/
+    enterprise-sso-verification.ts``): made by ``authorization-uri`` with the connector session (its nonce),
+    verified once ``verify`` stored the IdP's ``issuer`` and user info (:mod:`._verification_sso`)."""
+
+    id: str
+    connector_id: str
+    session: dict[str, Any] | None = None
+    user_info: dict[str, Any] | None = None
+    issuer: str | None = None
+    pending: dict[str, Any] = field(default_factory=dict)  # identity / synced profile kept until submit
+    identifier_type: str = "sso"
+    value: str = ""
+
+    @property
+    def verified(self) -> bool:
+        return self.user_info is not None and self.issuer is not None
+
+
 MfaRecord = TotpVerification | BackupCodeVerification | WebAuthnVerification
 IdentifierRecord = (
     CodeVerification
@@ -130,5 +150,6 @@ IdentifierRecord = (
     | NewPasswordIdentityVerification
     | OneTimeTokenVerification
     | SocialVerification
+    | EnterpriseSsoVerification
 )
 VerificationRecord = IdentifierRecord | MfaRecord

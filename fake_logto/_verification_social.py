@@ -96,7 +96,7 @@ async def verify(request: Request) -> Response:
 
     try:
         info = await _social_connectors.user_info(
-            row.connector_id, row.config, data, session, ctx.tenant.connectors.stand_in
+            row.connector_id, row.config, data, session, ctx.tenant.connectors.stand_in, ctx.tenant.http
         )
     except _social_connectors.SocialError as exc:
         raise _social_connectors.as_logto(exc) from None

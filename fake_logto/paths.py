@@ -46,6 +46,9 @@ EXPERIENCE_WEBAUTHN_AUTHENTICATION = EXPERIENCE + "/verification/web-authn/authe
 EXPERIENCE_WEBAUTHN_AUTHENTICATION_VERIFY = EXPERIENCE_WEBAUTHN_AUTHENTICATION + "/verify"
 EXPERIENCE_SOCIAL_AUTHORIZATION_URI = EXPERIENCE + "/verification/social/{connector_id}/authorization-uri"
 EXPERIENCE_SOCIAL_VERIFY = EXPERIENCE + "/verification/social/{connector_id}/verify"
+EXPERIENCE_SSO_AUTHORIZATION_URI = EXPERIENCE + "/verification/sso/{connector_id}/authorization-uri"
+EXPERIENCE_SSO_VERIFY = EXPERIENCE + "/verification/sso/{connector_id}/verify"
+EXPERIENCE_SSO_CONNECTORS = EXPERIENCE + "/sso-connectors"  # anonymous-routes/index.ts
 
 # The Management API (packages/core/src/routes/admin-user/*.ts).
 MANAGEMENT_USERS = API + "/users"
@@ -115,6 +118,9 @@ MANAGEMENT_CONNECTORS = API + "/connectors"  # routes/connector/index.ts
 MANAGEMENT_CONNECTOR = MANAGEMENT_CONNECTORS + "/{connector_id}"
 MANAGEMENT_CONNECTOR_AUTHORIZATION_URI = MANAGEMENT_CONNECTOR + "/authorization-uri"  # authorization-uri.ts
 MANAGEMENT_HOOK = MANAGEMENT_HOOKS + "/{hook_id}"
+MANAGEMENT_SSO_CONNECTORS = API + "/sso-connectors"  # routes/sso-connector/index.ts
+MANAGEMENT_SSO_CONNECTOR = MANAGEMENT_SSO_CONNECTORS + "/{id}"
+MANAGEMENT_SSO_CONNECTOR_PROVIDERS = API + "/sso-connector-providers"
 MANAGEMENT_HOOK_SIGNING_KEY = MANAGEMENT_HOOK + "/signing-key"
 MANAGEMENT_HOOK_TEST = MANAGEMENT_HOOK + "/test"
 MANAGEMENT_HOOK_RECENT_LOGS = MANAGEMENT_HOOK + "/recent-logs"
@@ -141,6 +147,9 @@ MFA_VERIFICATION = "/mfa-verification"
 MFA_ONBOARDING = "/mfa-onboarding"
 MFA_BINDING_WEBAUTHN = "/mfa-binding/WebAuthn"  # the WebAuthn pages (Logto's experience app's paths)
 MFA_VERIFICATION_WEBAUTHN = "/mfa-verification/WebAuthn"
+SINGLE_SIGN_ON_EMAIL = "/single-sign-on/email"  # packages/experience SingleSignOnEmail
+SINGLE_SIGN_ON_CONNECTORS = "/single-sign-on/connectors"  # SingleSignOnConnectors
+DIRECT_SSO = "/direct/sso/{connector_id}"  # pages/DirectSignIn for direct_sign_in=sso:<connectorId>
 STATIC = "/static/{name}"
 # Social sign-in pages (_pages_social.py): the provider's redirect URI, the page that verifies, the direct
 # sign-in landing (direct_sign_in=social:<target>) and the link-account page.
@@ -174,6 +183,15 @@ SOCIAL_TOKEN = SOCIAL + "/token"
 SOCIAL_USERINFO = SOCIAL + "/userinfo"
 SOCIAL_USER_EMAILS = SOCIAL + "/user/emails"
 SOCIAL_IDENTITY = CONTROL + "/social/{target}/identity"
+# The enterprise identity provider stand-in (_sso_provider.py): OIDC providers named by the test, each its
+# own issuer, and their preset identity under /__harness.
+SSO_IDP = "/sso-provider/{idp}"
+SSO_IDP_DISCOVERY = SSO_IDP + "/.well-known/openid-configuration"
+SSO_IDP_AUTHORIZE = SSO_IDP + "/authorize"
+SSO_IDP_TOKEN = SSO_IDP + "/token"
+SSO_IDP_JWKS = SSO_IDP + "/jwks"
+SSO_IDP_USERINFO = SSO_IDP + "/userinfo"
+SSO_IDP_IDENTITY = CONTROL + "/sso/{idp}/identity"
 
 # Cookies: node-oidc-provider's names (each with a keygrip ``.sig`` companion).
 INTERACTION_COOKIE = "_interaction"

@@ -129,7 +129,9 @@ def test_file_lists(tmp_path: Path) -> None:
     assert len(_run.ISSUE14) == len(set(_run.ISSUE14)) == 21
     assert set(_run.MANAGEMENT) < set(_run.ISSUE14)
     assert not set(_run.ISSUE14) & set(_run.TARGETS)
-    assert _run.DEFAULT == ("targets", "issue14")
+    assert len(_run.SSO) == len(set(_run.SSO)) == 4
+    assert not set(_run.SSO) & (set(_run.TARGETS) | set(_run.ISSUE14))
+    assert _run.DEFAULT == ("targets", "issue14", "sso")
 
 
 def test_the_suite_is_found_or_named(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

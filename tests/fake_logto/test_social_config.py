@@ -114,4 +114,4 @@ def test_the_seedable_targets_are_the_social_factories() -> None:
     from fake_logto._social_config import FACTORY_OF
     from fake_logto._social_connectors import FACTORIES
 
-    assert FACTORY_OF == {f.target: f.id for f in FACTORIES.values()}
+    assert {f.target: f.id for f in FACTORIES.values()} == FACTORY_OF
