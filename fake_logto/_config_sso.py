@@ -28,7 +28,7 @@ from typing import Any
 from ._config import ConfigError
 from ._config_reader import Reader, unique
 from ._config_reader import url as _url
-from ._social_provider import Identity
+from ._social_identity import Identity
 
 PROVIDERS = ("OIDC", "Okta")
 _ALPHABET = string.ascii_lowercase + string.digits

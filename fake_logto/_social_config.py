@@ -32,9 +32,9 @@ from ._config_reader import Reader, unique
 # ``_social_connectors.FACTORIES``, written out so that reading a harness.toml loads no web stack (the CLI's
 # pre-spawn import test); tests/fake_logto/test_social_config.py checks that the two agree.
 FACTORY_OF = {
+    "mock-social": "mock-social-connector",
     "google": "google-universal",
     "github": "github-universal",
-    "mock-social": "mock-social-connector",
 }
 TARGET_OF = {factory_id: target for target, factory_id in FACTORY_OF.items()}
 

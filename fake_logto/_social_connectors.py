@@ -37,7 +37,8 @@ import httpx
 
 from ._errors import MESSAGES, LogtoError
 from ._guards import received
-from ._social_provider import Identity, ProviderError, StandIn, emails, profile
+from ._social_identity import Identity
+from ._social_provider import ProviderError, StandIn, emails, profile
 
 MOCK_SOCIAL_ID = "mock-social-connector"
 # Logto's English phrases of the social codes (packages/phrases/src/locales/en/errors/connector.ts,

@@ -27,7 +27,7 @@ import html
 import json
 import secrets
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -37,6 +37,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from fakekit import ControlError
 
 from . import paths
+from ._social_identity import Identity
 
 TARGETS = ("google", "github")
 
@@ -53,19 +54,6 @@ GITHUB_BAD_CODE = {
     "request-errors/#bad-verification-code",
 }
 DENIED: dict[str, dict[str, str]] = {"google": {"error": "access_denied"}, "github": GITHUB_DENIED}
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who signs in at the provider."""
-
-    id: str
-    email: str | None = None
-    email_verified: bool = True
-    name: str | None = None
-    avatar: str | None = None
-    phone: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, hash=False)  # more profile fields, as sent
 
 
 @dataclass

@@ -42,7 +42,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from fakekit import ControlError
 
 from . import paths
-from ._social_provider import Identity
+from ._social_identity import Identity
 
 _IDP_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TOKEN_TTL = 3600
