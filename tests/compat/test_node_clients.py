@@ -33,7 +33,7 @@ from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import DEFAULT_API_KEY, DEFAULT_DOMAIN, Running, Settings, serve_in_thread
 
 NODE_DIR = Path(__file__).with_name("node")
-NODE_PACKAGES = ("mailgun.js", "form-data", "@logto/connector-mailgun", "@logto/node", "@logto/api")
+NODE_PACKAGES = ("mailgun.js", "form-data", "@logto/connector-mailgun", "@logto/node", "@logto/api", "jose")
 NODE_TIMEOUT = 30.0
 WAIT = "/__harness/messages/wait"
 FIXTURE = Path("/work/shared/fixtures/logto-connector-mailgun-requests.jsonl")
