@@ -72,7 +72,9 @@ def test_the_sdks_sign_in_fails_on_a_token_endpoint_that_is_down(
 ) -> None:
     client = _client(flaky)
     callback = _sign_in(client, flaky, WEB["redirect"], email, read_code)
-    assert control.post(paths.FAULTS, json={"endpoint": "token", "status": 503, "count": 1}).status_code == 201
+    assert (
+        control.post(paths.FAULTS, json={"endpoint": "token", "status": 503, "count": 1}).status_code == 201
+    )
     with pytest.raises(LogtoException, match="Service Unavailable"):
         asyncio.run(client.handleSignInCallback(callback))
     assert not client.isAuthenticated()
