@@ -5,7 +5,6 @@ and records each applied fault in the debug view (``kind: "fault"``). Control pa
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.requests import Request
@@ -19,18 +18,22 @@ from ._faults import OAUTH_ERRORS, Fault, phrase
 from ._tenant import Tenant
 
 
-def _answer(tenant: Tenant, request: Request, fault: Fault, items: list[tuple[str, str]]) -> Any:
-    """The response (or the error to render) a fault answers with, once its delay is over."""
+async def _response(tenant: Tenant, request: Request, fault: Fault) -> Response:
+    """What a fault answers once its delay is over, each error rendered by its one handler."""
     if fault.error is not None:
         status, default = OAUTH_ERRORS[fault.error]
         description = default if fault.error_description is None else fault.error_description
         if request.url.path == paths.AUTH:
-            return _auth_errors.early_error(tenant, items, fault.error, description)
-        return _errors.OAuthError(fault.error, description, fault.status or status)
+            items = list(request.query_params.multi_items())
+            error = _auth_errors.early_error(tenant, items, fault.error, description)
+        else:
+            error = _errors.OAuthError(fault.error, description, fault.status or status)
+        return await _errors.handle_oauth(request, error)
     if fault.code is not None:
-        return _errors.LogtoError(fault.code, fault.status or 400)
-    assert fault.status is not None
-    return PlainTextResponse(phrase(fault.status) or "Error", status_code=fault.status)
+        return await _errors.handle_logto(request, _errors.LogtoError(fault.code, fault.status or 400))
+    # A status alone; or a drop with no connection to drop (an in-process ASGI transport): a gateway's 502.
+    status = fault.status or 502
+    return PlainTextResponse(phrase(status) or "Error", status_code=status)
 
 
 class FaultInjection:
@@ -56,31 +59,18 @@ class FaultInjection:
             await self.app(scope, downstream, send)
             return
         request = Request(scope, downstream)
-        answer = "delay" if not (fault.drop or fault.error or fault.code or fault.status) else None
         self.tenant.events.record(
             "fault", client_id=request.query_params.get("client_id"), endpoint=path, method=method,
-            rule=fault.id, answer=answer or ("drop" if fault.drop else fault.error or fault.code or fault.status),
-            delay_ms=fault.delay_ms,
+            rule=fault.id, answer=fault.answer, delay_ms=fault.delay_ms,
         )  # fmt: skip
         if fault.delay_ms:
             await self.tenant.clock.hold(fault.delay_ms / 1000)
-        if answer == "delay":
+        if fault.answer == "delay":
             await self.app(scope, downstream, send)
+        elif fault.drop and await drop_connection(receive):
             return
-        if fault.drop and await drop_connection(receive):
-            return
-        if fault.drop:  # no connection to drop (an in-process transport): the nearest is a gateway's 502
-            response: Response = PlainTextResponse(phrase(502) or "", status_code=502)
         else:
-            items = list(request.query_params.multi_items())
-            outcome = _answer(self.tenant, request, fault, items)
-            if isinstance(outcome, _errors.OAuthError):
-                response = await _errors.handle_oauth(request, outcome)
-            elif isinstance(outcome, _errors.LogtoError):
-                response = await _errors.handle_logto(request, outcome)
-            else:
-                response = outcome
-        await response(scope, downstream, send)
+            await (await _response(self.tenant, request, fault))(scope, downstream, send)
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -89,6 +89,14 @@ class Fault(Rule):
     delay_ms: int = 0
     drop: bool = False
 
+    @property
+    def answer(self) -> str | int:
+        """What it answers after its delay, as the debug view shows it: ``drop``, the error, the code, the
+        status, or ``delay`` (a delay alone: then the request is answered as usual)."""
+        if self.drop:
+            return "drop"
+        return self.error or self.code or self.status or "delay"
+
     def globs(self) -> tuple[str, ...]:
         return ENDPOINTS[self.endpoint][0] if self.endpoint else (self.path or "",)
 
