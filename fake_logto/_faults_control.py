@@ -115,7 +115,7 @@ async def rotate_keys(request: Request, body: Annotated[Any, _schema(Rotate)] = 
     JWKS unless ``keep_previous`` is false."""
     keep = validate(Rotate, body or {}).keep_previous
     kids = _tenant(request).keys.rotate(keep_previous=keep)
-    _tenant(request).events.record("keys rotated", kid=kids[0], kids=kids)
+    _tenant(request).events.record("keys_rotated", kid=kids[0], kids=kids)
     return Keys(kid=kids[0], kids=kids)
 
 

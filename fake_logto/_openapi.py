@@ -203,7 +203,9 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("POST", paths.FAULTS): {  # _faults_control.py
         "201": json_answer("the rule, as GET lists it", "Fault"),
-        "400": control_error("invalid_fault: a rule the fake could not answer as Logto would; invalid_request"),
+        "400": control_error(
+            "invalid_fault: a rule the fake could not answer as Logto would; invalid_request"
+        ),
     },
     ("POST", paths.ATTACK_TOKENS): {
         "200": json_answer("the token and the check a correct API rejects it on", "AttackToken"),
