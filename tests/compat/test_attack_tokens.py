@@ -1,6 +1,7 @@
 """Attack tokens (``/__harness/attack-tokens``) against two real validators, as a resource server would run
 them: joserfc (Python) and jose (npm, ``tests/compat/node/verify_access_tokens.mjs``). Each attack token
-is rejected, for the reason the fake names (``rejected_by``); the valid one is accepted."""
+is rejected, for the reason the fake names (``rejected_by``); the valid one is accepted. And key rotation
+(``/__harness/keys/rotate``) as jose's remote JWKS meets it (``tests/compat/node/jwks_rotation.mjs``)."""
 
 from __future__ import annotations
 
@@ -153,3 +154,21 @@ def test_a_bad_attack_token_request_is_refused(
     refused = httpx.post(logto.endpoint + paths.ATTACK_TOKENS, json=body)
     assert refused.status_code == status
     assert refused.json()["error"] == error
+
+
+@pytest.fixture
+def rotating() -> Iterator[LogtoRunning]:
+    """A tenant of its own: its key is rotated."""
+    with serve_logto(LogtoSettings(port=0), config=parse_config(TENANT)) as running:
+        yield running
+
+
+def test_jose_picks_up_a_rotated_key_once_its_cooldown_has_passed(rotating: LogtoRunning) -> None:
+    """jose's createRemoteJWKSet (Logto's JS SDKs' verifier) refetches the JWKS for an unknown kid, but not
+    within 30 s of its last fetch (``cooldownDuration``): right after a rotation that dropped the old key
+    it refuses the new key's token; with its clock moved past the cooldown it refetches and accepts it."""
+    seen = run_node("jwks_rotation.mjs", env={"LOGTO": rotating.endpoint, "AUDIENCE": API})
+    assert seen["before"]["ok"] is True
+    assert seen["before"]["kid"] != seen["kid"]
+    assert seen["right_after"] == {"ok": False, "code": "ERR_JWKS_NO_MATCHING_KEY"}
+    assert seen["after_cooldown"] == {"ok": True, "kid": seen["kid"]}
