@@ -22,6 +22,7 @@ from . import _data_hooks, _errors, _hooks, _openapi, paths
 from ._config import TenantConfig
 from ._config_file import load_config
 from ._cors import Cors
+from ._fault_injection import FaultInjection
 from ._keys import SigningKey
 from ._post_processing import PostProcessing
 from ._settings import Settings
@@ -83,6 +84,7 @@ ROOMS: Sequence[str] = (
     "_control",
     "_hooks_control",
     "_mfa_control",
+    "_faults_control",
     "_debug",
 )
 
@@ -205,6 +207,7 @@ def create_app(
     # Last, so a known path with another method lands here too (a full match beats Starlette's 405).
     for path in (paths.OIDC, paths.OIDC + "/{rest:path}"):
         app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))
+    app.add_middleware(FaultInjection, tenant=tenant)  # inside CORS: a faulted answer carries its headers
     app.add_middleware(Cors, routes=app.router.routes)
     app.add_middleware(PostProcessing)  # outermost: ETag, security headers, compression
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)

@@ -114,9 +114,10 @@ async def advance_clock(request: Request, body: Annotated[Any, _schema(ClockAdva
 
 
 async def reset(request: Request) -> dict[str, str]:
-    """Forget every user, interaction, session, grant, token, sent code, sentinel activity and webhook
-    delivery; re-seed the config's users, roles and organizations; put the clock back to real time; restore the configured
-    tenant (sign-in experience, applications, API resources, organizations, hooks, connectors)."""
+    """Forget every user, interaction, session, grant, token, sent code, sentinel activity, webhook
+    delivery and fault rule; re-seed the config's users, roles and organizations; put the clock back to
+    real time; restore the configured tenant (sign-in experience, applications, API resources,
+    organizations, hooks, connectors)."""
     _tenant(request).config = _tenant(request).configured
     _tenant(request).store.reset()
     _tenant(request).events.reset()
@@ -124,6 +125,7 @@ async def reset(request: Request) -> dict[str, str]:
     _tenant(request).sentinel.clear()
     _tenant(request).connectors.reset()
     _tenant(request).sso.reset()
+    _tenant(request).faults.clear()
     return {"status": "reset"}
 
 

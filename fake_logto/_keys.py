@@ -1,7 +1,12 @@
-"""The tenant's signing key: one EC P-384 key, ES384, ``kid`` = RFC 7638 thumbprint (joserfc).
+"""The tenant's signing keys: EC P-384, ES384, ``kid`` = RFC 7638 thumbprint (joserfc).
 
 As Logto (``packages/core/src/utils/jwks.ts``): the JWKS entry is ``{kty, use, kid, alg, crv, x, y}`` with
 every member a string (the Go SDK decodes JWKS into ``map[string]string``).
+
+One key signs (the current one); :meth:`SigningKey.rotate` makes a new one current, as Logto's immediate
+rotation (``POST /api/configs/oidc/private-keys/rotate``, ``packages/core/src/libraries/
+oidc-private-key.ts``): the new key first, the previous one kept after it — the JWKS then lists both and
+tokens the old key signed still verify — or, with ``keep_previous=False``, dropped.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from joserfc import jwt
+from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
@@ -21,8 +26,25 @@ ALG = "ES384"
 
 class SigningKey:
     def __init__(self, key: ECKey) -> None:
-        self.key = key
-        self.kid = key.thumbprint()
+        self._keys = [key]  # the current key first (replaced whole: readers need no lock)
+
+    @property
+    def key(self) -> ECKey:
+        return self._keys[0]
+
+    @property
+    def kid(self) -> str:
+        return self.key.thumbprint()
+
+    def key_for(self, kid: object) -> ECKey | None:
+        """The key of the JWKS with this ``kid`` (the current or the kept previous one), if any."""
+        return next((key for key in self._keys if key.thumbprint() == kid), None)
+
+    def rotate(self, keep_previous: bool = True) -> list[str]:
+        """A new current key; the previous one kept after it or dropped. Answers the JWKS's kids."""
+        new = ECKey.generate_key("P-384", private=True)
+        self._keys = [new, self.key] if keep_previous else [new]
+        return [key.thumbprint() for key in self._keys]
 
     @classmethod
     def generate(cls) -> SigningKey:
@@ -45,17 +67,7 @@ class SigningKey:
         return made
 
     def jwks(self) -> dict[str, Any]:
-        public = self.key.as_dict(private=False)
-        entry = {
-            "kty": "EC",
-            "use": "sig",
-            "kid": self.kid,
-            "alg": ALG,
-            "crv": public["crv"],
-            "x": public["x"],
-            "y": public["y"],
-        }
-        return {"keys": [entry]}
+        return {"keys": [public_jwk(key) for key in self._keys]}
 
     def sign(self, claims: dict[str, Any], typ: str | None = "JWT") -> str:
         """A compact JWS; ``typ=None`` leaves ``typ`` out of the header (node-oidc-provider's ID tokens)."""
@@ -63,11 +75,30 @@ class SigningKey:
         return jwt.encode(header, claims, self.key, algorithms=[ALG], default_type=None)
 
     def verify(self, token: str) -> dict[str, Any] | None:
-        """The claims of a token this key signed, or None (bad signature, not a JWT)."""
+        """The claims of a token one of the JWKS's keys signed (found by ``kid``, as jose's
+        createLocalJWKSet finds it), or None (another kid, a bad signature, not a JWT)."""
         try:
-            decoded = jwt.decode(token, self.key, algorithms=[ALG])
+            kid = jws.extract_compact(token.encode()).protected.get("kid")
+            key = self.key_for(kid)
+            if key is None:
+                return None
+            decoded = jwt.decode(token, key, algorithms=[ALG])
         except Exception:  # joserfc raises several types for malformed input
             return None
-        if decoded.header.get("kid") != self.kid or not isinstance(decoded.claims, dict):
-            return None  # jose's createLocalJWKSet finds no key for another kid; a JWT's claims are an object
+        if not isinstance(decoded.claims, dict):
+            return None  # a JWT's claims are an object
         return dict(decoded.claims)
+
+
+def public_jwk(key: ECKey) -> dict[str, Any]:
+    """A key's JWKS entry, in Logto's member order."""
+    public = key.as_dict(private=False)
+    return {
+        "kty": "EC",
+        "use": "sig",
+        "kid": key.thumbprint(),
+        "alg": ALG,
+        "crv": public["crv"],
+        "x": public["x"],
+        "y": public["y"],
+    }

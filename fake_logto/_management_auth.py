@@ -112,10 +112,11 @@ def _verified_claims(tenant: Tenant, token: str) -> dict[str, Any]:
         raise _jose("JWSInvalid", "ERR_JWS_INVALID")
     if "kid" not in header:
         raise _jose("JWKSMultipleMatchingKeys", "ERR_JWKS_MULTIPLE_MATCHING_KEYS")
-    if header["kid"] != tenant.keys.kid or header["alg"] != ALG:
+    key = tenant.keys.key_for(header["kid"])
+    if key is None or header["alg"] != ALG:
         raise _jose("JWKSNoMatchingKey", "ERR_JWKS_NO_MATCHING_KEY")
     try:
-        jws.deserialize_compact(token, tenant.keys.key, algorithms=[ALG])
+        jws.deserialize_compact(token, key, algorithms=[ALG])
     except Exception as exc:  # joserfc raises several types for a bad signature or encoding
         raise _jose("JWSSignatureVerificationFailed", "ERR_JWS_SIGNATURE_VERIFICATION_FAILED") from exc
     payload = _b64_json(parts[1])

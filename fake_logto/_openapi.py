@@ -203,6 +203,16 @@ CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
         "200": json_answer("the user's factors and the tenant clock", "UserMfa"),
         "404": control_error("no such user"),
     },
+    ("POST", paths.FAULTS): {  # _faults_control.py
+        "201": json_answer("the rule, as GET lists it", "Fault"),
+        "400": control_error(
+            "invalid_fault: a rule the fake could not answer as Logto would; invalid_request"
+        ),
+    },
+    ("POST", paths.ATTACK_TOKENS): {
+        "200": json_answer("the token and the check a correct API rejects it on", "AttackToken"),
+        "404": control_error("no such API resource"),
+    },
     **_openapi_social.CONTROL_ANSWERS,
     **_openapi_sso.CONTROL_ANSWERS,
 }

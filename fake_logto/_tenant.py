@@ -14,6 +14,7 @@ from ._config import TenantConfig
 from ._connector_registry import ConnectorRegistry
 from ._connectors import Connector
 from ._events import EventLog
+from ._faults import Faults
 from ._hooks import HookDeliveries
 from ._keys import SigningKey
 from ._sentinel import Sentinel
@@ -36,6 +37,7 @@ class Tenant:
     sentinel: Sentinel = field(init=False)  # sentinel activities: failed attempts, lockouts
     sso: SsoRegistry = field(init=False)  # enterprise SSO connectors, users' SSO identities, the IdP stand-in
     configured: TenantConfig = field(init=False)  # the config as loaded: what a reset restores
+    faults: Faults = field(init=False)  # fault rules (_faults.py), applied by _fault_injection.py
 
     def __post_init__(self) -> None:
         self.endpoint = self.endpoint.rstrip("/")
@@ -44,6 +46,7 @@ class Tenant:
         self.events = EventLog(self.clock)
         self.hooks = HookDeliveries()
         self.sentinel = Sentinel(self.clock.now)
+        self.faults = Faults()
         self.http = async_http_client(timeout=30)
         self.connectors = ConnectorRegistry(lambda: self.config, self.http, self.store.now_ms)
         self.sso = SsoRegistry(lambda: self.config.sso_connectors, self.endpoint)

@@ -175,6 +175,9 @@ HOOK_DELIVERIES = CONTROL + "/hook-deliveries"
 HOOK_DELIVERIES_WAIT = HOOK_DELIVERIES + "/wait"
 # Served when the harness runs fake_logto (``Server(routes=…)``; harness/_sign_in_endpoint.py), not alone.
 HARNESS_SIGN_IN = CONTROL + "/sign-in"
+FAULTS = CONTROL + "/faults"  # _faults_control.py: faults, key rotation, attack tokens
+KEYS_ROTATE = CONTROL + "/keys/rotate"
+ATTACK_TOKENS = CONTROL + "/attack-tokens"
 # The social provider stand-in (_social_provider.py): a local Google / GitHub (the provider's own surface),
 # and its test control (the preset identity) under /__harness.
 SOCIAL = "/social-provider/{target}"

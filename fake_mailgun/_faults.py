@@ -17,14 +17,13 @@ A fault picks the status and, with ``limit``, the reason: 429 defaults to ``requ
 
 from __future__ import annotations
 
-import itertools
-import random
-import threading
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any, Literal
+
+from fakekit import Rule, RuleBook
 
 from ._errors import MailgunError
 
@@ -108,36 +107,22 @@ def _problem(spec: dict[str, Any]) -> str | None:
         return f"status {status} is not a standard HTTP status: give a message to answer it with"
     if message is not None and any(ch in message for ch in "\r\n\x00"):
         return "message must be one line"
-    rate, count, retry_after = spec.get("rate"), spec.get("count"), spec.get("retry_after", 0)
-    if rate is not None and not 0 < rate <= 1:
-        return "rate must be in (0, 1]"
-    if count is not None and count < 1:
-        return "count must be at least 1"
+    retry_after = spec.get("retry_after", 0)
     if not 0 <= retry_after <= MAX_RETRY_AFTER:
         return f"retry_after must be between 0 and {MAX_RETRY_AFTER} seconds"
     return None
 
 
-@dataclass
-class Fault:
-    id: str
+@dataclass(kw_only=True)
+class Fault(Rule):
+    """Where (``target``) and what (``status``, ``latency_ms``, …); the schedule is fakekit's :class:`Rule`."""
+
     target: Target = "api"
     status: int | None = None
-    count: int | None = None
-    rate: float | None = None
     latency_ms: int = 0
     retry_after: int = 0
     message: str | None = None
     limit: Limit | None = None
-    applied: int = 0
-    seed: int | None = None
-    _random: random.Random = field(default_factory=random.Random, repr=False)
-
-    def to_json(self) -> dict[str, Any]:
-        body = asdict(self)
-        body.pop("_random")
-        body["remaining"] = None if self.count is None else self.count - self.applied
-        return body
 
 
 @dataclass(frozen=True)
@@ -172,43 +157,27 @@ class Action:
 
 class Faults:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._rules: list[Fault] = []
-        self._ids = itertools.count(1)
+        self._rules: RuleBook[Fault] = RuleBook()
 
     def add(self, **spec: Any) -> Fault:
         """A new rule; ``ValueError`` naming the problem when the rule could not be applied."""
         problem = _problem(spec)
         if problem is not None:
             raise ValueError(problem)
-        fault = Fault(id=str(next(self._ids)), **spec)
-        if fault.seed is not None:
-            fault._random.seed(fault.seed)
-        with self._lock:
-            self._rules.append(fault)
-        return fault
+        return self._rules.add(Fault(**spec))
 
     def list(self) -> list[Fault]:
-        with self._lock:
-            return list(self._rules)
+        return self._rules.list()
 
     def clear(self) -> None:
-        with self._lock:
-            self._rules.clear()
+        self._rules.clear()
 
     def take(self, target: Target) -> Action | None:
         """The action for one send through ``target``, consuming a count-limited rule."""
-        with self._lock:
-            for fault in self._rules:
-                if fault.target != target:
-                    continue
-                if fault.rate is not None and fault._random.random() >= fault.rate:
-                    continue
-                fault.applied += 1
-                if fault.count is not None and fault.applied >= fault.count:
-                    self._rules.remove(fault)
-                return Action(fault.latency_ms, fault.status, fault.retry_after, fault.message, fault.limit)
-        return None
+        fault = self._rules.take(lambda rule: rule.target == target)
+        if fault is None:
+            return None
+        return Action(fault.latency_ms, fault.status, fault.retry_after, fault.message, fault.limit)
 
     def take_delivery(self) -> tuple[int, str] | None:
         """``(smtp status, text)`` when the next accepted message is to fail delivery."""

@@ -13,6 +13,7 @@ fakekit imports neither:
 - loopback httpx clients (:func:`http_client`, :func:`async_http_client`);
 - one TOML reader for config files (:func:`read_toml`, :class:`ConfigFileError`);
 - the server-side wait (:class:`Waiters`);
+- fault rules' schedule and a dropped connection (:class:`Rule`, :class:`RuleBook`, :func:`drop_connection`);
 - the control APIs' one error type, its body and its one handler (:class:`ControlError`,
   :class:`ErrorBody`, :func:`validate`, :func:`install_control_errors`).
 
@@ -27,6 +28,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._control_errors import ControlError, ErrorBody, install_control_errors, problems, validate
+    from ._faults import Rule, RuleBook, drop_connection, schedule_problem
     from ._http import async_http_client, http_client
     from ._options import (
         Option,
@@ -48,6 +50,10 @@ _HOMES = {
     "install_control_errors": "._control_errors",
     "problems": "._control_errors",
     "validate": "._control_errors",
+    "Rule": "._faults",
+    "RuleBook": "._faults",
+    "drop_connection": "._faults",
+    "schedule_problem": "._faults",
     "async_http_client": "._http",
     "http_client": "._http",
     "Option": "._options",
@@ -79,6 +85,8 @@ __all__ = [
     "Options",
     "PortInUse",
     "ReadyUvicorn",
+    "Rule",
+    "RuleBook",
     "ServedApp",
     "SettingError",
     "Waiters",
@@ -86,6 +94,7 @@ __all__ = [
     "async_http_client",
     "bind",
     "cli_fields",
+    "drop_connection",
     "http_client",
     "install_control_errors",
     "lazy_exports",
@@ -93,6 +102,7 @@ __all__ = [
     "problems",
     "read_toml",
     "run_in_thread",
+    "schedule_problem",
     "serve_until_interrupted",
     "settings_from",
     "url_of",

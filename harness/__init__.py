@@ -2,7 +2,9 @@
 
 - :func:`start_harness` / :class:`Harness` — both fakes on real sockets, in threads.
 - :class:`Client` / :class:`AsyncClient` — the control APIs: mailbox waits, clock, users, faults;
-  ``mailbox.expect_message(to)`` (:class:`ExpectedMessage`) waits for the message an action sends.
+  ``mailbox.expect_message(to)`` (:class:`ExpectedMessage`) waits for the message an action sends;
+  ``client.logto`` (:class:`Logto`) with fake_logto's faults (:class:`LogtoFaults`), key rotation and
+  attack tokens.
 - ``client.management`` (:class:`Management` / :class:`AsyncManagement`) — Logto's Management API through
   the tenant's M2M app (``[management]`` of harness.toml), a real ``client_credentials`` token.
 - :class:`WebhookReceiver` — an HTTP server recording webhook deliveries (:class:`Delivery`) a test waits for.
@@ -25,7 +27,7 @@ from fakekit import lazy_exports
 
 if TYPE_CHECKING:
     from ._browser import launch_options, system_chromium
-    from ._client import AsyncClient, AsyncMailbox, Client, ExpectedMessage, Mailbox
+    from ._client import AsyncClient, AsyncMailbox, Client, ExpectedMessage, Logto, LogtoFaults, Mailbox
     from ._config import HarnessConfig, load_harness_config, parse_harness_config
     from ._errors import (
         APIError,
@@ -61,6 +63,8 @@ _HOMES = {
     "AsyncMailbox": "._client",
     "Client": "._client",
     "ExpectedMessage": "._client",
+    "Logto": "._client",
+    "LogtoFaults": "._client",
     "APIError": "._errors",
     "AppError": "._errors",
     "ConfigError": "._errors",
@@ -111,6 +115,8 @@ __all__ = [
     "Harness",
     "HarnessConfig",
     "HarnessError",
+    "Logto",
+    "LogtoFaults",
     "Mailbox",
     "MailboxTimeout",
     "Management",

@@ -6,7 +6,8 @@
 the env var, the env var over the file, the file over the default. ``harness mail`` reads the mailbox of
 a running harness through fake_mailgun's control API; ``harness users`` lists, adds and deletes users
 through Logto's Management API, with the tenant's M2M app (``[management]``); ``harness sign-in`` signs a
-user in to an app over HTTP (:mod:`._cli_sign_in`).
+user in to an app over HTTP (:mod:`._cli_sign_in`). ``harness faults``, ``harness keys rotate`` and
+``harness token --attack`` are in :mod:`harness._cli_faults`.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from fakekit import PortInUse, SettingError
 from ._apps import FAKES_ONLY, apps_installed
 from ._cli_api import token as _token
 from ._cli_api import users as _users
+from ._cli_faults import add_attack_option
+from ._cli_faults import add_parsers as add_fault_parsers
 from ._cli_sign_in import add_parser as add_sign_in_parser
 from ._config import OPTIONS, STARTER, load_harness_config, settings_from_env
 from ._doctor import run_checks
@@ -283,15 +286,17 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--m2m-app-secret", help="its secret [env LOGTO_M2M_APP_SECRET]")
     users.set_defaults(run=_users)
-    token = commands.add_parser("token", help="mint an API access token (client_credentials)")
+    token = commands.add_parser("token", help="mint an API access token (client_credentials, or --attack)")
     token.add_argument("--resource", required=True, help="API resource indicator")
     token.add_argument("--scope", help="space-separated scopes (default: all of the resource's)")
-    token.add_argument("--app-id", required=True, help="an M2M application's id")
-    token.add_argument("--app-secret", required=True, help="its secret")
+    token.add_argument("--app-id", help="an M2M application's id (required without --attack)")
+    token.add_argument("--app-secret", help="its secret")
+    add_attack_option(token)
     token.add_argument("--json", action="store_true", help="print the whole token response")
     _with_locate_flags(token)
     token.set_defaults(run=_token)
     add_sign_in_parser(commands, _with_locate_flags)
+    add_fault_parsers(commands, _with_locate_flags)
     env = commands.add_parser("env", help="print the env vars an app needs (of the running harness)")
     env.add_argument("--json", action="store_true")
     env.set_defaults(run=_env)

@@ -64,9 +64,16 @@ def users(args: argparse.Namespace) -> int:
 
 
 def token(args: argparse.Namespace) -> int:
-    """A client_credentials access token for an API resource (an M2M app of the tenant)."""
+    """A client_credentials access token for an API resource (an M2M app of the tenant); with
+    ``--attack``, a token a correct API must reject (:func:`harness._cli_faults.attack_token`)."""
     import httpx
 
+    if args.attack:
+        from ._cli_faults import attack_token
+
+        return attack_token(args)
+    if not (args.app_id and args.app_secret):
+        raise CommandError("`harness token` needs --app-id and --app-secret (or --attack KIND)")
     from fake_logto import paths as logto_paths
 
     _mailgun, logto = locate(args.mailgun_url, args.logto_url)

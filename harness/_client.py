@@ -9,9 +9,11 @@
       page.get_by_label("Verification code").fill(sent.code)
 
 - ``client.logto`` — fake_logto's ``/__harness/`` API: ``advance_clock``, ``reset``, ``codes``, ``events``,
-  ``wait_for_events``, ``patch_sign_in_experience`` / ``restore_sign_in_experience``, and ``users``
-  (``create``, ``list``, ``delete``).
-- ``client.faults`` — fake_mailgun's fault injection: ``mailgun(status=…, count=…)``, ``smtp(…)``, ``clear``.
+  ``wait_for_events``, ``patch_sign_in_experience`` / ``restore_sign_in_experience``, ``users``
+  (``create``, ``list``, ``delete``), ``faults`` (``add``, ``list``, ``clear``: :mod:`harness._logto_faults`),
+  ``rotate_keys`` and ``attack_token(kind, resource)``.
+- ``client.faults`` — fake_mailgun's fault injection: ``mailgun(status=…, count=…)``, ``smtp(…)``, ``list``,
+  ``clear``.
 - ``client.management`` — Logto's Management API with a real M2M token (:mod:`harness._management_client`):
   ``get``/``post``/``put``/``patch``/``delete`` any ``/api`` route, and ``users``, ``roles``,
   ``organizations``, ``sign_in_exp``; Logto's errors raise :class:`ManagementAPIError`.
@@ -31,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from fakekit import async_http_client, http_client
 
+from . import _logto_faults as lf
 from . import _management_operations as mops
 from . import _operations as ops
 from ._errors import APIError, HarnessError
@@ -204,11 +207,20 @@ class _LogtoOperations:
     totp_code = Operation(ops.totp_code)
     preset_social_identity = Operation(ops.preset_social_identity)
     clear_social_identity = Operation(ops.clear_social_identity)
+    rotate_keys = Operation(lf.rotate_keys)
+    attack_token = Operation(lf.attack_token)
+
+
+class _LogtoFaultsOperations:
+    add = Operation(lf.add_fault)
+    list = Operation(lf.list_faults)
+    clear = Operation(lf.clear_faults)
 
 
 class _FaultsOperations:
     mailgun = Operation(ops.mailgun_fault)
     smtp = Operation(ops.smtp_fault)
+    list = Operation(ops.list_mailgun_faults)
     clear = Operation(ops.clear_faults)
 
 
@@ -244,12 +256,21 @@ class AsyncUsers(_UsersOperations, AsyncAPI):
     """The tenant's users (async)."""
 
 
+class LogtoFaults(_LogtoFaultsOperations, SyncAPI):
+    """fake_logto's fault injection (sync)."""
+
+
+class AsyncLogtoFaults(_LogtoFaultsOperations, AsyncAPI):
+    """fake_logto's fault injection (async)."""
+
+
 class Logto(_LogtoOperations, SyncAPI):
     """fake_logto's control API (sync)."""
 
     def __init__(self, send: Callable[[Request[Any]], Any]) -> None:
         super().__init__(send)
         self.users = Users(send)
+        self.faults = LogtoFaults(send)
 
 
 class AsyncLogto(_LogtoOperations, AsyncAPI):
@@ -258,6 +279,7 @@ class AsyncLogto(_LogtoOperations, AsyncAPI):
     def __init__(self, send: Callable[[Request[Any]], Coroutine[Any, Any, Any]]) -> None:
         super().__init__(send)
         self.users = AsyncUsers(send)
+        self.faults = AsyncLogtoFaults(send)
 
 
 class Faults(_FaultsOperations, SyncAPI):

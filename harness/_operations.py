@@ -193,6 +193,11 @@ def smtp_fault(status: int, count: int | None = None, **spec: Any) -> Request[JS
     return Request("mailgun", "POST", mailgun_paths.FAULTS, _json, json=body)
 
 
+def list_mailgun_faults() -> Request[list[JSON]]:
+    """The active fault rules of fake_mailgun, oldest first."""
+    return Request("mailgun", "GET", mailgun_paths.FAULTS, _items)
+
+
 def clear_faults() -> Request[None]:
     """Remove every fault rule."""
     return Request("mailgun", "DELETE", mailgun_paths.FAULTS, _nothing)

@@ -11,7 +11,8 @@
   they use: every port not given explicitly is a free one, and no sample app starts unless ``app_kind``
   (or its older name ``app``) is given. The ``HARNESS_*`` env vars are ``harness up``'s: a shell that
   ran ``eval "$(harness env)"`` must not move a test run.
-- ``harness_client`` (``harness.Client``), ``mailbox``, ``logto_control``, ``faults``.
+- ``harness_client`` (``harness.Client``), ``mailbox``, ``logto_control``, ``faults`` (fake_mailgun's),
+  ``logto_faults`` (fake_logto's; both cleared after each test).
 - ``sign_in_experience`` — call it with Logto's ``PATCH /api/sign-in-exp`` fields to change the tenant's
   sign-in experience for this test (fake_logto's ``PATCH /__harness/sign-in-exp``, the same checks and the
   same effect); the configured experience is back after the test.
@@ -56,7 +57,7 @@ from fakekit import Option, SettingError
 
 from . import _evidence, _tenant_settings
 from ._apps import AppKind
-from ._client import Client, Faults, Logto, Mailbox
+from ._client import Client, Faults, Logto, LogtoFaults, Mailbox
 from ._config import OPTIONS, load_harness_config
 from ._errors import UsageError
 from ._harness import Harness, start_harness
@@ -251,6 +252,14 @@ def faults(harness: Harness) -> Iterator[Faults]:
     """Mailgun fault injection, cleared after the test."""
     yield harness.client.faults
     harness.client.faults.clear()
+
+
+@pytest.fixture
+def logto_faults(harness: Harness) -> Iterator[LogtoFaults]:
+    """fake_logto fault injection (``logto_faults.add(endpoint="token", status=503, count=1)``), cleared
+    after the test."""
+    yield harness.client.logto.faults
+    harness.client.logto.faults.clear()
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ NODE_PACKAGES = (
     "@logto/connector-http-sms",
     "@logto/node",
     "@logto/api",
+    "jose",
 )
 NODE_TIMEOUT = 30.0
 WAIT = "/__harness/messages/wait"

@@ -19,10 +19,12 @@ from harness import AsyncClient, Client
 from harness._client import (
     AsyncFaults,
     AsyncLogto,
+    AsyncLogtoFaults,
     AsyncMailbox,
     AsyncUsers,
     Faults,
     Logto,
+    LogtoFaults,
     Mailbox,
     Users,
     operations,
@@ -50,6 +52,7 @@ SUB_APIS = [
     (Logto, AsyncLogto),
     (Users, AsyncUsers),
     (Faults, AsyncFaults),
+    (LogtoFaults, AsyncLogtoFaults),
     (Management, AsyncManagement),
     (ManagementUsers, AsyncManagementUsers),
     (ManagementRoles, AsyncManagementRoles),
@@ -127,6 +130,8 @@ SAMPLES: dict[str, Any] = {
     "user_ids": ["u-1"],
     "custom_data": {},
     "target": "google",
+    "kind": "valid",
+    "resource": "https://api.example.test",
 }
 FAKES = {
     "mailgun": (mailgun_paths, fake_mailgun.create_app),
