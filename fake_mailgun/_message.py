@@ -102,9 +102,13 @@ class CapturedMessage:
         shown = {a.lower() for a in self.parsed.to + self.parsed.cc}
         return [r for r in self.recipients if r.lower() not in shown]
 
+    @cached_property
+    def recipient_keys(self) -> frozenset[str]:
+        """Every envelope recipient, lower-cased: what :meth:`is_for` matches (the mailbox's filters)."""
+        return frozenset(r.lower() for r in self.recipients)
+
     def is_for(self, address: str) -> bool:
-        address = address.strip().lower()
-        return any(r.lower() == address for r in self.recipients)
+        return address.strip().lower() in self.recipient_keys
 
     def summary(self) -> dict[str, Any]:
         p = self.parsed
