@@ -4,7 +4,7 @@ Every API send reads its ``from``/``to``/``cc``/``bcc`` fields and writes them b
 address parser is a character-by-character Python loop, so the two forms nearly every caller sends — a bare
 ``local@domain`` and ``Plain Name <local@domain>`` (atoms only: no quotes, comments, commas, dots in the
 name) — are read by one regular expression instead. Their answer is the pair ``getaddresses`` gives for them
-(tests/fake_mailgun/test_compose.py compares the two on a corpus); anything else goes to ``getaddresses``.
+(tests/fake_mailgun/test_send_mime.py compares the two on a corpus); anything else goes to ``getaddresses``.
 """
 
 from __future__ import annotations

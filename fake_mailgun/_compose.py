@@ -6,7 +6,7 @@ an internationalized address) — :func:`_generated`. That generator re-parses e
 reads into header objects, which made composing about three quarters of a send's own time, so the shape
 nearly every send has — ``text`` and/or ``html``, no attachments, every header short printable ASCII (a
 line the generator writes as it is, without refolding) — is written directly (:func:`_written`), to the
-byte what the generator writes for it (tests/fake_mailgun/test_compose.py compares the two on a corpus
+byte what the generator writes for it (tests/fake_mailgun/test_send_mime.py compares the two on a corpus
 and on random sends). Everything else goes through the generator.
 """
 
