@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from fakekit import ControlError, ErrorBody
 
@@ -66,6 +66,12 @@ def _message(state: State, message_id: str, to: str | None) -> CapturedMessage:
         raise ControlError(404, "not_found", str(exc)) from exc
 
 
+def _answer(message: CapturedMessage) -> Response:
+    """A message as JSON, rendered at once: its JSON is made of JSON types only, so FastAPI's encoder
+    walking it first (what a returned dict costs) would give the same body."""
+    return JSONResponse(message.to_json())
+
+
 @router.get(paths.HEALTH, summary="Liveness", **_documented(Health))
 async def health(request: Request) -> dict[str, Any]:
     state = _state(request)
@@ -88,7 +94,7 @@ async def wait_for_message(
     to: str | None = Query(None, description="address to wait for (omit: any message)"),
     after: str | None = Query(None, description="a message id or 'latest': the first message newer than it"),
     timeout: float = Query(30.0, gt=0, le=MAX_WAIT_SECONDS, description="seconds to wait"),
-) -> dict[str, Any]:
+) -> Response:
     """Blocks until a message to ``to`` newer than ``after`` exists (without ``after``: the newest message
     to ``to``, if any, at once), then returns it; 408 on timeout. Waiters are woken by the store."""
     mailbox = _state(request).mailbox
@@ -101,14 +107,14 @@ async def wait_for_message(
         who = f"to {to}" if to else "at all"
         since = f" after {after}" if after else ""
         raise ControlError(408, "timeout", f"no message {who}{since} arrived within {timeout:g} s")
-    return message.to_json()
+    return _answer(message)
 
 
 @router.get(paths.MAILBOX_MESSAGE, summary="One message (id or 'latest')", **_documented(Message))
 async def get_message(
     request: Request, message_id: str, to: str | None = Query(None, description="with 'latest'")
-) -> dict[str, Any]:
-    return _message(_state(request), message_id, to).to_json()
+) -> Response:
+    return _answer(_message(_state(request), message_id, to))
 
 
 @router.get(paths.MAILBOX_RAW, summary="A message's raw MIME source", **_bytes("message/rfc822"))

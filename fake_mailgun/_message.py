@@ -12,17 +12,14 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from email.charset import QP, Charset
-from email.encoders import encode_base64
 from email.errors import HeaderParseError
-from email.header import Header, decode_header, make_header
+from email.header import decode_header, make_header
 from email.message import Message
-from email.mime.base import MIMEBase
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import format_datetime, formataddr, getaddresses
+from email.utils import getaddresses
+from functools import cached_property
 from typing import Any, Literal
 
+from ._addresses import parse_addresses
 from ._extract import extract_codes, extract_links
 
 Source = Literal["api", "smtp", "twilio", "http-sms"]
@@ -86,13 +83,16 @@ class CapturedMessage:
     status: Literal["delivered", "failed"] = "delivered"
     id: str = ""
     seq: int = 0
-    codes: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
+    # Read out of the message on first use (a message nobody reads is never scanned), then kept.
+    @cached_property
+    def codes(self) -> list[str]:
         p = self.parsed
-        self.codes = extract_codes(p.subject, p.text, p.html)
-        self.links = extract_links(p.text, p.html)
+        return extract_codes(p.subject, p.text, p.html)
+
+    @cached_property
+    def links(self) -> list[str]:
+        return extract_links(self.parsed.text, self.parsed.html)
 
     @property
     def test_mode(self) -> bool:
@@ -103,14 +103,16 @@ class CapturedMessage:
         shown = {a.lower() for a in self.parsed.to + self.parsed.cc}
         return [r for r in self.recipients if r.lower() not in shown]
 
+    @cached_property
+    def recipient_keys(self) -> frozenset[str]:
+        """Every envelope recipient as :func:`recipient_key` gives it: what :meth:`is_for` matches (the
+        mailbox's filters and its index)."""
+        return frozenset(recipient_key(r) for r in self.recipients)
+
     def is_for(self, address: str) -> bool:
         """Whether ``address`` is a recipient; a text message's number matches however it is written
-        (``+15551234567``, ``15551234567``, ``+1 555 123 4567``)."""
-        if self.source in SMS_SOURCES:
-            digits = phone_digits(address)
-            return bool(digits) and any(phone_digits(r) == digits for r in self.recipients)
-        address = address.strip().lower()
-        return any(r.lower() == address for r in self.recipients)
+        (``+15551234567``, ``15551234567``, ``+1 555 123 4567``): see :func:`recipient_key`."""
+        return recipient_key(address) in self.recipient_keys
 
     def summary(self) -> dict[str, Any]:
         p = self.parsed
@@ -153,6 +155,18 @@ class CapturedMessage:
         }
 
 
+def recipient_key(address: str) -> str:
+    """What the mailbox files a recipient under and looks an address up by: an email address lower-cased, a
+    phone number (no ``@``, some digits) as ``tel:<its digits>`` — so ``+1 555 123 4567`` finds a text to
+    ``+15551234567``."""
+    address = address.strip()
+    if "@" not in address:
+        digits = phone_digits(address)
+        if digits:
+            return "tel:" + digits
+    return address.lower()
+
+
 def phone_digits(value: str) -> str:
     """A phone number's digits (``+1 (555) 123-4567`` → ``15551234567``); "" for an email address."""
     return "" if "@" in value else "".join(ch for ch in value if ch.isascii() and ch.isdigit())
@@ -160,7 +174,7 @@ def phone_digits(value: str) -> str:
 
 def addresses(values: list[str]) -> list[str]:
     """Bare addresses out of header-style values (``Name <a@b>``, comma-separated lists)."""
-    return [addr for _name, addr in getaddresses(values) if addr]
+    return [addr for _name, addr in parse_addresses(values) if addr]
 
 
 def _utf8(value: str) -> str:
@@ -269,10 +283,6 @@ def parse_mime(raw: bytes) -> ParsedMime:
     )
 
 
-def _encoded(value: str) -> str:
-    return value if value.isascii() else Header(value, "utf-8").encode()
-
-
 # RFC 5322 specials, control characters, and "=?" (a name that looks like an encoded-word is quoted so
 # that readers do not decode it).
 _NEEDS_QUOTES = re.compile(r'[][\\()<>@,:;".\x00-\x1f\x7f]|=\?')
@@ -285,106 +295,3 @@ def display_address(name: str, addr: str) -> str:
     if _NEEDS_QUOTES.search(name):
         name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f"{name} <{addr}>"
-
-
-def _encoded_address(name: str, addr: str) -> str:
-    if addr.isascii():
-        return formataddr((name, addr), "utf-8")  # a non-ASCII name becomes an RFC 2047 encoded-word
-    return display_address(name, addr)  # an internationalized address (SMTPUTF8) is written as UTF-8
-
-
-def _encoded_addresses(values: list[str]) -> str:
-    return ", ".join(_encoded_address(name, addr) for name, addr in getaddresses(values))
-
-
-_UTF8_QP = Charset("utf-8")
-_UTF8_QP.body_encoding = QP  # readable raw source, as Mailgun delivers text parts
-
-
-def _text_part(body: str, subtype: str) -> MIMEText:
-    part = MIMEText(body, subtype, _UTF8_QP)  # type: ignore[arg-type]
-    del part["MIME-Version"]
-    return part
-
-
-def _attachment_part(att: Attachment) -> MIMEBase:
-    maintype, _, subtype = att.content_type.partition("/")
-    part = MIMEBase(maintype or "application", subtype or "octet-stream")
-    del part["MIME-Version"]
-    part.set_payload(att.content)
-    encode_base64(part)
-    filename = att.filename or "attachment"
-    part.add_header("Content-Disposition", att.disposition, filename=filename)
-    if att.disposition == "inline":
-        part.add_header("Content-ID", f"<{att.content_id or filename}>")
-    return part
-
-
-def compose_mime(
-    *,
-    sender: str,
-    to: list[tuple[str, str]],
-    cc: list[tuple[str, str]],
-    subject: str,
-    text: str,
-    html: str,
-    headers: list[tuple[str, str]],
-    attachments: list[Attachment],
-    message_id: str,
-    date: datetime,
-) -> tuple[bytes, list[tuple[str, str]]]:
-    """The MIME document Mailgun would deliver for an API send (what the inbox's "raw" view shows), and
-    its top-level headers as text (the message record is built from the fields, not re-parsed).
-    ``to`` and ``cc`` are the (name, address) pairs of the send, parsed once."""
-    body: Message
-    if text and html:
-        body = MIMEMultipart("alternative")
-        body.attach(_text_part(text, "plain"))
-        body.attach(_text_part(html, "html"))
-    else:
-        body = _text_part(html or text, "html" if html else "plain")
-    inline = [a for a in attachments if a.disposition == "inline"]
-    regular = [a for a in attachments if a.disposition != "inline"]
-    if inline:
-        related = MIMEMultipart("related")
-        related.attach(body)
-        for att in inline:
-            related.attach(_attachment_part(att))
-        body = related
-    if regular:
-        mixed = MIMEMultipart("mixed")
-        mixed.attach(body)
-        for att in regular:
-            mixed.attach(_attachment_part(att))
-        body = mixed
-    shown: list[tuple[str, str]] = []  # (name, text as the record shows it)
-    written: list[str] = []  # the same headers' values as written in the MIME document
-    if sender:
-        shown.append(("From", sender))
-        written.append(_encoded_addresses([sender]))
-    for name, pairs in (("To", to), ("Cc", cc)):
-        if pairs:
-            shown.append((name, ", ".join(display_address(n, a) for n, a in pairs)))
-            written.append(", ".join(_encoded_address(n, a) for n, a in pairs))
-    for name, value in [
-        ("Subject", subject),
-        ("Date", format_datetime(date)),
-        ("Message-Id", f"<{message_id}>"),
-        *headers,
-    ]:
-        shown.append((name, value))
-        address_header = name.lower() in ("from", "to", "cc", "reply-to", "sender")
-        written.append(_encoded_addresses([value]) if address_header else _encoded(value))
-    for (name, _text), value in zip(shown, written, strict=True):
-        body[name] = value
-    # Move the envelope headers before the MIME headers, as mail clients write them.
-    mime_headers = [(k, v) for k, v in body.items() if k.lower().startswith(("content-", "mime-"))]
-    for name in {k for k, _ in mime_headers}:
-        del body[name]
-    for name, value in mime_headers:
-        body[name] = value
-    # An internationalized address cannot be encoded in ASCII headers: such a message is SMTPUTF8.
-    international = any(not value.isascii() for _, value in body.items())
-    raw = body.as_bytes(policy=email.policy.SMTPUTF8 if international else email.policy.SMTP)
-    top_headers = shown + [(k, str(v)) for k, v in mime_headers]
-    return raw, top_headers

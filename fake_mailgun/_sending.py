@@ -11,28 +11,21 @@ import json
 import re
 import secrets
 from datetime import UTC, datetime
-from email.utils import getaddresses
 from typing import Any
 
 from . import _send_options
+from ._addresses import Pair, parse_addresses
 from ._batch import recipients as batch_recipients
 from ._batch import unique
+from ._compose import compose_mime
 from ._errors import bad_request
 from ._extract import html_to_text
-from ._message import (
-    Attachment,
-    CapturedMessage,
-    ParsedMime,
-    addresses,
-    compose_mime,
-    parse_mime,
-)
+from ._message import Attachment, CapturedMessage, ParsedMime, addresses, parse_mime
 from ._templates import Templates, Version, render
 from ._unsubscribe import fill as fill_unsubscribe
 
 FormValue = str | Attachment
 Form = list[tuple[str, FormValue]]
-Pair = tuple[str, str]  # (display name, address), as email.utils.getaddresses gives them
 
 MAX_RECIPIENTS = 1000
 MAX_OPTIONS_BYTES = 16 * 1024
@@ -51,7 +44,7 @@ def _recipients(form: Form, key: str) -> list[Pair]:
     """Every (name, address) of a repeatable, comma-separated recipient field, parsed once per send;
     raises Mailgun's 400 if one is bad."""
     values = [v for v in _strings(form, key) if v.strip()]
-    found = getaddresses(values)
+    found = parse_addresses(values)
     for _name, addr in found:
         local, at, host = addr.rpartition("@")
         if not at or not local or ("." not in host and host != "localhost"):
@@ -197,7 +190,7 @@ def build_messages(
     subject = _first(form, "subject") or template_headers.get("Subject", "")
     if not sender:
         sender = template_headers["From"]
-        sender_pairs = getaddresses([sender])
+        sender_pairs = parse_addresses([sender])
     headers = [h for h in _headers(form) if h[0].lower() != "x-mailgun-variables"]
     if template_headers.get("Reply-To") and not any(k.lower() == "reply-to" for k, _ in headers):
         headers.append(("Reply-To", template_headers["Reply-To"]))

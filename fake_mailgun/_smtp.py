@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 from typing import Any
 
@@ -30,6 +31,7 @@ from . import _intake, _send_options
 from ._batch import Recipient
 from ._errors import MailgunError
 from ._message import CapturedMessage, ParsedMime, parse_mime
+from ._mime_later import has_message_id, parse_later
 from ._sending import new_message_id
 from ._state import State
 
@@ -46,6 +48,28 @@ _FLAG_HEADERS = {
     "x-mailgun-require-tls": "require-tls",
     "x-mailgun-skip-verification": "skip-verification",
 }
+
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+# "<local@domain>", then nothing or one space and the mail parameters: what nearly every client sends.
+_PLAIN_PATH = re.compile(
+    rf"<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>(?: ([^\s(].*))?", re.DOTALL
+)
+
+
+class CaptureSMTP(SMTP):
+    """aiosmtpd's SMTP session, reading a plain ``<local@domain>`` path of MAIL and RCPT without the
+    stdlib's header-value parser (aiosmtpd builds a parse tree, and a class, per address); the answer is
+    what ``SMTP._getaddr`` gives for it (tests/fake_mailgun/test_smtp_paths.py compares the two). Any
+    other path goes to aiosmtpd."""
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        match = _PLAIN_PATH.fullmatch(arg)
+        if match is None or (
+            self.local_part_limit and len(match[1].rpartition("@")[0]) > self.local_part_limit
+        ):
+            return super()._getaddr(arg)
+        return match[1], match[2] or ""
 
 
 def _accept_any(
@@ -125,10 +149,15 @@ class CaptureHandler:
             raw = raw.encode("utf-8")
         state, now = self.state, self.state.now()
         domain = sending_domain(state, session, envelope)
-        parsed = parse_mime(raw)
-        if not parsed.message_id:
-            raw = b"Message-Id: <" + new_message_id(domain or "fake-mailgun", now).encode() + b">\r\n" + raw
+        if domain is None and has_message_id(raw):
+            parsed = parse_later(raw)  # mail for the mailbox only: nothing below reads it (._mime_later)
+        else:
             parsed = parse_mime(raw)
+            if not parsed.message_id:
+                raw = (
+                    b"Message-Id: <" + new_message_id(domain or "fake-mailgun", now).encode() + b">\r\n" + raw
+                )
+                parsed = parse_mime(raw)
         try:
             options, deliver_at = _options(parsed, now) if domain else ({}, None)
         except MailgunError as exc:
@@ -163,8 +192,8 @@ async def start_smtp(state: State, sock: socket.socket) -> asyncio.Server:
     handler = CaptureHandler(state)
     loop = asyncio.get_running_loop()
 
-    def factory() -> SMTP:
-        return SMTP(
+    def factory() -> CaptureSMTP:
+        return CaptureSMTP(
             handler,
             hostname="fake-mailgun",
             ident="fake_mailgun ESMTP",

@@ -9,6 +9,7 @@ futures the store resolves when a matching message lands (:class:`fakekit.Waiter
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import threading
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from typing import Any
 
 from fakekit import Waiters
 
-from ._message import CapturedMessage
+from ._message import CapturedMessage, recipient_key
 
 LATEST = "latest"
 
@@ -35,6 +36,9 @@ class Mailbox:
         self._lock = threading.Lock()
         self._messages: list[CapturedMessage] = []  # oldest first
         self._by_id: dict[str, CapturedMessage] = {}
+        # Lower-cased recipient → its messages, oldest first: what a ``to`` filter reads (every message
+        # enters through add(), which keeps it).
+        self._by_recipient: dict[str, list[CapturedMessage]] = {}
         self._events: dict[str, list[dict[str, Any]]] = {}  # sending domain → its events, oldest first
         self._waiters: Waiters[CapturedMessage] = Waiters()
         # Ids are sequence numbers that survive clear(), so an ``after`` id taken before a clear stays
@@ -50,6 +54,8 @@ class Mailbox:
             message.status = "failed" if failed else "delivered"
             self._messages.append(message)
             self._by_id[message.id] = message
+            for key in message.recipient_keys:
+                self._by_recipient.setdefault(key, []).append(message)
         if message.status == "delivered":
             self._waiters.notify(message)
         return message
@@ -59,16 +65,21 @@ class Mailbox:
             self._events.setdefault(domain, []).extend(events)
 
     # --- reads --------------------------------------------------------------------------------------
+    def _addressed_to(self, to: str | None) -> list[CapturedMessage]:
+        """The messages addressed (to, cc or bcc) to ``to`` (None: all), oldest first; call under the lock."""
+        return self._messages if to is None else self._by_recipient.get(recipient_key(to), [])
+
     def messages(self, to: str | None = None) -> list[CapturedMessage]:
         """Newest first, optionally only those addressed (to, cc or bcc) to ``to``."""
         with self._lock:
-            found = [m for m in self._messages if to is None or m.is_for(to)]
+            found = list(self._addressed_to(to))
         found.reverse()
         return found
 
     def _latest(self, to: str | None) -> CapturedMessage | None:
         """The newest message (to ``to``); call under the lock."""
-        return next((m for m in reversed(self._messages) if to is None or m.is_for(to)), None)
+        found = self._addressed_to(to)
+        return found[-1] if found else None
 
     def get(self, message_id: str, to: str | None = None) -> CapturedMessage:
         """A message by its id, ``latest`` (to ``to``), or the Mailgun message id a send answered (its
@@ -82,14 +93,8 @@ class Mailbox:
             found = self._by_id.get(message_id)
             if found is None:  # a Mailgun message id (what a send answered), with or without <>; a batch's
                 wanted = message_id.strip("<>")  # copies share it: the one to ``to``, if given
-                found = next(
-                    (
-                        m
-                        for m in reversed(self._messages)
-                        if m.parsed.message_id == wanted and (to is None or m.is_for(to))
-                    ),
-                    None,
-                )
+                candidates = reversed(self._addressed_to(to))
+                found = next((m for m in candidates if m.parsed.message_id == wanted), None)
         if found is None:
             raise UnknownMessage(f"no message with id {message_id}")
         return found
@@ -113,16 +118,18 @@ class Mailbox:
         """The first delivered message to ``to`` newer than ``after`` — or, without ``after``, the newest
         message to ``to`` if there is one — waiting up to ``timeout`` seconds for it to arrive."""
         with self._lock:
-            delivered = [m for m in self._messages if m.status == "delivered"]
-            if after is None:
-                existing = [m for m in delivered if to is None or m.is_for(to)]
-                if existing:
-                    return existing[-1]
+            candidates = self._addressed_to(to)
+            if after is None:  # the newest one there is
+                found = next((m for m in reversed(candidates) if m.status == "delivered"), None)
+                if found is not None:
+                    return found
                 after = 0
-            else:
-                newer = [m for m in delivered if m.seq > after and (to is None or m.is_for(to))]
-                if newer:
-                    return newer[0]
+            else:  # the first one after ``after`` (kept in sequence order)
+                start = bisect.bisect_right(candidates, after, key=lambda m: m.seq)
+                newer = itertools.islice(candidates, start, None)
+                found = next((m for m in newer if m.status == "delivered"), None)
+                if found is not None:
+                    return found
             newest_seen = after
             waiter = self._waiters.expect(
                 lambda m: m.seq > newest_seen and (to is None or m.is_for(to))
@@ -135,10 +142,12 @@ class Mailbox:
             count = len(self._messages)
             self._messages.clear()
             self._by_id.clear()
+            self._by_recipient.clear()
             return count
 
     def reset(self) -> None:
         with self._lock:
             self._messages.clear()
             self._by_id.clear()
+            self._by_recipient.clear()
             self._events.clear()

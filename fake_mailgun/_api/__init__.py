@@ -94,8 +94,17 @@ def _responses(route: Route) -> dict[int | str, dict[str, Any]]:
 
 
 def install(app: FastAPI) -> None:
-    """Mount every Mailgun route on ``app``, documented."""
+    """Mount every Mailgun route on ``app``, documented.
+
+    A send is served by a plain Starlette route registered ahead of its documented FastAPI route, which
+    then only describes it in the OpenAPI document: the send is the hot path, and FastAPI's request
+    handling (dependency solving, endpoint wrapping) is work it does not need — the handler reads its own
+    form and answers its own JSON, and its errors go through the same exception handlers either way."""
     for route in ROUTES:
+        if route.sends:
+            app.router.add_route(
+                route.path, guarded(route.handler), methods=[route.method], include_in_schema=False
+            )
         app.add_api_route(
             route.path,
             guarded(route.handler),

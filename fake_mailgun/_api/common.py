@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
+import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote_plus
 
 from pydantic import BaseModel
 from starlette.datastructures import UploadFile
@@ -74,13 +76,45 @@ def check_domain(state: State, domain: str) -> None:
         raise domain_not_found(domain)
 
 
+MAX_FIELDS = 100_000
+URLENCODED = "application/x-www-form-urlencoded"
+# A urlencoded body of unreserved characters, escapes and separators only: every field ``name=value``.
+_PLAIN_URLENCODED = re.compile(
+    rb"[A-Za-z0-9%+._~*-]*=[A-Za-z0-9%+._~*=-]*(?:&[A-Za-z0-9%+._~*-]*=[A-Za-z0-9%+._~*=-]*)*"
+)
+
+
+def _plain_urlencoded(body: bytes) -> Form | None:
+    """The fields of a plain urlencoded body, as starlette's form parser reads them (python-multipart's
+    querystring parser, then ``unquote_plus`` of the Latin-1 text); None for any other body, which goes
+    to that parser. Most sends are such a body, and splitting it is a fraction of the parser's cost."""
+    if len(body) > MAX_REQUEST_BYTES or not _PLAIN_URLENCODED.fullmatch(body):
+        return None
+    fields = body.split(b"&")
+    if len(fields) > MAX_FIELDS:
+        return None
+    form: Form = []
+    for field in fields:
+        name, _, value = field.partition(b"=")
+        form.append((unquote_plus(name.decode("latin-1")), unquote_plus(value.decode("latin-1"))))
+    return form
+
+
 async def read_form(request: Request) -> Form:
     """The request's form as ordered (key, value) pairs; file parts become :class:`Attachment`."""
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
         raise MailgunError(413, "request size exceeds 52.4MiB limit", plain=True)
+    if request.headers.get("content-type") == URLENCODED:
+        try:
+            body = await request.body()
+        except Exception as exc:  # as below: a body that cannot be read is a 400
+            raise bad_request(f"malformed request body: {getattr(exc, 'detail', exc)}") from exc
+        plain = _plain_urlencoded(body)
+        if plain is not None:
+            return plain
     try:
-        data = await request.form(max_files=10_000, max_fields=100_000, max_part_size=MAX_REQUEST_BYTES)
+        data = await request.form(max_files=10_000, max_fields=MAX_FIELDS, max_part_size=MAX_REQUEST_BYTES)
     except Exception as exc:  # starlette raises HTTPException / MultiPartException for broken bodies
         raise bad_request(f"malformed request body: {getattr(exc, 'detail', exc)}") from exc
     form: Form = []
