@@ -107,7 +107,7 @@ class CapturedMessage:
     def recipient_keys(self) -> frozenset[str]:
         """Every envelope recipient as :func:`recipient_key` gives it: what :meth:`is_for` matches (the
         mailbox's filters and its index)."""
-        return frozenset(recipient_key(r) for r in self.recipients)
+        return frozenset(recipient_key(r, strip=False) for r in self.recipients)
 
     def is_for(self, address: str) -> bool:
         """Whether ``address`` is a recipient; a text message's number matches however it is written
@@ -155,11 +155,11 @@ class CapturedMessage:
         }
 
 
-def recipient_key(address: str) -> str:
-    """What the mailbox files a recipient under and looks an address up by: an email address lower-cased, a
-    phone number (no ``@``, some digits) as ``tel:<its digits>`` — so ``+1 555 123 4567`` finds a text to
-    ``+15551234567``."""
-    address = address.strip()
+def recipient_key(address: str, *, strip: bool = True) -> str:
+    """What the mailbox files a recipient under (``strip=False``: a recipient is taken as given) and looks an
+    address up by (stripped): an email address lower-cased, a phone number (no ``@``, some digits) as
+    ``tel:<its digits>`` — so ``+1 555 123 4567`` finds a text to ``+15551234567``."""
+    address = address.strip() if strip else address
     if "@" not in address:
         digits = phone_digits(address)
         if digits:
