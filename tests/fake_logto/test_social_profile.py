@@ -130,9 +130,10 @@ def test_social_profile_refusals(
         "User identifier not found. Please go back and sign in again.",
     )
     linked = api.post("/users", json={"primaryEmail": "holder@corp.test"}).json()
-    assert api.put(
-        f"/users/{linked['id']}/identities/google", json={"userId": "g-refused"}
-    ).status_code in (200, 201)
+    assert api.put(f"/users/{linked['id']}/identities/google", json={"userId": "g-refused"}).status_code in (
+        200,
+        201,
+    )
     browser.switch_event("Register")
     logto_error(
         _profile(browser, type="social", verificationId=social_id),
