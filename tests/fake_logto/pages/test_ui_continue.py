@@ -210,6 +210,42 @@ def test_a_username_sign_up(page: Page, logto: LogtoRunning, api: httpx.Client, 
     assert (user["username"], user["identities"]["google"]["userId"]) == (name, ident)
 
 
+def test_a_registration_whose_email_is_an_account_s_offers_to_sign_in(
+    page: Page, logto: LogtoRunning, api: httpx.Client, mailbox: Mailbox, sign_up: Any
+) -> None:
+    """Username sign-up with an email as secondary identifier: the email page after the password; an address
+    an account has, on a tenant signing in by email code, is "Continue to sign in" (Register, no social)."""
+    address = f"known-{uuid.uuid4().hex[:8]}@corp.test"
+    account = {"email": address, "username": f"known_{uuid.uuid4().hex[:8]}", "password": "known password 1"}
+    existing = api.post("/__harness/users", json=account).json()  # all the sign-up asks for
+    sign_up(
+        signUp={
+            "identifiers": ["username"],
+            "password": True,
+            "verify": True,
+            "secondaryIdentifiers": [{"identifier": "email", "verify": True}],
+        }
+    )
+    url = auth_url(logto, first_screen="register")
+    page.goto(url)
+    page.get_by_label("Username").fill(f"new_{uuid.uuid4().hex[:8]}")
+    page.get_by_role("button", name="Create account").click()
+    page.get_by_label("Password", exact=True).fill("a long enough password")
+    confirm = page.get_by_label("Confirm password")
+    if confirm.count():  # only without forgot-password (containers/SetPassword)
+        confirm.fill("a long enough password")
+    page.get_by_role("button", name="Save password").click()
+    expect(page.get_by_role("heading", name="Link email")).to_be_visible()
+    page.get_by_label("Email").fill(address)
+    page.get_by_role("button", name="Continue").click()
+    _code(page, mailbox.wait_for_code(address, timeout=15))
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text(f"An account with {address} already exists. Continue to sign in.")
+    with leaving_sign_in(page) as app:
+        dialog.get_by_role("button", name="Sign in").click()
+    assert exchange(logto, url, app.url)["sub"] == existing["id"]
+
+
 def test_a_restrictive_username_policy_is_described(page: Page, logto: LogtoRunning, sign_up: Any) -> None:
     sign_up(
         signUp={"identifiers": ["username"], "password": True, "verify": False},
