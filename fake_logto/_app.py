@@ -78,6 +78,7 @@ ROOMS: Sequence[str] = (
     "_management_password_expiration",
     "_pages_sso",  # before _pages: /direct/sso/… is more specific than any /direct/… page
     "_pages",
+    "_pages_continue",
     "_pages_mfa",
     "_pages_social",
     "_pages_webauthn",

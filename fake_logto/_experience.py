@@ -51,7 +51,7 @@ from ._experience_context import (
 )
 from ._mfa_records import PendingMfa
 from ._store import User
-from ._verification_records import CodeVerification
+from ._verification_records import CodeVerification, SocialVerification
 
 
 # --- start, switch event ----------------------------------------------------------------------------
@@ -76,6 +76,8 @@ async def set_event(request: Request) -> Response:
     guard_event(ctx, event)
     if (event == "ForgotPassword") != (ctx.event == "ForgotPassword"):
         raise LogtoError("session.not_supported_for_forgot_password", 400)
+    if event != ctx.event:  # setInteractionEvent: profile.cleanUp()
+        _verification_social.forget_pending(ctx)
     with ctx.tenant.store.lock:
         if event != ctx.event:
             ctx.interaction.profile.clear()
@@ -96,6 +98,18 @@ async def _profile_from_verification(ctx: Ctx, kind: str, verification_id: str) 
     stage(ctx, {_profile.KEYS[kind]: record.value})
 
 
+async def _profile_social(ctx: Ctx, _kind: str, verification_id: str) -> None:
+    """``type: social``: a verified social identity to link (``signInAndLinkWithSocial``) or to create."""
+    record = verification(ctx, verification_id)
+    if not isinstance(record, SocialVerification):
+        raise LogtoError("session.verification_session_not_found", 404)
+    _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
+    email = _verification_sso.email_of(record)
+    if email:  # guardEmailBlocklist: the identity's email
+        _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, email)
+    _verification_social.stage_profile(ctx, record, user_if_any(ctx))
+
+
 async def _profile_username(ctx: Ctx, _kind: str, username: str) -> None:
     stage(ctx, {"username": username})
 
@@ -110,7 +124,7 @@ PROFILE_TYPES: dict[str, tuple[str, re.Pattern[str] | None, Callable[[Ctx, str, 
     "password": ("value", None, _profile_password),
     "email": ("verificationId", None, _profile_from_verification),
     "phone": ("verificationId", None, _profile_from_verification),
-    "social": ("verificationId", None, _profile_from_verification),
+    "social": ("verificationId", None, _profile_social),
 }
 
 

@@ -252,6 +252,10 @@ def _pages() -> dict[tuple[str, str], Operation]:
                 page(paths.RESET_PASSWORD, "Forgot password (alias)"),
                 page(paths.FORGOT_PASSWORD_RESET, "Set a new password"),
                 page(paths.CONTINUE_PASSWORD, "Add a password"),
+                page(paths.CONTINUE_USERNAME, "Add a username"),
+                page(paths.CONTINUE_EMAIL, "Add an email"),
+                page(paths.CONTINUE_PHONE, "Add a phone number"),
+                page(paths.CONTINUE_EMAIL_OR_PHONE, "Add an email or a phone number"),
             ]
         ),
         ("GET", paths.CONSENT): {

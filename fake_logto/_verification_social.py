@@ -23,6 +23,10 @@ connector's ``syncProfile`` syncs name and avatar at submit. Register creates th
 identity's email and phone when no account has them, its name and avatar; an identity another user has
 is 422 ``user.identity_already_in_use``; with ``socialSignIn.skipRequiredIdentifiers`` the sign-up
 identifiers are not required.
+
+``POST /api/experience/profile`` ``type: social`` (:func:`stage_profile`) stages a verified identity on the
+identified user (``signInAndLinkWithSocial``: the experience's "Link and continue" when the email the user
+adds is an account's) or on the account being created; switching the event forgets it (:func:`forget_pending`).
 """
 
 from __future__ import annotations
@@ -183,6 +187,37 @@ def new_user_profile(ctx: Ctx, record: SocialVerification) -> dict[str, Any]:
     with ctx.tenant.store.lock:
         record.pending = pending
     return staged
+
+
+def stage_profile(ctx: Ctx, record: SocialVerification, user: User | None) -> None:
+    """``Profile.setProfileByVerificationId`` for a Social record (``POST /api/experience/profile``
+    ``type: social``, ``classes/profile.ts``): the identity (``toUserProfile``: 400
+    ``session.verification_failed`` before ``verify``; 422 ``user.identity_already_in_use`` when an account
+    has it), then ``toSyncedProfile`` prepended — for a new user the identity's email and phone no account
+    has, name and avatar; for the identified user name and avatar when the connector syncs profiles."""
+    if record.user_info is None:
+        raise LogtoError("session.verification_failed", 400)
+    info, target = record.user_info, _target(ctx, record)
+    if user_with_identity(ctx, target, info["id"]) is not None:  # guardProfileUniquenessAcrossUsers
+        raise LogtoError("user.identity_already_in_use", 422)
+    row = _row(ctx, record.connector_id)
+    synced = user is None or (row is not None and row.sync_profile)
+    pending = {k: info[k] for k in ("name", "avatar") if synced and info.get(k)}
+    pending[PENDING_IDENTITY] = {target: {"userId": info["id"], "details": info}}
+    with ctx.tenant.store.lock:
+        if user is None:  # unsafePrepend: what the profile has already stays
+            for kind, key in (("email", "primaryEmail"), ("phone", "primaryPhone")):
+                if info.get(kind) and ctx.tenant.store.user_by(kind, info[kind]) is None:
+                    ctx.interaction.profile.setdefault(key, info[kind])
+        record.pending = pending
+
+
+def forget_pending(ctx: Ctx) -> None:
+    """``setInteractionEvent``'s ``profile.cleanUp()``: a staged identity and synced profile go too."""
+    with ctx.tenant.store.lock:
+        for record in ctx.interaction.verifications.values():
+            if isinstance(record, SocialVerification):
+                record.pending = {}
 
 
 def pending(ctx: Ctx) -> dict[str, Any]:

@@ -141,6 +141,11 @@ FORGOT_PASSWORD = "/forgot-password"
 FORGOT_PASSWORD_RESET = "/forgot-password/reset"
 CONTINUE = "/continue"
 CONTINUE_PASSWORD = CONTINUE + "/password"
+# The other continue pages: /continue/<MissingProfile> (packages/experience/src/pages/Continue).
+CONTINUE_USERNAME = CONTINUE + "/username"
+CONTINUE_EMAIL = CONTINUE + "/email"
+CONTINUE_PHONE = CONTINUE + "/phone"
+CONTINUE_EMAIL_OR_PHONE = CONTINUE + "/emailOrPhone"
 # MFA (UserMfaFlow): the factor lists, a factor's page under each (/mfa-binding/Totp), the prompt.
 MFA_BINDING = "/mfa-binding"
 MFA_VERIFICATION = "/mfa-verification"

@@ -176,8 +176,9 @@
     if (noticeBox) noticeBox.textContent = message;
   }
 
-  /** Logto's confirm modal (a role="dialog"): the message, "Cancel" and "Continue". */
-  function confirmDialog(message, onConfirm, onCancel) {
+  /** Logto's confirm modal (a role="dialog"): the message, "Cancel" and "Continue" (or ``labels``' texts;
+   * an alert, ``onConfirm`` null, has its cancel button only). */
+  function confirmDialog(message, onConfirm, onCancel, labels = {}) {
     const dialog = document.createElement("div");
     dialog.setAttribute("role", "dialog");
     dialog.setAttribute("aria-modal", "true");
@@ -190,11 +191,11 @@
     const cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "secondary";
-    cancel.textContent = "Cancel";
+    cancel.textContent = labels.cancel || "Cancel";
     const confirm = document.createElement("button");
     confirm.type = "button";
     confirm.className = "primary";
-    confirm.textContent = "Continue";
+    confirm.textContent = labels.confirm || "Continue";
     cancel.addEventListener("click", () => {
       dialog.remove();
       onCancel();
@@ -208,10 +209,11 @@
         }
       }),
     );
-    row.append(cancel, confirm);
+    row.append(cancel);
+    if (onConfirm) row.append(confirm);
     dialog.append(text, row);
     document.body.append(dialog);
-    confirm.focus();
+    (onConfirm ? confirm : cancel).focus();
   }
 
   function report(error, field) {
@@ -323,32 +325,45 @@
     state.save(flowState);
   }
 
-  /** Submit the interaction and follow redirectTo back to /oidc/auth (and on to the app). */
-  async function finish() {
+  /** Submit the interaction and follow redirectTo back to /oidc/auth (and on to the app); ``linkSocial``:
+   * the connector of a social sign-up, carried to the continue pages. */
+  async function finish(linkSocial) {
     try {
       const { redirectTo } = await call("POST", API.submit);
       leave(redirectTo);
     } catch (error) {
-      if (!missingProfile(error) && !(await mfaRequired(error))) throw error;
+      if (!missingProfile(error, linkSocial) && !(await mfaRequired(error))) throw error;
     }
   }
 
-  async function identifyAndFinish(verificationId) {
+  async function identifyAndFinish(verificationId, linkSocial) {
     try {
       await call("POST", API.identification, verificationId ? { verificationId } : {});
     } catch (error) {
-      if (missingProfile(error)) return;
+      if (missingProfile(error, linkSocial)) return;
       throw error;
     }
-    await finish();
+    await finish(linkSocial);
   }
 
-  /** user.missing_profile: go and ask for what is missing (a password is the one the pages ask for). */
-  function missingProfile(error) {
+  // hooks/use-required-profile-error-handler.ts: the page of the first missing profile (pages/Continue);
+  // anything else (extraProfile) is the API's message.
+  const CONTINUE_PAGES = {
+    password: "/continue/password",
+    username: "/continue/username",
+    email: "/continue/email",
+    phone: "/continue/phone",
+    emailOrPhone: "/continue/emailOrPhone",
+  };
+
+  /** user.missing_profile: go and ask for what is missing (a social sign-up's ?link_social= along). */
+  function missingProfile(error, linkSocial) {
     if (!(error instanceof ApiError) || error.code !== "user.missing_profile") return false;
-    const missing = (error.body.data && error.body.data.missingProfile) || [];
-    if (!missing.includes("password")) return false;
-    go("/continue/password");
+    const [first] = (error.body.data && error.body.data.missingProfile) || [];
+    const path = CONTINUE_PAGES[first];
+    if (!path) return false;
+    const search = linkSocial && first !== "password" ? `?link_social=${encodeURIComponent(linkSocial)}` : "";
+    go(path + search);
     return true;
   }
 
@@ -420,13 +435,7 @@
       await call("POST", API.identification, { verificationId: flowState.verificationId });
       go("/forgot-password/reset");
     },
-    continue: async (flowState) => {
-      await call("POST", API.profile, {
-        type: flowState.identifier.type,
-        verificationId: flowState.verificationId,
-      });
-      await finish();
-    },
+    continue: (flowState) => continueWithCode(flowState),
   };
 
   // --- MFA (hooks/use-mfa-error-handler.ts, apis/experience/mfa.ts) ------------------------------------
@@ -979,10 +988,10 @@
     await finish();
   }
 
-  /** useSocialRegister: a new account of the identity. */
+  /** useSocialRegister: a new account of the identity (what it lacks asked for with ?link_social=). */
   async function registerWithSocial(verificationId) {
     await call("PUT", API.event, { interactionEvent: "Register" });
-    await identifyAndFinish(verificationId);
+    await identifyAndFinish(verificationId, config.connectorId);
   }
 
   /** user.identity_not_exist: link the related account (automatically, or on the link page), or register. */
@@ -1062,6 +1071,121 @@
     invokeSocialSignIn(config.connectorId).catch(toast);
   }
 
+  // --- the continue pages (pages/Continue) ----------------------------------------------------------
+  // An identifier the account must have: /continue/username stages it; /continue/email, /phone and
+  // /emailOrPhone send a code for the interaction's event, and /continue/verification-code stages the
+  // verified one (use-continue-flow-code-verification.ts). A Register interaction then identifies (creates
+  // the account), a SignIn one submits (apis/experience fulfillProfile, updateProfileWithVerificationCode).
+  const CONTINUE_PHRASES = {
+    invalidEmail: "The email is invalid", // error.invalid_email
+    usernameStartsWithNumber: "Username should not start with a number",
+    usernameCharset: "Username should only contain letters, numbers, or underscores.",
+    // description.link_account_id_exists, create_account_id_exists, create_account_id_exists_alert
+    linkAccount: (type, value) => `The account with ${type} ${value} already exists. Would you like to link?`,
+    signInInstead: (value) => `An account with ${value} already exists. Continue to sign in.`,
+    tryAnother: (type, value) =>
+      `The account with ${type} ${value} is linked to another account. Please try another ${type}.`,
+  };
+
+  /** What comes after the profile: Register creates the account first. */
+  async function continueAfterProfile(event, linkSocial) {
+    if (event === "Register") await identifyAndFinish(undefined, linkSocial);
+    else await finish(linkSocial);
+  }
+
+  /** A verified email or phone staged; one an account has opens the dialog Logto's hook picks. */
+  async function continueWithCode(flowState) {
+    const { identifier, verificationId, event, linkSocial } = flowState;
+    try {
+      await call("POST", API.profile, { type: identifier.type, verificationId });
+    } catch (error) {
+      const inUse = ["user.email_already_in_use", "user.phone_already_in_use"];
+      if (!(error instanceof ApiError) || !inUse.includes(error.code)) throw error;
+      identifierInUse(flowState);
+      return;
+    }
+    await continueAfterProfile(event, linkSocial);
+  }
+
+  /** identifierExistsErrorHandler: link the social identity, sign in instead, or try another. */
+  function identifierInUse({ identifier, verificationId, event, linkSocial }) {
+    const type = NAMES[identifier.type];
+    const value = identifier.type === "phone" ? `+${identifier.value}` : identifier.value;
+    const change = { cancel: `Change ${type}` }; // action.change
+    const socialVerificationId = sessionStorage.getItem(SOCIAL_VERIFICATION_KEY);
+    const signIn = async () => {
+      await call("PUT", API.event, { interactionEvent: "SignIn" });
+      await call("POST", API.identification, { verificationId });
+    };
+    if (linkSocial && socialVerificationId) {
+      // use-link-social-confirm-modal.ts → signInAndLinkWithSocial
+      const link = async () => {
+        await signIn();
+        await call("POST", API.profile, { type: "social", verificationId: socialVerificationId });
+        await finish();
+      };
+      const labels = { ...change, confirm: "Link and continue" };
+      return confirmDialog(CONTINUE_PHRASES.linkAccount(type, value), link, () => history.back(), labels);
+    }
+    const method = config.signIn.methods[identifier.type];
+    if (event === "Register" && method && method.verificationCode) {
+      // use-sign-in-with-exist-identifier-confirm-modal.ts → signInWithVerifiedIdentifier
+      const signInInstead = async () => {
+        await signIn();
+        await finish();
+      };
+      const labels = { confirm: "Sign in" };
+      return confirmDialog(CONTINUE_PHRASES.signInInstead(value), signInInstead, () => history.back(), labels);
+    }
+    return confirmDialog(CONTINUE_PHRASES.tryAnother(type, value), null, () => history.back(), change);
+  }
+
+  /** The interaction's event (Logto keeps it in the history state): what follows the profile. */
+  async function interactionEvent() {
+    const { interactionEvent: event } = await call("GET", API.interaction);
+    return event;
+  }
+
+  /** SetEmailOrPhone: the identifier (detected as SmartInputField does), a code, the code page. */
+  function continueIdentifierPage() {
+    const form = document.getElementById("continue-form");
+    const input = form.elements.identifier;
+    input.focus();
+    const types = config.types;
+    onSubmit(form, async () => {
+      const value = input.value.trim();
+      if (!value) throw new InputError(identifierRequired(types), input);
+      const asEmail = !types.includes("phone") || (types.includes("email") && /[@a-z]/i.test(value));
+      const identifier = asEmail ? readEmail(input, ["email"]) : readPhone(input, ["phone"]);
+      const flowState = { event: await interactionEvent(), identifier, linkSocial: config.linkSocial };
+      try {
+        await sendCode(flowState);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === "guard.invalid_input") {
+          throw new InputError(asEmail ? CONTINUE_PHRASES.invalidEmail : PHRASES.invalidPhone, input);
+        }
+        throw error;
+      }
+      go("/continue/verification-code");
+    });
+  }
+
+  /** SetUsername (use-set-username.ts): stage the username, then identify or submit. */
+  function continueUsernamePage() {
+    const form = document.getElementById("continue-form");
+    const input = form.elements.identifier;
+    input.focus();
+    onSubmit(form, async () => {
+      const value = input.value.trim();
+      if (!value) throw new InputError(identifierRequired(["username"]), input);
+      if (/^\d/.test(value)) throw new InputError(CONTINUE_PHRASES.usernameStartsWithNumber, input);
+      if (!USERNAME_RE.test(value)) throw new InputError(CONTINUE_PHRASES.usernameCharset, input);
+      const event = await interactionEvent();
+      await call("POST", API.profile, { type: "username", value });
+      await continueAfterProfile(event, config.linkSocial);
+    });
+  }
+
   const PAGES = {
     "sign-in": signInPage,
     "sign-in-password": signInPasswordPage,
@@ -1071,6 +1195,8 @@
     "forgot-password": forgotPasswordPage,
     "forgot-password-reset": forgotPasswordResetPage,
     "continue-password": setPasswordPage,
+    "continue-identifier": continueIdentifierPage,
+    "continue-username": continueUsernamePage,
     "mfa-binding": mfaFactorsPage,
     "mfa-verification": mfaFactorsPage,
     "mfa-binding-totp": mfaTotpBindingPage,

@@ -1,7 +1,8 @@
 """Social sign-in from each sample app: "Continue with Google" on Logto's sign-in page, an identity picked on
 the provider stand-in's page, back to the app signed in — again by the same identity, Deny, linking to an
-existing account by a verified email, and ``direct_sign_in`` from the SDK's option. The tenant's Google
-connector comes from harness.toml (``[[tenant.social_connectors]]``), with no API call."""
+existing account by a verified email, an unverified one replaced on Logto's "Link email" page, and
+``direct_sign_in`` from the SDK's option. The tenant's Google connector comes from harness.toml
+(``[[tenant.social_connectors]]``), with no API call."""
 
 from __future__ import annotations
 
@@ -91,6 +92,24 @@ def test_a_verified_email_links_to_the_existing_account(page: Page, app_harness:
     page.get_by_role("button", name=f"Link with {identity['id'][:4]}****@gmail.test").click()
     expect_signed_in(page, url, identity["email"])
     assert _sub(page, url) == existing["id"]
+
+
+def test_an_unverified_email_is_added_on_the_continue_page(page: Page, app_harness: Harness) -> None:
+    """Google's ``email_verified`` false: Logto's "Link email" page asks for an email, a code verifies it,
+    and the app is signed in as that address with the identity linked."""
+    url, identity = app_url(app_harness), _identity("cal")
+    address = f"{identity['id']}@mine.test"
+    open_home(page, url)
+    follow(page, "Sign in", SIGN_IN)
+    social_button(page, "Google").click()
+    pick_social_identity(page, {**identity, "email_verified": False})
+    expect(page.get_by_role("heading", name="Link email")).to_be_visible()
+    page.get_by_label("Email").fill(address)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Verification code").fill(app_harness.client.mailbox.wait_for_code(address))
+    expect_signed_in(page, url, address)
+    [user] = [u for u in app_harness.client.logto.users.list() if u["primaryEmail"] == address]
+    assert user["identities"]["google"]["userId"] == identity["id"]
 
 
 @pytest.mark.parametrize("app_harness", ["go"], indirect=True)

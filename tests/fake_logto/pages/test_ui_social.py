@@ -20,6 +20,7 @@ from fake_logto import Settings as LogtoSettings
 from fake_logto import parse_config
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import Running
+from harness._client import Mailbox
 from harness._playwright import leaving_sign_in, pick_social_identity, sign_in_with_social, social_button
 
 SOCIAL = [{"target": "google"}, {"target": "github", "name": "GitHub Enterprise"}]
@@ -132,15 +133,31 @@ def test_a_verified_email_of_an_account_offers_to_link_it(
     assert "google" in user["identities"]
 
 
-def test_an_unverified_email_does_not_link(page: Page, logto: LogtoRunning, api: httpx.Client) -> None:
+def test_an_unverified_email_does_not_link(
+    page: Page, logto: LogtoRunning, api: httpx.Client, mailbox: Mailbox
+) -> None:
     """No email in the user info (Google's ``email_verified`` false): a new account that needs an email —
-    ``user.missing_profile``, which Logto's pages answer with their "add an email" page."""
+    ``user.missing_profile``, which Logto's pages answer with their "Link email" page
+    (``use-required-profile-error-handler.ts``); the email added there, verified by code, completes the
+    sign-up (more in test_ui_continue.py)."""
     address = f"eve-{uuid.uuid4().hex[:8]}@corp.test"
-    api.post("/__harness/users", json={"email": address})
-    page.goto(auth_url(logto))
+    existing = api.post("/__harness/users", json={"email": address}).json()
+    url = auth_url(logto)
+    page.goto(url)
     social_button(page, "Google").click()
-    pick_social_identity(page, {"id": f"g-{uuid.uuid4().hex[:8]}", "email": address, "email_verified": False})
-    expect(page.get_by_role("status")).to_have_text("You need to provide additional info before signing-in.")
+    ident = f"g-{uuid.uuid4().hex[:8]}"
+    pick_social_identity(page, {"id": ident, "email": address, "email_verified": False})
+    expect(page.get_by_role("heading", name="Link email")).to_be_visible()
+    [user] = [u for u in _users(api) if u["id"] == existing["id"]]
+    assert user["identities"] == {}
+    added = f"eve-{uuid.uuid4().hex[:8]}@mine.test"
+    page.get_by_label("Email").fill(added)
+    page.get_by_role("button", name="Continue").click()
+    with leaving_sign_in(page) as app:
+        page.get_by_label("Verification code").fill(mailbox.wait_for_code(added, timeout=15))
+    claims = exchange(logto, url, app.url)
+    [user] = [u for u in _users(api) if u["id"] == claims["sub"]]
+    assert (user["primaryEmail"], user["identities"]["google"]["userId"]) == (added, ident)
 
 
 def test_direct_sign_in_lands_on_the_provider(page: Page, logto: LogtoRunning) -> None:
