@@ -46,8 +46,8 @@ const tableNodes = ({ id, title, rows: members = [], note, error }) => {
   if (error) {
     nodes.push(element('p', { id: `${id}-error` }, error));
   } else {
-    const lines = members.map(([name, value]) => element('tr', {}, element('th', {}, name), element('td', {}, value)));
-    nodes.push(element('table', { id }, ...lines));
+    const row = ([name, value]) => element('tr', {}, element('th', {}, name), element('td', {}, value));
+    nodes.push(element('table', { id }, ...members.map(row)));
   }
   return nodes;
 };
@@ -56,7 +56,8 @@ const tableNodes = ({ id, title, rows: members = [], note, error }) => {
 function render({ title, signedIn, email, error, home = false, tables = [] }) {
   document.title = `${title} · Bookstore`;
   const nodes = [element('h1', {}, title)];
-  nodes.push(element('div', { id: 'auth-state' }, signedIn ? 'You are signed in.' : 'You are not signed in.'));
+  const state = signedIn ? 'You are signed in.' : 'You are not signed in.';
+  nodes.push(element('div', { id: 'auth-state' }, state));
   if (signedIn && email) {
     nodes.push(element('div', { id: 'user' }, 'Signed in as ', element('span', { id: 'email' }, email)));
   }
@@ -107,7 +108,8 @@ const routes = {
   },
   async '/sign-in'() {
     // ?direct_sign_in=social:google: the SDK's directSignIn option (Logto skips its sign-in page).
-    const [method, target] = (new URLSearchParams(window.location.search).get('direct_sign_in') ?? '').split(':');
+    const direct = new URLSearchParams(window.location.search).get('direct_sign_in') ?? '';
+    const [method, target] = direct.split(':');
     const directSignIn = method && target ? { method, target } : undefined;
     await logto.signIn({ redirectUri, postRedirectUri: `${origin}/`, directSignIn });
   },
@@ -125,7 +127,8 @@ const routes = {
     }
     const claims = await logto.getIdTokenClaims();
     const idToken = { id: 'id-token-claims', title: 'ID token claims', rows: rows(claims) };
-    render({ title: 'Profile', signedIn: true, email: claims.email, home: true, tables: [idToken, await userinfoTable()] });
+    const tables = [idToken, await userinfoTable()];
+    render({ title: 'Profile', signedIn: true, email: claims.email, home: true, tables });
   },
   async '/sign-out'() {
     // Revokes the refresh token, forgets the tokens, then Logto's end-session page back to the home page.
