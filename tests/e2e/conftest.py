@@ -1,11 +1,12 @@
 """The Playwright suites of the sample apps (``e2e/apps/go``, ``e2e/apps/python``, ``e2e/apps/spa``) in
 headless Chromium.
 
-Each module gets one harness per app (``app_harness``: module-scoped, parametrized over :data:`APPS`, or
-over the module's own ``APPS`` when some app cannot take its flows — its docstring says why), one browser
-(module-scoped ``playwright``/``browser`` from tests/conftest.py) and a fresh browser context per test;
-every test signs in as its own address. A module whose tenant differs overrides ``harness_config``; a test
-that applies to fewer apps parametrizes ``app_harness`` itself (``indirect=True``).
+Each module gets one harness per app (``app_harness``: module-scoped, parametrized over :data:`APPS`), one
+browser (module-scoped ``playwright``/``browser`` from tests/conftest.py) and a fresh browser context per
+test; every test signs in as its own address. A module whose tenant differs overrides ``harness_config``; a
+test whose flow some app cannot take parametrizes ``app_harness`` itself (``indirect=True``) and says why.
+Where the apps keep the user differently (a server session, the SPA's ``localStorage``), e2e_support.py's
+helpers do each its way.
 
 Under xdist the tests of one (module, app) pair share a worker (``pytest_xdist_make_scheduler`` in
 tests/conftest.py), so each harness and browser starts once per run.
@@ -48,21 +49,7 @@ def harness_config() -> HarnessConfig:
     return load_harness_config(None)
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """``app_harness`` over the module's ``APPS`` (else :data:`APPS`), unless the test parametrizes it."""
-    if "app_harness" not in metafunc.fixturenames:
-        return
-    own = [m for m in metafunc.definition.iter_markers("parametrize") if "app_harness" in _names(m.args[0])]
-    if not own:
-        apps = getattr(metafunc.module, "APPS", APPS)
-        metafunc.parametrize("app_harness", apps, indirect=True, scope="module")
-
-
-def _names(argnames: str | list[str] | tuple[str, ...]) -> list[str]:
-    return [n.strip() for n in argnames.split(",")] if isinstance(argnames, str) else list(argnames)
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=APPS)
 def app_harness(request: pytest.FixtureRequest, harness_config: HarnessConfig) -> Iterator[Harness]:
     """The fakes on free ports and the sample app ``request.param`` signed in as the first application."""
     with start_harness(harness_config, free_ports=True, app=request.param) as harness:
