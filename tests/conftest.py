@@ -66,7 +66,7 @@ def browser(playwright: Playwright, browser_type_launch_args: dict[str, object])
     browser.close()
 
 
-E2E_APPS = ("python", "go")
+E2E_APPS = ("python", "go", "spa")
 
 
 def harness_scope(nodeid: str) -> str:

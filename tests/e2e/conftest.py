@@ -1,9 +1,12 @@
-"""The Playwright suites of the sample apps (``e2e/apps/go``, ``e2e/apps/python``) in headless Chromium.
+"""The Playwright suites of the sample apps (``e2e/apps/go``, ``e2e/apps/python``, ``e2e/apps/spa``) in
+headless Chromium.
 
 Each module gets one harness per app (``app_harness``: module-scoped, parametrized over :data:`APPS`), one
 browser (module-scoped ``playwright``/``browser`` from tests/conftest.py) and a fresh browser context per
-test; every test signs in as its own
-address. A module whose tenant differs overrides ``harness_config``.
+test; every test signs in as its own address. A module whose tenant differs overrides ``harness_config``; a
+test whose flow some app cannot take parametrizes ``app_harness`` itself (``indirect=True``) and says why.
+Where the apps keep the user differently (a server session, the SPA's ``localStorage``), e2e_support.py's
+helpers do each its way.
 
 Under xdist the tests of one (module, app) pair share a worker (``pytest_xdist_make_scheduler`` in
 tests/conftest.py), so each harness and browser starts once per run.
@@ -21,7 +24,7 @@ from playwright.sync_api import expect
 from harness import HarnessConfig, load_harness_config, start_harness
 from harness._harness import Harness
 
-APPS = ("python", "go")
+APPS = ("python", "go", "spa")
 _STARTED = time.monotonic()
 
 # A code's round trip through Mailgun, an app's callback and a scrypt hash take a moment on a busy machine.

@@ -10,7 +10,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_support import SIGN_IN, enter_code, expect_signed_in, follow, open_home, start_registration
+from e2e_support import (
+    SIGN_IN,
+    enter_code,
+    expect_signed_in,
+    follow,
+    new_browser_session,
+    open_home,
+    start_registration,
+)
 from playwright.sync_api import Page, expect
 
 from harness import HarnessConfig, load_harness_config
@@ -64,7 +72,7 @@ def totp_code(harness: Harness, address: str) -> str:
 
 def sign_in_by_code(page: Page, harness: Harness, address: str) -> None:
     """From a signed-out browser: the app's "Sign in", the email, its code; MFA's page is next."""
-    page.context.clear_cookies()
+    new_browser_session(page, app_url(harness))
     open_home(page, app_url(harness))
     follow(page, "Sign in", SIGN_IN)
     with harness.client.mailbox.expect_message(address) as sent:

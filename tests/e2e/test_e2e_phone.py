@@ -8,7 +8,16 @@ import secrets
 from pathlib import Path
 
 import pytest
-from e2e_support import REGISTER, SIGN_IN, SIGNED_IN, cell, enter_code, follow, open_home
+from e2e_support import (
+    REGISTER,
+    SIGN_IN,
+    SIGNED_IN,
+    cell,
+    enter_code,
+    follow,
+    new_browser_session,
+    open_home,
+)
 from playwright.sync_api import Page, expect
 
 from harness import HarnessConfig, load_harness_config
@@ -52,7 +61,7 @@ def test_phone_sign_up_then_sign_in(page: Page, app_harness: Harness) -> None:
     expect(page.locator("#auth-state")).to_have_text(SIGNED_IN)
     (user,) = [u for u in client.logto.users.list() if u["primaryPhone"] == number.removeprefix("+")]
 
-    page.context.clear_cookies()
+    new_browser_session(page, app_url)
     open_home(page, app_url)
     follow(page, "Sign in", SIGN_IN)
     page.get_by_label("Phone number").fill(number)

@@ -5,7 +5,16 @@ from __future__ import annotations
 
 import uuid
 
-from e2e_support import REGISTER, SIGN_IN, SIGNED_OUT, cell, expect_signed_in, follow, open_home
+from e2e_support import (
+    REGISTER,
+    SIGN_IN,
+    SIGNED_OUT,
+    cell,
+    expect_app_holds_no_tokens,
+    expect_signed_in,
+    follow,
+    open_home,
+)
 from playwright.sync_api import Page, expect
 
 from harness._harness import Harness
@@ -60,7 +69,7 @@ def test_sign_out_ends_both_sessions_and_the_next_sign_in_asks_for_a_code(
     page.get_by_role("link", name="Sign out").click()
     expect(page.locator("#auth-state")).to_have_text(SIGNED_OUT)
     expect(page).to_have_url(url + "/")
-    assert page.request.get(url + "/profile").status == 401, "the app's session holds no tokens"
+    expect_app_holds_no_tokens(page, app_harness)
     assert "_session" not in [c["name"] for c in page.context.cookies()], "the Logto session is gone"
 
     # No silent SSO: "Sign in" shows Logto's sign-in page, and a new code is needed.

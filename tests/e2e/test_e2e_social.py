@@ -11,7 +11,15 @@ import uuid
 from pathlib import Path
 
 import pytest
-from e2e_support import SIGN_IN, SIGNED_OUT, cell, expect_signed_in, follow, open_home
+from e2e_support import (
+    SIGN_IN,
+    SIGNED_OUT,
+    cell,
+    expect_signed_in,
+    follow,
+    new_browser_session,
+    open_home,
+)
 from playwright.sync_api import Page, expect
 
 from harness import HarnessConfig, load_harness_config, social_sign_in_over_http
@@ -53,7 +61,7 @@ def test_google_sign_up_then_sign_in_again(page: Page, app_harness: Harness) -> 
     sign_in_with_social(page, "Google", identity)
     expect_signed_in(page, url, identity["email"])
     first = _sub(page, url)
-    page.context.clear_cookies()  # a new browser session: Logto asks again
+    new_browser_session(page, url)  # Logto asks again
     open_home(page, url)
     follow(page, "Sign in", SIGN_IN)
     sign_in_with_social(page, "Google", identity)
@@ -112,12 +120,13 @@ def test_an_unverified_email_is_added_on_the_continue_page(page: Page, app_harne
     assert user["identities"]["google"]["userId"] == identity["id"]
 
 
-@pytest.mark.parametrize("app_harness", ["go"], indirect=True)
+@pytest.mark.parametrize("app_harness", ["go", "spa"], indirect=True)
 def test_direct_sign_in_from_the_sdk_option(page: Page, app_harness: Harness) -> None:
-    """``/sign-in?direct_sign_in=social:google``: the Go SDK's ``DirectSignIn`` option — the Go app only: the
-    Python SDK (logto 0.2.1, its latest) has no such option, so its app has none to pass."""
+    """``/sign-in?direct_sign_in=social:google``: the SDK's direct sign-in option (the Go SDK's
+    ``DirectSignIn``, @logto/browser's ``directSignIn``) — not the Python app: the Python SDK (logto 0.2.1,
+    its latest) has no such option, so its app has none to pass."""
     assert app_harness.app is not None
-    assert app_harness.app.name == "go"
+    assert app_harness.app.name in ("go", "spa")
     url, identity = app_url(app_harness), _identity("dee")
     open_home(page, url)
     visited: list[str] = []
@@ -130,8 +139,11 @@ def test_direct_sign_in_from_the_sdk_option(page: Page, app_harness: Harness) ->
     assert any(u.startswith(f"{logto}/direct/social/google?") for u in visited), visited
 
 
+@pytest.mark.parametrize("app_harness", ["python", "go"], indirect=True)
 def test_over_http_with_a_preset_identity(page: Page, app_harness: Harness) -> None:
-    """No browser on the way: the stand-in's preset identity answers, and the session goes to the page."""
+    """No browser on the way: the stand-in's preset identity answers, and the session goes to the page —
+    the server apps only: ``social_sign_in_over_http`` follows the app's ``/sign-in`` redirect and callback
+    over HTTP, which a single-page app (its sign-in and callback are JavaScript) does not answer."""
     url, identity = app_url(app_harness), _identity("http")
     logto = app_harness.client.logto
     logto.preset_social_identity("google", **identity)

@@ -1,7 +1,8 @@
-"""The sample single-page app (``e2e/apps/spa``: ``@logto/browser``, a public client with PKCE, its tokens in
-``localStorage``) in headless Chromium: register → sign out → sign in by email code, every call to Logto
-cross-origin (Logto's CORS for the app's origin). A browser starting signed in from
-:func:`harness.sign_in_spa_over_http`'s storage state is README's example, test_readme_spa_example.py."""
+"""What only the sample single-page app has (``e2e/apps/spa``: ``@logto/browser``, a public client with PKCE,
+its tokens in ``localStorage``): the SDK's keys there (those :func:`harness.sign_in_spa_over_http` writes),
+gone after sign-out; a browser starting signed in from ``harness sign-in``'s storage state; the sign-in
+endpoint for a SPA. Its pages and flows are the other apps' (register, codes, sign-out, …): the suites of
+tests/e2e run it beside them (``APPS`` in conftest.py). README's example is test_readme_spa_example.py."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_support import REGISTER, SIGN_IN, SIGNED_IN, SIGNED_OUT
+from e2e_support import REGISTER, SIGNED_OUT, cell, expect_signed_in, follow, open_home
 from playwright.sync_api import Browser, Page, expect
 
-from harness import HarnessConfig, register, sign_in_with_email_code, start_harness
+from harness import HarnessConfig, register, start_harness
 from harness._cli import main
 from harness._harness import Harness
+
+TOKENS = ("accessToken", "idToken", "refreshToken")
 
 
 @pytest.fixture(scope="module")
@@ -32,44 +35,34 @@ def _url(harness: Harness) -> str:
     return harness.app_url
 
 
-def _press(page: Page, button: str, heading: str) -> None:
-    page.get_by_role("button", name=button, exact=True).click()
-    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
-
-
-def _signed_in_as(page: Page, url: str, address: str) -> None:
-    expect(page.locator("#auth-state")).to_have_text(SIGNED_IN)
-    expect(page).to_have_url(url + "/")
-    expect(page.locator("#email")).to_have_text(address)
-    expect(page.locator("#userinfo-email")).to_have_text(address)  # the access token, at /oidc/me
-    expect(page.locator("#error")).to_be_hidden()
-
-
-def test_register_sign_out_and_sign_in_by_email_code(page: Page, spa: Harness) -> None:
-    address, url, mailbox = f"spa-{uuid.uuid4().hex[:12]}@example.test", _url(spa), spa.client.mailbox
-    page.goto(url + "/")
-    expect(page.locator("#auth-state")).to_have_text(SIGNED_OUT)
-    _press(page, "Register", REGISTER)
-    register(page, address, mailbox)
-    _signed_in_as(page, url, address)
-    (user,) = [u for u in spa.client.logto.users.list() if u["primaryEmail"] == address]
-    expect(page.locator("#sub")).to_have_text(user["id"])
-    app_id = spa.info()["app"]["id"]  # the keys the SDK wrote: those sign_in_spa_over_http writes
-    assert page.evaluate(
+def _stored(page: Page, app_id: str) -> list[str]:
+    """The SDK's ``localStorage`` keys of the app (``logto:<app id>:<key>``), sorted."""
+    keys: list[str] = page.evaluate(
         f"Object.keys(localStorage).filter(k => k.startsWith('logto:{app_id}:')).sort()"
-    ) == [f"logto:{app_id}:{key}" for key in ("accessToken", "idToken", "refreshToken")]
+    )
+    return keys
 
-    # The SDK revokes its refresh token and goes to Logto's end-session page, which returns to the app.
-    page.get_by_role("button", name="Sign out", exact=True).click()
+
+def _profile_shows(page: Page, url: str, address: str) -> None:
+    """The profile page's userinfo: the stored access token, sent to ``/oidc/me`` cross-origin."""
+    page.goto(url + "/profile")
+    expect(cell(page, "userinfo", "email")).to_have_text(address)
+    expect(page.locator("#error")).to_have_count(0)
+
+
+def test_the_tokens_are_in_local_storage_until_sign_out(page: Page, spa: Harness) -> None:
+    address, url, app_id = f"spa-{uuid.uuid4().hex[:12]}@example.test", _url(spa), spa.info()["app"]["id"]
+    open_home(page, url)
+    follow(page, "Register", REGISTER)
+    register(page, address, spa.client.mailbox)
+    expect_signed_in(page, url, address)
+    assert _stored(page, app_id) == [f"logto:{app_id}:{key}" for key in TOKENS]
+    _profile_shows(page, url, address)
+
+    page.get_by_role("link", name="Sign out").click()
     expect(page.locator("#auth-state")).to_have_text(SIGNED_OUT)
     expect(page).to_have_url(url + "/")
-    assert "_session" not in [c["name"] for c in page.context.cookies()], "the Logto session is gone"
-
-    sent = len(mailbox.messages(address))
-    _press(page, "Sign in", SIGN_IN)
-    sign_in_with_email_code(page, address, mailbox)
-    _signed_in_as(page, url, address)
-    assert len(mailbox.messages(address)) == sent + 1
+    assert _stored(page, app_id) == []
 
 
 def test_starts_signed_in_from_harness_sign_in(
@@ -82,14 +75,13 @@ def test_starts_signed_in_from_harness_sign_in(
     flags += ["--email", address, "--register", "--spa-app-id", app_id, "--storage-state", str(state)]
     assert main(["sign-in", *flags, "--json", "--quiet"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert sorted(result["tokens"]) == [
-        f"logto:{app_id}:{k}" for k in ("accessToken", "idToken", "refreshToken")
-    ]
+    assert sorted(result["tokens"]) == [f"logto:{app_id}:{k}" for k in TOKENS]
     context = browser.new_context(storage_state=str(state))
     try:
         page = context.new_page()
         page.goto(url + "/")
-        _signed_in_as(page, url, address)  # no sign-in hop: the SDK read its tokens
+        expect_signed_in(page, url, address)  # no sign-in hop: the SDK read its tokens
+        _profile_shows(page, url, address)
     finally:
         context.close()
 

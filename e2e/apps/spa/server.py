@@ -1,6 +1,7 @@
-"""The sample single-page app's static server: ``index.html`` (for ``/`` and the redirect URI
-``/callback``) with the Logto endpoint and app id put in, and the bundle ``dist/app.js`` that
-``scripts/setup`` builds from ``src/main.js`` and the pinned ``@logto/browser`` with esbuild.
+"""The sample single-page app's static server: ``index.html`` (for each of the Go and Python apps' routes,
+``/``, ``/sign-in``, ``/register``, the redirect URI ``/callback``, ``/profile``, ``/sign-out``: the page's
+script does what the route does) with the Logto endpoint and app id put in, and the bundle ``dist/app.js``
+that ``scripts/setup`` builds from ``src/main.js`` and the pinned ``@logto/browser`` with esbuild.
 
 Everything else happens in the browser: the SDK talks to Logto cross-origin (Logto's CORS for this app's
 origin) and keeps its tokens in ``localStorage``. Configured by the environment, as the other sample apps:
@@ -18,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 BUNDLE = HERE / "dist" / "app.js"
-PAGES = frozenset({"/", "/callback"})
+PAGES = frozenset({"/", "/sign-in", "/register", "/callback", "/profile", "/sign-out"})
 
 
 @dataclass(frozen=True)
