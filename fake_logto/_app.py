@@ -25,6 +25,7 @@ from ._cors import Cors
 from ._keys import SigningKey
 from ._post_processing import PostProcessing
 from ._settings import Settings
+from ._static_documents import StaticDocuments
 from ._tenant import Tenant
 from ._verification_records import IdentifierRecord, MfaRecord
 
@@ -200,7 +201,10 @@ def create_app(
     for path in (paths.OIDC, paths.OIDC + "/{rest:path}"):
         app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))
     app.add_middleware(Cors, routes=app.router.routes)
-    app.add_middleware(PostProcessing)  # outermost: ETag, security headers, compression
+    app.add_middleware(PostProcessing)  # ETag, security headers, compression
+    app.add_middleware(
+        StaticDocuments, tenant=tenant
+    )  # outermost: discovery, JWKS, sign-in-exp as kept bytes
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
     app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
     install_control_errors(app, paths.CONTROL, _invalid_input)
