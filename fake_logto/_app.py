@@ -24,6 +24,7 @@ from ._config_file import load_config
 from ._cors import Cors
 from ._keys import SigningKey
 from ._post_processing import PostProcessing
+from ._routing import LogtoRoute, takes_request_alone
 from ._settings import Settings
 from ._static_documents import StaticDocuments
 from ._tenant import Tenant
@@ -190,9 +191,12 @@ def create_app(
                 handler = _data_hooks.with_data_hooks(tenant, method, path, handler)
             if step is not None:
                 handler = _recorded(tenant, step, handler)
-            app.add_api_route(
-                path, handler, methods=[method], include_in_schema=path.startswith("/__harness")
-            )
+            if path.startswith(paths.CONTROL) or not takes_request_alone(handler):
+                app.add_api_route(
+                    path, handler, methods=[method], include_in_schema=path.startswith(paths.CONTROL)
+                )
+            else:
+                app.router.routes.append(LogtoRoute(path, handler, method))
     for method, path, handler in routes:
         if not path.startswith(paths.CONTROL + "/"):
             raise ValueError(f"an added route must be a control path (under {paths.CONTROL}/): {path}")
