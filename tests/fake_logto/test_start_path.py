@@ -14,7 +14,7 @@ import sys
 from fake_logto import Server, Settings
 server = Server(Settings(port=0))
 server.sock.close()
-loaded = sorted({"httpx", "jinja2"} & set(sys.modules))
+loaded = sorted({"httpx", "jinja2", "phonenumbers"} & set(sys.modules))
 assert not loaded, loaded
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
