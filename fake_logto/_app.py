@@ -25,7 +25,9 @@ from ._cors import Cors
 from ._fault_injection import FaultInjection
 from ._keys import SigningKey
 from ._post_processing import PostProcessing
+from ._routing import LogtoRoute, takes_request_alone
 from ._settings import Settings
+from ._static_documents import StaticDocuments
 from ._tenant import Tenant
 from ._verification_records import IdentifierRecord, MfaRecord
 
@@ -198,9 +200,12 @@ def create_app(
                 handler = _data_hooks.with_data_hooks(tenant, method, path, handler)
             if step is not None:
                 handler = _recorded(tenant, step, handler)
-            app.add_api_route(
-                path, handler, methods=[method], include_in_schema=path.startswith("/__harness")
-            )
+            if path.startswith(paths.CONTROL) or not takes_request_alone(handler):
+                app.add_api_route(
+                    path, handler, methods=[method], include_in_schema=path.startswith(paths.CONTROL)
+                )
+            else:
+                app.router.routes.append(LogtoRoute(path, handler, method))
     for method, path, handler in routes:
         if not path.startswith(paths.CONTROL + "/"):
             raise ValueError(f"an added route must be a control path (under {paths.CONTROL}/): {path}")
@@ -210,7 +215,10 @@ def create_app(
         app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))
     app.add_middleware(FaultInjection, tenant=tenant)  # inside CORS: a faulted answer carries its headers
     app.add_middleware(Cors, routes=app.router.routes)
-    app.add_middleware(PostProcessing)  # outermost: ETag, security headers, compression
+    app.add_middleware(PostProcessing)  # ETag, security headers, compression
+    app.add_middleware(
+        StaticDocuments, tenant=tenant
+    )  # outermost: discovery, JWKS, sign-in-exp as kept bytes
     app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
     app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
     install_control_errors(app, paths.CONTROL, _invalid_input)

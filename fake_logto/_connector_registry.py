@@ -18,9 +18,7 @@ import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from ._config import TenantConfig
 from ._connectors import Connector, build_connector
@@ -28,6 +26,9 @@ from ._sms_connector_config import KINDS as SMS_KINDS
 from ._sms_connectors import build_sms_connector
 from ._social_connectors import FACTORIES as SOCIAL_FACTORIES
 from ._social_provider import StandIn, read_identity
+
+if TYPE_CHECKING:
+    import httpx
 
 # The connector ids of Logto's own Mailgun and SMTP connectors (their ``constant.ts``).
 CONFIGURED_IDS = {"mailgun": "mailgun-email-service", "smtp": "simple-mail-transfer-protocol"}
@@ -55,8 +56,12 @@ class ConnectorRow:
 
 class ConnectorRegistry:
     def __init__(
-        self, config_of: Callable[[], TenantConfig], http: httpx.AsyncClient, now_ms: Callable[[], int]
+        self,
+        config_of: Callable[[], TenantConfig],
+        http: Callable[[], httpx.AsyncClient],
+        now_ms: Callable[[], int],
     ):
+        """``http``: gives the tenant's HTTP client (made on first use)."""
         self.config_of = config_of
         self.http = http
         self.now_ms = now_ms

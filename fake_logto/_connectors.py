@@ -16,12 +16,14 @@ import base64
 import json
 import re
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote, quote_plus, urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 MAILGUN_DEFAULT_ENDPOINT = "https://api.mailgun.net"
 _PLACEHOLDER = re.compile(r"{{\s*([\w.]+)\s*}}")
@@ -86,9 +88,16 @@ def _pick_delivery(deliveries: dict[str, Any], usage_type: str) -> tuple[str, di
 
 
 class MailgunConnector:
-    def __init__(self, config: dict[str, Any], client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, config: dict[str, Any], client: httpx.AsyncClient | Callable[[], httpx.AsyncClient]
+    ) -> None:
+        """``client``: the HTTP client, or what gives it on first send (the tenant's, made on first use)."""
         self.config = config
-        self.client = client
+        self._client = client
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self._client() if callable(self._client) else self._client
 
     def request(
         self, to: str, usage_type: str, payload: dict[str, Any]
@@ -123,6 +132,8 @@ class MailgunConnector:
 
     async def send(self, to: str, usage_type: str, payload: dict[str, Any]) -> Delivery:
         url, headers, body, key = self.request(to, usage_type, payload)
+        import httpx  # loaded by the client already: httpx stays out of the fake's start
+
         try:
             response = await self.client.post(url, headers=headers, content=body)
         except httpx.HTTPError as exc:
@@ -195,5 +206,7 @@ class SmtpConnector:
         return Delivery(to=to, usage_type=usage_type, template_key=key, status=250)
 
 
-def build_connector(kind: str, config: dict[str, Any], client: httpx.AsyncClient) -> Connector:
+def build_connector(
+    kind: str, config: dict[str, Any], client: httpx.AsyncClient | Callable[[], httpx.AsyncClient]
+) -> Connector:
     return MailgunConnector(config, client) if kind == "mailgun" else SmtpConnector(config)

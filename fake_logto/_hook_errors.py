@@ -6,22 +6,31 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 _SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp")  # WHATWG URL: these need a host
 _FORBIDDEN_HOST = frozenset(" #%/:<>?@[\\]^|")
 
-# What a request that got no answer raises: httpx's errors, an unusable URL, a header value fetch cannot
-# send (not a byte string: UnicodeEncodeError, a ValueError), the socket's OSError.
-SEND_ERRORS = (httpx.HTTPError, httpx.InvalidURL, ValueError, OSError)
+
+def send_errors() -> tuple[type[Exception], ...]:
+    """What a request that got no answer raises: httpx's errors, an unusable URL, a header value fetch
+    cannot send (not a byte string: UnicodeEncodeError, a ValueError), the socket's OSError. (A function:
+    httpx is imported once a request is sent, not at the fake's start.)"""
+    import httpx
+
+    return (httpx.HTTPError, httpx.InvalidURL, ValueError, OSError)
 
 
 def fetch_error(exc: Exception, url: str) -> str:
     """``String(error)`` of what ky 1.2.3 on Node's fetch throws for a request that got no answer (a
     header fetch refuses is reported as ``fetch failed`` too; Node names the header instead)."""
+    import httpx
+
     if isinstance(exc, httpx.TimeoutException):
         return "TimeoutError: Request timed out"
     if not _parses(url):  # undici's Request constructor

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from . import _hooks
 from ._config import Hook
 from ._errors import LogtoError
-from ._hook_errors import SEND_ERRORS, fetch_error
+from ._hook_errors import fetch_error, send_errors
 
 if TYPE_CHECKING:
     from ._tenant import Tenant
@@ -87,7 +87,7 @@ async def _send_one(tenant: Tenant, target: Hook, event: str) -> LogtoError | No
         if not answer.is_success:
             data = {"responseStatus": answer.status_code, "responseBody": answer.text}
             error = LogtoError("hook.endpoint_responded_with_error", 422, data)
-    except SEND_ERRORS as exc:
+    except send_errors() as exc:
         message = fetch_error(exc, target.url)
         error = LogtoError("hook.send_test_payload_failed", 422, message=message)
     tenant.events.record(

@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -43,11 +42,13 @@ from fakekit import Waiters
 
 from . import paths
 from ._config import Hook
-from ._hook_errors import SEND_ERRORS, fetch_error, http_error
+from ._hook_errors import fetch_error, http_error, send_errors
 from ._store import new_id
 from ._user_info import user_info
 
 if TYPE_CHECKING:
+    import httpx
+
     from ._store import User
     from ._tenant import Tenant
 
@@ -247,7 +248,7 @@ def _parse(response: httpx.Response) -> dict[str, Any]:
 
 async def post(tenant: Tenant, url: str, headers: dict[str, str], body: bytes) -> httpx.Response:
     """``sendWebhookRequest``'s ``POST`` (ky's 10 s timeout), header values as fetch's byte strings
-    (latin-1); raises one of :data:`SEND_ERRORS`."""
+    (latin-1); raises one of :func:`._hook_errors.send_errors`."""
     raw = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
     return await tenant.http.post(url, content=body, headers=raw, timeout=TIMEOUT, follow_redirects=True)
 
@@ -274,7 +275,7 @@ async def deliver(
         response = _parse(answer)
         if not answer.is_success:  # ky throws HTTPError for any status outside 200-299
             error = http_error(answer)
-    except SEND_ERRORS as exc:  # trySafe: a hook never crashes the app
+    except send_errors() as exc:  # trySafe: a hook never crashes the app
         error = fetch_error(exc, hook.url)
     delivery = tenant.hooks.add(
         {

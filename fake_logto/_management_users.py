@@ -25,7 +25,6 @@ import asyncio
 import math
 from typing import Any
 
-import phonenumbers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -157,6 +156,8 @@ def _check_free(
 def _phone_forms(value: str) -> set[str]:
     """``hasUserWithNormalizedPhone`` (``queries/user.ts``): a parsable number matches its
     ``internationalNumber`` and ``internationalNumberWithLeadingZero``; any other only itself."""
+    import phonenumbers  # loaded by the first phone number, not at the start
+
     try:
         number = phonenumbers.parse("+" + value)
     except phonenumbers.NumberParseException:
@@ -168,6 +169,8 @@ def _phone_forms(value: str) -> set[str]:
 def _phone(value: str | None) -> str | None:
     """``PhoneNumberParser(phone).internationalNumber``: the number as Logto stores it (country code and
     national number, digits only); one libphonenumber cannot parse → 422 ``user.invalid_phone``."""
+    import phonenumbers  # loaded by the first phone number, not at the start
+
     if not value:
         return value
     try:

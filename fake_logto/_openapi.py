@@ -35,6 +35,7 @@ from . import (
     paths,
 )
 from ._openapi_shapes import STRING, Operation, html_answer, json_answer, obj
+from ._routing import LogtoRoute
 from ._sign_in_exp import KEYS as SIGN_IN_EXP_KEYS
 
 NULLABLE_STRING: dict[str, Any] = {"type": ["string", "null"]}
@@ -255,7 +256,7 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
     }
     paths_: dict[str, dict[str, Any]] = {}
     for route in routes:
-        if isinstance(route, APIRoute) and not route.include_in_schema:
+        if isinstance(route, (APIRoute, LogtoRoute)) and not route.include_in_schema:
             for method in sorted(route.methods or ()):
                 paths_.setdefault(route.path, {})[method.lower()] = logto[(method, route.path)]
     document["paths"] = paths_ | document["paths"]

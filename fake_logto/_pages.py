@@ -19,12 +19,12 @@ browser to ``/unknown-session``, as Logto's guarded routes do.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -33,6 +33,9 @@ from ._config import Application, SignInExperience
 from ._sign_in_exp import social_connectors
 from ._store import Interaction
 from ._tenant import Tenant
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 _HERE = Path(__file__).parent
 _STATIC = _HERE / "static"
@@ -79,13 +82,19 @@ def app_home(app: Application | None) -> str | None:
     return None
 
 
-_env = Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=select_autoescape(["html"]))
-_env.globals["app_home"] = app_home
+@functools.cache
+def _environment() -> Environment:
+    """The pages' Jinja environment, made for the first page served (jinja2 is no part of the start)."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(_HERE / "templates"), autoescape=select_autoescape(["html"]))
+    env.globals["app_home"] = app_home
+    return env
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
     tenant = request.app.state.tenant
-    page = _env.get_template(template).render(tenant=tenant, request=request, **context)
+    page = _environment().get_template(template).render(tenant=tenant, request=request, **context)
     return HTMLResponse(page, status_code=status, headers={"Cache-Control": "no-store"})
 
 

@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, TypeVar
 
-import phonenumbers
-
 
 class _HasPhone(Protocol):
     @property
@@ -29,6 +27,8 @@ U = TypeVar("U", bound=_HasPhone)
 
 def normalized_forms(phone: str) -> tuple[str, str] | None:
     """``(internationalNumber, internationalNumberWithLeadingZero)``, or None if ``phone`` does not parse."""
+    import phonenumbers  # loaded by the first phone number, not at the start
+
     try:
         number = phonenumbers.parse(phone if phone.startswith("+") else "+" + phone)
     except phonenumbers.NumberParseException:

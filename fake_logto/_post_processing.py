@@ -24,6 +24,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -102,6 +103,27 @@ def _accepted_encoding(header: str | None) -> str | None:
     return best[2] if best[0] > 0 else None
 
 
+_SECURITY_RAW = [
+    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in BASIC_SECURITY_HEADERS.items()
+]
+_SECURITY_NAMES = frozenset(name for name, _ in _SECURITY_RAW)
+
+
+def _add_security_headers(headers: MutableHeaders) -> None:
+    """``headers[name] = value`` for each security header — appended in one go when the answer has none of
+    them yet (the usual case), rather than one scan of the header list per header."""
+    if _SECURITY_NAMES.isdisjoint(name for name, _ in headers.raw):
+        headers.raw.extend(_SECURITY_RAW)
+        return
+    for name, value in BASIC_SECURITY_HEADERS.items():
+        headers[name] = value
+
+
+@functools.lru_cache(maxsize=64)
+def _encoding_of(header: str) -> str | None:
+    return _accepted_encoding(header)
+
+
 def _compressible(content_type: str) -> bool:
     kind = content_type.split(";")[0].strip().lower()
     return kind.startswith(_COMPRESSIBLE) or kind.endswith(("+json", "+xml"))
@@ -144,9 +166,9 @@ class PostProcessing:
                     if name in headers:
                         del headers[name]
         if any(path == app or path.startswith(app + "/") for app in MOUNTED_APPS):
-            for name, value in BASIC_SECURITY_HEADERS.items():
-                headers[name] = value
-        encoding = _accepted_encoding(request.get("accept-encoding"))
+            _add_security_headers(headers)
+        accept_encoding = request.get("accept-encoding")
+        encoding = _encoding_of(accept_encoding) if accept_encoding else None
         if (
             method != "HEAD"
             and status not in (204, 205, 304)

@@ -63,7 +63,7 @@ class Server(ServedApp[Running]):
         try:
             await self.uvicorn.serve_until_stopped(self.sock, on_ready and (lambda: on_ready(self.running)))
         finally:
-            await self.tenant.http.aclose()
+            await self.tenant.aclose()
 
 
 @contextlib.contextmanager

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
-
-import httpx
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from ._connectors import ConnectorFailure, Delivery, _form_encode, substitute
 from ._sms_connector_config import TWILIO_ORIGIN, TWILIO_PATH, USER_AGENT
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def _template(config: dict[str, Any], usage_type: str) -> dict[str, Any]:
@@ -49,11 +51,31 @@ def _refused(response: httpx.Response) -> ConnectorFailure:
     return ConnectorFailure("general", f"answered {response.status_code}", {"message": response.text})
 
 
-class TwilioSmsConnector:
-    def __init__(self, config: dict[str, Any], client: httpx.AsyncClient) -> None:
+class _SmsSender:
+    def __init__(
+        self, config: dict[str, Any], client: httpx.AsyncClient | Callable[[], httpx.AsyncClient]
+    ) -> None:
+        """``client``: the HTTP client, or what gives it on first send (the tenant's, made on first use)."""
         self.config = config
-        self.client = client
+        self._client = client
 
+    @property
+    def client(self) -> httpx.AsyncClient:
+        return self._client() if callable(self._client) else self._client
+
+    async def _post(self, url: str, headers: dict[str, str], body: bytes) -> httpx.Response:
+        import httpx  # loaded by the client already: httpx stays out of the fake's start
+
+        try:
+            response = await self.client.post(url, headers=headers, content=body)
+        except httpx.HTTPError as exc:
+            raise _failure(exc) from exc
+        if not response.is_success:
+            raise _refused(response)
+        return response
+
+
+class TwilioSmsConnector(_SmsSender):
     def request(
         self, to: str, usage_type: str, payload: dict[str, Any]
     ) -> tuple[str, dict[str, str], bytes, str]:
@@ -78,12 +100,7 @@ class TwilioSmsConnector:
 
     async def send(self, to: str, usage_type: str, payload: dict[str, Any]) -> Delivery:
         url, headers, body, key = self.request(to, usage_type, payload)
-        try:
-            response = await self.client.post(url, headers=headers, content=body)
-        except httpx.HTTPError as exc:
-            raise _failure(exc) from exc
-        if not response.is_success:
-            raise _refused(response)
+        response = await self._post(url, headers, body)
         try:
             sid = str(response.json().get("sid")) or None
         except (ValueError, AttributeError):
@@ -93,11 +110,7 @@ class TwilioSmsConnector:
         )
 
 
-class HttpSmsConnector:
-    def __init__(self, config: dict[str, Any], client: httpx.AsyncClient) -> None:
-        self.config = config
-        self.client = client
-
+class HttpSmsConnector(_SmsSender):
     def request(self, to: str, usage_type: str, payload: dict[str, Any]) -> tuple[str, dict[str, str], bytes]:
         headers = {"user-agent": USER_AGENT, "content-type": "application/json"}
         if self.config.get("authorization"):
@@ -111,16 +124,11 @@ class HttpSmsConnector:
 
     async def send(self, to: str, usage_type: str, payload: dict[str, Any]) -> Delivery:
         url, headers, body = self.request(to, usage_type, payload)
-        try:
-            response = await self.client.post(url, headers=headers, content=body)
-        except httpx.HTTPError as exc:
-            raise _failure(exc) from exc
-        if not response.is_success:
-            raise _refused(response)
+        response = await self._post(url, headers, body)
         return Delivery(to=to, usage_type=usage_type, template_key=usage_type, status=response.status_code)
 
 
 def build_sms_connector(
-    kind: str, config: dict[str, Any], client: httpx.AsyncClient
+    kind: str, config: dict[str, Any], client: httpx.AsyncClient | Callable[[], httpx.AsyncClient]
 ) -> TwilioSmsConnector | HttpSmsConnector:
     return TwilioSmsConnector(config, client) if kind == "twilio" else HttpSmsConnector(config, client)

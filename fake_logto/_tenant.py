@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import httpx
-
-from fakekit import async_http_client
+from typing import TYPE_CHECKING
 
 from . import paths
 from ._clock import Clock
@@ -21,6 +18,9 @@ from ._sentinel import Sentinel
 from ._sso_registry import SsoRegistry
 from ._store import TenantStore
 
+if TYPE_CHECKING:
+    import httpx
+
 
 @dataclass
 class Tenant:
@@ -30,7 +30,7 @@ class Tenant:
     endpoint: str  # public base URL: what goes in `iss` and in browser-facing URLs
     internal_url: str = ""  # back-channel base URL for other containers (docker-compose)
     store: TenantStore = field(init=False)
-    http: httpx.AsyncClient = field(init=False)
+    _http: httpx.AsyncClient | None = field(init=False, default=None, repr=False)
     connectors: ConnectorRegistry = field(init=False)  # the connectors table (/api/connectors)
     events: EventLog = field(init=False)
     hooks: HookDeliveries = field(init=False)  # webhook deliveries
@@ -47,9 +47,23 @@ class Tenant:
         self.hooks = HookDeliveries()
         self.sentinel = Sentinel(self.clock.now)
         self.faults = Faults()
-        self.http = async_http_client(timeout=30)
-        self.connectors = ConnectorRegistry(lambda: self.config, self.http, self.store.now_ms)
+        self.connectors = ConnectorRegistry(lambda: self.config, lambda: self.http, self.store.now_ms)
         self.sso = SsoRegistry(lambda: self.config.sso_connectors, self.endpoint)
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The outgoing HTTP client (connector, webhooks), made on first use: importing httpx is no part
+        of the fake's start."""
+        if self._http is None:
+            from fakekit import async_http_client
+
+            self._http = async_http_client(timeout=30)
+        return self._http
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, if one was made."""
+        if self._http is not None:
+            await self._http.aclose()
 
     @property
     def connector(self) -> Connector | None:

@@ -15,7 +15,6 @@ import secrets
 from urllib.parse import quote
 
 import pyotp
-import segno
 
 STEP = 30  # seconds (otplib's default)
 DIGITS = 6
@@ -76,6 +75,8 @@ def key_uri(account: str, issuer: str, secret: str) -> str:
 
 def qr_data_url(uri: str) -> str:
     """``qrcode.toDataURL(uri)``: a ``data:image/png;base64,…`` QR code (4 modules of quiet zone)."""
+    import segno  # loaded by the first QR code: reading a config (harness up, before its app starts) needs none
+
     return segno.make(uri, error="m").png_data_uri(scale=4, border=4)
 
 

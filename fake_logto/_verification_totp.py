@@ -12,7 +12,6 @@ sentinel (action ``MfaTotp``, the user id its target). TOTP arithmetic: :mod:`._
 
 from __future__ import annotations
 
-import phonenumbers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -33,6 +32,8 @@ def _user_id(ctx: Ctx) -> str:
 def display_name(user: User) -> str:
     """``getUserDisplayName``: name, email, the phone in international format, username; else Logto's
     ``Unnamed User``."""
+    import phonenumbers  # loaded by the first phone number, not at the start
+
     phone = None
     if user.primary_phone:
         try:

@@ -1,10 +1,18 @@
 """Serving plumbing shared by both fakes: bound sockets (``_sockets``), uvicorn with a readiness event,
-a thread runner."""
+a thread runner, and the server stack they run on.
+
+The stack is chosen here, once, for both fakes: uvloop's event loop and the httptools HTTP parser where
+the platform has them (both are dependencies on CPython outside Windows), else asyncio's own loop and
+uvicorn's pure-Python h11 parser — same answers, fewer requests per second (``bench/findings.md``). The
+loop is made here rather than by ``uvicorn.run``: the fakes run in ``asyncio.run``-style runners (one
+per thread under ``harness up``), which would otherwise always get the stock loop.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import socket
 import sys
 import threading
@@ -15,10 +23,47 @@ import uvicorn
 
 from ._sockets import PortInUse, bind
 
-__all__ = ["PortInUse", "ReadyUvicorn", "ServedApp", "bind", "run_in_thread", "serve_until_interrupted"]
+__all__ = [
+    "PortInUse",
+    "ReadyUvicorn",
+    "ServedApp",
+    "bind",
+    "loop_factory",
+    "run_in_thread",
+    "serve_until_interrupted",
+    "server_stack",
+]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def server_stack() -> tuple[str, str]:
+    """(event loop, HTTP parser) the fakes run on: ``("uvloop", "httptools")`` where installed, else
+    ``("asyncio", "h11")`` (each falls back on its own)."""
+    return (
+        "uvloop" if _available("uvloop") else "asyncio",
+        "httptools" if _available("httptools") else "h11",
+    )
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop]:
+    """A new event loop of the chosen kind (:func:`server_stack`)."""
+    if server_stack()[0] == "uvloop":
+        import uvloop
+
+        return uvloop.new_event_loop
+    return asyncio.new_event_loop
+
+
+def _run(main: Coroutine[Any, Any, None]) -> None:
+    """``asyncio.run`` on the chosen loop."""
+    with asyncio.Runner(loop_factory=loop_factory()) as runner:
+        runner.run(main)
 
 
 class ReadyUvicorn(uvicorn.Server):
@@ -35,6 +80,7 @@ class ReadyUvicorn(uvicorn.Server):
             lifespan="off",
             timeout_graceful_shutdown=1,
             timeout_keep_alive=75,
+            http=server_stack()[1],
         )
         super().__init__(config)
         self.started_event = asyncio.Event()
@@ -90,7 +136,7 @@ def serve_until_interrupted(
         print(f"{name}: invalid config: {exc}", file=sys.stderr)
         return 2
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(server.serve(ready))
+        _run(server.serve(ready))
     return 0
 
 
@@ -108,7 +154,7 @@ def run_in_thread(
 
     def target() -> None:
         try:
-            asyncio.run(serve(ready.set))
+            _run(serve(ready.set))
         except BaseException as exc:  # surfaced to the caller below
             failure.append(exc)
         finally:

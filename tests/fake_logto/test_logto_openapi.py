@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
 from fake_logto import Running, create_app, parse_config, paths
 from fake_logto import Settings as LogtoSettings
 from fake_logto import serve_in_thread as serve_logto
+from fake_logto._routing import LogtoRoute
 from fake_mailgun import Running as MailgunRunning
 
 # Answers without a body besides 204 and the redirects (as in Logto): revocation's 200, Register's 201, …
@@ -65,7 +66,7 @@ def test_the_document_describes_every_route(document: dict[str, Any]) -> None:
     served = {
         (method.lower(), route.path)
         for route in create_app().routes
-        if isinstance(route, APIRoute)
+        if isinstance(route, (APIRoute, LogtoRoute))
         for method in route.methods
     }
     documented = {(method, path) for path, item in document["paths"].items() for method in item}
