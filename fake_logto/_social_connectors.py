@@ -30,15 +30,16 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-import httpx
 
 from ._errors import MESSAGES, LogtoError
 from ._guards import received
 from ._social_identity import Identity
 from ._social_provider import ProviderError, StandIn, emails, profile
+
+if TYPE_CHECKING:
+    import httpx
 
 MOCK_SOCIAL_ID = "mock-social-connector"
 # Logto's English phrases of the social codes (packages/phrases/src/locales/en/errors/connector.ts,

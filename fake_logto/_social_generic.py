@@ -34,16 +34,18 @@ import json
 import re
 import time
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-import httpx
 from joserfc import jwt
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import KeySet, OctKey
 
 from ._social_connectors import SocialError, SocialFactory, stringify
 from ._sso_oidc import standard_id
+
+if TYPE_CHECKING:
+    import httpx
 
 FACTORIES = {
     "oidc": SocialFactory(
@@ -140,6 +142,8 @@ async def _token_request(
     http: httpx.AsyncClient, config: dict[str, Any], code: str, redirect_uri: str
 ) -> str:
     """``requestTokenEndpoint``: the body as text; a refusal is ``general``."""
+    import httpx  # loaded by the client already: httpx stays out of the fake's start
+
     method = config.get("tokenEndpointAuthMethod", "client_secret_post")
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
     form |= {_snake(k): v for k, v in config.get("customConfig", {}).items()}
@@ -195,6 +199,8 @@ def _boolean(value: Any, strings: bool) -> bool | None:
 async def _oidc_user(
     http: httpx.AsyncClient, config: dict[str, Any], data: dict[str, Any], session: Any
 ) -> dict[str, Any]:
+    import httpx  # loaded by the client already: httpx stays out of the fake's start
+
     redirect_uri = _redirect_uri(session)
     body = await _token_request(http, config, _code(data), redirect_uri)
     try:
@@ -256,6 +262,8 @@ def _at(source: Any, path: str) -> Any:
 async def _oauth2_user(
     http: httpx.AsyncClient, config: dict[str, Any], data: dict[str, Any], session: Any
 ) -> dict[str, Any]:
+    import httpx  # loaded by the client already: httpx stays out of the fake's start
+
     redirect_uri = _redirect_uri(session)
     body = await _token_request(http, config, _code(data), redirect_uri)
     if config.get("tokenEndpointResponseType", "query-string") == "json":

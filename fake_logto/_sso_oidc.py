@@ -30,15 +30,17 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import httpx
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ._social_connectors import SocialError
+
+if TYPE_CHECKING:
+    import httpx
 
 _ALPHABET = string.ascii_lowercase + string.digits
 _REQUIRED_SCOPES = ("openid", "profile", "email")
@@ -176,6 +178,8 @@ async def _token(
     http: httpx.AsyncClient, oidc: dict[str, Any], data: Any, redirect_uri: str
 ) -> dict[str, Any]:
     """``fetchToken``."""
+    import httpx  # loaded by the client already: httpx stays out of the fake's start
+
     if not isinstance(data, dict) or not isinstance(data.get("code"), str):
         error = {"formErrors": [], "fieldErrors": {"code": ["Required"]}}
         raise _error("invalid_request_parameters", url=oidc["tokenEndpoint"], params=data, error=error)
@@ -204,6 +208,8 @@ async def _id_token_claims(
     http: httpx.AsyncClient, oidc: dict[str, Any], token: str, nonce: str | None, now: float
 ) -> dict[str, Any]:
     """``getIdTokenClaims``: verified against the provider's JWKS, ``iss`` and ``aud``."""
+    import httpx  # loaded by the client already: httpx stays out of the fake's start
+
     try:
         keys = (await http.get(oidc["jwksUri"])).json()
         claims = jwt.decode(token, KeySet.import_key_set(keys), algorithms=_ALGORITHMS).claims
@@ -230,6 +236,8 @@ async def _id_token_claims(
 
 
 async def _userinfo(http: httpx.AsyncClient, endpoint: str, access_token: str) -> dict[str, Any]:
+    import httpx  # loaded by the client already: httpx stays out of the fake's start
+
     try:
         response = await http.get(endpoint, headers={"Authorization": f"Bearer {access_token}"})
     except httpx.HTTPError:
