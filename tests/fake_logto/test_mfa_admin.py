@@ -49,7 +49,7 @@ def test_the_mfa_column_is_stored_and_answered(api: httpx.Client) -> None:
         ({"factors": ["Totp", "Totp"], "policy": "Mandatory"}, 400, "sign_in_experiences.duplicated_mfa_factors", "Duplicated MFA factors."),
         ({"factors": ["BackupCode"], "policy": "Mandatory"}, 400, "sign_in_experiences.backup_code_cannot_be_enabled_alone", "Backup code cannot be enabled alone."),
         ({"factors": ["Totp"], "policy": "PromptOnlyAtSignInMandatory"}, 422, "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", None),
-        ({"factors": ["EmailVerificationCode"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
+        ({"factors": ["EmailVerificationCode"], "policy": "Mandatory"}, 400, "sign_in_experiences.email_verification_code_cannot_be_used_for_mfa", "Email verification code cannot be used for MFA when email verification is enabled for sign-in."),
         ({"factors": ["Sms"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
         ({"factors": ["Totp"], "policy": "Always"}, 400, "guard.invalid_input", None),
         ({"factors": ["Totp"]}, 400, "guard.invalid_input", None),
@@ -110,8 +110,14 @@ def test_the_mfa_column_from_the_config(mailgun: Running) -> None:
     data = tenant_dict(mailgun.url)
     data["sign_in_experience"]["mfa"] = {"factors": ["Totp"], "policy": "Mandatory"}
     assert parse_config(data).sign_in_experience.mfa.factors == ("Totp",)
+    data["sign_in_experience"]["mfa"] = {"factors": ["PhoneVerificationCode"], "policy": "Mandatory"}
+    assert parse_config(data).sign_in_experience.mfa.factors == ("PhoneVerificationCode",)
     for bad, where in [
-        ({"factors": ["PhoneVerificationCode"]}, "sign_in_experience.mfa.factors[0]"),
+        ({"factors": ["Sms"]}, "sign_in_experience.mfa.factors[0]"),
+        (
+            {"factors": ["EmailVerificationCode"]},  # the config's sign-in is by email code
+            "sign_in_experience.mfa: Email verification code cannot be used for MFA when email",
+        ),
         ({"factors": ["BackupCode"]}, "sign_in_experience.mfa: Backup code cannot be enabled alone."),
         ({"policy": "Sometimes"}, "sign_in_experience.mfa.policy"),
         ({"factors": ["Totp"], "extra": 1}, "sign_in_experience.mfa.extra"),
