@@ -65,6 +65,39 @@ def test_a_bad_mfa_column_is_refused_as_logto_refuses_it(
     assert api.get("/sign-in-exp").json()["mfa"] == {"factors": [], "policy": "UserControlled"}
 
 
+def _sign_in(email_code: bool) -> dict[str, Any]:
+    method = {
+        "identifier": "email",
+        "password": True,
+        "verificationCode": email_code,
+        "isPasswordPrimary": True,
+    }
+    return {"methods": [method]}
+
+
+def test_an_email_or_phone_factor_excludes_signing_in_by_that_code(api: httpx.Client) -> None:
+    """validateMfa and validateSignIn (``libraries/sign-in-experience/mfa.ts``, ``sign-in.ts``): an address
+    whose code is an MFA factor cannot sign in by code, whichever of the two the update sets."""
+    phone = {"factors": ["PhoneVerificationCode"], "policy": "UserControlled"}
+    assert api.patch("/sign-in-exp", json={"mfa": phone}).json()["mfa"] == phone  # no phone code sign-in
+    email = {"factors": ["EmailVerificationCode", "Totp"], "policy": "Mandatory"}
+    logto_error(
+        api.patch("/sign-in-exp", json={"mfa": email, "signIn": _sign_in(True)}),
+        400,
+        "sign_in_experiences.email_verification_code_cannot_be_used_for_sign_in",
+        "Email verification code cannot be used for sign-in when it is enabled for MFA.",
+    )
+    sign_up = {"identifiers": ["email"], "password": True, "verify": True}
+    both = api.patch("/sign-in-exp", json={"mfa": email, "signIn": _sign_in(False), "signUp": sign_up})
+    assert both.status_code == 200, both.text
+    logto_error(
+        api.patch("/sign-in-exp", json={"signIn": _sign_in(True)}),
+        400,
+        "sign_in_experiences.email_verification_code_cannot_be_used_for_sign_in",
+    )
+    assert api.get("/sign-in-exp").json()["mfa"] == email
+
+
 ADAPTIVE_ONLY_POLICY = {"factors": ["Totp"], "policy": "PromptOnlyAtSignInMandatory"}
 
 
