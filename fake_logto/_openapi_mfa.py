@@ -152,6 +152,10 @@ def _page_operations() -> dict[tuple[str, str], Operation]:
         paths.MFA_VERIFICATION + "/Totp": "Enter the authenticator app's one-time code",
         paths.MFA_VERIFICATION + "/BackupCode": "Enter a backup code",
         paths.MFA_ONBOARDING: "Turn on 2-step verification, or skip it",
+        paths.MFA_VERIFICATION + "/EmailVerificationCode": "Enter the code sent to the user's email",
+        paths.MFA_VERIFICATION + "/PhoneVerificationCode": "Enter the code sent to the user's phone",
+        paths.MFA_BINDING + "/EmailVerificationCode": "Link an email address as the second factor",
+        paths.MFA_BINDING + "/PhoneVerificationCode": "Link a phone number as the second factor",
     }
     return {
         ("GET", path): {

@@ -25,6 +25,8 @@
     totpVerify: "/api/experience/verification/totp/verify",
     backupCodes: "/api/experience/verification/backup-code/generate",
     backupCodeVerify: "/api/experience/verification/backup-code/verify",
+    mfaCodeSend: "/api/experience/verification/mfa-verification-code",
+    mfaCodeVerify: "/api/experience/verification/mfa-verification-code/verify",
   };
   const STATE_KEY = "fake-logto:flow";
   const NOTICE_KEY = "fake-logto:notice";
@@ -421,10 +423,13 @@
       go("/forgot-password/reset");
     },
     continue: async (flowState) => {
-      await call("POST", API.profile, {
-        type: flowState.identifier.type,
-        verificationId: flowState.verificationId,
-      });
+      // An email / phone bound as an MFA factor (use-continue-flow-code-verification.ts: bindMfa), else
+      // the profile's missing identifier.
+      const { mfaFactor } = flowState;
+      const body = mfaFactor
+        ? { type: mfaFactor, verificationId: flowState.verificationId }
+        : { type: flowState.identifier.type, verificationId: flowState.verificationId };
+      await call("POST", mfaFactor ? API.mfa : API.profile, body);
       await finish();
     },
   };
@@ -461,8 +466,28 @@
     },
   };
 
+  // Email / phone codes (hooks/use-send-mfa-verification-code.ts): verifying one starts by sending a code to
+  // the user's own address, then its page; the code's verificationId rides along (verificationIdsMap).
+  const CODE_KINDS = { EmailVerificationCode: "email", PhoneVerificationCode: "phone" };
+
+  async function sendMfaCode(factor) {
+    const kind = CODE_KINDS[factor];
+    const { verificationId } = await call("POST", API.mfaCodeSend, { identifierType: kind });
+    mfaState.save({ code: { factor, kind, verificationId, sentAt: Date.now() } });
+  }
+
+  const START_VERIFICATION = Object.fromEntries(
+    Object.keys(CODE_KINDS).map((factor) => [
+      factor,
+      async () => {
+        await sendMfaCode(factor);
+        go(`/mfa-verification/${factor}`);
+      },
+    ]),
+  );
+
   function openFactor(flow, factor) {
-    const start = flow === "mfa-binding" ? START_BINDING[factor] : undefined;
+    const start = (flow === "mfa-binding" ? START_BINDING : START_VERIFICATION)[factor];
     return start ? start() : go(`/${flow}/${factor}`);
   }
 
@@ -636,6 +661,93 @@
       async () => {
         await call("POST", API.backupCodeVerify, { code: input.value.trim() });
         await finish();
+      },
+      input,
+    );
+  }
+
+  /** The resend offer under a code (description.resend_after_seconds / resend_passcode): a countdown from
+   * ``sentAt()``, then the link, which runs ``resend``. */
+  function resendOffer(sentAt, resend) {
+    const timer = document.getElementById("resend-timer");
+    const seconds = document.getElementById("resend-seconds");
+    const offer = document.getElementById("resend-offer");
+    let ticking = null;
+    const countdown = () => {
+      clearInterval(ticking);
+      const tick = () => {
+        const left = config.resendSeconds - Math.floor((Date.now() - (sentAt() || 0)) / 1000);
+        timer.hidden = left <= 0;
+        offer.hidden = left > 0;
+        if (left > 0) seconds.textContent = String(left);
+        else clearInterval(ticking);
+      };
+      tick();
+      ticking = setInterval(tick, 1000);
+    };
+    countdown();
+    onLink(document.getElementById("resend"), async () => {
+      await resend();
+      showNotice(PHRASES.passcodeSent);
+      countdown();
+    });
+  }
+
+  /** MfaCodeVerification: the code sent to the user's email / phone; once full it is verified, then submit. */
+  function mfaCodeVerificationPage() {
+    const form = document.getElementById("mfa-code-form");
+    const button = form.querySelector("button[type=submit]");
+    const inputs = [...form.querySelectorAll("input[name^=mfaCode_]")];
+    const sent = () => mfaState.load().code;
+    if (!sent() || sent().factor !== config.factor) return invalidSession(button);
+    // A resend on its way: a code typed meanwhile is checked against the new verificationId.
+    let resending = Promise.resolve();
+    const verify = (code) =>
+      run(button, async () => {
+        try {
+          await resending;
+          const { verificationId, kind } = sent();
+          await call("POST", API.mfaCodeVerify, { verificationId, code, identifierType: kind });
+          await finish();
+        } catch (error) {
+          boxes.clear();
+          throw error;
+        }
+      });
+    const boxes = passcodeBoxes(inputs, verify);
+    inputs[0].focus();
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (boxes.complete()) return verify(boxes.code());
+      clearMessages();
+      showError(PHRASES.invalidPasscode);
+    });
+    boxes.adoptTyped();
+    resendOffer(
+      () => sent().sentAt,
+      async () => {
+        boxes.clear();
+        const resent = sendMfaCode(config.factor);
+        resending = resent.catch(() => {});
+        await resent;
+      },
+    );
+  }
+
+  /** VerificationCodeMfaBinding: the address to bind; its code (sent as a Register's) is checked on
+   * /continue/verification-code, which then binds it. */
+  function mfaCodeBindingPage() {
+    wireSkip();
+    const form = document.getElementById("mfa-bind-form");
+    const input = form.elements.identifier;
+    input.focus();
+    onSubmit(
+      form,
+      async () => {
+        const identifier = config.kind === "email" ? readEmail(input) : readPhone(input);
+        const flowState = { event: "Register", identifier, mfaFactor: config.factor };
+        await sendCode(flowState);
+        go("/continue/verification-code");
       },
       input,
     );
@@ -1078,6 +1190,8 @@
     "mfa-verification-totp": mfaTotpVerificationPage,
     "mfa-verification-backup-code": mfaBackupCodeVerificationPage,
     "mfa-onboarding": mfaOnboardingPage,
+    "mfa-verification-code": mfaCodeVerificationPage,
+    "mfa-binding-code": mfaCodeBindingPage,
     callback: callbackPage,
     "social-callback": socialCallbackPage,
     "social-link": socialLinkPage,
