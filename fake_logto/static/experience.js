@@ -27,6 +27,7 @@
     backupCodeVerify: "/api/experience/verification/backup-code/verify",
     mfaCodeSend: "/api/experience/verification/mfa-verification-code",
     mfaCodeVerify: "/api/experience/verification/mfa-verification-code/verify",
+    mfaSuggestionSkipped: "/api/experience/profile/mfa/mfa-suggestion-skipped",
   };
   const STATE_KEY = "fake-logto:flow";
   const NOTICE_KEY = "fake-logto:notice";
@@ -502,7 +503,10 @@
   const MFA_ERRORS = {
     "user.suggest_mfa": () => go("/mfa-onboarding"),
     "user.missing_mfa": (error) => mfaRedirect("mfa-binding", error),
-    "session.mfa.suggest_additional_mfa": (error) => mfaRedirect("mfa-binding", error),
+    "session.mfa.suggest_additional_mfa": (error) => {
+      mfaState.save({ suggestion: error.body.data || {} }); // the list's flowState.suggestion
+      return mfaRedirect("mfa-binding", error);
+    },
     "session.mfa.require_mfa_verification": (error) => mfaRedirect("mfa-verification", error),
     "session.mfa.backup_code_required": () => START_BINDING.BackupCode(),
   };
@@ -511,6 +515,7 @@
   async function mfaRequired(error) {
     const handler = error instanceof ApiError ? MFA_ERRORS[error.code] : undefined;
     if (!handler) return false;
+    if (error.code !== "session.mfa.suggest_additional_mfa") mfaState.save({ suggestion: null });
     await handler(error);
     return true;
   }
@@ -523,12 +528,20 @@
     });
   }
 
-  /** NavBar's "Skip" (useSkipMfa): skip MFA, then submit. */
+  /** NavBar's "Skip": useSkipMfa (skip MFA), or while another factor is only suggested useSkipOptionalMfa
+   * (skipMfaSuggestion: decline the suggestion; shown whatever the policy); then submit. */
   function wireSkip() {
-    const skip = document.getElementById("nav-skip");
+    const suggestion = location.pathname.startsWith("/mfa-binding") && mfaState.load().suggestion;
+    let skip = document.getElementById("nav-skip");
+    if (!skip && suggestion) {
+      skip = Object.assign(document.createElement("div"), { id: "nav-skip", className: "navButton skip" });
+      Object.assign(skip, { tabIndex: 0, textContent: "Skip" });
+      skip.setAttribute("role", "button");
+      document.querySelector(".nav-bar").append(skip);
+    }
     if (skip)
       onPress(skip, async () => {
-        await call("POST", API.mfaSkipped);
+        await call("POST", suggestion ? API.mfaSuggestionSkipped : API.mfaSkipped);
         await finish();
       });
   }
@@ -572,6 +585,20 @@
 
   function mfaFactorsPage() {
     wireSkip();
+    const { suggestion } = mfaState.load();
+    if (suggestion && config.flow === "mfa-binding") {
+      // mfa.add_another_mfa_factor: the factors the user has (an email / phone shown masked) are disabled.
+      document.querySelector("h1").textContent = "Add another 2-step verification";
+      const subtitle = document.querySelector(".subtitle");
+      subtitle.textContent = "Select another way to add for verifying your identity when sign-in.";
+      document.title = document.title.replace("Add 2-step verification", "Add another 2-step verification");
+      const masked = suggestion.maskedIdentifiers || {};
+      for (const button of document.querySelectorAll("[data-factor]")) {
+        if (!masked[button.dataset.factor]) continue;
+        button.disabled = true;
+        button.querySelector(".factor-description").textContent = `Send to ${masked[button.dataset.factor]}`;
+      }
+    }
     for (const button of document.querySelectorAll("[data-factor]")) {
       button.addEventListener("click", () => run(button, () => openFactor(config.flow, button.dataset.factor)));
     }

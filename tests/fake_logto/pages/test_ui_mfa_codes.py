@@ -8,6 +8,7 @@ code``."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -19,6 +20,7 @@ from fake_logto import Settings as LogtoSettings
 from fake_logto import default_twilio_config, parse_config
 from fake_logto import serve_in_thread as serve_logto
 from fake_mailgun import DEFAULT_TWILIO_ACCOUNT_SID, DEFAULT_TWILIO_AUTH_TOKEN, Running
+from harness import Client
 from harness._client import Mailbox
 from harness._playwright import leaving_sign_in
 
@@ -151,3 +153,42 @@ def test_an_email_is_bound_as_the_factor(page: Page, logto: LogtoRunning, mailbo
     with mailbox.expect_message(address):
         sign_in(second, logto, BARE_USER["username"])
     expect(second.get_by_role("heading", name="Enter Email verification code")).to_be_visible()
+
+
+def test_another_factor_is_suggested_after_an_email_sign_up(
+    page: Page, logto: LogtoRunning, mailbox: Mailbox, harness_client: Client
+) -> None:
+    """session.mfa.suggest_additional_mfa (the new user's email is a factor, TOTP is configured too): the list
+    "Add another 2-step verification", the email's button disabled with its masked address, and "Skip"
+    (useSkipOptionalMfa) signs in."""
+    address = f"new-{uuid.uuid4().hex[:8]}@example.test"
+    harness_client.logto.patch_sign_in_experience(
+        {
+            "signUp": {"identifiers": ["email"], "password": True, "verify": True},
+            "mfa": {"factors": ["EmailVerificationCode", "Totp"], "policy": "Mandatory"},
+        }
+    )
+    try:
+        url = auth_url(logto)
+        page.goto(url)
+        page.get_by_role("link", name="Create account").click()
+        with mailbox.expect_message(address) as sent:
+            page.get_by_label("Email", exact=True).fill(address)
+            page.get_by_role("button", name="Create account").click()
+        page.get_by_label("Verification code").fill(sent.code)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Save password").click()
+        expect(page.get_by_role("heading", name="Add another 2-step verification")).to_be_visible()
+        email = page.get_by_role(
+            "button", name=f"Email verification code Send to {address[:4]}****@example.test"
+        )
+        expect(email).to_be_disabled()
+        expect(
+            page.get_by_role("button", name="Authenticator app OTP E.g., Google Authenticator, etc.")
+        ).to_be_enabled()
+        assert_accessible(page)
+        with leaving_sign_in(page) as app:
+            page.get_by_role("button", name="Skip").click()
+        assert exchange(logto, url, app.url)["sub"]
+    finally:
+        harness_client.logto.restore_sign_in_experience()
