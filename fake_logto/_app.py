@@ -53,6 +53,7 @@ ROOMS: Sequence[str] = (
     "_verification_totp",
     "_verification_backup_code",
     "_verification_webauthn",
+    "_verification_mfa_code",
     "_mfa",
     "_verification_social",
     "_social_provider",

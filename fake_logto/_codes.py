@@ -35,6 +35,7 @@ from ._verification_records import (
     BackupCodeVerification,
     CodeVerification,
     EnterpriseSsoVerification,
+    MfaCodeVerification,
     NewPasswordIdentityVerification,
     OneTimeTokenVerification,
     SocialVerification,
@@ -157,11 +158,13 @@ async def send_code(
     *,
     deliver: bool = True,
     accept_language: str | None = None,
+    record_class: type[CodeVerification] = CodeVerification,
 ) -> CodeVerification:
-    """Create a code for ``value`` and send it with the template ``event`` names (an ``InteractionEvent``, or
-    ``BindMfa``) (``deliver=False``: create it, send nothing — the
-    anti-enumeration case, where the record exists but no code can match it). On success the new record
-    replaces the interaction's earlier one of the same type; on any failure nothing changes but the log.
+    """Create a code for ``value`` and send it with the template ``event`` names (an ``InteractionEvent``,
+    ``BindMfa`` or ``MfaVerification``, whose record is ``record_class``) (``deliver=False``: create it, send
+    nothing — the anti-enumeration case, where the record exists but no code can match it). On success the
+    new record replaces the interaction's earlier one of the same type; on any failure nothing changes but
+    the log.
     """
     store, policy = tenant.store, tenant.config.code_policy
     verification_id = new_id(21)  # generateStandardId()
@@ -173,7 +176,7 @@ async def send_code(
             _record_refusal(tenant, value, event, verification_id, "request.message_rate_limited")
             raise LogtoError("request.message_rate_limited", 429)
         store.sent.append(attempt)  # holds a slot of the cap while the send is in flight
-    record = CodeVerification(
+    record = record_class(
         id=verification_id,
         identifier_type=identifier_type,
         value=value,
@@ -219,8 +222,11 @@ async def send_code(
 
 def record_type(record: VerificationRecord) -> str:
     """Logto's ``VerificationType`` of an interaction's verification record."""
-    if isinstance(record, CodeVerification):
-        return RECORD_TYPES[record.identifier_type]
+    if isinstance(
+        record, CodeVerification
+    ):  # an MFA code: MfaEmailVerificationCode, MfaPhoneVerificationCode
+        prefix = "Mfa" if isinstance(record, MfaCodeVerification) else ""
+        return prefix + RECORD_TYPES[record.identifier_type]
     if isinstance(record, NewPasswordIdentityVerification):
         return "NewPasswordIdentity"
     if isinstance(record, TotpVerification | BackupCodeVerification):

@@ -146,7 +146,7 @@ def _sign_in_experience(r: _Reader) -> SignInExperience:
         sign_in_methods=tuple(methods) or SignInExperience().sign_in_methods,
         forgot_password_email=forgot_email,
         app_name=r.string("app_name", ""),
-        mfa=_mfa_config.read_config(r.table("mfa")),
+        mfa=_mfa_config.read_config(r.table("mfa"), methods or SignInExperience().sign_in_methods),
         single_sign_on=r.get("single_sign_on", bool, None),  # None until parse_config decides
     )
     r.done()

@@ -26,11 +26,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import (
-    _email_blocklist,
     _extra_profile,
     _guards,
     _hooks,
     _mfa,
+    _mfa_codes,
     _profile,
     _verification_social,
     _verification_sso,
@@ -47,11 +47,10 @@ from ._experience_context import (
     record_json,
     stage,
     user_if_any,
-    verification,
 )
 from ._mfa_records import PendingMfa
 from ._store import User
-from ._verification_records import CodeVerification, SocialVerification
+from ._verification_records import SocialVerification
 
 
 # --- start, switch event ----------------------------------------------------------------------------
@@ -87,15 +86,7 @@ async def set_event(request: Request) -> Response:
 
 # --- profile -----------------------------------------------------------------------------------------
 async def _profile_from_verification(ctx: Ctx, kind: str, verification_id: str) -> None:
-    record = verification(ctx, verification_id)
-    if not isinstance(record, CodeVerification) or record.identifier_type != kind:
-        raise LogtoError("session.verification_session_not_found", 404)
-    _verification_sso.guard_sso_only(ctx, _verification_sso.email_of(record))
-    if kind == "email":  # Profile.setProfileByVerificationId: guardEmailBlocklist
-        _email_blocklist.guard_email(ctx.experience.email_blocklist_policy, record.value)
-    if not record.verified:
-        raise LogtoError("session.verification_failed", 400)
-    stage(ctx, {_profile.KEYS[kind]: record.value})
+    _mfa_codes.stage_verified_identifier(ctx, kind, verification_id)  # shared with binding an MFA factor
 
 
 async def _profile_social(ctx: Ctx, _kind: str, verification_id: str) -> None:

@@ -49,6 +49,7 @@ from . import (
 from ._config import SignInExperience, SignInMethod, TenantConfig
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
+from ._mfa_config import code_sign_in_refusal
 from ._sign_in_exp import full_sign_in_experience
 from ._tenant import Tenant
 
@@ -189,7 +190,7 @@ def _validate_sign_up(exp: SignInExperience, has_email: bool, has_sms: bool) -> 
 
 
 def _validate_sign_in(exp: SignInExperience, has_email: bool, has_sms: bool) -> None:
-    """``validateSignIn`` (``libraries/sign-in-experience/sign-in.ts``), MFA aside (none here)."""
+    """``validateSignIn`` (``libraries/sign-in-experience/sign-in.ts``), against the effective ``mfa``."""
     methods = exp.sign_in_methods
     if any(m.verification_code and m.identifier == "email" for m in methods) and not has_email:
         raise _no_connector("Email")
@@ -200,6 +201,9 @@ def _validate_sign_in(exp: SignInExperience, has_email: bool, has_sms: bool) -> 
     code_required = exp.sign_up_verify and not exp.sign_up_password
     if code_required and not all(m.verification_code or m.identifier == "username" for m in methods):
         raise LogtoError("sign_in_experiences.code_sign_in_must_be_enabled", 400)
+    refused = code_sign_in_refusal(methods, exp.mfa)
+    if refused is not None:
+        raise LogtoError(*refused)
 
 
 def _forgot_password(body: dict[str, Any]) -> list[str]:
@@ -310,7 +314,9 @@ def patched(
         "mfa" in body or "adaptiveMfa" in body
     ):  # validateMfa and the adaptive-MFA checks, after validateSignIn
         adaptive = new.adaptive_mfa if "adaptiveMfa" in body else None
-        new = dataclasses.replace(new, adaptive_mfa=_mfa_policy.validate(new.mfa, adaptive, exp.adaptive_mfa))
+        sign_in = new.sign_in_methods if "mfa" in body else None  # validateMfa(mfa, currentSignIn)
+        adaptive_mfa = _mfa_policy.validate(new.mfa, adaptive, exp.adaptive_mfa, sign_in)
+        new = dataclasses.replace(new, adaptive_mfa=adaptive_mfa)
     if forgot is not None:
         _validate_forgot_password(forgot, has_email, has_sms)
     can_reset = (new.forgot_password_email and has_email) or bool(

@@ -10,10 +10,10 @@ mfa-validator.ts`` (``MfaValidator.isMfaRequired``, ``isMfaVerified``), ``classe
 The TOTP and backup-code verification routes are :mod:`._verification_totp`'s and
 :mod:`._verification_backup_code`'s; the policy column :mod:`._mfa_policy`'s.
 
-Factors: TOTP, WebAuthn (:mod:`._verification_webauthn`) and backup codes (email/phone codes as MFA
-factors are refused by the policy column). Not modelled: adaptive MFA and trusted devices (off in Logto
-unless configured), passkey sign-in, and ``session.mfa.suggest_additional_mfa`` (with passkey sign-in
-off it never fires: a user's WebAuthn, TOTP or backup codes each end ``guardAdditionalBindingSuggestion``).
+Factors: TOTP, WebAuthn (:mod:`._verification_webauthn`), backup codes, and email / phone codes (a user's
+primary email / phone: :mod:`._mfa_codes`, their codes :mod:`._verification_mfa_code`), with
+``session.mfa.suggest_additional_mfa`` and ``mfa-suggestion-skipped``. Not modelled: adaptive MFA and
+trusted devices (off in Logto unless configured) and passkey sign-in.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _guards, paths
+from . import _guards, _mfa_codes, paths
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, bind, identified_user
 from ._mfa_config import NO_SKIP
@@ -41,6 +41,7 @@ from ._store import User
 from ._verification_records import (
     BackupCodeVerification,
     EnterpriseSsoVerification,
+    MfaCodeVerification,
     TotpVerification,
     WebAuthnVerification,
 )
@@ -58,13 +59,16 @@ def sort_factors(factors: list[str]) -> list[str]:
 
 def user_factors(settings: MfaSettings, user: User) -> list[str]:
     """``getAllUserEnabledMfaVerifications``: the user's factors the tenant enables (backup codes while
-    one is unused), WebAuthn first, backup codes last."""
+    one is unused), WebAuthn first, then the implicit phone / email factors of their primary phone / email,
+    backup codes last."""
     stored = [
         v.type
         for v in user.mfa_verifications
         if v.type in settings.factors and (v.type != "BackupCode" or v.remaining_codes > 0)
     ]
-    return sorted(stored, key=lambda f: (f != "WebAuthn") + 2 * (f == "BackupCode"))  # stable otherwise
+    stored.sort(key=lambda f: (f != "WebAuthn") + 2 * (f == "BackupCode"))  # stable otherwise
+    implicit = _mfa_codes.user_profile_factors(settings, user)
+    return sorted([*stored, *implicit], key=lambda f: f == "BackupCode")
 
 
 def _user_mfa_data(user: User) -> dict[str, Any]:
@@ -103,6 +107,9 @@ def is_verified(ctx: Ctx, settings: MfaSettings, user: User) -> bool:
         webauthn = isinstance(record, WebAuthnVerification) and not record.new_binding
         if webauthn and record.verified and "WebAuthn" in factors:
             return True
+        code = record if isinstance(record, MfaCodeVerification) and record.verified else None
+        if code is not None and _mfa_codes.FACTOR_OF[code.identifier_type] in factors:
+            return True
     return False
 
 
@@ -117,7 +124,8 @@ def guard_verification_status(ctx: Ctx) -> User:
         return user
     if is_required(settings, user) and not is_verified(ctx, settings, user):
         available = list(dict.fromkeys(user_factors(settings, user)))
-        data = {"availableFactors": available, "maskedIdentifiers": {}}
+        masked = _mfa_codes.masked_identifiers(available, user)
+        data = {"availableFactors": available, "maskedIdentifiers": masked}
         raise LogtoError("session.mfa.require_mfa_verification", 403, data)
     return user
 
@@ -146,10 +154,11 @@ def _guard_enabled(ctx: Ctx, factors: list[str]) -> None:
 
 
 def _factors_with_pending(ctx: Ctx, user: User) -> list[str]:
-    """``Mfa.getUserMfaFactors``: the user's enabled factors and a TOTP or passkey bound in this
-    interaction."""
+    """``Mfa.getUserMfaFactors``: the user's enabled factors, a TOTP or passkey bound in this interaction
+    and the email / phone factors of the interaction's profile."""
     pending = [kind for kind in _bound(ctx.interaction.mfa) if kind != "BackupCode"]
-    return list(dict.fromkeys([*user_factors(_settings(ctx), user), *pending]))
+    profile = _mfa_codes.pending_profile_factors(_settings(ctx), ctx.interaction.profile)
+    return list(dict.fromkeys([*user_factors(_settings(ctx), user), *pending, *profile]))
 
 
 def _bind_totp(ctx: Ctx, verification_id: str) -> None:
@@ -176,12 +185,6 @@ def _bind_backup_code(ctx: Ctx, verification_id: str) -> None:
     ctx.interaction.mfa.backup_codes = list(record.backup_codes)
 
 
-def _bind_unsupported(ctx: Ctx, verification_id: str) -> None:
-    raise LogtoError(
-        "guard.invalid_input", 400, details="fake_logto binds Totp and BackupCode factors only", type="body"
-    )
-
-
 def _bind_web_authn(ctx: Ctx, verification_id: str) -> None:
     """``addWebAuthnByVerificationId``: a user may bind several passkeys."""
     record: WebAuthnVerification = _record(ctx, WebAuthnVerification, verification_id)
@@ -197,8 +200,8 @@ BINDERS: dict[str, Callable[[Ctx, str], None]] = {
     "Totp": _bind_totp,
     "BackupCode": _bind_backup_code,
     "WebAuthn": _bind_web_authn,
-    "EmailVerificationCode": _bind_unsupported,
-    "PhoneVerificationCode": _bind_unsupported,
+    "EmailVerificationCode": lambda ctx, vid: _mfa_codes.bind_code_factor(ctx, "EmailVerificationCode", vid),
+    "PhoneVerificationCode": lambda ctx, vid: _mfa_codes.bind_code_factor(ctx, "PhoneVerificationCode", vid),
 }
 
 
@@ -226,6 +229,14 @@ async def skip_mfa(request: Request) -> Response:
     if settings.policy in NO_SKIP or _required_by_organizations(ctx, settings, user):
         raise LogtoError("session.mfa.mfa_policy_not_user_controlled", 422)
     ctx.interaction.mfa.skipped = True
+    return Response(status_code=NO_CONTENT)
+
+
+async def skip_suggestion(request: Request) -> Response:
+    """``POST /api/experience/profile/mfa/mfa-suggestion-skipped``: no suggestion of another factor."""
+    ctx = bind(request)
+    _verified_interaction(ctx)
+    ctx.interaction.mfa.suggestion_skipped = True
     return Response(status_code=NO_CONTENT)
 
 
@@ -292,6 +303,8 @@ def _assert_mandatory(ctx: Ctx, settings: MfaSettings, user: User, factors: list
         if policy not in NO_SKIP and not by_organizations:
             data["skippable"] = True
         raise LogtoError("user.missing_mfa", 422, data)
+    skipped_suggestion = bool(pending.suggestion_skipped)
+    _mfa_codes.guard_additional_binding_suggestion(ctx, user, factors, configured, skipped_suggestion)
     if "BackupCode" in settings.factors and "BackupCode" not in linked:
         raise LogtoError("session.mfa.backup_code_required", 422)
 
@@ -322,6 +335,8 @@ def save(ctx: Ctx, user: User) -> None:
         data["enabled"] = pending.enabled
     if pending.skipped:
         data["skipped"] = True
+    if pending.suggestion_skipped:
+        data["additionalBindingSuggestionSkipped"] = True
     user.logto_config = {**user.logto_config, "mfa": data}
 
 
@@ -329,4 +344,5 @@ ROUTES = [
     ("POST", paths.EXPERIENCE_MFA, bind_mfa),
     ("POST", paths.EXPERIENCE_MFA_SKIPPED, skip_mfa),
     ("POST", paths.EXPERIENCE_MFA_ENABLED, enable_mfa),
+    ("POST", paths.EXPERIENCE_MFA_SUGGESTION_SKIPPED, skip_suggestion),
 ]

@@ -4,16 +4,21 @@ the config (``harness up``) stays light.
 
 ``refusal`` is Logto's own checks of the ``mfa`` column: ``validateMfa``
 (``packages/core/src/libraries/sign-in-experience/mfa.ts``: 400 ``sign_in_experiences.duplicated_mfa_factors``,
-``backup_code_cannot_be_enabled_alone``) and the route's adaptive-MFA check
+``backup_code_cannot_be_enabled_alone``, ``email_verification_code_cannot_be_used_for_mfa`` /
+``phone_…`` while that address signs in by code) and the route's adaptive-MFA check
 (``routes/sign-in-experience/index.ts``: 422 ``sign_in_experiences.non_adaptive_mfa_requires_skippable_policy``).
+``code_sign_in_refusal`` is ``validateSignIn``'s converse (``libraries/sign-in-experience/sign-in.ts``: 400
+``…_verification_code_cannot_be_used_for_sign_in``).
 """
 
 from __future__ import annotations
 
-from ._config import ConfigError
+from collections.abc import Iterable
+
+from ._config import ConfigError, SignInMethod
 from ._config_reader import Reader
 from ._mfa_phrases import MFA_MESSAGES
-from ._mfa_records import IMPLEMENTED_FACTORS, ORGANIZATION_POLICIES, POLICIES, MfaSettings, SeedMfa
+from ._mfa_records import FACTORS, ORGANIZATION_POLICIES, POLICIES, MfaSettings, SeedMfa
 from ._totp import valid_backup_codes, valid_secret
 
 NO_SKIP = (
@@ -24,32 +29,57 @@ NO_SKIP = (
 ADAPTIVE_ONLY = ("PromptAtSignInAndSignUpMandatory", "PromptOnlyAtSignInMandatory")
 
 
-def refusal(mfa: MfaSettings, adaptive_given: bool = False) -> tuple[str, int] | None:
-    """Logto's refusal of the column (code, status), or None; the last check runs when the same update sets
-    no ``adaptiveMfa`` (:func:`._mfa_policy.validate` checks one that is set)."""
+# The MFA factor a sign-in method's verification code would double as.
+CODE_FACTORS = {"email": "EmailVerificationCode", "phone": "PhoneVerificationCode"}
+
+
+def _code_sign_in(methods: Iterable[SignInMethod], factors: Iterable[str]) -> str | None:
+    """The first of ``email``, ``phone`` whose code both signs in and is an MFA factor."""
+    code_kinds = {m.identifier for m in methods if m.verification_code}
+    return next((k for k, f in CODE_FACTORS.items() if k in code_kinds and f in factors), None)
+
+
+def code_sign_in_refusal(methods: Iterable[SignInMethod], mfa: MfaSettings) -> tuple[str, int] | None:
+    """``validateSignIn``'s MFA check: a code sign-in of an address whose code is an MFA factor."""
+    kind = _code_sign_in(methods, mfa.factors)
+    if kind is None:
+        return None
+    return f"sign_in_experiences.{kind}_verification_code_cannot_be_used_for_sign_in", 400
+
+
+def refusal(
+    mfa: MfaSettings, adaptive_given: bool = False, sign_in: Iterable[SignInMethod] | None = None
+) -> tuple[str, int] | None:
+    """Logto's refusal of the column (code, status), or None; ``sign_in``: the sign-in methods to check
+    it against (None: none, as when the update sets no ``mfa``); the last check runs when the same update
+    sets no ``adaptiveMfa`` (:func:`._mfa_policy.validate` checks one that is set)."""
     if len(set(mfa.factors)) != len(mfa.factors):
         return "sign_in_experiences.duplicated_mfa_factors", 400
     if "BackupCode" in mfa.factors and len(mfa.factors) == 1:
         return "sign_in_experiences.backup_code_cannot_be_enabled_alone", 400
+    for kind, factor in CODE_FACTORS.items():  # email first, as validateMfa
+        if factor in mfa.factors and _code_sign_in(sign_in or (), [factor]) == kind:
+            return f"sign_in_experiences.{kind}_verification_code_cannot_be_used_for_mfa", 400
     if not adaptive_given and mfa.factors and mfa.policy in ADAPTIVE_ONLY:  # adaptive MFA is never on here
         return "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", 422
     return None
 
 
-def read_config(r: Reader) -> MfaSettings:
-    """The config's ``[sign_in_experience.mfa]``: ``factors`` (``Totp``, ``WebAuthn``, ``BackupCode``), ``policy``,
-    ``organization_required_mfa_policy``; checked as the Management API checks a PATCH."""
+def read_config(r: Reader, sign_in: Iterable[SignInMethod] = ()) -> MfaSettings:
+    """The config's ``[sign_in_experience.mfa]``: ``factors`` (``Totp``, ``WebAuthn``, ``BackupCode``,
+    ``EmailVerificationCode``, ``PhoneVerificationCode``), ``policy``, ``organization_required_mfa_policy``;
+    checked as the Management API checks a PATCH (against the config's ``sign_in`` methods)."""
     factors = r.strings("factors")
     for i, factor in enumerate(factors):
-        if factor not in IMPLEMENTED_FACTORS:
-            raise ConfigError(f"{r.where('factors')}[{i}]: must be one of {', '.join(IMPLEMENTED_FACTORS)}")
+        if factor not in FACTORS:
+            raise ConfigError(f"{r.where('factors')}[{i}]: must be one of {', '.join(FACTORS)}")
     policy = r.choice("policy", POLICIES, "UserControlled")
     organization = r.string("organization_required_mfa_policy")
     if organization is not None and organization not in ORGANIZATION_POLICIES:
         raise ConfigError(f"{r.where('organization_required_mfa_policy')}: must be NoPrompt or Mandatory")
     r.done()
     settings = MfaSettings(factors, policy, organization)
-    refused = refusal(settings)
+    refused = refusal(settings, sign_in=tuple(sign_in))
     if refused is not None:
         raise ConfigError(f"{r.path}: {MFA_MESSAGES[refused[0]]}")
     return settings

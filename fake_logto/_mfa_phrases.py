@@ -14,6 +14,9 @@ MFA_MESSAGES: dict[str, str] = {
     "session.mfa.invalid_backup_code": "Invalid backup code.",
     "session.mfa.mfa_policy_not_user_controlled": "MFA policy is not user controlled.",
     "session.mfa.mfa_factor_not_enabled": "MFA factor is not enabled.",
+    "session.mfa.suggest_additional_mfa": (
+        "For stronger protection, consider adding another MFA method. You can skip this step and continue."
+    ),
     "user.suggest_mfa": "For better account security, we recommend binding MFA to your account.",
     "user.missing_mfa": "You need to bind additional MFA before signing-in.",
     "user.totp_already_in_use": "TOTP is already in use.",
@@ -22,6 +25,18 @@ MFA_MESSAGES: dict[str, str] = {
     "user.wrong_backup_code_format": "Backup code format is invalid.",
     "sign_in_experiences.backup_code_cannot_be_enabled_alone": "Backup code cannot be enabled alone.",
     "sign_in_experiences.duplicated_mfa_factors": "Duplicated MFA factors.",
+    "sign_in_experiences.email_verification_code_cannot_be_used_for_mfa": (
+        "Email verification code cannot be used for MFA when email verification is enabled for sign-in."
+    ),
+    "sign_in_experiences.phone_verification_code_cannot_be_used_for_mfa": (
+        "SMS verification code cannot be used for MFA when SMS verification is enabled for sign-in."
+    ),
+    "sign_in_experiences.email_verification_code_cannot_be_used_for_sign_in": (
+        "Email verification code cannot be used for sign-in when it is enabled for MFA."
+    ),
+    "sign_in_experiences.phone_verification_code_cannot_be_used_for_sign_in": (
+        "SMS verification code cannot be used for sign-in when it is enabled for MFA."
+    ),
     "sign_in_experiences.adaptive_mfa_requires_mfa": "MFA must be enabled before enabling adaptive MFA.",
     "sign_in_experiences.adaptive_mfa_requires_non_skippable_policy": (
         "Adaptive MFA requires a non-skippable MFA prompt policy. Use PromptOnlyAtSignInMandatory or "

@@ -7,10 +7,10 @@ an array of ``MfaFactor``, ``policy`` an ``MfaPolicy``, ``organizationRequiredMf
 ``sign_in_experiences.duplicated_mfa_factors``, ``backup_code_cannot_be_enabled_alone``) and the route's
 adaptive-MFA check (``routes/sign-in-experience/index.ts``: with factors enabled and adaptive MFA off, as it
 always is here, the ``…Mandatory`` prompt policies are 422
-``sign_in_experiences.non_adaptive_mfa_requires_skippable_policy``). The fake implements TOTP, WebAuthn and
-backup codes: an email/phone factor is refused with ``guard.invalid_input`` naming it (stricter than
-Logto, never more lenient) after Logto's own checks. The policies' meaning is :mod:`._mfa`'s; the config's
-``[sign_in_experience.mfa]`` is read by :mod:`._mfa_config`.
+``sign_in_experiences.non_adaptive_mfa_requires_skippable_policy``). Every factor is implemented (email /
+phone codes: :mod:`._mfa_codes`); an email / phone factor is refused while that address signs in by code
+(``validateMfa``, against the update's sign-in methods or the current ones). The policies' meaning is
+:mod:`._mfa`'s; the config's ``[sign_in_experience.mfa]`` is read by :mod:`._mfa_config`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import _guards
+from ._config import SignInMethod
 from ._errors import LogtoError
 from ._mfa_config import ADAPTIVE_ONLY, refusal
-from ._mfa_records import FACTORS, IMPLEMENTED_FACTORS, ORGANIZATION_POLICIES, POLICIES, MfaSettings
+from ._mfa_records import FACTORS, ORGANIZATION_POLICIES, POLICIES, MfaSettings
 
 
 def guard(body: dict[str, Any]) -> MfaSettings:
@@ -43,12 +44,18 @@ def guard_adaptive(body: dict[str, Any]) -> dict[str, Any]:
     return {} if enabled is None else {"enabled": enabled}
 
 
-def validate(mfa: MfaSettings, adaptive: dict[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
-    """``validateMfa`` and the route's adaptive-MFA checks (``routes/sign-in-experience/index.ts``) on the
-    effective ``mfa`` and the update's ``adaptiveMfa`` (None: not in the update), then the fake's refusals:
-    factors it lacks, adaptive MFA turned on (its risk rules are not modelled). Answers the ``adaptiveMfa``
-    to store (an update turning MFA off without one resets it to ``{enabled: false}``, as Logto does)."""
-    refused = refusal(mfa, adaptive_given=adaptive is not None)
+def validate(
+    mfa: MfaSettings,
+    adaptive: dict[str, Any] | None,
+    current: dict[str, Any],
+    sign_in: tuple[SignInMethod, ...] | None = None,
+) -> dict[str, Any]:
+    """``validateMfa`` (against ``sign_in``, the effective sign-in methods when the update sets ``mfa``)
+    and the route's adaptive-MFA checks (``routes/sign-in-experience/index.ts``) on the effective ``mfa``
+    and the update's ``adaptiveMfa`` (None: not in the update), then the fake's refusal of adaptive MFA
+    turned on (its risk rules are not modelled). Answers the ``adaptiveMfa`` to store (an update turning
+    MFA off without one resets it to ``{enabled: false}``, as Logto does)."""
+    refused = refusal(mfa, adaptive_given=adaptive is not None, sign_in=sign_in)
     if refused is not None:
         raise LogtoError(*refused)
     non_skippable = mfa.policy in ADAPTIVE_ONLY  # isNonSkippableMfaPromptPolicy
@@ -59,15 +66,6 @@ def validate(mfa: MfaSettings, adaptive: dict[str, Any] | None, current: dict[st
             raise LogtoError("sign_in_experiences.adaptive_mfa_requires_non_skippable_policy", 422)
     if adaptive is not None and adaptive.get("enabled") is False and non_skippable:
         raise LogtoError("sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", 422)
-    missing = [factor for factor in mfa.factors if factor not in IMPLEMENTED_FACTORS]
-    if missing:
-        raise LogtoError(
-            "guard.invalid_input",
-            400,
-            details=f'fake_logto does not implement the MFA factor "{missing[0]}"; '
-            f"it implements {', '.join(IMPLEMENTED_FACTORS)}",
-            type="body",
-        )
     if adaptive is not None and adaptive.get("enabled"):
         raise LogtoError(
             "guard.invalid_input",

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-# ``MfaFactor`` values, and the ones the fake implements (email/phone codes as MFA: not yet).
+# ``MfaFactor`` values (all implemented: email/phone codes in :mod:`._mfa_codes`).
 FACTORS = ("Totp", "WebAuthn", "BackupCode", "EmailVerificationCode", "PhoneVerificationCode")
-IMPLEMENTED_FACTORS = ("Totp", "WebAuthn", "BackupCode")
 POLICIES = (
     "UserControlled",
     "Mandatory",
@@ -93,6 +92,7 @@ class PendingMfa:
 
     enabled: bool | None = None
     skipped: bool | None = None
+    suggestion_skipped: bool | None = None  # additionalBindingSuggestionSkipped
     totp_secret: str | None = None
     backup_codes: list[str] | None = None
     webauthn: list[dict[str, Any]] = field(default_factory=list)  # BindWebAuthn entries

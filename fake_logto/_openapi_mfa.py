@@ -1,6 +1,7 @@
 """The OpenAPI operations of MFA: the Experience API's TOTP and backup-code verifications and
 ``/profile/mfa`` routes (:mod:`._verification_totp`, :mod:`._verification_backup_code`, :mod:`._mfa`) and
-the Management API's user MFA verifications (:mod:`._management_user_mfa`), as Logto's
+the MFA verification codes (:mod:`._verification_mfa_code`), the Management API's user MFA verifications
+(:mod:`._management_user_mfa`), as Logto's
 ``totp-verification.openapi.json``, ``backup-code-verification.openapi.json``,
 ``profile-routes.openapi.json`` and ``admin-user/mfa-verification.openapi.json`` describe them; and the MFA pages of the sign-in UI (:mod:`._pages_mfa`)."""
 
@@ -27,6 +28,7 @@ FACTOR = {
     "enum": ["Totp", "WebAuthn", "BackupCode", "EmailVerificationCode", "PhoneVerificationCode"],
 }
 STRINGS = {"type": "array", "items": STRING}
+KIND = {"type": "string", "enum": ["email", "phone"]}
 
 
 def _answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -71,6 +73,7 @@ def _experience_operations() -> dict[tuple[str, str], Operation]:
         "secretQrCode",
     )
     codes = obj({"verificationId": STRING, "codes": STRINGS}, "verificationId", "codes")
+    code_routes = "verification-routes/verification-code.ts"
     return {
         ("POST", paths.EXPERIENCE_TOTP_SECRET): _experience(
             "experience_totp_secret", "Create a TOTP secret to bind", totp, {"200": _answer("the secret", secret)}
@@ -95,6 +98,19 @@ def _experience_operations() -> dict[tuple[str, str], Operation]:
         ),
         ("POST", paths.EXPERIENCE_MFA_ENABLED): _experience(
             "experience_enable_mfa", "Mark MFA enabled", "profile-routes.ts", {**done, **refused}
+        ),
+        ("POST", paths.EXPERIENCE_MFA_SUGGESTION_SKIPPED): _experience(
+            "experience_skip_mfa_suggestion", "Decline the suggestion to add another factor", "profile-routes.ts",
+            {**done, **refused},
+        ),
+        ("POST", paths.EXPERIENCE_MFA_CODE_SEND): _experience(
+            "experience_mfa_code_send", "Send a code to the user's own email or phone (MFA)", code_routes,
+            {**verified, "501": logto_error("connector.not_found")}, obj({"identifierType": KIND}, "identifierType"),
+        ),
+        ("POST", paths.EXPERIENCE_MFA_CODE_VERIFY): _experience(
+            "experience_mfa_code_verify", "Verify an MFA code sent to the user's email or phone", code_routes,
+            verified,
+            obj({"verificationId": STRING, "code": STRING, "identifierType": KIND}, "verificationId", "code", "identifierType"),
         ),
     }  # fmt: skip
 
@@ -136,6 +152,10 @@ def _page_operations() -> dict[tuple[str, str], Operation]:
         paths.MFA_VERIFICATION + "/Totp": "Enter the authenticator app's one-time code",
         paths.MFA_VERIFICATION + "/BackupCode": "Enter a backup code",
         paths.MFA_ONBOARDING: "Turn on 2-step verification, or skip it",
+        paths.MFA_VERIFICATION + "/EmailVerificationCode": "Enter the code sent to the user's email",
+        paths.MFA_VERIFICATION + "/PhoneVerificationCode": "Enter the code sent to the user's phone",
+        paths.MFA_BINDING + "/EmailVerificationCode": "Link an email address as the second factor",
+        paths.MFA_BINDING + "/PhoneVerificationCode": "Link a phone number as the second factor",
     }
     return {
         ("GET", path): {

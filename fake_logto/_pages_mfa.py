@@ -5,7 +5,11 @@ Logto's experience routes (``packages/experience/src/App.tsx``, ``UserMfaFlow``)
 factors to bind, ``pages/MfaBinding``), ``/mfa-binding/Totp`` (``TotpBinding``: QR code, the key,
 the code), ``/mfa-binding/BackupCode`` (``BackupCodeBinding``: the ten codes, "Continue"),
 ``/mfa-verification`` (the user's factors, ``pages/MfaVerification``), ``/mfa-verification/Totp``,
-``/mfa-verification/BackupCode`` and ``/mfa-onboarding`` (``pages/MfaOnboarding``). The pages are reached
+``/mfa-verification/BackupCode``, ``/mfa-onboarding`` (``pages/MfaOnboarding``), and the email / phone
+codes: ``/mfa-verification/EmailVerificationCode`` and ``…/PhoneVerificationCode`` (``containers/
+MfaCodeVerification``: the code sent to the user's own address, shown masked), ``/mfa-binding/
+EmailVerificationCode`` and ``…/PhoneVerificationCode`` (``VerificationCodeMfaBinding``: the address to
+bind, whose code ``/continue/verification-code`` then checks before binding it). The pages are reached
 as Logto's are: ``static/experience.js`` reacts to the submit's MFA errors (``hooks/use-mfa-error-handler.ts``:
 ``user.missing_mfa``, ``user.suggest_mfa``, ``session.mfa.require_mfa_verification``,
 ``session.mfa.backup_code_required``) and drives the Experience API's MFA routes (:mod:`._mfa`,
@@ -25,7 +29,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _mfa, _pages, paths
+from . import _mfa, _mfa_codes, _pages, paths
 from ._experience_context import Ctx
 from ._mfa_config import NO_SKIP
 from ._mfa_records import MfaSettings
@@ -80,6 +84,13 @@ def verification_factors(tenant: Tenant, user_id: str | None) -> list[str]:
         return list(dict.fromkeys(_mfa.user_factors(_settings(tenant), user))) if user else []
 
 
+def masked_identifiers(tenant: Tenant, user_id: str | None) -> dict[str, str]:
+    """``require_mfa_verification``'s ``maskedIdentifiers``: the user's email / phone, masked."""
+    with tenant.store.lock:
+        user = tenant.store.users.get(user_id) if user_id else None
+        return _mfa_codes.masked_identifiers(list(_mfa_codes.KIND_OF), user) if user else {}
+
+
 def skippable(tenant: Tenant, interaction: Interaction) -> bool:
     """``user.missing_mfa``'s ``skippable``: a policy that is not mandatory, for a user no organization of
     theirs requires MFA of (``assertUserMandatoryMfaFulfilled``)."""
@@ -92,9 +103,11 @@ def skippable(tenant: Tenant, interaction: Interaction) -> bool:
     return user is None or not _mfa._required_by_organizations(ctx, settings, user)
 
 
-def _page(template: str, page: str, flow: str | None = None) -> Callable[[Request], Awaitable[Response]]:
-    """An MFA page (``flow``: the factor list of that flow); it needs an interaction, else
-    ``/unknown-session``, as Logto's guarded routes."""
+def _page(
+    template: str, page: str, flow: str | None = None, factor: str | None = None
+) -> Callable[[Request], Awaitable[Response]]:
+    """An MFA page (``flow``: the factor list of that flow; ``factor``: the email / phone code factor the
+    page is for); it needs an interaction, else ``/unknown-session``, as Logto's guarded routes."""
 
     async def handler(request: Request) -> Response:
         interaction = _pages._interaction(request)
@@ -105,8 +118,10 @@ def _page(template: str, page: str, flow: str | None = None) -> Callable[[Reques
             BINDING: binding_factors(tenant),
             VERIFICATION: verification_factors(tenant, interaction.user_id),
         }
-        context = _pages._context(request, interaction, page, flow=flow)
+        extra = {"factor": factor, "kind": _mfa_codes.KIND_OF[factor]} if factor else {}
+        context = _pages._context(request, interaction, page, flow=flow, **extra)
         context.update(
+            masked=masked_identifiers(tenant, interaction.user_id),
             binding=flow == BINDING,
             factors=[(f, FACTORS[f]) for f in factors[flow] if f in FACTORS] if flow else [],
             skippable=skippable(tenant, interaction),
@@ -121,7 +136,7 @@ def _page(template: str, page: str, flow: str | None = None) -> Callable[[Reques
         )
         return _pages.render(request, template, context)
 
-    handler.__name__ = f"{page.replace('-', '_')}_page"
+    handler.__name__ = f"{page.replace('-', '_')}{'_' + factor if factor else ''}_page"
     return handler
 
 
@@ -138,4 +153,20 @@ ROUTES = [
         _page("mfa_backup_code.html", "mfa-verification-backup-code"),
     ),
     ("GET", paths.MFA_ONBOARDING, _page("mfa_onboarding.html", "mfa-onboarding")),
+    *[
+        (
+            "GET",
+            paths.MFA_VERIFICATION + "/" + factor,
+            _page("mfa_code.html", "mfa-verification-code", factor=factor),
+        )
+        for factor in _mfa_codes.KIND_OF
+    ],
+    *[
+        (
+            "GET",
+            paths.MFA_BINDING + "/" + factor,
+            _page("mfa_code_binding.html", "mfa-binding-code", factor=factor),
+        )
+        for factor in _mfa_codes.KIND_OF
+    ],
 ]

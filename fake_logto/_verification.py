@@ -21,7 +21,7 @@ from ._errors import LogtoError
 from ._experience_context import Ctx, bind, read_event
 from ._passwords import verify_user_password
 from ._store import InteractionEvent, User, new_id
-from ._verification_records import CodeVerification, PasswordVerification
+from ._verification_records import CodeVerification, MfaCodeVerification, PasswordVerification
 
 CODE_IDENTIFIERS: dict[str, re.Pattern[str] | None] = {"email": _guards.EMAIL_RE, "phone": _guards.PHONE_RE}
 # A password's identifier is only looked up, so any value is accepted.
@@ -84,7 +84,8 @@ async def verify_verification_code(request: Request) -> Response:
     verification_id = _guards.string(body, "verificationId")
     code = _guards.string(body, "code")
     record = ctx.interaction.verifications.get(verification_id)
-    if not isinstance(record, CodeVerification) or record.identifier_type != kind:
+    mfa = isinstance(record, MfaCodeVerification)  # its own route: _verification_mfa_code
+    if not isinstance(record, CodeVerification) or mfa or record.identifier_type != kind:
         raise LogtoError("session.verification_session_not_found", 404)
 
     async def check() -> None:

@@ -25,6 +25,14 @@ class CodeVerification:
 
 
 @dataclass
+class MfaCodeVerification(CodeVerification):
+    """Logto's ``MfaEmailCodeVerification`` / ``MfaPhoneCodeVerification`` (``classes/verifications/
+    code-verification.ts``): a code sent to the identified user's own primary email or phone (template
+    ``MfaVerification``) as the sign-in's second factor; never a new binding (``isNewBindMfaVerification``
+    false). Made verified by binding an email/phone factor (``profile-routes.ts``)."""
+
+
+@dataclass
 class PasswordVerification:
     id: str
     identifier_type: str
@@ -143,7 +151,7 @@ class EnterpriseSsoVerification:
         return self.user_info is not None and self.issuer is not None
 
 
-MfaRecord = TotpVerification | BackupCodeVerification | WebAuthnVerification
+MfaRecord = TotpVerification | BackupCodeVerification | WebAuthnVerification | MfaCodeVerification
 IdentifierRecord = (
     CodeVerification
     | PasswordVerification

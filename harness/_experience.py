@@ -147,13 +147,31 @@ class ExperienceClient:
         result: str = self._call("POST", path, body).json()["verificationId"]
         return result
 
+    # --- email / phone codes as MFA (verification-code.ts ``mfa-verification-code``) ---------------------
+    def send_mfa_code(self, identifier_type: str) -> str:
+        """Send a code to the identified user's own primary ``email`` or ``phone``; its verificationId."""
+        body = {"identifierType": identifier_type}
+        result: str = self._call("POST", logto_paths.EXPERIENCE_MFA_CODE_SEND, body).json()["verificationId"]
+        return result
+
+    def verify_mfa_code(self, identifier_type: str, verification_id: str, code: str) -> str:
+        body = {"verificationId": verification_id, "code": code, "identifierType": identifier_type}
+        path = logto_paths.EXPERIENCE_MFA_CODE_VERIFY
+        result: str = self._call("POST", path, body).json()["verificationId"]
+        return result
+
     def bind_mfa(self, factor: str, verification_id: str) -> None:
-        """Bind a verified factor (``Totp``, ``WebAuthn``, ``BackupCode``) to the identified user (saved at
-        submit)."""
+        """Bind a verified factor (``Totp``, ``WebAuthn``, ``BackupCode``; ``EmailVerificationCode`` /
+        ``PhoneVerificationCode`` with a verified code record of the new address) to the identified user
+        (saved at submit)."""
         self._call("POST", logto_paths.EXPERIENCE_MFA, {"type": factor, "verificationId": verification_id})
 
     def skip_mfa(self) -> None:
         self._call("POST", logto_paths.EXPERIENCE_MFA_SKIPPED)
+
+    def skip_mfa_suggestion(self) -> None:
+        """Decline ``session.mfa.suggest_additional_mfa`` (``mfa-suggestion-skipped``)."""
+        self._call("POST", logto_paths.EXPERIENCE_MFA_SUGGESTION_SKIPPED)
 
     def submit(self) -> str | None:
         response = self._call("POST", logto_paths.EXPERIENCE_SUBMIT)

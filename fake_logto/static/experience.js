@@ -25,6 +25,9 @@
     totpVerify: "/api/experience/verification/totp/verify",
     backupCodes: "/api/experience/verification/backup-code/generate",
     backupCodeVerify: "/api/experience/verification/backup-code/verify",
+    mfaCodeSend: "/api/experience/verification/mfa-verification-code",
+    mfaCodeVerify: "/api/experience/verification/mfa-verification-code/verify",
+    mfaSuggestionSkipped: "/api/experience/profile/mfa/mfa-suggestion-skipped",
   };
   const STATE_KEY = "fake-logto:flow";
   const NOTICE_KEY = "fake-logto:notice";
@@ -435,7 +438,13 @@
       await call("POST", API.identification, { verificationId: flowState.verificationId });
       go("/forgot-password/reset");
     },
-    continue: (flowState) => continueWithCode(flowState),
+    // An email / phone bound as an MFA factor (use-continue-flow-code-verification.ts: bindMfa), else the
+    // profile's missing identifier.
+    continue: async (flowState) => {
+      if (!flowState.mfaFactor) return continueWithCode(flowState);
+      await call("POST", API.mfa, { type: flowState.mfaFactor, verificationId: flowState.verificationId });
+      await finish();
+    },
   };
 
   // --- MFA (hooks/use-mfa-error-handler.ts, apis/experience/mfa.ts) ------------------------------------
@@ -470,8 +479,28 @@
     },
   };
 
+  // Email / phone codes (hooks/use-send-mfa-verification-code.ts): verifying one starts by sending a code to
+  // the user's own address, then its page; the code's verificationId rides along (verificationIdsMap).
+  const CODE_KINDS = { EmailVerificationCode: "email", PhoneVerificationCode: "phone" };
+
+  async function sendMfaCode(factor) {
+    const kind = CODE_KINDS[factor];
+    const { verificationId } = await call("POST", API.mfaCodeSend, { identifierType: kind });
+    mfaState.save({ code: { factor, kind, verificationId, sentAt: Date.now() } });
+  }
+
+  const START_VERIFICATION = Object.fromEntries(
+    Object.keys(CODE_KINDS).map((factor) => [
+      factor,
+      async () => {
+        await sendMfaCode(factor);
+        go(`/mfa-verification/${factor}`);
+      },
+    ]),
+  );
+
   function openFactor(flow, factor) {
-    const start = flow === "mfa-binding" ? START_BINDING[factor] : undefined;
+    const start = (flow === "mfa-binding" ? START_BINDING : START_VERIFICATION)[factor];
     return start ? start() : go(`/${flow}/${factor}`);
   }
 
@@ -486,7 +515,10 @@
   const MFA_ERRORS = {
     "user.suggest_mfa": () => go("/mfa-onboarding"),
     "user.missing_mfa": (error) => mfaRedirect("mfa-binding", error),
-    "session.mfa.suggest_additional_mfa": (error) => mfaRedirect("mfa-binding", error),
+    "session.mfa.suggest_additional_mfa": (error) => {
+      mfaState.save({ suggestion: error.body.data || {} }); // the list's flowState.suggestion
+      return mfaRedirect("mfa-binding", error);
+    },
     "session.mfa.require_mfa_verification": (error) => mfaRedirect("mfa-verification", error),
     "session.mfa.backup_code_required": () => START_BINDING.BackupCode(),
   };
@@ -495,6 +527,7 @@
   async function mfaRequired(error) {
     const handler = error instanceof ApiError ? MFA_ERRORS[error.code] : undefined;
     if (!handler) return false;
+    if (error.code !== "session.mfa.suggest_additional_mfa") mfaState.save({ suggestion: null });
     await handler(error);
     return true;
   }
@@ -507,12 +540,20 @@
     });
   }
 
-  /** NavBar's "Skip" (useSkipMfa): skip MFA, then submit. */
+  /** NavBar's "Skip": useSkipMfa (skip MFA), or while another factor is only suggested useSkipOptionalMfa
+   * (skipMfaSuggestion: decline the suggestion; shown whatever the policy); then submit. */
   function wireSkip() {
-    const skip = document.getElementById("nav-skip");
+    const suggestion = location.pathname.startsWith("/mfa-binding") && mfaState.load().suggestion;
+    let skip = document.getElementById("nav-skip");
+    if (!skip && suggestion) {
+      skip = Object.assign(document.createElement("div"), { id: "nav-skip", className: "navButton skip" });
+      Object.assign(skip, { tabIndex: 0, textContent: "Skip" });
+      skip.setAttribute("role", "button");
+      document.querySelector(".nav-bar").append(skip);
+    }
     if (skip)
       onPress(skip, async () => {
-        await call("POST", API.mfaSkipped);
+        await call("POST", suggestion ? API.mfaSuggestionSkipped : API.mfaSkipped);
         await finish();
       });
   }
@@ -556,6 +597,20 @@
 
   function mfaFactorsPage() {
     wireSkip();
+    const { suggestion } = mfaState.load();
+    if (suggestion && config.flow === "mfa-binding") {
+      // mfa.add_another_mfa_factor: the factors the user has (an email / phone shown masked) are disabled.
+      document.querySelector("h1").textContent = "Add another 2-step verification";
+      const subtitle = document.querySelector(".subtitle");
+      subtitle.textContent = "Select another way to add for verifying your identity when sign-in.";
+      document.title = document.title.replace("Add 2-step verification", "Add another 2-step verification");
+      const masked = suggestion.maskedIdentifiers || {};
+      for (const button of document.querySelectorAll("[data-factor]")) {
+        if (!masked[button.dataset.factor]) continue;
+        button.disabled = true;
+        button.querySelector(".factor-description").textContent = `Send to ${masked[button.dataset.factor]}`;
+      }
+    }
     for (const button of document.querySelectorAll("[data-factor]")) {
       button.addEventListener("click", () => run(button, () => openFactor(config.flow, button.dataset.factor)));
     }
@@ -645,6 +700,93 @@
       async () => {
         await call("POST", API.backupCodeVerify, { code: input.value.trim() });
         await finish();
+      },
+      input,
+    );
+  }
+
+  /** The resend offer under a code (description.resend_after_seconds / resend_passcode): a countdown from
+   * ``sentAt()``, then the link, which runs ``resend``. */
+  function resendOffer(sentAt, resend) {
+    const timer = document.getElementById("resend-timer");
+    const seconds = document.getElementById("resend-seconds");
+    const offer = document.getElementById("resend-offer");
+    let ticking = null;
+    const countdown = () => {
+      clearInterval(ticking);
+      const tick = () => {
+        const left = config.resendSeconds - Math.floor((Date.now() - (sentAt() || 0)) / 1000);
+        timer.hidden = left <= 0;
+        offer.hidden = left > 0;
+        if (left > 0) seconds.textContent = String(left);
+        else clearInterval(ticking);
+      };
+      tick();
+      ticking = setInterval(tick, 1000);
+    };
+    countdown();
+    onLink(document.getElementById("resend"), async () => {
+      await resend();
+      showNotice(PHRASES.passcodeSent);
+      countdown();
+    });
+  }
+
+  /** MfaCodeVerification: the code sent to the user's email / phone; once full it is verified, then submit. */
+  function mfaCodeVerificationPage() {
+    const form = document.getElementById("mfa-code-form");
+    const button = form.querySelector("button[type=submit]");
+    const inputs = [...form.querySelectorAll("input[name^=mfaCode_]")];
+    const sent = () => mfaState.load().code;
+    if (!sent() || sent().factor !== config.factor) return invalidSession(button);
+    // A resend on its way: a code typed meanwhile is checked against the new verificationId.
+    let resending = Promise.resolve();
+    const verify = (code) =>
+      run(button, async () => {
+        try {
+          await resending;
+          const { verificationId, kind } = sent();
+          await call("POST", API.mfaCodeVerify, { verificationId, code, identifierType: kind });
+          await finish();
+        } catch (error) {
+          boxes.clear();
+          throw error;
+        }
+      });
+    const boxes = passcodeBoxes(inputs, verify);
+    inputs[0].focus();
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (boxes.complete()) return verify(boxes.code());
+      clearMessages();
+      showError(PHRASES.invalidPasscode);
+    });
+    boxes.adoptTyped();
+    resendOffer(
+      () => sent().sentAt,
+      async () => {
+        boxes.clear();
+        const resent = sendMfaCode(config.factor);
+        resending = resent.catch(() => {});
+        await resent;
+      },
+    );
+  }
+
+  /** VerificationCodeMfaBinding: the address to bind; its code (sent as a Register's) is checked on
+   * /continue/verification-code, which then binds it. */
+  function mfaCodeBindingPage() {
+    wireSkip();
+    const form = document.getElementById("mfa-bind-form");
+    const input = form.elements.identifier;
+    input.focus();
+    onSubmit(
+      form,
+      async () => {
+        const identifier = config.kind === "email" ? readEmail(input) : readPhone(input);
+        const flowState = { event: "Register", identifier, mfaFactor: config.factor };
+        await sendCode(flowState);
+        go("/continue/verification-code");
       },
       input,
     );
@@ -1204,6 +1346,8 @@
     "mfa-verification-totp": mfaTotpVerificationPage,
     "mfa-verification-backup-code": mfaBackupCodeVerificationPage,
     "mfa-onboarding": mfaOnboardingPage,
+    "mfa-verification-code": mfaCodeVerificationPage,
+    "mfa-binding-code": mfaCodeBindingPage,
     callback: callbackPage,
     "social-callback": socialCallbackPage,
     "social-link": socialLinkPage,

@@ -49,7 +49,7 @@ def test_the_mfa_column_is_stored_and_answered(api: httpx.Client) -> None:
         ({"factors": ["Totp", "Totp"], "policy": "Mandatory"}, 400, "sign_in_experiences.duplicated_mfa_factors", "Duplicated MFA factors."),
         ({"factors": ["BackupCode"], "policy": "Mandatory"}, 400, "sign_in_experiences.backup_code_cannot_be_enabled_alone", "Backup code cannot be enabled alone."),
         ({"factors": ["Totp"], "policy": "PromptOnlyAtSignInMandatory"}, 422, "sign_in_experiences.non_adaptive_mfa_requires_skippable_policy", None),
-        ({"factors": ["EmailVerificationCode"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
+        ({"factors": ["EmailVerificationCode"], "policy": "Mandatory"}, 400, "sign_in_experiences.email_verification_code_cannot_be_used_for_mfa", "Email verification code cannot be used for MFA when email verification is enabled for sign-in."),
         ({"factors": ["Sms"], "policy": "Mandatory"}, 400, "guard.invalid_input", None),
         ({"factors": ["Totp"], "policy": "Always"}, 400, "guard.invalid_input", None),
         ({"factors": ["Totp"]}, 400, "guard.invalid_input", None),
@@ -63,6 +63,39 @@ def test_a_bad_mfa_column_is_refused_as_logto_refuses_it(
 ) -> None:
     logto_error(api.patch("/sign-in-exp", json={"mfa": mfa}), status, code, message)
     assert api.get("/sign-in-exp").json()["mfa"] == {"factors": [], "policy": "UserControlled"}
+
+
+def _sign_in(email_code: bool) -> dict[str, Any]:
+    method = {
+        "identifier": "email",
+        "password": True,
+        "verificationCode": email_code,
+        "isPasswordPrimary": True,
+    }
+    return {"methods": [method]}
+
+
+def test_an_email_or_phone_factor_excludes_signing_in_by_that_code(api: httpx.Client) -> None:
+    """validateMfa and validateSignIn (``libraries/sign-in-experience/mfa.ts``, ``sign-in.ts``): an address
+    whose code is an MFA factor cannot sign in by code, whichever of the two the update sets."""
+    phone = {"factors": ["PhoneVerificationCode"], "policy": "UserControlled"}
+    assert api.patch("/sign-in-exp", json={"mfa": phone}).json()["mfa"] == phone  # no phone code sign-in
+    email = {"factors": ["EmailVerificationCode", "Totp"], "policy": "Mandatory"}
+    logto_error(
+        api.patch("/sign-in-exp", json={"mfa": email, "signIn": _sign_in(True)}),
+        400,
+        "sign_in_experiences.email_verification_code_cannot_be_used_for_sign_in",
+        "Email verification code cannot be used for sign-in when it is enabled for MFA.",
+    )
+    sign_up = {"identifiers": ["email"], "password": True, "verify": True}
+    both = api.patch("/sign-in-exp", json={"mfa": email, "signIn": _sign_in(False), "signUp": sign_up})
+    assert both.status_code == 200, both.text
+    logto_error(
+        api.patch("/sign-in-exp", json={"signIn": _sign_in(True)}),
+        400,
+        "sign_in_experiences.email_verification_code_cannot_be_used_for_sign_in",
+    )
+    assert api.get("/sign-in-exp").json()["mfa"] == email
 
 
 ADAPTIVE_ONLY_POLICY = {"factors": ["Totp"], "policy": "PromptOnlyAtSignInMandatory"}
@@ -110,8 +143,14 @@ def test_the_mfa_column_from_the_config(mailgun: Running) -> None:
     data = tenant_dict(mailgun.url)
     data["sign_in_experience"]["mfa"] = {"factors": ["Totp"], "policy": "Mandatory"}
     assert parse_config(data).sign_in_experience.mfa.factors == ("Totp",)
+    data["sign_in_experience"]["mfa"] = {"factors": ["PhoneVerificationCode"], "policy": "Mandatory"}
+    assert parse_config(data).sign_in_experience.mfa.factors == ("PhoneVerificationCode",)
     for bad, where in [
-        ({"factors": ["PhoneVerificationCode"]}, "sign_in_experience.mfa.factors[0]"),
+        ({"factors": ["Sms"]}, "sign_in_experience.mfa.factors[0]"),
+        (
+            {"factors": ["EmailVerificationCode"]},  # the config's sign-in is by email code
+            "sign_in_experience.mfa: Email verification code cannot be used for MFA when email",
+        ),
         ({"factors": ["BackupCode"]}, "sign_in_experience.mfa: Backup code cannot be enabled alone."),
         ({"policy": "Sometimes"}, "sign_in_experience.mfa.policy"),
         ({"factors": ["Totp"], "extra": 1}, "sign_in_experience.mfa.extra"),
