@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from . import (
+    _email_blocklist,
     _extra_profile,
     _guards,
     _hooks,
@@ -47,6 +48,7 @@ from ._experience_context import (
     record_json,
     stage,
     user_if_any,
+    verification,
 )
 from ._mfa_records import PendingMfa
 from ._store import User
