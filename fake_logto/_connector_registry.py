@@ -25,7 +25,8 @@ from ._connectors import Connector, build_connector
 from ._sms_connector_config import KINDS as SMS_KINDS
 from ._sms_connectors import build_sms_connector
 from ._social_connectors import FACTORIES as SOCIAL_FACTORIES
-from ._social_provider import StandIn, read_identity
+from ._social_identity import read_identity
+from ._social_provider import StandIn
 
 if TYPE_CHECKING:
     import httpx

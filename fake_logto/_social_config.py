@@ -54,7 +54,7 @@ def _identity(r: Reader, target: str) -> dict[str, Any] | None:
         raise ConfigError(f"{table.path}: the mock social connector has no provider page to preset")
     from fakekit import ControlError
 
-    from ._social_provider import read_identity
+    from ._social_identity import read_identity
 
     try:
         read_identity(target, table.data)

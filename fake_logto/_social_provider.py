@@ -37,7 +37,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from fakekit import ControlError
 
 from . import paths
-from ._social_identity import Identity
+from ._social_identity import Identity, read_identity
 
 TARGETS = ("google", "github")
 
@@ -71,29 +71,6 @@ class ProviderError(Exception):
     def __init__(self, status: int, body: dict[str, Any]) -> None:
         super().__init__(f"{status}: {body}")
         self.status, self.body = status, body
-
-
-def read_identity(target: str, body: Any) -> Identity | None:
-    """A preset (control API) or a picked (page) identity; ``None`` means Deny."""
-    if not isinstance(body, dict):
-        raise ControlError(400, "invalid_request", "the body must be a JSON object")
-    if body.get("deny") is True:
-        return None
-    ident = body.get("id")
-    if not isinstance(ident, str) or not ident:
-        raise ControlError(400, "invalid_request", "id: a non-empty string is required")
-    if target == "github" and not ident.isdigit():
-        raise ControlError(400, "invalid_request", "id: GitHub user ids are numbers")
-    strings = {}
-    for key in ("email", "name", "avatar", "phone"):
-        value = body.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ControlError(400, "invalid_request", f"{key}: must be a string")
-        strings[key] = value or None
-    verified, raw = body.get("email_verified", True), body.get("raw", {})
-    if not isinstance(verified, bool) or not isinstance(raw, dict):
-        raise ControlError(400, "invalid_request", "email_verified: a boolean; raw: an object")
-    return Identity(ident, email_verified=verified, raw=raw, **strings)
 
 
 def profile(target: str, identity: Identity) -> dict[str, Any]:

@@ -42,7 +42,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from fakekit import ControlError
 
 from . import paths
-from ._social_identity import Identity
+from ._social_identity import Identity, read_identity
 
 _IDP_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TOKEN_TTL = 3600
@@ -57,27 +57,6 @@ class _Code:
     scope: str
     identity: Identity
     used: bool = False
-
-
-def parse_identity(body: Any) -> Identity | None:
-    """A preset (control API) or a picked (page) identity; ``None`` means Deny."""
-    if not isinstance(body, dict):
-        raise ControlError(400, "invalid_request", "the body must be a JSON object")
-    if body.get("deny") is True:
-        return None
-    ident = body.get("id")
-    if not isinstance(ident, str) or not ident:
-        raise ControlError(400, "invalid_request", "id: a non-empty string is required")
-    strings = {}
-    for key in ("email", "name", "avatar", "phone"):
-        value = body.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ControlError(400, "invalid_request", f"{key}: must be a string")
-        strings[key] = value or None
-    verified, raw = body.get("email_verified", True), body.get("raw", {})
-    if not isinstance(verified, bool) or not isinstance(raw, dict):
-        raise ControlError(400, "invalid_request", "email_verified: a boolean; raw: an object")
-    return Identity(ident, email_verified=verified, raw=raw, **strings)
 
 
 def claims_of(identity: Identity) -> dict[str, Any]:
@@ -256,7 +235,7 @@ async def authorize_submit(request: Request) -> Response:
         except ValueError:
             raise ControlError(400, "invalid_request", "raw: not JSON") from None
         picked = {k: form.get(k) or None for k, _ in _FIELDS}
-        identity = parse_identity({**picked, "email_verified": "email_verified" in form, "raw": raw})
+        identity = read_identity("sso", {**picked, "email_verified": "email_verified" in form, "raw": raw})
     return RedirectResponse(_stand_in(request).answer(idp, identity, params), status_code=303)
 
 
@@ -302,7 +281,7 @@ async def put_identity(request: Request, idp: str) -> Response:
         body = await request.json()
     except ValueError:
         raise ControlError(400, "invalid_request", "the body must be JSON") from None
-    identity = parse_identity(body)
+    identity = read_identity("sso", body)
     stand_in = _stand_in(request)
     with stand_in.lock:
         stand_in.presets[idp] = identity
