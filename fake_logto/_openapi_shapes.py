@@ -27,6 +27,11 @@ def json_answer(description: str, schema: str, media_type: str = "application/js
     return {"description": description, "content": {media_type: {"schema": ref(schema)}}}
 
 
+def inline_json_answer(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON answer whose schema is written in place (not a component)."""
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
 def html_answer(description: str) -> dict[str, Any]:
     return {"description": description, "content": HTML}
 

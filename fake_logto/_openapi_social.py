@@ -13,6 +13,7 @@ from ._openapi_shapes import (
     STRING,
     Operation,
     html_answer,
+    inline_json_answer,
     interaction_cookie,
     json_answer,
     json_body,
@@ -23,10 +24,6 @@ from ._openapi_shapes import (
 )
 
 OBJECT: dict[str, Any] = {"type": "object"}
-
-
-def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _experience(operation_id: str, summary: str, answers: dict[str, Any], body: dict[str, Any]) -> Operation:
@@ -67,13 +64,13 @@ def _management(
 
 
 def operations() -> dict[tuple[str, str], Operation]:
-    identities = _json("the user's identities", OBJECT)
+    identities = inline_json_answer("the user's identities", OBJECT)
     return {
         ("POST", paths.EXPERIENCE_SOCIAL_AUTHORIZATION_URI): _experience(
             "experience_social_authorization_uri",
             "Start a social verification: the provider's authorization URI",
             {
-                "200": _json(
+                "200": inline_json_answer(
                     "the URI and the verification id",
                     obj({"authorizationUri": STRING, "verificationId": STRING}),
                 ),
@@ -85,7 +82,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             "experience_social_verify",
             "Verify the provider's callback data",
             {
-                "200": _json("the verification id", obj({"verificationId": STRING})),
+                "200": inline_json_answer("the verification id", obj({"verificationId": STRING})),
                 "401": logto_error("connector.authorization_failed, connector.social_invalid_access_token"),
                 "404": logto_error("session.verification_session_not_found"),
                 "422": logto_error("session.invalid_connector_id"),
@@ -96,7 +93,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             "GetConnectorAuthorizationUri",
             "A social connector's authorization URI",
             {
-                "200": _json("the URI", obj({"redirectTo": STRING})),
+                "200": inline_json_answer("the URI", obj({"redirectTo": STRING})),
                 "400": logto_error(
                     "guard.invalid_input, session.insufficient_info, connector.unexpected_type"
                 ),
@@ -132,7 +129,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             "GetUserIdentity",
             "A user's social identity",
             {
-                "200": _json("the identity", obj({"identity": OBJECT})),
+                "200": inline_json_answer("the identity", obj({"identity": OBJECT})),
                 "404": logto_error("user.identity_not_exist"),
             },
             ("user_id", "target"),
@@ -141,7 +138,7 @@ def operations() -> dict[tuple[str, str], Operation]:
 
 
 def _control(description: str) -> dict[str, Any]:
-    return _json(description, OBJECT)
+    return inline_json_answer(description, OBJECT)
 
 
 _SEE_OTHER = {"description": "back to the redirect_uri with code and state, or the provider's error",
@@ -186,7 +183,7 @@ def provider_operations() -> dict[tuple[str, str], Operation]:
         ("GET", paths.SOCIAL_USER_EMAILS): _provider(
             "social_user_emails",
             "GitHub's /user/emails",
-            {"200": _json("the addresses", {"type": "array"}), **_UNKNOWN_TOKEN},
+            {"200": inline_json_answer("the addresses", {"type": "array"}), **_UNKNOWN_TOKEN},
         ),
     }
 

@@ -15,6 +15,7 @@ from ._openapi_shapes import (
     STRING,
     Operation,
     html_answer,
+    inline_json_answer,
     interaction_cookie,
     json_answer,
     json_body,
@@ -26,10 +27,6 @@ from ._openapi_shapes import (
 
 OBJECT: dict[str, Any] = {"type": "object"}
 ARRAY: dict[str, Any] = {"type": "array"}
-
-
-def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
 def _experience(operation_id: str, summary: str, answers: dict[str, Any], body: dict[str, Any]) -> Operation:
@@ -79,7 +76,7 @@ _FIELDS = {
 
 
 def operations() -> dict[tuple[str, str], Operation]:
-    connector = _json("the connector", OBJECT)
+    connector = inline_json_answer("the connector", OBJECT)
     refused = {
         "400": logto_error("guard.invalid_input, connector.invalid_config"),
         "409": logto_error("single_sign_on.duplicate_connector_name"),
@@ -93,7 +90,9 @@ def operations() -> dict[tuple[str, str], Operation]:
             "description": "Logto's ``routes/experience/anonymous-routes/index.ts``.",
             "parameters": [param("email", "query", "an email address", required=True)],
             "responses": {
-                "200": _json("their ids", obj({"connectorIds": {"type": "array", "items": STRING}})),
+                "200": inline_json_answer(
+                    "their ids", obj({"connectorIds": {"type": "array", "items": STRING}})
+                ),
                 "400": logto_error("guard.invalid_input: not an email"),
             },
         },
@@ -101,7 +100,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             "experience_sso_authorization_uri",
             "Start an enterprise SSO verification: the IdP's authorization URI",
             {
-                "200": _json(
+                "200": inline_json_answer(
                     "the URI and the verification id",
                     obj({"authorizationUri": STRING, "verificationId": STRING}),
                 ),
@@ -115,7 +114,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             "experience_sso_verify",
             "Verify the IdP's callback data",
             {
-                "200": _json("the verification id", obj({"verificationId": STRING})),
+                "200": inline_json_answer("the verification id", obj({"verificationId": STRING})),
                 "404": logto_error("session.verification_session_not_found, entity.not_exists_with_id"),
             },
             obj({"connectorData": OBJECT, "verificationId": STRING}, "connectorData", "verificationId"),
@@ -123,7 +122,7 @@ def operations() -> dict[tuple[str, str], Operation]:
         ("GET", paths.MANAGEMENT_SSO_CONNECTOR_PROVIDERS): _management(
             "ListSsoConnectorProviders",
             "The SSO providers",
-            {"200": _json("their details", ARRAY)},
+            {"200": inline_json_answer("their details", ARRAY)},
             with_id=False,
         ),
         ("POST", paths.MANAGEMENT_SSO_CONNECTORS): _management(
@@ -135,7 +134,10 @@ def operations() -> dict[tuple[str, str], Operation]:
         ),
         ("GET", paths.MANAGEMENT_SSO_CONNECTORS): {
             **_management(
-                "ListSsoConnectors", "The SSO connectors", {"200": _json("them", ARRAY)}, with_id=False
+                "ListSsoConnectors",
+                "The SSO connectors",
+                {"200": inline_json_answer("them", ARRAY)},
+                with_id=False,
             ),
             "parameters": [
                 param("page", "query", "a page number"),
@@ -194,7 +196,10 @@ def _pages() -> dict[tuple[str, str], Operation]:
     }
 
 
-_BAD = {"400": _json("a bad request", OBJECT), "404": _json("not a provider name", OBJECT)}
+_BAD = {
+    "400": inline_json_answer("a bad request", OBJECT),
+    "404": inline_json_answer("not a provider name", OBJECT),
+}
 _SEE_OTHER = redirect("back to the redirect_uri with code and state, or access_denied")
 
 
@@ -210,7 +215,7 @@ def _provider(operation_id: str, summary: str, answers: dict[str, Any]) -> Opera
 
 
 def provider_operations() -> dict[tuple[str, str], Operation]:
-    document = {"200": _json("the document", OBJECT)}
+    document = {"200": inline_json_answer("the document", OBJECT)}
     return {
         ("GET", paths.SSO_IDP_DISCOVERY): _provider("idp_discovery", "The discovery document", document),
         ("GET", paths.SSO_IDP_JWKS): _provider("idp_jwks", "The signing key", document),
@@ -225,12 +230,18 @@ def provider_operations() -> dict[tuple[str, str], Operation]:
         ("POST", paths.SSO_IDP_TOKEN): _provider(
             "idp_token",
             "The code for tokens (an ID token among them)",
-            {"200": _json("the token response", OBJECT), "401": _json("invalid_client", OBJECT)},
+            {
+                "200": inline_json_answer("the token response", OBJECT),
+                "401": inline_json_answer("invalid_client", OBJECT),
+            },
         ),
         ("GET", paths.SSO_IDP_USERINFO): _provider(
             "idp_userinfo",
             "The identity's claims",
-            {"200": _json("the claims", OBJECT), "401": _json("invalid_token", OBJECT)},
+            {
+                "200": inline_json_answer("the claims", OBJECT),
+                "401": inline_json_answer("invalid_token", OBJECT),
+            },
         ),
     }
 
@@ -238,7 +249,7 @@ def provider_operations() -> dict[tuple[str, str], Operation]:
 # The stand-in's control answers (FastAPI cannot infer them: the handlers return Responses).
 CONTROL_ANSWERS: dict[tuple[str, str], dict[str, Any]] = {
     ("PUT", paths.SSO_IDP_IDENTITY): {
-        "200": _json("the preset", OBJECT),
+        "200": inline_json_answer("the preset", OBJECT),
         "400": json_answer("invalid_request: not an identity", "ErrorBody"),
         "404": json_answer("not_found: not a provider name", "ErrorBody"),
     },
