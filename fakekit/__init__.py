@@ -14,6 +14,8 @@ fakekit imports neither:
 - one TOML reader for config files (:func:`read_toml`, :class:`ConfigFileError`);
 - the server-side wait (:class:`Waiters`);
 - fault rules' schedule and a dropped connection (:class:`Rule`, :class:`RuleBook`, :func:`drop_connection`);
+- parts of an app built on their first request, off the event loop (:class:`DeferredApp`), and
+  Starlette's 404/405 in FastAPI's shape (:func:`http_error_as_fastapi`);
 - the control APIs' one error type, its body and its one handler (:class:`ControlError`,
   :class:`ErrorBody`, :func:`validate`, :func:`install_control_errors`).
 
@@ -28,6 +30,7 @@ from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from ._control_errors import ControlError, ErrorBody, install_control_errors, problems, validate
+    from ._deferred import DeferredApp, http_error_as_fastapi
     from ._faults import Rule, RuleBook, drop_connection, schedule_problem
     from ._http import async_http_client, http_client
     from ._options import (
@@ -50,6 +53,8 @@ _HOMES = {
     "install_control_errors": "._control_errors",
     "problems": "._control_errors",
     "validate": "._control_errors",
+    "DeferredApp": "._deferred",
+    "http_error_as_fastapi": "._deferred",
     "Rule": "._faults",
     "RuleBook": "._faults",
     "drop_connection": "._faults",
@@ -80,6 +85,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _HOMES)
 __all__ = [
     "ConfigFileError",
     "ControlError",
+    "DeferredApp",
     "ErrorBody",
     "Option",
     "Options",
@@ -96,6 +102,7 @@ __all__ = [
     "cli_fields",
     "drop_connection",
     "http_client",
+    "http_error_as_fastapi",
     "install_control_errors",
     "lazy_exports",
     "parse_settings",
