@@ -64,6 +64,7 @@ ROOMS: Sequence[str] = (
     "_management_users",
     "_management_user_passwords",
     "_management_user_mfa",
+    "_management_user_logto_configs",
     "_management_roles",
     "_management_sign_in_exp",
     "_management_sentinel",

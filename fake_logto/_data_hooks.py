@@ -23,8 +23,8 @@ Logto source, route                     event and what it adds                  
 ======================================  ==============================================  =========================
 admin-user/basics.ts                    ``User.Deleted``: the user as ``data``          ``_management_users``
 ``DELETE /users/:userId``               (``userInfoSelectFields``), route context       ``delete_user``
-admin-user/basics.ts ``PATCH            ``User.Data.Updated``: the user, no route       not served
-/users/:userId/logto-configs``          context
+admin-user/basics.ts ``PATCH            ``User.Data.Updated``: the user, no route       ``_management_user_logto
+/users/:userId/logto-configs``          context                                         _configs.update_config``
 role.ts ``POST /roles`` with            ``Role.Scopes.Updated``: route context,         ``_management_roles``
 ``scopeIds``                            ``roleId``, ``data`` = the scopes               ``create_role``
 organization-role/index.ts ``POST       ``OrganizationRole.Scopes.Updated``: route      ``_management_organization

@@ -1,9 +1,9 @@
 """The OpenAPI operations of MFA: the Experience API's TOTP and backup-code verifications and
 ``/profile/mfa`` routes (:mod:`._verification_totp`, :mod:`._verification_backup_code`, :mod:`._mfa`) and
 the MFA verification codes (:mod:`._verification_mfa_code`), the Management API's user MFA verifications
-(:mod:`._management_user_mfa`), as Logto's
+(:mod:`._management_user_mfa`) and user logto config (:mod:`._management_user_logto_configs`), as Logto's
 ``totp-verification.openapi.json``, ``backup-code-verification.openapi.json``,
-``profile-routes.openapi.json`` and ``admin-user/mfa-verification.openapi.json`` describe them; and the MFA pages of the sign-in UI (:mod:`._pages_mfa`)."""
+``profile-routes.openapi.json``, ``admin-user/mfa-verification.openapi.json`` and ``admin-user/basic.openapi.json`` describe them; and the MFA pages of the sign-in UI (:mod:`._pages_mfa`)."""
 
 from __future__ import annotations
 
@@ -140,6 +140,42 @@ def _management_operations() -> dict[tuple[str, str], Operation]:
     operations[("DELETE", paths.MANAGEMENT_USER_MFA_ONE)]["parameters"].append(
         param("verification_id", "path", "the verification's id", required=True)
     )
+    return {**operations, **_logto_config_operations()}
+
+
+BOOLEAN = {"type": "boolean"}
+LOGTO_CONFIG = obj(
+    {
+        "mfa": obj({"enabled": BOOLEAN, "skipped": BOOLEAN, "skipMfaOnSignIn": BOOLEAN}, "skipped", "skipMfaOnSignIn"),
+        "passkeySignIn": obj({"skipped": BOOLEAN}, "skipped"),
+    },
+    "mfa",
+    "passkeySignIn",
+)  # fmt: skip
+
+
+def _logto_config_operations() -> dict[tuple[str, str], Operation]:
+    """``GET``/``PATCH /api/users/{userId}/logto-configs`` (:mod:`._management_user_logto_configs`), as
+    ``admin-user/basic.openapi.json`` describes them; operation ids as Logto's ``buildOperationId``."""
+    answer = _answer(
+        "the exposed logto config: MFA states (``enabled`` absent while never set) and passkey sign-in states",
+        LOGTO_CONFIG,
+    )
+    flags = ("enabled", "skipped", "additionalBindingSuggestionSkipped", "skipMfaOnSignIn")
+    body = obj({"mfa": obj({f: BOOLEAN for f in flags}), "passkeySignIn": obj({"skipped": BOOLEAN})})
+    operations = {
+        ("GET", paths.MANAGEMENT_USER_LOGTO_CONFIGS): api_op(
+            "ListUserLogtoConfigs", "A user's MFA and passkey sign-in states", {"200": answer, **NOT_FOUND}
+        ),
+        ("PATCH", paths.MANAGEMENT_USER_LOGTO_CONFIGS): api_op(
+            "UpdateUserLogtoConfigs", "Set a user's MFA and passkey sign-in states (only the given fields)",
+            {"200": answer, **NOT_FOUND, **BAD_BODY}, body,
+        ),
+    }  # fmt: skip
+    for operation in operations.values():
+        operation["description"] = (
+            "Logto's ``packages/core/src/routes/admin-user/basics.ts`` and ``libraries/user-logto-config.ts``."
+        )
     return operations
 
 

@@ -323,3 +323,26 @@ def test_resource_scope_and_user_profile_writes(api: httpx.Client, sent: Deliver
     logto_error(api.delete(f"/users/{user['id']}/identities/github"), 404, "user.identity_not_exist")
     logto_error(api.patch(f"{scopes}/{scope['id']}", json={"description": "r"}), 404, "entity.not_exists")
     sent.nothing_since(api)
+
+
+# --- User.Data.Updated from PATCH /users/:userId/logto-configs --------------------------------------------
+def test_logto_config_patch_sends_user_data_updated_with_the_user_and_no_route_context(
+    api: httpx.Client, sent: Deliveries
+) -> None:
+    """``admin-user/basics.ts`` appends ``User.Data.Updated`` with ``{user}`` alone: ``data`` is the user
+    (``userInfoSelectFields``), and no ``path``/``method``/``status``/``params``/``matchedRoute``."""
+    user = _created(api.post("/users", json={"username": "hooked_config"}))
+    sent.expect("User.Created", path="/users")
+    sent.settle()
+    config = f"/users/{user['id']}/logto-configs"
+    assert api.get(config).status_code == 200  # a read fires nothing
+    changed = api.patch(config, json={"mfa": {"skipped": True}})
+    assert changed.status_code == 200, changed.text
+    fresh = api.get(f"/users/{user['id']}").json()
+    expected = {k: v for k, v in fresh.items() if k != "hasPassword"}
+    body = sent.expect("User.Data.Updated", data=expected)
+    assert list(body) == [*HEAD, "data", "hookId"]
+    sent.settle()
+    logto_error(api.patch(config, json={"mfa": None}), 400, "guard.invalid_input")
+    logto_error(api.patch("/users/nobody/logto-configs", json={}), 404, "entity.not_found")
+    sent.nothing_since(api)
