@@ -74,6 +74,7 @@ ROOMS: Sequence[str] = (
     "_management_organizations",
     "_management_organization_relations",
     "_management_organization_applications",
+    "_management_organization_jit",
     "_management_organization_roles",
     "_management_organization_scopes",
     "_management_hooks",

@@ -249,6 +249,7 @@ MESSAGES: dict[str, str] = {
     # packages/phrases/src/locales/en/errors/entity.ts
     "entity.invalid_input": "Invalid input. Value list must not be empty.",
     "entity.db_constraint_violated": "Database constraint violated.",
+    "entity.value_too_long": "The length of value is too long and exceeds the limit.",
     "entity.not_exists": "The {name} does not exist.",
     "entity.relation_foreign_key_not_found": (
         "Cannot find one or more foreign keys. Please check the input and ensure that all referenced "

@@ -116,7 +116,7 @@ class Metadata:
 class Pending:
     metadata: Metadata
     user_ids: list[str] = field(default_factory=list)
-    data: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    data: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (event, its context)
 
 
 _pending: contextvars.ContextVar[Pending | None] = contextvars.ContextVar("fake_logto_hooks", default=None)
@@ -132,9 +132,15 @@ def append_interaction(user_id: str) -> None:
 
 def append_data(event: str, user: User) -> None:
     """``appendDataHookContext(event, {user})``: the user picked now, sent as ``data``."""
+    append_context(event, data=user_info(user))
+
+
+def append_context(event: str, **context: Any) -> None:
+    """``appendDataHookContext(event, context)`` without a user: the fields as given (e.g.
+    ``Organization.Membership.Updated``'s ``organizationId`` and ``addedUserIds`` from JIT provisioning)."""
     pending = _pending.get()
     if pending is not None:
-        pending.data.append((event, user_info(user)))
+        pending.data.append((event, context))
 
 
 def created_at(tenant: Tenant) -> str:
@@ -165,9 +171,10 @@ def interaction_payload(tenant: Tenant, meta: Metadata, user_id: str) -> dict[st
     }
 
 
-def data_payload(tenant: Tenant, meta: Metadata, event: str, data: dict[str, Any]) -> dict[str, Any]:
+def data_payload(tenant: Tenant, meta: Metadata, event: str, context: dict[str, Any]) -> dict[str, Any]:
     """``buildWebhooks``' payload for a data hook of the Experience API: the interaction metadata and
-    ``ip``, no Management API context (``path``, ``method``, ``status``, ``params``, ``matchedRoute``)."""
+    ``ip``, no Management API context (``path``, ``method``, ``status``, ``params``, ``matchedRoute``),
+    then the appended context (``data`` for a user event)."""
     return {
         "event": event,
         "createdAt": created_at(tenant),
@@ -177,7 +184,7 @@ def data_payload(tenant: Tenant, meta: Metadata, event: str, data: dict[str, Any
         "sessionId": meta.session_id,
         "ip": meta.ip,
         "application": _application(tenant, meta.application_id),
-        "data": data,
+        **context,
     }
 
 
@@ -348,7 +355,8 @@ def with_hooks(tenant: Tenant, handler: Handler) -> Handler:
             _pending.reset(token)
         if response.status_code < 400 and (pending.user_ids or pending.data):
             if meta.email is None and pending.data:
-                meta.email = pending.data[0][1].get("primaryEmail")
+                data = pending.data[0][1].get("data")
+                meta.email = data.get("primaryEmail") if isinstance(data, dict) else None
             tenant.hooks.spawn(_dispatch(tenant, pending))
         return response
 

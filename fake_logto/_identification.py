@@ -14,7 +14,16 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import _email_blocklist, _guards, _hooks, _profile, _verification_social, _verification_sso, paths
+from . import (
+    _email_blocklist,
+    _guards,
+    _hooks,
+    _management_organization_jit,
+    _profile,
+    _verification_social,
+    _verification_sso,
+    paths,
+)
 from ._config import SeedUser
 from ._errors import LogtoError
 from ._experience_context import NO_CONTENT, Ctx, Record, bind, guard_event, stage, user_if_any, verification
@@ -138,6 +147,8 @@ async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = Fals
         _verification_sso.apply_pending(ctx, user)  # ... of an enterprise SSO sign-up
         ctx.interaction.user_id = user.id
         profile.clear()
+        if not _verification_sso.has_verified(ctx):  # provisionNewUserJitOrganizations: by email domain
+            _management_organization_jit.provision_by_email(ctx.tenant, user.id, user.primary_email)
     _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser
     return 201
 

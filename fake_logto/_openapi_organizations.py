@@ -1,7 +1,8 @@
 """The OpenAPI operations of fake_logto's organization routes (:mod:`._management_organizations`,
 :mod:`._management_organization_relations`, :mod:`._management_organization_applications`,
-:mod:`._management_organization_roles`,
+:mod:`._management_organization_roles`, :mod:`._management_organization_jit`,
 :mod:`._management_organization_scopes`), written out as Logto's ``routes/organization/index.openapi.json``,
+``organization/jit/*.openapi.json``,
 ``organization/user/index.openapi.json``, ``organization/application/index.openapi.json``,
 ``organization-role/index.openapi.json``, ``organization-scope/index.openapi.json`` and
 ``admin-user/organization.openapi.json`` describe them: the Management API's Bearer token and Logto's
@@ -183,4 +184,31 @@ def operations() -> dict[tuple[str, str], Operation]:
             _op("PUT", relation, f"ReplaceOrganizationRole{name}", "Replace a role's scopes", {**NO_CONTENT, **REFUSED}, body),
             _op("DELETE", param_name, f"DeleteOrganizationRole{name[:-1]}", "Remove a scope from a role", {**NO_CONTENT, **NOT_FOUND}),
         ]  # fmt: skip
+    entries += _jit_operations()
     return dict(entries)
+
+
+def _jit_operations() -> list[tuple[tuple[str, str], Operation]]:
+    """:mod:`._management_organization_jit`, as ``organization/jit/email-domains.openapi.json`` and
+    ``jit/roles.openapi.json`` (operation ids as Logto's ``buildOperationId``: ``jit/`` is a namespace)."""
+    p = paths
+    domain = obj(
+        {"tenantId": STRING, "organizationId": STRING, "emailDomain": STRING}, "organizationId", "emailDomain"
+    )
+    too_long = {
+        "422": logto_error(
+            "entity.value_too_long, entity.unique_integrity_violation, entity.relation_foreign_key_not_found"
+        )
+    }
+    not_found = {"404": logto_error("entity.not_found")}
+    role_ids = obj({"organizationRoleIds": IDS}, "organizationRoleIds")
+    return [
+        _op("GET", p.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAINS, "ListOrganizationJitEmailDomains", "Get organization JIT email domains", _list("the email domains (paged when asked)", domain), None, *PAGE),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAINS, "CreateOrganizationJitEmailDomain", "Add organization JIT email domain", {**_json("the email domain", domain, "201"), **too_long}, obj({"emailDomain": STRING}, "emailDomain")),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAINS, "ReplaceOrganizationJitEmailDomains", "Replace organization JIT email domains", {**NO_CONTENT, **too_long}, obj({"emailDomains": IDS}, "emailDomains")),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAIN, "DeleteOrganizationJitEmailDomain", "Remove organization JIT email domain", {**NO_CONTENT, **not_found}),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_JIT_ROLES, "ListOrganizationJitRoles", "Get organization JIT default roles", {**_list("the roles (paged when asked)", ROLE), **not_found}, None, *PAGE),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_JIT_ROLES, "CreateOrganizationJitRole", "Add organization JIT default roles", {**CREATED, **REFUSED}, role_ids),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_JIT_ROLES, "ReplaceOrganizationJitRoles", "Replace organization JIT default roles", {**NO_CONTENT, **REFUSED}, role_ids),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_JIT_ROLE, "DeleteOrganizationJitRole", "Remove organization JIT default role", {**NO_CONTENT, **not_found}),
+    ]  # fmt: skip

@@ -44,6 +44,8 @@ class StoredOrganization:
     member_roles: list[tuple[str, str]] = field(default_factory=list)  # (user id, organization role id)
     applications: list[str] = field(default_factory=list)  # application ids
     application_roles: list[tuple[str, str]] = field(default_factory=list)  # (app id, role id)
+    jit_email_domains: list[str] = field(default_factory=list)  # organization_jit_email_domains
+    jit_roles: list[str] = field(default_factory=list)  # organization_jit_roles: organization role ids
     seed_members: tuple[str, ...] = ()  # the config's member identifiers
     seed_roles: tuple[tuple[str, str], ...] = ()  # (member identifier, role name)
 
