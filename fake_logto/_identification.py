@@ -18,7 +18,7 @@ from . import (
     _email_blocklist,
     _guards,
     _hooks,
-    _management_organization_jit,
+    _organization_jit,
     _profile,
     _verification_social,
     _verification_sso,
@@ -148,7 +148,7 @@ async def _create_user(ctx: Ctx, verification_id: str | None, _link: bool = Fals
         ctx.interaction.user_id = user.id
         profile.clear()
         if not _verification_sso.has_verified(ctx):  # provisionNewUserJitOrganizations: by email domain
-            _management_organization_jit.provision_by_email(ctx.tenant, user.id, user.primary_email)
+            _organization_jit.provision_by_email(ctx.tenant, user.id, user.primary_email)
     _hooks.append_data("User.Created", user)  # provision-library.ts provisionUser
     return 201
 

@@ -1,10 +1,12 @@
-"""Organization just-in-time provisioning: the Management API's ``/api/organizations/{id}/jit/email-domains``
-and ``/jit/roles``, and the provisioning of a new user into the organizations of their email's domain.
+"""The Management API's organization just-in-time provisioning settings: ``/api/organizations/{id}/jit/
+email-domains``, ``/jit/roles`` and ``/jit/sso-connectors`` (the provisioning itself is
+:mod:`._organization_jit`).
 
 Routes as Logto's ``packages/core/src/routes/organization/jit/email-domains.ts`` (with the queries of
-``queries/organization/email-domains.ts``) and ``jit/index.ts`` (``/jit/roles``: the ``SchemaRouter``
-relation routes of ``utils/SchemaRouter.ts``, body ``organizationRoleIds``), refused as the organization
-router's ``errorHandler`` (``routes/organization/utils.ts``) and ``koa-slonik-error-handler.ts`` refuse:
+``queries/organization/email-domains.ts``) and ``jit/index.ts`` (``/jit/roles`` and ``/jit/sso-connectors``:
+the ``SchemaRouter`` relation routes of ``utils/SchemaRouter.ts``, bodies ``organizationRoleIds`` and
+``ssoConnectorIds``), refused as the organization router's ``errorHandler`` (``routes/organization/
+utils.ts``) and ``koa-slonik-error-handler.ts`` refuse:
 
 - ``GET …/jit/email-domains``: the rows ``{tenantId, organizationId, emailDomain}`` in insertion order (no
   ``order by``), paged only when ``page`` or ``page_size`` is given; an unknown organization has none (200).
@@ -14,39 +16,34 @@ router's ``errorHandler`` (``routes/organization/utils.ts``) and ``koa-slonik-er
 - ``PUT`` ``{emailDomains}`` (``z.string().array()``) → 204, the list replaces the old; an empty list is
   204 for any id; otherwise the same three refusals, nothing changed.
 - ``DELETE …/jit/email-domains/{emailDomain}`` → 204; not there → 404 ``entity.not_found`` (``DeletionError``).
-- ``/jit/roles``: ``GET`` (404 ``entity.not_found`` for an unknown organization: ``findById`` first) lists
-  the roles as ``OrganizationRoles.guard``; ``POST`` ``{organizationRoleIds}`` (non-empty) → 201 ``Created``,
-  a role already there kept once (``on conflict do nothing``); ``PUT`` → 204 (an id twice → 422
-  ``entity.unique_integrity_violation``); an unknown organization or role → 422
-  ``entity.relation_foreign_key_not_found``; ``DELETE …/jit/roles/{organizationRoleId}`` → 204, else 404.
-
-Provisioning (:func:`provision_by_email`) is Logto's ``ProvisionLibrary.createUser`` →
-``provisionNewUserJitOrganizations`` (``routes/experience/classes/libraries/provision-library.ts``) with
-``libraries/user.ts``' ``provisionOrganizationsByEmailDomain``: a user the Experience API creates with a
-primary email (and no enterprise SSO identity) joins every organization listing the part after the ``@``
-(compared as stored: SQL ``=``), with that organization's JIT roles; each organization the user newly
-joined appends ``Organization.Membership.Updated`` ``{organizationId, addedUserIds: [userId]}`` before
-``User.Created``. Users created through the Management API are not provisioned (Logto's ``POST /users``
-does not call it). Not modelled: ``/jit/sso-connectors`` (SSO provisioning).
+- ``/jit/roles``, ``/jit/sso-connectors``: ``GET`` (404 ``entity.not_found`` for an unknown organization:
+  ``findById`` first; paged only when asked) lists the rows of ``OrganizationRoles.guard`` /
+  ``SsoConnectors.guard``; ``POST`` (a non-empty id list) → 201 ``Created``, an id already there kept once
+  (``on conflict do nothing``); ``PUT`` → 204 (an id twice → 422 ``entity.unique_integrity_violation``); an
+  unknown organization, role or connector → 422 ``entity.relation_foreign_key_not_found``; ``DELETE
+  …/{organizationRoleId}`` / ``…/{ssoConnectorId}`` → 204, else 404 ``entity.not_found``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _data_hooks, _guards, _hooks, paths
+from . import _guards, paths
 from ._errors import LogtoError
 from ._management_auth import authorized_tenant
 from ._management_organization_relations import created
-from ._management_organizations import TENANT_ID, fk_violation, optional_page, publish, role_json
+from ._management_organizations import TENANT_ID, fk_violation, optional_page, role_json
 from ._organization_registry import StoredOrganization
 from ._tenant import Tenant
 
+Handler = Callable[[Request], Awaitable[Response]]
+
 EMAIL_DOMAIN_MAX = 128  # organization_jit_email_domains.email_domain varchar(128)
-MEMBERSHIP_UPDATED = "Organization.Membership.Updated"
 
 
 def _domain_json(org_id: str, domain: str) -> dict[str, Any]:
@@ -118,85 +115,98 @@ async def delete_email_domain(request: Request) -> Response:
     return Response(status_code=204)
 
 
-# --- /jit/roles -----------------------------------------------------------------------------------------
-async def list_roles(request: Request) -> Response:
+# --- /jit/roles and /jit/sso-connectors: relation routes ------------------------------------------------
+@dataclass(frozen=True)
+class Relation:
+    key: str  # the body's ids
+    attribute: str  # StoredOrganization's list
+    path_param: str
+
+
+ROLES = Relation("organizationRoleIds", "jit_roles", "organizationRoleId")
+SSO_CONNECTORS = Relation("ssoConnectorIds", "jit_sso_connectors", "ssoConnectorId")
+
+
+def _rows(tenant: Tenant, relation: Relation) -> dict[str, dict[str, Any]]:
+    """The related table's rows by id: ``OrganizationRoles.guard`` / ``SsoConnectors.guard``."""
+    if relation is ROLES:
+        return {r.id: role_json(r) for r in tenant.store.organizations.roles.values()}
+    return {c.id: c.to_json() for c in tenant.sso.ordered()}
+
+
+async def _list(request: Request, relation: Relation) -> Response:
     tenant = authorized_tenant(request)
     with tenant.store.lock:
         org = _org(tenant, request.path_params["id"])
-        if org is None:
+        if org is None:  # SchemaRouter: ``findById`` of the organization first
             raise LogtoError("entity.not_found", 404)
-        roles = tenant.store.organizations.roles
-        held = [r for r in org.jit_roles if r in roles]
-        offset, limit, headers = optional_page(request, len(held))
-        body = [role_json(roles[r]) for r in held[offset : offset + limit]]
-    return JSONResponse(body, headers=headers)
+        rows = _rows(tenant, relation)
+        held = [rows[i] for i in getattr(org, relation.attribute) if i in rows]
+    offset, limit, headers = optional_page(request, len(held))
+    return JSONResponse(held[offset : offset + limit], headers=headers)
 
 
-def _checked_roles(tenant: Tenant, org: StoredOrganization | None, role_ids: list[str]) -> StoredOrganization:
-    if org is None or any(r not in tenant.store.organizations.roles for r in role_ids):
+def _checked(
+    tenant: Tenant, relation: Relation, org: StoredOrganization | None, ids: list[str]
+) -> StoredOrganization:
+    known = _rows(tenant, relation)
+    if org is None or any(i not in known for i in ids):
         raise fk_violation()
     return org
 
 
-async def add_roles(request: Request) -> Response:
+async def _add(request: Request, relation: Relation) -> Response:
     tenant = authorized_tenant(request)
-    role_ids = _guards.string_list(await _guards.body(request), "organizationRoleIds", nonempty=True)
+    ids = _guards.string_list(await _guards.body(request), relation.key, nonempty=True)
     with tenant.store.lock:
-        org = _checked_roles(tenant, _org(tenant, request.path_params["id"]), role_ids)
-        org.jit_roles.extend(r for r in dict.fromkeys(role_ids) if r not in org.jit_roles)
+        org = _checked(tenant, relation, _org(tenant, request.path_params["id"]), ids)
+        held: list[str] = getattr(org, relation.attribute)
+        held.extend(i for i in dict.fromkeys(ids) if i not in held)  # on conflict do nothing
     return created()
 
 
-async def replace_roles(request: Request) -> Response:
+async def _replace(request: Request, relation: Relation) -> Response:
     tenant = authorized_tenant(request)
-    role_ids = _guards.string_list(await _guards.body(request), "organizationRoleIds")
+    ids = _guards.string_list(await _guards.body(request), relation.key)
     with tenant.store.lock:
         org = _org(tenant, request.path_params["id"])
-        if role_ids:  # no rows to insert: nothing to refuse
-            if len(set(role_ids)) != len(role_ids):
+        if ids:  # no rows to insert: nothing to refuse
+            if len(set(ids)) != len(ids):
                 raise LogtoError("entity.unique_integrity_violation", 422)
-            org = _checked_roles(tenant, org, role_ids)
+            org = _checked(tenant, relation, org, ids)
         if org is not None:
-            org.jit_roles = list(role_ids)
+            setattr(org, relation.attribute, list(ids))
     return Response(status_code=204)
 
 
-async def delete_role(request: Request) -> Response:
+async def _delete(request: Request, relation: Relation) -> Response:
     tenant = authorized_tenant(request)
-    role_id = request.path_params["organizationRoleId"]
+    related = request.path_params[relation.path_param]
     with tenant.store.lock:
         org = _org(tenant, request.path_params["id"])
-        if org is None or role_id not in org.jit_roles:
+        held: list[str] = getattr(org, relation.attribute) if org is not None else []
+        if related not in held:
             raise LogtoError("entity.not_found", 404)
-        org.jit_roles.remove(role_id)
+        held.remove(related)
     return Response(status_code=204)
 
 
-# --- provisioning ---------------------------------------------------------------------------------------
-def provision_by_email(tenant: Tenant, user_id: str, email: str | None) -> list[str]:
-    """``provisionOrganizationsByEmailDomain``: the user joins the organizations of ``email``'s domain with
-    their JIT roles; the ids of those newly joined, each announced by ``Organization.Membership.Updated``.
-    Called with the store's lock held."""
-    domain = email.split("@")[1] if email and "@" in email else ""
-    if not domain:
-        return []
-    registry = tenant.store.organizations
-    joined: list[str] = []
-    for org in registry.organizations.values():
-        if domain not in org.jit_email_domains:
-            continue
-        if user_id not in org.members:
-            org.members.append(user_id)
-            joined.append(org.id)
-        held = {(u, r) for u, r in org.member_roles}
-        org.member_roles.extend((user_id, r) for r in org.jit_roles if (user_id, r) not in held)
-    if joined:
-        publish(tenant)
-    for org_id in joined:
-        _hooks.append_context(
-            MEMBERSHIP_UPDATED, organizationId=org_id, **_data_hooks.membership_delta(addedUserIds=[user_id])
-        )
-    return joined
+def _relation_routes(collection: str, one: str, relation: Relation) -> list[tuple[str, str, Handler]]:
+    """``addRelationRoutes``' four routes, each a handler taking the request alone."""
+
+    def bound(action: Callable[[Request, Relation], Awaitable[Response]]) -> Handler:
+        async def handler(request: Request) -> Response:
+            return await action(request, relation)
+
+        handler.__name__ = f"{action.__name__.lstrip('_')}_{relation.attribute}"
+        return handler
+
+    return [
+        ("GET", collection, bound(_list)),
+        ("POST", collection, bound(_add)),
+        ("PUT", collection, bound(_replace)),
+        ("DELETE", one, bound(_delete)),
+    ]
 
 
 ROUTES = [
@@ -204,8 +214,10 @@ ROUTES = [
     ("POST", paths.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAINS, add_email_domain),
     ("PUT", paths.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAINS, replace_email_domains),
     ("DELETE", paths.MANAGEMENT_ORGANIZATION_JIT_EMAIL_DOMAIN, delete_email_domain),
-    ("GET", paths.MANAGEMENT_ORGANIZATION_JIT_ROLES, list_roles),
-    ("POST", paths.MANAGEMENT_ORGANIZATION_JIT_ROLES, add_roles),
-    ("PUT", paths.MANAGEMENT_ORGANIZATION_JIT_ROLES, replace_roles),
-    ("DELETE", paths.MANAGEMENT_ORGANIZATION_JIT_ROLE, delete_role),
+    *_relation_routes(paths.MANAGEMENT_ORGANIZATION_JIT_ROLES, paths.MANAGEMENT_ORGANIZATION_JIT_ROLE, ROLES),
+    *_relation_routes(
+        paths.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTORS,
+        paths.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTOR,
+        SSO_CONNECTORS,
+    ),
 ]

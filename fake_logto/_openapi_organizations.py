@@ -189,8 +189,8 @@ def operations() -> dict[tuple[str, str], Operation]:
 
 
 def _jit_operations() -> list[tuple[tuple[str, str], Operation]]:
-    """:mod:`._management_organization_jit`, as ``organization/jit/email-domains.openapi.json`` and
-    ``jit/roles.openapi.json`` (operation ids as Logto's ``buildOperationId``: ``jit/`` is a namespace)."""
+    """:mod:`._management_organization_jit`, as ``organization/jit/email-domains.openapi.json``,
+    ``jit/roles.openapi.json`` and ``jit/sso-connectors.openapi.json`` (operation ids as Logto's ``buildOperationId``: ``jit/`` is a namespace)."""
     p = paths
     domain = obj(
         {"tenantId": STRING, "organizationId": STRING, "emailDomain": STRING}, "organizationId", "emailDomain"
@@ -211,4 +211,8 @@ def _jit_operations() -> list[tuple[tuple[str, str], Operation]]:
         _op("POST", p.MANAGEMENT_ORGANIZATION_JIT_ROLES, "CreateOrganizationJitRole", "Add organization JIT default roles", {**CREATED, **REFUSED}, role_ids),
         _op("PUT", p.MANAGEMENT_ORGANIZATION_JIT_ROLES, "ReplaceOrganizationJitRoles", "Replace organization JIT default roles", {**NO_CONTENT, **REFUSED}, role_ids),
         _op("DELETE", p.MANAGEMENT_ORGANIZATION_JIT_ROLE, "DeleteOrganizationJitRole", "Remove organization JIT default role", {**NO_CONTENT, **not_found}),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTORS, "ListOrganizationJitSsoConnectors", "Get organization JIT SSO connectors", {**_list("the SSO connectors (paged when asked)", OBJECT), **not_found}, None, *PAGE),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTORS, "CreateOrganizationJitSsoConnector", "Add organization JIT SSO connectors", {**CREATED, **REFUSED}, obj({"ssoConnectorIds": IDS}, "ssoConnectorIds")),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTORS, "ReplaceOrganizationJitSsoConnectors", "Replace organization JIT SSO connectors", {**NO_CONTENT, **REFUSED}, obj({"ssoConnectorIds": IDS}, "ssoConnectorIds")),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTOR, "DeleteOrganizationJitSsoConnector", "Remove organization JIT SSO connector", {**NO_CONTENT, **not_found}),
     ]  # fmt: skip

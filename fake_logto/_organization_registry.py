@@ -46,6 +46,7 @@ class StoredOrganization:
     application_roles: list[tuple[str, str]] = field(default_factory=list)  # (app id, role id)
     jit_email_domains: list[str] = field(default_factory=list)  # organization_jit_email_domains
     jit_roles: list[str] = field(default_factory=list)  # organization_jit_roles: organization role ids
+    jit_sso_connectors: list[str] = field(default_factory=list)  # organization_jit_sso_connectors
     seed_members: tuple[str, ...] = ()  # the config's member identifiers
     seed_roles: tuple[tuple[str, str], ...] = ()  # (member identifier, role name)
 

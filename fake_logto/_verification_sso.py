@@ -38,7 +38,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from . import _codes, _email_blocklist, _guards, _sso_oidc, _sso_phrases, paths
+from . import _codes, _email_blocklist, _guards, _organization_jit, _sso_oidc, _sso_phrases, paths
 from ._errors import LogtoError
 from ._experience_context import Ctx, bind
 from ._management_sso_connectors import connector_of
@@ -218,7 +218,8 @@ def has_verified(ctx: Ctx) -> bool:
 
 
 def apply_pending(ctx: Ctx, user: User) -> None:
-    """At submit (or creation): the synced name and avatar, the new or refreshed SSO identity."""
+    """At submit (or creation): the synced name and avatar, the new or refreshed SSO identity; a new
+    identity provisions the user into its connector's JIT organizations (:mod:`._organization_jit`)."""
     record = _record(ctx)
     if record is None or not record.verified or not record.pending:
         return
@@ -248,6 +249,10 @@ def apply_pending(ctx: Ctx, user: User) -> None:
                     updated_at=now,
                 )
             )
+    if "identity" in pending:  # addSsoIdentityToUser → provisionNewUserJitOrganizations
+        _organization_jit.provision_by_sso_connector(
+            ctx.tenant, user.id, pending["identity"]["ssoConnectorId"]
+        )
 
 
 ROUTES = [
