@@ -42,8 +42,8 @@ libraries/trusted-device.ts (from       ``TrustedDevice.Deleted`` (a dev feature
 admin-user/trusted-device.ts)           ``ip``
 utils/SchemaRouter.ts relation routes   the ``hookEvent`` option: no router passes it   nothing to do
 routes/account/** (Account API)         ``User.Data.Updated``                           not served
-experience provision-library.ts,        ``Organization.Membership.Updated`` (JIT        not served: the fake
-verification-helpers/single-sign-on.ts  organization provisioning)                      provisions no JIT members
+experience provision-library.ts,        ``Organization.Membership.Updated`` (JIT        ``_organization_jit``
+verification-helpers/single-sign-on.ts  organization provisioning)                      (``_hooks.append_context``)
 ======================================  ==============================================  =========================
 
 ``data`` of a registered event is koa's ``ctx.response.body``: a route that set only a status (a 204, or a

@@ -1,7 +1,9 @@
 """Organization just-in-time provisioning (Logto's ``routes/organization/jit/*`` and
-``ProvisionLibrary.provisionNewUserJitOrganizations``): the email-domain and default-role routes with
-Logto's answers and refusals, and a user registering through the Experience API with an email of a listed
-domain joining the organization with its JIT roles, announced by ``Organization.Membership.Updated``."""
+``ProvisionLibrary.provisionNewUserJitOrganizations`` / ``addSsoIdentityToUser``): the email-domain,
+default-role and SSO-connector routes with Logto's answers and refusals; a user registering through the
+Experience API with an email of a listed domain joining the organization with its JIT roles, announced by
+``Organization.Membership.Updated``; an enterprise SSO identity (new or linked) joining its connector's
+organizations."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import pytest
 from hook_support import ReceiverServer, receiving, wait_delivery
 from logto_support import auth_url, tenant_dict
 from management_support import api_client, logto_error, with_admin
+from sso_support import add_sso, identify, preset, verified
 
 from fake_logto import Running, Settings, parse_config, serve_in_thread
 from fake_mailgun import Running as MailgunRunning
@@ -181,3 +184,53 @@ def test_a_user_registering_with_a_listed_domain_joins_with_the_jit_roles(
         assert body["interactionEvent"] == "Register"
         assert not {"data", "path", "matchedRoute"} & set(body)  # the experience's metadata, no route context
         assert list(body)[-3:] == ["organizationId", "addedUserIds", "hookId"]
+
+
+# --- /jit/sso-connectors and provisioning by enterprise SSO ---------------------------------------------
+def test_jit_sso_connectors_are_relation_routes(mgmt: Running, api: httpx.Client) -> None:
+    org_id = _org(api, "JIT SSO")
+    first = add_sso(api, mgmt, name="First")
+    second = add_sso(api, mgmt, ("other.test",), idp="other", name="Second")
+    connectors = f"/organizations/{org_id}/jit/sso-connectors"
+    assert api.post(connectors, json={"ssoConnectorIds": [first]}).status_code == 201
+    assert api.post(connectors, json={"ssoConnectorIds": [first]}).status_code == 201  # kept once
+    [row] = api.get(connectors).json()
+    assert (row["id"], row["connectorName"], row["providerName"]) == (first, "First", "OIDC")
+    assert api.put(connectors, json={"ssoConnectorIds": [second, first]}).status_code == 204
+    assert [c["id"] for c in api.get(connectors).json()] == [second, first]
+    assert api.delete(f"{connectors}/{second}").status_code == 204
+    logto_error(api.delete(f"{connectors}/{second}"), 404, "entity.not_found")
+    logto_error(
+        api.post(connectors, json={"ssoConnectorIds": ["nope"]}), 422, "entity.relation_foreign_key_not_found"
+    )
+    logto_error(
+        api.put(connectors, json={"ssoConnectorIds": ["nope"]}), 422, "entity.relation_foreign_key_not_found"
+    )
+    logto_error(api.get("/organizations/nope/jit/sso-connectors"), 404, "entity.not_found")
+    assert [c["id"] for c in api.get(connectors).json()] == [first]
+
+
+def test_sso_sign_up_and_linking_join_the_connectors_organizations(mgmt: Running, api: httpx.Client) -> None:
+    """``addSsoIdentityToUser``: the connector's organizations, not those of the email's domain."""
+    connector_id = add_sso(api, mgmt)
+    by_sso, by_domain = _org(api, "By SSO"), _org(api, "By domain")
+    api.post(f"/organizations/{by_sso}/jit/sso-connectors", json={"ssoConnectorIds": [connector_id]})
+    api.post(f"/organizations/{by_domain}/jit/email-domains", json={"emailDomain": "acme.test"})
+    preset(mgmt, id="emp-jit", email="jit@acme.test")
+    with ExperienceClient(mgmt.endpoint) as browser:
+        browser.start(auth_url(mgmt))
+        browser.set_event("Register")
+        assert identify(browser, verified(browser, connector_id)).status_code == 201
+        assert browser.submit() is not None
+    user = next(u for u in api.get("/users").json() if u["primaryEmail"] == "jit@acme.test")
+    assert [o["id"] for o in api.get(f"/users/{user['id']}/organizations").json()] == [by_sso]
+
+    # An existing user linking the identity at sign-in joins too.
+    linked = api.post("/users", json={"primaryEmail": "link@acme.test"}).json()
+    preset(mgmt, id="emp-link", email="link@acme.test")
+    with ExperienceClient(mgmt.endpoint) as browser:
+        browser.start(auth_url(mgmt))
+        browser.set_event("SignIn")
+        assert identify(browser, verified(browser, connector_id)).status_code == 204
+        assert browser.submit() is not None
+    assert [o["id"] for o in api.get(f"/users/{linked['id']}/organizations").json()] == [by_sso]
