@@ -1,5 +1,5 @@
 """The documented bodies more than one room shares (pydantic, for the OpenAPI document only: handlers
-answer their JSON themselves)."""
+answer their JSON themselves). Their docstrings are the document's descriptions."""
 
 from __future__ import annotations
 
@@ -16,6 +16,6 @@ class Paging(BaseModel):
 
 
 class MailgunErrorBody(BaseModel):
-    """Mailgun's error body (:class:`.._errors.MailgunError`)."""
+    """Mailgun's error body."""
 
     message: str
