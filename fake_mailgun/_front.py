@@ -94,16 +94,19 @@ class _FrontRoute(Route):
         self.methods = {method}
         self._plain = plain
 
+    def _plain_query(self, scope: Scope) -> bool:
+        return self._plain is None or self._plain(QueryParams(scope["query_string"])) is not None
+
     def claims(self, scope: Scope) -> bool | None:
         """None: not this route's request; True: the front's to answer; False: this route's request, but
         with a query only the documented route may judge."""
         if super().matches(scope)[0] is not Match.FULL:
             return None
-        return self._plain is None or self._plain(QueryParams(scope["query_string"])) is not None
+        return self._plain_query(scope)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         match, child = super().matches(scope)
-        if match is Match.FULL and self.claims(scope):
+        if match is Match.FULL and self._plain_query(scope):
             return match, child
         return Match.NONE, {}
 
