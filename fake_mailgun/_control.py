@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from fakekit import ControlError, ErrorBody
 
+from . import _mailbox_reads as reads
 from . import _unsubscribe, paths
 from ._control_models import (
     Deleted,
@@ -31,11 +32,9 @@ from ._control_models import (
 from ._control_models import Event as EventBody
 from ._control_models import Fault as FaultBody
 from ._lifecycle import LifecycleError, fire
-from ._message import CapturedMessage
 from ._state import State
-from ._store import LATEST, BadPosition, UnknownMessage
+from ._store import LATEST
 
-MAX_WAIT_SECONDS = 300.0
 _ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": ErrorBody, "description": "A control error"}}
 router = APIRouter(tags=["mailbox control"], responses=_ERRORS)
 
@@ -59,33 +58,18 @@ def _state(request: Request) -> State:
     return state
 
 
-def _message(state: State, message_id: str, to: str | None) -> CapturedMessage:
-    try:
-        return state.mailbox.get(message_id, to)
-    except UnknownMessage as exc:
-        raise ControlError(404, "not_found", str(exc)) from exc
-
-
-def _answer(message: CapturedMessage) -> Response:
-    """A message as JSON, rendered at once: its JSON is made of JSON types only, so FastAPI's encoder
-    walking it first (what a returned dict costs) would give the same body."""
-    return JSONResponse(message.to_json())
-
-
 @router.get(paths.HEALTH, summary="Liveness", **_documented(Health))
 async def health(request: Request) -> dict[str, Any]:
-    state = _state(request)
-    return {"status": "ok", "domains": list(state.settings.domains)}
+    return reads.health(_state(request))
 
 
 @router.get(paths.MAILBOX, summary="List messages, newest first", **_documented(MessageList))
 async def list_messages(
     request: Request,
     to: str | None = Query(None, description="only messages to this address (to, cc or bcc)"),
-    limit: int = Query(50, ge=1, le=10_000),
+    limit: int = Query(reads.DEFAULT_LIMIT, ge=1, le=reads.MAX_LIMIT),
 ) -> dict[str, Any]:
-    found = _state(request).mailbox.messages(to)
-    return {"items": [m.to_json() for m in found[:limit]], "total": len(found)}
+    return reads.listing(_state(request), to, limit)
 
 
 @router.get(paths.MAILBOX_WAIT, summary="Wait server-side for a message", **_documented(Message))
@@ -93,39 +77,31 @@ async def wait_for_message(
     request: Request,
     to: str | None = Query(None, description="address to wait for (omit: any message)"),
     after: str | None = Query(None, description="a message id or 'latest': the first message newer than it"),
-    timeout: float = Query(30.0, gt=0, le=MAX_WAIT_SECONDS, description="seconds to wait"),
+    timeout: float = Query(
+        reads.DEFAULT_WAIT_SECONDS, gt=0, le=reads.MAX_WAIT_SECONDS, description="seconds to wait"
+    ),
 ) -> Response:
     """Blocks until a message to ``to`` newer than ``after`` exists (without ``after``: the newest message
     to ``to``, if any, at once), then returns it; 408 on timeout. Waiters are woken by the store."""
-    mailbox = _state(request).mailbox
-    try:
-        after_seq = mailbox.position(after, to) if after else None
-    except BadPosition as exc:
-        raise ControlError(400, "invalid_after", str(exc)) from exc
-    message = await mailbox.wait(to, after_seq, timeout)
-    if message is None:
-        who = f"to {to}" if to else "at all"
-        since = f" after {after}" if after else ""
-        raise ControlError(408, "timeout", f"no message {who}{since} arrived within {timeout:g} s")
-    return _answer(message)
+    return await reads.wait(_state(request), to, after, timeout)
 
 
 @router.get(paths.MAILBOX_MESSAGE, summary="One message (id or 'latest')", **_documented(Message))
 async def get_message(
     request: Request, message_id: str, to: str | None = Query(None, description="with 'latest'")
 ) -> Response:
-    return _answer(_message(_state(request), message_id, to))
+    return reads.answer(reads.message(_state(request), message_id, to))
 
 
 @router.get(paths.MAILBOX_RAW, summary="A message's raw MIME source", **_bytes("message/rfc822"))
 async def get_raw(request: Request, message_id: str, to: str | None = None) -> Response:
-    message = _message(_state(request), message_id, to)
+    message = reads.message(_state(request), message_id, to)
     return Response(message.raw, media_type="message/rfc822")
 
 
 @router.get(paths.MAILBOX_ATTACHMENT, summary="One attachment's content", **_bytes("*/*"))
 async def get_attachment(request: Request, message_id: str, index: int) -> Response:
-    message = _message(_state(request), message_id, None)
+    message = reads.message(_state(request), message_id, None)
     attachments = message.parsed.attachments
     if not 0 <= index < len(attachments):
         raise ControlError(404, "not_found", f"message {message_id} has no attachment {index}")
@@ -136,7 +112,7 @@ async def get_attachment(request: Request, message_id: str, index: int) -> Respo
 
 @router.delete(paths.MAILBOX, summary="Empty the mailbox", **_documented(Deleted))
 async def clear_messages(request: Request) -> dict[str, Any]:
-    return {"deleted": _state(request).mailbox.clear()}
+    return reads.clear(_state(request))
 
 
 @router.post(
@@ -189,7 +165,7 @@ async def fire_event(request: Request, message_id: str, spec: EventSpec) -> dict
     unsubscribe, a complaint, a permanent bounce) and posts the signed webhook; answers the event."""
     state = _state(request)
     # A batch's copies share their Mailgun message id: the recipient's own copy (``latest`` stays latest).
-    message = _message(state, message_id, spec.recipient if message_id != LATEST else None)
+    message = reads.message(state, message_id, spec.recipient if message_id != LATEST else None)
     details: dict[str, Any] = {
         "url": spec.url,
         "severity": spec.severity,

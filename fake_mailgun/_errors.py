@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -31,12 +30,6 @@ class MailgunError(Exception):
         self.message = message
         self.plain = plain
         self.headers = dict(headers or {})
-
-
-class MailgunErrorBody(BaseModel):
-    """Mailgun's error body."""
-
-    message: str
 
 
 def forbidden() -> MailgunError:

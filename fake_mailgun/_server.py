@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from fakekit import PortInUse, ReadyUvicorn, ServedApp, bind
 
-from ._app import create_app
+from ._front import create_front
 from ._settings import Settings
 from ._smtp import start_smtp
 from ._state import State
@@ -57,7 +57,7 @@ class Server(ServedApp[Running]):
         except OSError:
             self.http_sock.close()
             raise
-        self.uvicorn = ReadyUvicorn(create_app(settings, state=self.state))
+        self.uvicorn = ReadyUvicorn(create_front(settings, state=self.state))
         self.running = Running(
             host=settings.host,
             port=self.http_sock.getsockname()[1],

@@ -16,12 +16,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import importlib
 import secrets
+import sys
 import threading
 from collections.abc import Coroutine
 from typing import Any
-
-import httpx
 
 from ._clock import Clock
 from ._errors import bad_request, not_found
@@ -199,6 +199,10 @@ class Webhooks:
 
     async def _attempt(self, url: str, event: dict[str, Any], at: float, attempt: int) -> None:
         record: dict[str, Any] = {"url": url, "event": event["event"], "status": None, "attempt": attempt}
+        if "httpx" not in sys.modules:  # loaded by the first post, off the event loop: not at start
+            await asyncio.to_thread(importlib.import_module, "httpx")
+        import httpx
+
         try:
             async with httpx.AsyncClient(timeout=10) as client:
                 response = await client.post(url, json=self.payload(event, at))

@@ -1,4 +1,5 @@
-"""The control APIs' one error type (``/__harness/`` on both fakes), its body and its one handler.
+"""The control APIs' one error type (``/__harness/`` on both fakes; defined in the light
+:mod:`._control_error`), its documented body and its one handler.
 
 A control error is ``{"error": code, "message": text}`` with an HTTP status — a stable contract the
 harness client, the CLI and the UIs read. Bad bodies are control errors too (``invalid_request``, 400),
@@ -18,20 +19,23 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+
+from ._control_error import ControlError, control_error_response
 
 Model = TypeVar("Model", bound=BaseModel)
 Otherwise = Callable[[Request, str], Awaitable[Response]]
 # Starlette's refusals under the control prefix, by status.
 _HTTP_ERRORS = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}
 
-
-class ControlError(Exception):
-    """A refused control request: ``status``, a short ``error`` code, a human ``message``."""
-
-    def __init__(self, status: int, error: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.error, self.message = status, error, message
+__all__ = [
+    "ControlError",
+    "ErrorBody",
+    "control_error_response",
+    "install_control_errors",
+    "problems",
+    "validate",
+]
 
 
 class ErrorBody(BaseModel):
@@ -39,10 +43,6 @@ class ErrorBody(BaseModel):
 
     error: str
     message: str
-
-
-def control_error_response(exc: ControlError) -> JSONResponse:
-    return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
 
 
 def problems(errors: Sequence[Any]) -> str:

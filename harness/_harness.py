@@ -10,9 +10,10 @@ redirect URIs then name the app's real port.
 from __future__ import annotations
 
 import contextlib
+import functools
 import socket
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from fake_logto import paths as logto_paths
@@ -43,9 +44,15 @@ class Harness:
     tenant: TenantConfig
     mailgun: MailgunRunning
     logto: LogtoRunning
-    client: Client
+    connect: Callable[[], Client] = field(repr=False)  # makes :attr:`client`
     app_url: str | None = None
     app: RunningApp | None = None
+
+    @functools.cached_property
+    def client(self) -> Client:
+        """A :class:`harness.Client` of both fakes, made on first use (``harness up`` never needs one, and
+        it loads the HTTP client) and closed when the harness stops."""
+        return self.connect()
 
     @property
     def mailgun_url(self) -> str:
@@ -80,7 +87,7 @@ class Harness:
             "smtp": {"host": self.mailgun.host, "port": self.mailgun.smtp_port},
             "inbox_url": self.mailgun.url + mailgun_paths.INBOX,
             "debug_url": self.logto.url + logto_paths.DEBUG,
-            "sign_in_url": self.logto.url + logto_paths.HARNESS_SIGN_IN,  # POST (see _sign_in_endpoint)
+            "sign_in_url": self.logto.url + logto_paths.HARNESS_SIGN_IN,  # POST (see _sign_in_route)
             "app": {
                 "id": app.id,
                 "secret": app.secret,
@@ -149,8 +156,7 @@ def start_harness(
         from fake_logto import Server as LogtoServer
         from fake_mailgun import Server as MailgunServer
 
-        from ._client import Client
-        from ._sign_in_endpoint import sign_in_routes
+        from ._sign_in_route import sign_in_routes
 
         mailgun_settings = _fresh(
             config.mailgun,
@@ -162,14 +168,19 @@ def start_harness(
         mailgun = stack.enter_context(mailgun_server.in_thread())
         logto_settings = _fresh(config.logto, host=config.host, port=logto_port)
         try:
-            # POST /__harness/sign-in rides on fake_logto's port (see _sign_in_endpoint).
+            # POST /__harness/sign-in rides on fake_logto's port (see _sign_in_route).
             routes = sign_in_routes(mailgun.url, tenant.public_endpoint(config.logto.endpoint, logto_port))
             logto_server = LogtoServer(logto_settings, tenant, sockets.logto, routes=routes)
         except TenantConfigError as exc:  # e.g. a keys_file that holds no P-384 key
             raise ConfigError(f"logto.{exc}") from exc
         logto = stack.enter_context(logto_server.in_thread())
-        client = stack.enter_context(Client(mailgun.url, logto.url, management_app=config.management_app()))
-        harness = Harness(config=given, tenant=tenant, mailgun=mailgun, logto=logto, client=client)
+
+        def connect() -> Client:
+            from ._client import Client
+
+            return stack.enter_context(Client(mailgun.url, logto.url, management_app=config.management_app()))
+
+        harness = Harness(config=given, tenant=tenant, mailgun=mailgun, logto=logto, connect=connect)
         if running_app is not None:
             running_app.wait_ready()
             harness.app = running_app

@@ -6,12 +6,16 @@ hands the route to ``fake_logto.Server(routes=…)``, so fake_logto never import
 port (nor setting) is needed. The body's keys are :class:`~._sign_in.SignInRequest`'s fields, as the
 command's flags are; the answer is what ``harness sign-in --json`` prints. The flow runs in a worker
 thread: it calls fake_logto itself over HTTP, which this server's event loop answers meanwhile.
+
+This module (FastAPI's body parameter, pydantic, the HTTP client, the flow) loads on the endpoint's first
+use: at start the harness hands fake_logto the light stand-in of :mod:`._sign_in_route`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 import anyio.to_thread
@@ -19,7 +23,6 @@ from fastapi import Body
 from pydantic import TypeAdapter, ValidationError
 from starlette.responses import JSONResponse, Response
 
-from fake_logto import paths as logto_paths
 from fakekit import ControlError, problems
 
 from ._client import Client
@@ -49,9 +52,11 @@ def _run(request: SignInRequest, mailgun_url: str, logto_endpoint: str | None) -
         return sign_in(request, client.mailbox, logto_endpoint=logto_endpoint)
 
 
-def sign_in_routes(mailgun_url: str, logto_endpoint: str | None = None) -> list[tuple[str, str, Any]]:
-    """The route to hand ``fake_logto.Server(routes=…)``; codes are read from fake_mailgun at ``mailgun_url``;
-    a single-page app signs in against ``logto_endpoint`` (the tenant's public endpoint)."""
+def sign_in_endpoint(
+    mailgun_url: str, logto_endpoint: str | None = None
+) -> Callable[..., Awaitable[Response]]:
+    """The endpoint; codes are read from fake_mailgun at ``mailgun_url``; a single-page app signs in
+    against ``logto_endpoint`` (the tenant's public endpoint)."""
 
     async def harness_sign_in(
         body: Annotated[Any, Body(json_schema_extra=_ADAPTER.json_schema())],
@@ -67,4 +72,4 @@ def sign_in_routes(mailgun_url: str, logto_endpoint: str | None = None) -> list[
             return JSONResponse(exc.body(), status_code=FAILED)
         return JSONResponse(result)
 
-    return [("POST", logto_paths.HARNESS_SIGN_IN, harness_sign_in)]
+    return harness_sign_in

@@ -1,7 +1,8 @@
 """What every Mailgun API handler shares: the route record, authentication, the domain check, the form.
 
 A :class:`Route` says what an operation is (method, path, handler) and what it answers (its 2xx body as a
-pydantic model, documentation only: handlers return their JSON as Mailgun writes it).
+pydantic model, documentation only: handlers return their JSON as Mailgun writes it). Nothing here loads
+pydantic or FastAPI: the sends use it from the light front at start.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +25,9 @@ from .._errors import MailgunError, bad_request, domain_not_found, forbidden
 from .._message import Attachment
 from .._sending import Form
 from .._state import State
+
+if TYPE_CHECKING:  # documentation only: the models load with the documented app (.routes)
+    from pydantic import BaseModel
 
 MAX_REQUEST_BYTES = int(52.4 * 1024 * 1024)
 Handler = Callable[[Request, State, str], Awaitable[Response]]
@@ -44,18 +48,25 @@ class Route:
     sends: bool = False  # a send: faults may answer for it (any 4xx/5xx status)
 
 
-class Paging(BaseModel):
-    """Links to the first, last, next and previous pages."""
-
-    first: str
-    last: str
-    next: str
-    previous: str
-
-
 def state_of(request: Request) -> State:
     state: State = request.app.state.fake_mailgun
     return state
+
+
+def guarded(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Authenticate, check the domain (when the path has one), then run the handler."""
+
+    async def endpoint(request: Request) -> Response:
+        state = state_of(request)
+        authenticate(request, state)
+        domain = str(request.path_params.get("domain", ""))
+        if domain:
+            check_domain(state, domain)
+        return await handler(request, state, domain)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
 
 
 def authenticate(request: Request, state: State) -> None:

@@ -10,7 +10,8 @@ from starlette.responses import JSONResponse, Response
 
 from .. import _events, paths
 from .._state import State
-from .common import Paging, Route, base_url
+from .common import Route, base_url
+from .models import Paging
 
 
 class Event(BaseModel):

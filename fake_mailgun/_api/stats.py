@@ -23,7 +23,8 @@ from starlette.responses import JSONResponse, Response
 from .. import paths
 from .._errors import bad_request, not_found
 from .._state import State
-from .common import Paging, Route, base_url, form_value, query_int, read_form
+from .common import Route, base_url, form_value, query_int, read_form
+from .models import Paging
 
 EVENTS = ("accepted", "delivered", "failed", "opened", "clicked", "unsubscribed", "complained", "stored")
 RESOLUTIONS = ("hour", "day", "month")

@@ -27,7 +27,8 @@ from .._message import CapturedMessage, parse_mime
 from .._sending import envelope_to, new_message_id
 from .._state import State
 from .common import Route, base_url, read_form
-from .messages import Queued, apply_fault, queued
+from .messages import Queued
+from .sends import apply_fault, queued
 
 _HEADER_KEYS = ("content-type", "from", "message-id", "mime-version", "subject", "to")
 

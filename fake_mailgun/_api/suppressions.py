@@ -20,7 +20,8 @@ from .. import paths
 from .._errors import bad_request
 from .._state import State
 from .._suppressions import DEFAULT_LIMIT, KINDS, Kind, check_address, parse_created_at
-from .common import Paging, Route, base_url, form_value, query_int, read_form
+from .common import Route, base_url, form_value, query_int, read_form
+from .models import Paging
 
 MAX_RECORDS = 1000
 _NOUN: dict[Kind, str] = {

@@ -15,7 +15,8 @@ from .._errors import bad_request
 from .._sending import Form
 from .._state import State
 from .._templates import Template, Version, check_syntax
-from .common import Paging, Route, base_url, form_value, is_yes, query_int, read_form
+from .common import Route, base_url, form_value, is_yes, query_int, read_form
+from .models import Paging
 
 
 class VersionBody(BaseModel):
