@@ -246,7 +246,8 @@ def _explanations(plan: Plan) -> list[str]:
     return [
         f"- **Cold start**: from spawning the process to its discovery document (OIDC) or its HTTP API *and* SMTP "
         f"greeting (mail) answering 200/220 on 127.0.0.1; `harness up` until Logto discovery, the Mailgun API's "
-        f"health and SMTP all answer. Each start waits for the process's readiness line, then connect-retries "
+        f"health and SMTP all answer (`--app none`; *+ Python app*: `--app python`, whose JSON line waits for the "
+        f"sample app too, so that row includes the app's own start). Each start waits for the process's readiness line, then connect-retries "
         f"with a bound. {plan.rounds} rounds.",
         f"- **Email-OTP sign-in over HTTP**: `harness.ExperienceClient` from `/oidc/auth` through the Experience API "
         f"(an unknown email registers), the code read through the mailbox's server-side wait, to the code exchange "

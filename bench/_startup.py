@@ -22,7 +22,7 @@ from ._subjects import HARNESS, Subject
 def cold_start(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
     groups = [
         (COLD_DISCOVERY, ["fake_logto", "oauth2-mock-server", "oidc-provider-mock"]),
-        (COLD_HARNESS, ["harness up"]),
+        (COLD_HARNESS, ["harness up", "harness up + Python app"]),
         (COLD_MAIL, ["fake_mailgun", "maildev", "Mailpit"]),
     ]
     order = [subjects[name] for _, names in groups for name in names]
@@ -48,6 +48,7 @@ def cold_start(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
                 )
     versus = {
         "harness up": None,
+        "harness up + Python app": None,
         "fake_logto": None,
         "fake_mailgun": None,
         "oauth2-mock-server": "fake_logto",
@@ -57,6 +58,7 @@ def cold_start(plan: Plan, subjects: dict[str, Subject]) -> list[Row]:
     }
     for name in [
         "harness up",
+        "harness up + Python app",
         "fake_logto",
         "fake_mailgun",
         "oauth2-mock-server",

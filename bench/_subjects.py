@@ -86,12 +86,14 @@ def fake_mailgun() -> Iterator[Live]:
 
 
 @contextlib.contextmanager
-def harness_up(config: Path | None = None) -> Iterator[Live]:
-    """``harness up --json --ports free``: both fakes healthy = Logto discovery, the Mailgun API's health
-    and the SMTP greeting all answer."""
+def harness_up(config: Path | None = None, app: str = "none") -> Iterator[Live]:
+    """``harness up --json --ports free --app <app>``: both fakes healthy = Logto discovery, the Mailgun
+    API's health and the SMTP greeting all answer. ``harness up`` prints its JSON once a sample app it
+    starts answers too, so with ``app="python"`` the figure includes that app's own start (it overlaps the
+    fakes' imports); the bench's other figures need no sample app (``"none"``)."""
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         env = {"HARNESS_RUN_FILE": str(Path(tmp) / "run.json")}
-        argv = [*_python(), "-m", "harness", "up", "--json", "--ports", "free"]
+        argv = [*_python(), "-m", "harness", "up", "--json", "--ports", "free", "--app", app]
         if config is not None:
             argv += ["--config", str(config)]
         with running("harness up", argv, env=env) as proc:
@@ -185,7 +187,15 @@ def harness_subjects() -> dict[str, Subject]:
         "fake_mailgun": Subject(
             "fake_mailgun", HARNESS, fake_mailgun, how="python -m fake_mailgun --port 0 --smtp-port 0"
         ),
-        "harness up": Subject("harness up", HARNESS, harness_up, how="harness up --json --ports free"),
+        "harness up": Subject(
+            "harness up", HARNESS, harness_up, how="harness up --json --ports free --app none"
+        ),
+        "harness up + Python app": Subject(
+            "harness up + Python app",
+            HARNESS,
+            lambda: harness_up(app="python"),
+            how="harness up --json --ports free --app python (until the sample app answers too)",
+        ),
     }
 
 
