@@ -16,8 +16,9 @@ fakekit imports neither:
 - fault rules' schedule and a dropped connection (:class:`Rule`, :class:`RuleBook`, :func:`drop_connection`);
 - parts of an app built on their first request, off the event loop (:class:`DeferredApp`), and
   Starlette's 404/405 in FastAPI's shape (:func:`http_error_as_fastapi`);
-- the control APIs' one error type, its body and its one handler (:class:`ControlError`,
-  :class:`ErrorBody`, :func:`validate`, :func:`install_control_errors`).
+- the control APIs' one error type, its body and its one handler (:class:`ControlError` and
+  :func:`handle_control_error`, light; :class:`ErrorBody`, :func:`validate`, :func:`install_control_errors`
+  on FastAPI).
 
 Exports load on first use, so binding a socket or parsing flags never imports uvicorn or httpx.
 """
@@ -29,7 +30,8 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._control_errors import ControlError, ErrorBody, install_control_errors, problems, validate
+    from ._control_error import ControlError, handle_control_error
+    from ._control_errors import ErrorBody, install_control_errors, problems, validate
     from ._deferred import DeferredApp, http_error_as_fastapi
     from ._faults import Rule, RuleBook, drop_connection, schedule_problem
     from ._http import async_http_client, http_client
@@ -48,7 +50,8 @@ if TYPE_CHECKING:
     from ._waiting import Waiters
 
 _HOMES = {
-    "ControlError": "._control_errors",
+    "ControlError": "._control_error",
+    "handle_control_error": "._control_error",
     "ErrorBody": "._control_errors",
     "install_control_errors": "._control_errors",
     "problems": "._control_errors",
@@ -101,6 +104,7 @@ __all__ = [
     "bind",
     "cli_fields",
     "drop_connection",
+    "handle_control_error",
     "http_client",
     "http_error_as_fastapi",
     "install_control_errors",

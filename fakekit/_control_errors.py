@@ -1,4 +1,5 @@
-"""The control APIs' one error type (``/__harness/`` on both fakes), its body and its one handler.
+"""The control APIs' errors on FastAPI (``/__harness/`` on both fakes): the body, bad input and Starlette's
+refusals; the error type itself and its rendering are light (:mod:`._control_error`).
 
 A control error is ``{"error": code, "message": text}`` with an HTTP status — a stable contract the
 harness client, the CLI and the UIs read. Bad bodies are control errors too (``invalid_request``, 400),
@@ -18,7 +19,9 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
+
+from ._control_error import ControlError, control_error_response, handle_control_error
 
 Model = TypeVar("Model", bound=BaseModel)
 Otherwise = Callable[[Request, str], Awaitable[Response]]
@@ -26,23 +29,11 @@ Otherwise = Callable[[Request, str], Awaitable[Response]]
 _HTTP_ERRORS = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed"}
 
 
-class ControlError(Exception):
-    """A refused control request: ``status``, a short ``error`` code, a human ``message``."""
-
-    def __init__(self, status: int, error: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.error, self.message = status, error, message
-
-
 class ErrorBody(BaseModel):
     """What every control error answers (documented in the fakes' OpenAPI)."""
 
     error: str
     message: str
-
-
-def control_error_response(exc: ControlError) -> JSONResponse:
-    return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
 
 
 def problems(errors: Sequence[Any]) -> str:
@@ -63,10 +54,6 @@ def install_control_errors(app: FastAPI, control_prefix: str, otherwise: Otherwi
     ``control_prefix``, else as ``otherwise(request, details)`` (the fake's own service shape); and
     Starlette's HTTP errors as control errors under ``control_prefix``, else as FastAPI renders them."""
 
-    async def on_control_error(_request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ControlError)
-        return control_error_response(exc)
-
     async def on_invalid_input(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         details = problems(exc.errors())
@@ -85,6 +72,6 @@ def install_control_errors(app: FastAPI, control_prefix: str, otherwise: Otherwi
         response.headers.update(exc.headers or {})
         return response
 
-    app.add_exception_handler(ControlError, on_control_error)
+    app.add_exception_handler(ControlError, handle_control_error)
     app.add_exception_handler(RequestValidationError, on_invalid_input)
     app.add_exception_handler(HTTPException, on_http_error)
