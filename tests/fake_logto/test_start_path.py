@@ -1,8 +1,9 @@
 """What fake_logto's start loads (``python -m fake_logto`` → discovery answering): the web stack, not what
 only some requests need — the HTTP client (connector and webhooks: made on the first send), the pages'
 Jinja environment (made for the first page), FastAPI and pydantic (the control API, ``/openapi.json`` and
-its pages: :class:`fake_logto._app.App` builds that part on the first request for it) and the WebAuthn
-library (the first WebAuthn request)."""
+its pages: :class:`fake_logto._app.App` builds that part on the first request for it), the WebAuthn
+library (the first WebAuthn request), and joserfc with cryptography (the first token, JWKS or
+verification: the tenant's key is made then)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,18 @@ from starlette.testclient import TestClient
 from fake_logto import Settings, create_app, paths
 from fake_logto._app import App
 
-DEFERRED = ("httpx", "jinja2", "phonenumbers", "fastapi", "pydantic", "webauthn", "OpenSSL", "cbor2")
+DEFERRED = (
+    "httpx",
+    "jinja2",
+    "phonenumbers",
+    "fastapi",
+    "pydantic",
+    "webauthn",
+    "OpenSSL",
+    "cbor2",
+    "joserfc",
+    "cryptography",
+)
 
 
 def _run(code: str) -> None:
