@@ -1,5 +1,6 @@
-"""The app factory: every room's route table on one ASGI app, each error type rendered once (OAuth and
-Logto errors by :mod:`._errors`, control errors by fakekit), CORS as Logto answers it (:mod:`._cors`), and
+"""The app factory: every room's route table on one ASGI app (:class:`App`: the control API's part built on
+first use), each error type rendered once (OAuth and Logto errors by :mod:`._errors`, control errors by
+fakekit), CORS as Logto answers it (:mod:`._cors`), and
 any other ``/oidc`` path or method answered as Logto's ``koaOidcUnrecognizedRoute``
 (``packages/core/src/middleware/koa-oidc-unrecognized-route.ts``): 404 ``invalid_request``
 "unrecognized route or not allowed method (<METHOD> on <path below /oidc>)"."""
@@ -9,31 +10,37 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from fastapi import FastAPI
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
-from fakekit import install_control_errors
+from fakekit import ControlError, DeferredApp, handle_control_error, http_error_as_fastapi
 
-from . import _data_hooks, _errors, _hooks, _openapi, paths
+from . import _data_hooks, _errors, _hooks, paths
 from ._config import TenantConfig
 from ._config_file import load_config
 from ._cors import Cors
 from ._fault_injection import FaultInjection
 from ._keys import SigningKey
 from ._post_processing import PostProcessing
-from ._routing import LogtoRoute, takes_request_alone
+from ._routing import LogtoRoute
 from ._settings import Settings
 from ._static_documents import StaticDocuments
 from ._tenant import Tenant
 from ._verification_records import IdentifierRecord, MfaRecord
 
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
 Handler = Callable[[Request], Awaitable[Response]]
 
-# The rooms, in the order their routes are matched. Each module exposes ROUTES: [(method, path, handler)].
+# The rooms, in the order their routes are matched. Each module exposes ROUTES: [(method, path, handler)];
+# their control routes (the stand-ins' presets) are served by the control app.
 ROOMS: Sequence[str] = (
     "_discovery",
     "_authorize",
@@ -87,11 +94,13 @@ ROOMS: Sequence[str] = (
     "_pages_mfa",
     "_pages_social",
     "_pages_webauthn",
-    "_control",
-    "_hooks_control",
-    "_mfa_control",
-    "_faults_control",
-    "_debug",
+)
+# The control API's rooms (FastAPI handlers, pydantic bodies): imported when the control app is built.
+CONTROL_ROOMS: Sequence[str] = ("_control", "_hooks_control", "_mfa_control", "_faults_control", "_debug")
+TITLE, VERSION = "fake_logto", "0.1.0"
+DESCRIPTION = (
+    "A local Logto tenant: OIDC issuer, sign-in experience and Experience API, and a test control API "
+    "under /__harness/."
 )
 
 
@@ -177,53 +186,121 @@ def _recorded(tenant: Tenant, step: str, handler: Handler) -> Handler:
 
 Routes = Sequence[tuple[str, str, Callable[..., Any]]]
 
+# Where FastAPI answers (besides the control API): its generated document and pages (FastAPI's defaults).
+_FASTAPI_PAGES = frozenset({"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
 
-def create_app(
-    settings: Settings | None = None, *, tenant: Tenant | None = None, routes: Routes = ()
-) -> FastAPI:
+
+def _wrapped(tenant: Tenant, method: str, path: str, handler: Handler) -> Handler:
+    step = _STEPS.get((method, path))
+    if path.startswith(paths.EXPERIENCE):
+        handler = _hooks.with_hooks(tenant, handler)
+    elif _data_hooks.is_management(path):
+        handler = _data_hooks.with_data_hooks(tenant, method, path, handler)
+    if step is not None:
+        handler = _recorded(tenant, step, handler)
+    return handler
+
+
+class App(Starlette):
+    """fake_logto's ASGI app: the Logto-compatible routes on a plain Starlette router; the control API
+    (``/__harness``, with the routes added by the caller), FastAPI's ``/openapi.json`` and its pages on a
+    FastAPI app built on the first request for one of those (:class:`fakekit.DeferredApp`), so that the
+    start imports neither FastAPI nor pydantic (issue 20). Any other path or method is answered by the
+    router as the one FastAPI app that served everything before answered it."""
+
+    def __init__(
+        self,
+        tenant: Tenant,
+        settings: Settings,
+        logto: list[BaseRoute],
+        control: list[tuple[str, str, Handler]],
+        added: Routes,
+    ) -> None:
+        super().__init__(
+            routes=logto,
+            exception_handlers={
+                _errors.OAuthError: _errors.handle_oauth,
+                _errors.LogtoError: _errors.handle_logto,
+                ControlError: handle_control_error,  # the social stand-in's refusals
+                HTTPException: http_error_as_fastapi,  # 404, 405; a form that cannot be parsed
+            },
+        )
+        self.state.tenant = tenant
+        self.state.settings = settings  # dev_mode (the Management API guard), mock_connector_dir
+        self._control_routes, self._added_routes = control, added
+        self.deferred = DeferredApp(self._build_control_app)
+        self.router.default = self._elsewhere
+        # Innermost first. Fault injection inside CORS: a faulted answer carries its headers. Post-processing:
+        # ETag, security headers, compression. Outermost, discovery, JWKS and sign-in-exp as kept bytes.
+        self.add_middleware(FaultInjection, tenant=tenant)
+        self.add_middleware(Cors, routes=self.router.routes)
+        self.add_middleware(PostProcessing)
+        self.add_middleware(StaticDocuments, tenant=tenant)
+
+    async def _elsewhere(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """What no Logto route matched: the control API and FastAPI's pages, or Starlette's 404."""
+        path: str = scope.get("path", "")
+        # Any path the control prefix begins (``/__harnessing`` too): its 404 is a control error.
+        if path.startswith(paths.CONTROL) or path.removesuffix("/") in _FASTAPI_PAGES:
+            await self.deferred(scope, receive, send)
+        else:
+            await self.router.not_found(scope, receive, send)
+
+    def _build_control_app(self) -> FastAPI:
+        from fastapi import FastAPI
+
+        from fakekit import install_control_errors
+
+        from . import _openapi
+
+        app = FastAPI(title=TITLE, version=VERSION, description=DESCRIPTION)
+        app.state = self.state  # the handlers read the tenant and settings from request.app.state
+        tenant: Tenant = self.state.tenant
+        routes = list(self._control_routes)
+        for room in CONTROL_ROOMS:
+            module: Any = importlib.import_module(f"fake_logto.{room}")
+            routes += [(m, p, _wrapped(tenant, m, p, h)) for m, p, h in module.ROUTES]
+        routes += self._added_routes
+        for method, path, handler in routes:
+            app.add_api_route(path, handler, methods=[method])
+        app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
+        app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
+        install_control_errors(app, paths.CONTROL, _invalid_input)
+        _openapi.install(app, self.router.routes)
+        return app
+
+    def control_app(self) -> FastAPI:
+        """The FastAPI part, built now if no request built it yet (for in-process callers)."""
+        return cast("FastAPI", self.deferred.build_now())
+
+    def openapi(self) -> dict[str, Any]:
+        """The document ``/openapi.json`` serves (:mod:`._openapi`)."""
+        return self.control_app().openapi()
+
+
+def _control_path(path: str) -> bool:
+    return path.startswith(paths.CONTROL + "/")
+
+
+def create_app(settings: Settings | None = None, *, tenant: Tenant | None = None, routes: Routes = ()) -> App:
     """The ASGI app; ``routes`` (``(method, path, handler)``, control paths only) are served too: what the
     harness adds on top of the fake (``POST /__harness/sign-in``) without this package importing it."""
+    for _method, path, _handler in routes:
+        if not _control_path(path):
+            raise ValueError(f"an added route must be a control path (under {paths.CONTROL}/): {path}")
     settings = settings or Settings()
     tenant = tenant or create_tenant(settings)
-    app = FastAPI(
-        title="fake_logto",
-        version="0.1.0",
-        description="A local Logto tenant: OIDC issuer, sign-in experience and Experience API, and a test "
-        "control API under /__harness/.",
-    )
-    app.state.tenant = tenant
-    app.state.settings = settings  # dev_mode (the Management API guard), mock_connector_dir
+    logto: list[BaseRoute] = []
+    control: list[tuple[str, str, Handler]] = []
     for room in ROOMS:
         module: Any = importlib.import_module(f"fake_logto.{room}")
         for method, path, handler in module.ROUTES:
-            step = _STEPS.get((method, path))
-            if path.startswith(paths.EXPERIENCE):
-                handler = _hooks.with_hooks(tenant, handler)
-            elif _data_hooks.is_management(path):
-                handler = _data_hooks.with_data_hooks(tenant, method, path, handler)
-            if step is not None:
-                handler = _recorded(tenant, step, handler)
-            if path.startswith(paths.CONTROL) or not takes_request_alone(handler):
-                app.add_api_route(
-                    path, handler, methods=[method], include_in_schema=path.startswith(paths.CONTROL)
-                )
+            handler = _wrapped(tenant, method, path, handler)
+            if _control_path(path):
+                control.append((method, path, handler))
             else:
-                app.router.routes.append(LogtoRoute(path, handler, method))
-    for method, path, handler in routes:
-        if not path.startswith(paths.CONTROL + "/"):
-            raise ValueError(f"an added route must be a control path (under {paths.CONTROL}/): {path}")
-        app.add_api_route(path, handler, methods=[method])
+                logto.append(LogtoRoute(path, handler, method))
     # Last, so a known path with another method lands here too (a full match beats Starlette's 405).
     for path in (paths.OIDC, paths.OIDC + "/{rest:path}"):
-        app.router.routes.append(Route(path, _unrecognized, methods=_ALL_METHODS))
-    app.add_middleware(FaultInjection, tenant=tenant)  # inside CORS: a faulted answer carries its headers
-    app.add_middleware(Cors, routes=app.router.routes)
-    app.add_middleware(PostProcessing)  # ETag, security headers, compression
-    app.add_middleware(
-        StaticDocuments, tenant=tenant
-    )  # outermost: discovery, JWKS, sign-in-exp as kept bytes
-    app.add_exception_handler(_errors.OAuthError, _errors.handle_oauth)
-    app.add_exception_handler(_errors.LogtoError, _errors.handle_logto)
-    install_control_errors(app, paths.CONTROL, _invalid_input)
-    _openapi.install(app)
-    return app
+        logto.append(Route(path, _unrecognized, methods=_ALL_METHODS))
+    return App(tenant, settings, logto, control, routes)

@@ -30,13 +30,13 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from typing import Any
-
-from joserfc import jwt
-from joserfc.jwk import ECKey
+from typing import TYPE_CHECKING, Any
 
 from ._keys import ALG
 from ._tenant import Tenant
+
+if TYPE_CHECKING:
+    from joserfc.jwk import ECKey
 
 REJECTED_BY: dict[str, str | None] = {
     "valid": None,
@@ -62,6 +62,8 @@ def _b64(data: dict[str, Any]) -> str:
 
 
 def _sign(header: dict[str, Any], claims: dict[str, Any], key: ECKey) -> str:
+    from joserfc import jwt  # joserfc and cryptography: loaded by the first use, not at start
+
     return jwt.encode(header, claims, key, algorithms=[ALG], default_type=None)
 
 
@@ -96,6 +98,8 @@ def mint(
         # RFC 7519 §6.1's unsecured JWT: JOSE libraries (joserfc too) will not make one, so it is built.
         return f"{_b64({'alg': 'none', 'typ': 'at+jwt'})}.{_b64(claims)}."
     elif kind in ("unknown-kid", "other-tenant-key"):
+        from joserfc.jwk import ECKey
+
         key = ECKey.generate_key("P-384", private=True)
         if kind == "unknown-kid":
             header["kid"] = key.thumbprint()

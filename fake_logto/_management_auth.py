@@ -27,7 +27,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from joserfc import jws
 from starlette.requests import Request
 
 from . import _guards
@@ -115,6 +114,8 @@ def _verified_claims(tenant: Tenant, token: str) -> dict[str, Any]:
     key = tenant.keys.key_for(header["kid"])
     if key is None or header["alg"] != ALG:
         raise _jose("JWKSNoMatchingKey", "ERR_JWKS_NO_MATCHING_KEY")
+    from joserfc import jws  # joserfc and cryptography: loaded by the first use, not at start
+
     try:
         jws.deserialize_compact(token, key, algorithms=[ALG])
     except Exception as exc:  # joserfc raises several types for a bad signature or encoding

@@ -10,12 +10,13 @@ documenting them changes nothing about how they are answered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from fakekit import ErrorBody
 
@@ -275,12 +276,13 @@ def build(title: str, version: str, description: str, routes: Iterable[Any]) -> 
     return document
 
 
-def install(app: FastAPI) -> None:
-    """Serve :func:`build`'s document as the app's ``/openapi.json`` (built once, on first request)."""
+def install(app: FastAPI, logto: Sequence[BaseRoute]) -> None:
+    """Serve :func:`build`'s document of the ``logto`` routes (served in front of ``app``, the control
+    app) and ``app``'s as ``app``'s ``/openapi.json`` (built once, on first request)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = build(app.title, app.version, app.description, app.routes)
+            app.openapi_schema = build(app.title, app.version, app.description, [*logto, *app.routes])
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]

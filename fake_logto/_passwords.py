@@ -26,7 +26,6 @@ from typing import Any, Protocol
 import bcrypt
 from argon2.exceptions import Argon2Error
 from argon2.low_level import Type, hash_secret, verify_secret
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from ._errors import LogtoError
 
@@ -176,6 +175,8 @@ def _firebase_scrypt(args: list[str], password: str) -> str:
         maxmem=2**31 - 1,
         dklen=32,
     )
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes  # not at start
+
     encryptor = Cipher(algorithms.AES(key), modes.CTR(bytes(16))).encryptor()
     return base64.b64encode(encryptor.update(_b64(signer_key)) + encryptor.finalize()).decode()
 

@@ -37,10 +37,6 @@ import warnings
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from joserfc import jwt
-from joserfc.errors import JoseError, SecurityWarning
-from joserfc.jwk import KeySet, OctKey
-
 from ._social_connectors import SocialError, SocialFactory, stringify
 from ._sso_oidc import standard_id
 
@@ -143,6 +139,9 @@ async def _token_request(
 ) -> str:
     """``requestTokenEndpoint``: the body as text; a refusal is ``general``."""
     import httpx  # loaded by the client already: httpx stays out of the fake's start
+    from joserfc import jwt  # joserfc and cryptography: loaded by the first use, not at start
+    from joserfc.errors import JoseError, SecurityWarning
+    from joserfc.jwk import OctKey
 
     method = config.get("tokenEndpointAuthMethod", "client_secret_post")
     form = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
@@ -210,6 +209,10 @@ async def _oidc_user(
     if not isinstance(tokens, dict) or not isinstance(tokens.get("id_token"), str):
         raise SocialError("invalid_response", {"issues": [{"path": ["id_token"], "message": "Required"}]})
     verification = config["idTokenVerificationConfig"]
+    from joserfc import jwt  # joserfc and cryptography: loaded by the first use, not at start
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     try:
         keys = (await http.get(verification["jwksUri"])).json()
         claims = jwt.decode(tokens["id_token"], KeySet.import_key_set(keys), algorithms=_ALGORITHMS).claims

@@ -33,10 +33,6 @@ import string
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from joserfc import jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
-
 from ._social_connectors import SocialError
 
 if TYPE_CHECKING:
@@ -209,6 +205,9 @@ async def _id_token_claims(
 ) -> dict[str, Any]:
     """``getIdTokenClaims``: verified against the provider's JWKS, ``iss`` and ``aud``."""
     import httpx  # loaded by the client already: httpx stays out of the fake's start
+    from joserfc import jwt  # joserfc and cryptography: loaded by the first use, not at start
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
 
     try:
         keys = (await http.get(oidc["jwksUri"])).json()

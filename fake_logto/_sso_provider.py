@@ -31,11 +31,9 @@ import re
 import secrets
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
-from joserfc import jwt
-from joserfc.jwk import ECKey
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
@@ -43,6 +41,9 @@ from fakekit import ControlError
 
 from . import paths
 from ._social_identity import Identity, read_identity
+
+if TYPE_CHECKING:
+    from joserfc.jwk import ECKey
 
 _IDP_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 TOKEN_TTL = 3600
@@ -77,8 +78,7 @@ class IdpStandIn:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.key = ECKey.generate_key("P-256", private=True)
-        self.kid = self.key.thumbprint()
+        self._key: tuple[ECKey, str] | None = None  # and its kid; made by the first JWKS or ID token
         self.presets: dict[str, Identity | None] = {}
         self.codes: dict[str, _Code] = {}
         self.tokens: dict[str, tuple[str, Identity]] = {}
@@ -88,6 +88,24 @@ class IdpStandIn:
             self.presets.clear()
             self.codes.clear()
             self.tokens.clear()
+
+    @property
+    def key(self) -> ECKey:
+        return self._signing()[0]
+
+    @property
+    def kid(self) -> str:
+        return self._signing()[1]
+
+    def _signing(self) -> tuple[ECKey, str]:
+        """The provider's P-256 key, made on first use: joserfc and cryptography stay out of the start."""
+        with self.lock:
+            if self._key is None:
+                from joserfc.jwk import ECKey
+
+                key = ECKey.generate_key("P-256", private=True)
+                self._key = (key, key.thumbprint())
+            return self._key
 
     def jwks(self) -> dict[str, Any]:
         public = {**self.key.as_dict(private=False), "kid": self.kid, "alg": "ES256", "use": "sig"}
@@ -131,6 +149,8 @@ class IdpStandIn:
         token_claims = {"iss": issuer, "aud": client_id, "iat": iat, "exp": iat + TOKEN_TTL}
         if grant.nonce:
             token_claims["nonce"] = grant.nonce
+        from joserfc import jwt
+
         id_token = jwt.encode(
             {"alg": "ES256", "kid": self.kid}, {**claims_of(grant.identity), **token_claims}, self.key
         )

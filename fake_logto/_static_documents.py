@@ -14,9 +14,11 @@ may have been built from has changed:
 - every request that may change state (any method but ``GET``/``HEAD``/``OPTIONS``: the Management API,
   the Experience API, ``/__harness`` control such as reset and key rotation) bumps a generation, before
   and after it runs, and nothing is kept while one is in flight;
-- in-process changes (the harness replacing ``tenant.config``; keys, endpoint or connector rows replaced)
-  are caught by the identity of those objects, compared with ``is`` against the ones the answer was
-  built from.
+- in-process changes (the harness replacing ``tenant.config``; keys, endpoint or connector rows replaced;
+  a key rotated or first made) are caught by the identity of those objects, compared with ``is`` against
+  the ones the answer was built from;
+- while any fault rule is in place (:mod:`._faults`) nothing is kept or served kept: a rule answers or
+  delays some requests, counts them and is spent, none of which is a state change of the above.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def _sources(tenant: Tenant) -> tuple[Any, ...]:
     return (
         tenant.config,
         tenant.keys,
-        tenant.keys.kid,
+        tenant.keys.keyring,  # a rotation; the key made by the first JWKS (discovery needs none)
         tenant.connectors.rows,
         tenant.endpoint,
         tenant.internal_url,
@@ -70,8 +72,8 @@ class StaticDocuments:
                 self.changing -= 1
                 self.generation += 1
             return
-        if method != "GET" or scope["path"] not in DOCUMENTS:
-            await self.app(scope, receive, send)
+        if method != "GET" or scope["path"] not in DOCUMENTS or self.tenant.faults.list():
+            await self.app(scope, receive, send)  # a fault rule's answer or delay is never kept nor skipped
             return
         key = (scope["path"], scope["query_string"], scope["scheme"], tuple(scope["headers"]))
         sources = _sources(self.tenant)

@@ -31,20 +31,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import webauthn
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from webauthn.helpers import bytes_to_base64url, options_to_json
-from webauthn.helpers.cose import COSEAlgorithmIdentifier
-from webauthn.helpers.structs import (
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
 
 from . import _codes, _guards, _sentinel, paths
 from ._errors import LogtoError
@@ -54,6 +44,12 @@ from ._store import User, new_id
 from ._verification_records import WebAuthnVerification
 from ._verification_totp import display_name
 from ._webauthn_guards import authentication_payload, registration_payload
+
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+# The webauthn library (and its cbor2, pyOpenSSL, asn1 modules) is imported by the first WebAuthn request,
+# in the functions below, not at start: discovery needs none of it (issue 20).
 
 TIMEOUT_MS = 60_000  # webAuthnAuthenticationOptionsTimeout
 ALGORITHMS = [-7, -257]  # ES256, RS256
@@ -76,6 +72,9 @@ def _passkeys(user: User) -> list[dict[str, Any]]:
 
 
 def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
+    import webauthn
+    from webauthn.helpers.structs import AuthenticatorTransport, PublicKeyCredentialDescriptor
+
     known = {t.value for t in AuthenticatorTransport}
     return [
         PublicKeyCredentialDescriptor(
@@ -96,6 +95,15 @@ def _record(ctx: Ctx, verification_id: str) -> WebAuthnVerification:
 
 async def registration_options(request: Request) -> Response:
     """``POST /api/experience/verification/web-authn/registration``."""
+    import webauthn
+    from webauthn.helpers import options_to_json
+    from webauthn.helpers.cose import COSEAlgorithmIdentifier
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     ctx = bind(request)
     user_id = _user_id(ctx)
     user = identified_user(ctx)
@@ -127,6 +135,9 @@ async def registration_options(request: Request) -> Response:
 
 async def verify_registration(request: Request) -> Response:
     """``POST /api/experience/verification/web-authn/registration/verify`` ``{verificationId, payload}``."""
+    import webauthn
+    from webauthn.helpers import bytes_to_base64url
+
     ctx = bind(request)
     body = await _guards.body(request)
     verification_id = _guards.field(body, "verificationId", str)
@@ -162,6 +173,10 @@ async def verify_registration(request: Request) -> Response:
 
 async def authentication_options(request: Request) -> Response:
     """``POST /api/experience/verification/web-authn/authentication``."""
+    import webauthn
+    from webauthn.helpers import options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     ctx = bind(request)
     user_id = _user_id(ctx)
     user = identified_user(ctx)
@@ -183,6 +198,8 @@ async def authentication_options(request: Request) -> Response:
 
 def _assert(ctx: Ctx, request: Request, record: WebAuthnVerification, payload: dict[str, Any]) -> None:
     """``verifyWebAuthnAuthentication``: the assertion of one of the user's passkeys, its counter moved on."""
+    import webauthn
+
     if not record.authentication_challenge:
         raise LogtoError("session.mfa.pending_info_not_found", 400)
     store, rp_id = ctx.tenant.store, request.url.hostname or "localhost"

@@ -16,9 +16,9 @@ fakekit imports neither:
 - fault rules' schedule and a dropped connection (:class:`Rule`, :class:`RuleBook`, :func:`drop_connection`);
 - parts of an app built on their first request, off the event loop (:class:`DeferredApp`), and
   Starlette's 404/405 in FastAPI's shape (:func:`http_error_as_fastapi`);
-- the control APIs' one error type, its body and its one handler (:class:`ControlError` and its answer
-  :func:`control_error_response`, both free of FastAPI; :class:`ErrorBody`, :func:`validate`,
-  :func:`install_control_errors`).
+- the control APIs' one error type, its body and its one handler (:class:`ControlError`, its answer
+  :func:`control_error_response` and :func:`handle_control_error`, all free of FastAPI; :class:`ErrorBody`,
+  :func:`validate`, :func:`install_control_errors` on FastAPI).
 
 Exports load on first use, so binding a socket or parsing flags never imports uvicorn or httpx.
 """
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 from ._lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from ._control_error import ControlError, control_error_response
+    from ._control_error import ControlError, control_error_response, handle_control_error
     from ._control_errors import ErrorBody, install_control_errors, problems, validate
     from ._deferred import DeferredApp, http_error_as_fastapi
     from ._faults import Rule, RuleBook, drop_connection, schedule_problem
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "ControlError": "._control_error",
     "control_error_response": "._control_error",
+    "handle_control_error": "._control_error",
     "ErrorBody": "._control_errors",
     "install_control_errors": "._control_errors",
     "problems": "._control_errors",
@@ -105,6 +106,7 @@ __all__ = [
     "cli_fields",
     "control_error_response",
     "drop_connection",
+    "handle_control_error",
     "http_client",
     "http_error_as_fastapi",
     "install_control_errors",

@@ -1,10 +1,12 @@
-"""The control APIs' one error type and its body, without the web framework: what a fake's light front
-raises and renders at start (issue 20); the handlers that also render FastAPI's own refusals as control
-errors are :mod:`._control_errors`."""
+"""The control APIs' one error type and its rendering, without the web framework: what a fake's light front
+raises and renders at start (a Logto- or Mailgun-compatible handler may raise :class:`ControlError` too: the
+social and SSO stand-ins do), which must not import FastAPI or pydantic to say so (issue 20). The FastAPI
+side — bad bodies, Starlette's refusals under the control prefix — is :mod:`._control_errors`."""
 
 from __future__ import annotations
 
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
 
 class ControlError(Exception):
@@ -18,3 +20,9 @@ class ControlError(Exception):
 def control_error_response(exc: ControlError) -> JSONResponse:
     """A control error's answer: ``{"error": code, "message": text}`` with its status."""
     return JSONResponse({"error": exc.error, "message": exc.message}, status_code=exc.status)
+
+
+async def handle_control_error(_request: Request, exc: Exception) -> Response:
+    """A Starlette exception handler for :class:`ControlError`: ``{"error": code, "message": text}``."""
+    assert isinstance(exc, ControlError)
+    return control_error_response(exc)

@@ -1,5 +1,5 @@
-"""The control APIs' one error type (``/__harness/`` on both fakes; defined in the light
-:mod:`._control_error`), its documented body and its one handler.
+"""The control APIs' errors on FastAPI (``/__harness/`` on both fakes): the body, bad input and Starlette's
+refusals; the error type itself and its rendering are light (:mod:`._control_error`).
 
 A control error is ``{"error": code, "message": text}`` with an HTTP status — a stable contract the
 harness client, the CLI and the UIs read. Bad bodies are control errors too (``invalid_request``, 400),
@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from ._control_error import ControlError, control_error_response
+from ._control_error import ControlError, control_error_response, handle_control_error
 
 Model = TypeVar("Model", bound=BaseModel)
 Otherwise = Callable[[Request, str], Awaitable[Response]]
@@ -32,6 +32,7 @@ __all__ = [
     "ControlError",
     "ErrorBody",
     "control_error_response",
+    "handle_control_error",
     "install_control_errors",
     "problems",
     "validate",
@@ -63,10 +64,6 @@ def install_control_errors(app: FastAPI, control_prefix: str, otherwise: Otherwi
     ``control_prefix``, else as ``otherwise(request, details)`` (the fake's own service shape); and
     Starlette's HTTP errors as control errors under ``control_prefix``, else as FastAPI renders them."""
 
-    async def on_control_error(_request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ControlError)
-        return control_error_response(exc)
-
     async def on_invalid_input(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         details = problems(exc.errors())
@@ -85,6 +82,6 @@ def install_control_errors(app: FastAPI, control_prefix: str, otherwise: Otherwi
         response.headers.update(exc.headers or {})
         return response
 
-    app.add_exception_handler(ControlError, on_control_error)
+    app.add_exception_handler(ControlError, handle_control_error)
     app.add_exception_handler(RequestValidationError, on_invalid_input)
     app.add_exception_handler(HTTPException, on_http_error)

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from fake_logto import Settings, SigningKey, serve_in_thread
+from fake_logto._app import create_tenant
 from fake_logto._static_documents import StaticDocuments
 
 DISCOVERY = "/oidc/.well-known/openid-configuration"
@@ -74,7 +75,8 @@ class _Counting:
 
 def _tenant() -> SimpleNamespace:
     return SimpleNamespace(
-        config=object(), keys=SimpleNamespace(kid="k1"), connectors=SimpleNamespace(rows=[]),
+        config=object(), keys=SimpleNamespace(keyring=["k1"]), connectors=SimpleNamespace(rows=[]),
+        faults=SimpleNamespace(list=list),
         endpoint="http://localhost:3001", internal_url="",
     )  # fmt: skip
 
@@ -113,8 +115,8 @@ def test_what_the_kept_answers_are_keyed_and_invalidated_on() -> None:
         assert await _call(docs, "GET", jwks) == b"6"
         for change in (
             lambda: setattr(tenant, "config", object()),
-            lambda: setattr(tenant.keys, "kid", "k2"),
-            lambda: setattr(tenant, "keys", SimpleNamespace(kid="k2")),
+            lambda: setattr(tenant.keys, "keyring", ["k2"]),  # a rotation
+            lambda: setattr(tenant, "keys", SimpleNamespace(keyring=["k2"])),
             lambda: setattr(tenant.connectors, "rows", []),
         ):
             change()
@@ -130,5 +132,40 @@ def test_what_the_kept_answers_are_keyed_and_invalidated_on() -> None:
         assert await _call(docs, "GET", "/api/.well-known/sign-in-exp") != during
         app.hold.set()
         await posting
+
+    asyncio.run(main())
+
+
+def test_a_real_tenants_answers_are_kept_until_its_keys_rotate() -> None:
+    """Around a real tenant: its sources compare the same from one request to the next (its key's ``kid``, a
+    thumbprint computed afresh on each call, once made every kept answer a miss); a new key is a change,
+    and so is the first key made (by the first JWKS: discovery needs none)."""
+
+    async def main() -> None:
+        app, tenant = _Counting(), create_tenant(Settings(port=0))
+        docs = StaticDocuments(app, tenant)
+        assert await _call(docs, "GET", DISCOVERY) == b"1"
+        assert await _call(docs, "GET", DISCOVERY) == b"1"
+        assert tenant.keys.keyring is None
+        assert tenant.keys.jwks()["keys"]
+        assert await _call(docs, "GET", DISCOVERY) == b"2"  # the key made: rebuilt once
+        assert await _call(docs, "GET", DISCOVERY) == b"2"
+        tenant.keys.rotate()
+        assert await _call(docs, "GET", DISCOVERY) == b"3"
+        assert await _call(docs, "GET", DISCOVERY) == b"3"
+
+    asyncio.run(main())
+
+
+def test_nothing_is_kept_while_a_fault_rule_is_in_place() -> None:
+    async def main() -> None:
+        app, tenant = _Counting(), _tenant()
+        tenant.faults = SimpleNamespace(list=lambda: ["a rule"])
+        docs = StaticDocuments(app, tenant)  # type: ignore[arg-type]
+        assert await _call(docs, "GET", DISCOVERY) == b"1"
+        assert await _call(docs, "GET", DISCOVERY) == b"2"
+        tenant.faults = SimpleNamespace(list=list)
+        assert await _call(docs, "GET", DISCOVERY) == b"3"
+        assert await _call(docs, "GET", DISCOVERY) == b"3"
 
     asyncio.run(main())
