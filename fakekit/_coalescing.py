@@ -9,9 +9,10 @@ loopback: about 30 % of a fake's busy time under load (``bench/findings.md``).
 
 :class:`CoalescingTransport` sits between the protocol and the real transport: writes made in the same
 turn of the event loop are kept and handed to the real transport as one write when the turn's callbacks
-are done (``loop.call_soon``). A ``Content-Length`` answer is written by its handler without yielding to
-the loop between head and body, so it leaves in one write; a streamed answer, a long-poll woken later or
-a ``100 Continue`` leaves at the end of the turn it was written in (nothing waits for more data). Closing
+are done (``loop.call_soon``), or as soon as the answer is complete (uvicorn's ``on_response_complete``).
+A ``Content-Length`` answer is written by its handler without yielding to the loop between head and
+body, so it leaves in one write; a streamed answer's chunk or a ``100 Continue`` leaves at the end of the
+turn it was written in (nothing waits for more data). Closing
 or ``write_eof`` sends what is kept first; ``abort`` drops it with the real transport's buffer. Kept
 bytes count in :meth:`CoalescingTransport.get_write_buffer_size`, and once they reach
 :data:`FLUSH_AT` they are written at once — so the real transport's flow control (``pause_writing`` on
@@ -21,8 +22,9 @@ applies to an answer streamed faster than the client reads.
 :func:`coalescing_protocol` makes the protocol class uvicorn is given (``uvicorn.Config(http=...)``
 accepts a class): the stock protocol for a parser name (``"httptools"``, ``"h11"``: uvicorn's own
 ``HTTP_PROTOCOLS`` table) whose ``connection_made`` wraps the transport before the stock one stores it.
-That is the only hook: uvicorn's protocol, its flow control and each request's cycle all reach the
-connection through the transport given to ``connection_made``. ``tests/fakekit/test_coalescing.py``
+Those are the two hooks: uvicorn's protocol, its flow control and each request's cycle all reach the
+connection through the transport given to ``connection_made``, and each cycle reports a finished answer
+to the protocol's ``on_response_complete``. ``tests/fakekit/test_coalescing.py``
 checks, for both parsers, that an answer still reaches the socket in one write, so a uvicorn that
 writes some other way fails there rather than silently losing the gain.
 """
@@ -130,11 +132,22 @@ class CoalescingTransport(asyncio.Transport):
 
 class _CoalescedConnection(asyncio.Protocol):
     """Mixed in ahead of a uvicorn HTTP protocol: the connection's writes go through a
-    :class:`CoalescingTransport`."""
+    :class:`CoalescingTransport`, and a finished answer is sent at once."""
+
+    transport: asyncio.Transport
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         wrapped = CoalescingTransport(cast(asyncio.Transport, transport), asyncio.get_running_loop())
         super().connection_made(wrapped)
+
+    def on_response_complete(self) -> None:
+        # uvicorn's cycle calls this right after an answer's last write (both protocols): send it now
+        # rather than at the end of the turn, which may come after other connections' work or, with
+        # several servers in one process (``harness up``), after another thread took the GIL.
+        transport = self.transport
+        if isinstance(transport, CoalescingTransport):
+            transport.flush()
+        super().on_response_complete()  # type: ignore[misc]
 
 
 @functools.cache

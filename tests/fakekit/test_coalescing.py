@@ -277,6 +277,24 @@ def test_a_sized_answer_reaches_the_socket_in_one_write(served: Callable[[Any], 
         assert writes == [answer] * 3
 
 
+def test_a_finished_answer_leaves_before_the_turn_ends(served: Callable[[Any], Any]) -> None:
+    seen_by_the_app: list[int] = []
+    recorded = threading.Event()
+    writes_of: list[list[bytes]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await _fixed(scope, receive, send)
+        seen_by_the_app.append(len(writes_of[0]))  # same turn as the last send: no loop turn ended yet
+        recorded.set()
+
+    with served(app) as (port, writes), _connect(port) as client:
+        writes_of.append(writes)
+        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert _read_until(client, b'"}').endswith(b'"}')
+        assert recorded.wait(10)
+        assert seen_by_the_app == [1]  # uvicorn's on_response_complete sent it
+
+
 def test_a_streamed_answer_is_not_held_back(served: Callable[[Any], Any]) -> None:
     first_seen = threading.Event()
 
