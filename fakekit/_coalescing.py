@@ -5,28 +5,28 @@ write a response's status line and headers on ``http.response.start`` and its bo
 ``http.response.body`` with separate ``transport.write`` calls (h11 a third, empty one for the end of a
 sized message). The transports send at once when their buffer is empty (asyncio's selector transport,
 uvloop's streams), so a small answer is two ``send`` system calls, each a packet waking the client on
-loopback: about 30 % of a fake's busy time under load (``bench/findings.md``).
+loopback (measurements in ``bench/findings.md``, "One write per answer").
 
 :class:`CoalescingTransport` sits between the protocol and the real transport: writes made in the same
 turn of the event loop are kept and handed to the real transport as one write when the turn's callbacks
 are done (``loop.call_soon``), or as soon as the answer is complete (uvicorn's ``on_response_complete``).
 A ``Content-Length`` answer is written by its handler without yielding to the loop between head and
 body, so it leaves in one write; a streamed answer's chunk or a ``100 Continue`` leaves at the end of the
-turn it was written in (nothing waits for more data). Closing
-or ``write_eof`` sends what is kept first; ``abort`` drops it with the real transport's buffer. Kept
-bytes count in :meth:`CoalescingTransport.get_write_buffer_size`, and once they reach
-:data:`FLUSH_AT` they are written at once — so the real transport's flow control (``pause_writing`` on
-the protocol when its buffer passes the high-water mark, which uvicorn's ``send`` then awaits) still
-applies to an answer streamed faster than the client reads.
+turn it was written in (nothing waits for more data). Closing or ``write_eof`` sends what is kept
+first; ``abort`` drops it with the real transport's buffer. Kept bytes count in
+:meth:`CoalescingTransport.get_write_buffer_size`, and once they reach :data:`FLUSH_AT` they are written
+at once — so the real transport's flow control (``pause_writing`` on the protocol when its buffer passes
+the high-water mark, which uvicorn's ``send`` then awaits) still applies to an answer streamed faster
+than the client reads.
 
 :func:`coalescing_protocol` makes the protocol class uvicorn is given (``uvicorn.Config(http=...)``
 accepts a class): the stock protocol for a parser name (``"httptools"``, ``"h11"``: uvicorn's own
 ``HTTP_PROTOCOLS`` table) whose ``connection_made`` wraps the transport before the stock one stores it.
 Those are the two hooks: uvicorn's protocol, its flow control and each request's cycle all reach the
 connection through the transport given to ``connection_made``, and each cycle reports a finished answer
-to the protocol's ``on_response_complete``. ``tests/fakekit/test_coalescing.py``
-checks, for both parsers, that an answer still reaches the socket in one write, so a uvicorn that
-writes some other way fails there rather than silently losing the gain.
+to the protocol's ``on_response_complete``. ``tests/fakekit/test_coalescing.py`` checks, for both
+parsers, that an answer still reaches the socket in one write, before the turn ends, so a uvicorn that
+writes or reports some other way fails there rather than silently losing the gain.
 """
 
 from __future__ import annotations
