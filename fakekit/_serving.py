@@ -6,6 +6,9 @@ the platform has them (both are dependencies on CPython outside Windows), else a
 uvicorn's pure-Python h11 parser — same answers, fewer requests per second (``bench/findings.md``). The
 loop is made here rather than by ``uvicorn.run``: the fakes run in ``asyncio.run``-style runners (one
 per thread under ``harness up``), which would otherwise always get the stock loop.
+
+On either parser, uvicorn's protocol is given its connection through a coalescing transport
+(``_coalescing``): a response's head and body, written separately by uvicorn, leave in one write.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import uvicorn
 
+from ._coalescing import coalescing_protocol
 from ._sockets import PortInUse, bind
 
 __all__ = [
@@ -80,7 +84,7 @@ class ReadyUvicorn(uvicorn.Server):
             lifespan="off",
             timeout_graceful_shutdown=1,
             timeout_keep_alive=75,
-            http=server_stack()[1],
+            http=coalescing_protocol(server_stack()[1]),
         )
         super().__init__(config)
         self.started_event = asyncio.Event()

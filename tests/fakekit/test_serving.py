@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from fakekit import _serving
+from fakekit._coalescing import coalescing_protocol
 from fakekit._serving import ReadyUvicorn, bind, loop_factory, run_in_thread, server_stack
 
 
@@ -24,7 +25,7 @@ def test_the_fast_stack_is_used_where_installed() -> None:
     assert importlib.util.find_spec("httptools") is not None
     assert server_stack() == ("uvloop", "httptools")
     server = ReadyUvicorn(_app)
-    assert server.config.http == "httptools"
+    assert server.config.http is coalescing_protocol("httptools")  # one write per answer (test_coalescing)
     sock = bind("127.0.0.1", 0, "test")
     port = sock.getsockname()[1]
 
@@ -42,4 +43,4 @@ def test_without_uvloop_and_httptools_the_stock_stack_serves(monkeypatch: pytest
     monkeypatch.setattr(_serving, "_available", lambda module: False)
     assert server_stack() == ("asyncio", "h11")
     assert loop_factory() is asyncio.new_event_loop
-    assert ReadyUvicorn(_app).config.http == "h11"
+    assert ReadyUvicorn(_app).config.http is coalescing_protocol("h11")
