@@ -11,7 +11,8 @@ acceptedUserId, organizationId, status, createdAt, updatedAt, expiresAt``) with 
 (``{id, name}`` by name); a ``Pending`` one past ``expiresAt`` (the tenant clock) reads ``Expired``.
 
 - ``GET /organization-invitations``: every invitation, newest first (``order by createdAt desc``), never
-  paged; ``organizationId``, ``inviterId`` filter exactly, ``invitee`` case-insensitively.
+  paged; ``organizationId``, ``inviterId`` filter exactly, ``invitee`` case-insensitively (an empty value
+  filters nothing).
 - ``POST`` ``{invitee (an email), organizationId, expiresAt, inviterId?, organizationRoleIds?,
   messagePayload?}`` → 201 ``Pending``: ``expiresAt`` not in the future → 400 ``request.invalid_input``; the
   invitee's email is a member's primary email → 422 ``request.invalid_input``; another ``Pending`` invitation
@@ -179,9 +180,11 @@ async def list_invitations(request: Request) -> Response:
             i
             for o in tenant.store.organizations.organizations.values()
             for i in o.invitations
-            if (organization_id is None or i.organization_id == organization_id)
-            and (inviter_id is None or i.inviter_id == inviter_id)
-            and (invitee is None or i.invitee.lower() == invitee.lower())
+            if (
+                not organization_id or i.organization_id == organization_id
+            )  # ``conditionalSql``: "" is no filter
+            and (not inviter_id or i.inviter_id == inviter_id)
+            and (not invitee or i.invitee.lower() == invitee.lower())
         ]
         found.sort(key=lambda i: (i.created_at, i.seq), reverse=True)
         body = [_invitation_json(tenant, i) for i in found]
