@@ -225,7 +225,7 @@ async def send_message(tenant: Tenant, to: str, template_type: str, payload: dic
     the same per-recipient cap as the codes (``withMessageRateGuard`` around ``sendMessage`` in
     ``libraries/organization-invitation.ts`` ``sendEmail``: one ``MessageSend`` bucket per recipient); no
     email connector → 501 ``connector.not_found``, a connector failure as :func:`send_code` answers it.
-    Recorded in ``store.sent`` (no code) and the debug log as a code is."""
+    Recorded in ``store.sent`` (no code) and the debug log (``message_sent``, ``message_send_failed``)."""
     store, policy = tenant.store, tenant.config.code_policy
     attempt = SentCode(to, template_type, None, new_id(21), tenant.clock.now(), delivered=False)
     with store.lock:
@@ -243,7 +243,11 @@ async def send_message(tenant: Tenant, to: str, template_type: str, payload: dic
     except ConnectorFailure as failure:
         attempt.error = f"connector.{failure.code}: {failure.message}"
         tenant.events.record(
-            "code_send_failed", email=to, usage_type=template_type, error=attempt.error, provider=failure.data
+            "message_send_failed",
+            email=to,
+            usage_type=template_type,
+            error=attempt.error,
+            provider=failure.data,
         )
         raise _connector_error(failure) from failure
     except LogtoError as error:
@@ -254,7 +258,7 @@ async def send_message(tenant: Tenant, to: str, template_type: str, payload: dic
         raise
     attempt.delivered = True
     tenant.events.record(
-        "code_sent", email=to, usage_type=template_type, delivery_status=delivery.status,
+        "message_sent", email=to, usage_type=template_type, delivery_status=delivery.status,
         mailgun_id=delivery.message_id, inbox_url=delivery.inbox_url,
     )  # fmt: skip
 

@@ -315,6 +315,9 @@ def test_the_invitation_email_lands_in_the_mailbox_and_is_resent(
     assert resent.status_code == 204, resent.text
     second = _next_message(mailgun, invitee, first["id"])
     assert again in second["text"]
+    events = control.get("/__harness/events", params={"email": invitee}).json()["items"]
+    sent = [e["data"] for e in events if e["kind"] == "message_sent"]
+    assert [(d["usage_type"], d["delivery_status"]) for d in sent] == [("OrganizationInvitation", 200)] * 2
     logto_error(api.post(f"{INVITATIONS}/nope/message", json={"link": again}), 404, "entity.not_found")
     logto_error(
         api.post(f"{INVITATIONS}/{invitation['id']}/message", json={"link": 1}), 400, "guard.invalid_input"
