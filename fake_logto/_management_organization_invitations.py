@@ -175,14 +175,12 @@ async def list_invitations(request: Request) -> Response:
     organization_id = query_value(request, "organizationId")
     inviter_id = query_value(request, "inviterId")
     invitee = query_value(request, "invitee")
-    with tenant.store.lock:
+    with tenant.store.lock:  # ``conditionalSql``: an empty value is no filter
         found = [
             i
             for o in tenant.store.organizations.organizations.values()
             for i in o.invitations
-            if (
-                not organization_id or i.organization_id == organization_id
-            )  # ``conditionalSql``: "" is no filter
+            if (not organization_id or i.organization_id == organization_id)
             and (not inviter_id or i.inviter_id == inviter_id)
             and (not invitee or i.invitee.lower() == invitee.lower())
         ]
