@@ -45,7 +45,9 @@ ISSUE14 = (
     *MANAGEMENT,
     "organization/organization", "organization/organization-role", "organization/organization-scope",
     "organization/organization-user", "organization/organization-user.roles",
-    "organization/organization-application",
+    "organization/organization-application", "organization/organization-invitation.creation",
+    "organization/organization-invitation.get", "organization/organization-invitation.status",
+    "organization/organization-invitation.rate-limit",
     "hook/hook", "hook/hook.testing", "hook/hook.trigger.data", "hook/hook.trigger.organization",
     "hook/hook.trigger.custom.data",
 )  # fmt: skip

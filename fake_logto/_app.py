@@ -84,6 +84,7 @@ ROOMS: Sequence[str] = (
     "_management_organization_jit",
     "_management_organization_roles",
     "_management_organization_scopes",
+    "_management_organization_invitations",
     "_management_hooks",
     "_management_connectors",
     "_management_one_time_tokens",

@@ -220,6 +220,49 @@ async def send_code(
     return record
 
 
+async def send_message(tenant: Tenant, to: str, template_type: str, payload: dict[str, Any]) -> None:
+    """Send a message that carries no code (an organization invitation) through the email connector, under
+    the same per-recipient cap as the codes (``withMessageRateGuard`` around ``sendMessage`` in
+    ``libraries/organization-invitation.ts`` ``sendEmail``: one ``MessageSend`` bucket per recipient); no
+    email connector → 501 ``connector.not_found``, a connector failure as :func:`send_code` answers it.
+    Recorded in ``store.sent`` (no code) and the debug log (``message_sent``, ``message_send_failed``)."""
+    store, policy = tenant.store, tenant.config.code_policy
+    attempt = SentCode(to, template_type, None, new_id(21), tenant.clock.now(), delivered=False)
+    with store.lock:
+        if sends_in_window(tenant, to) >= policy.send_cap:
+            _record_refusal(
+                tenant, to, template_type, attempt.verification_id, "request.message_rate_limited"
+            )
+            raise LogtoError("request.message_rate_limited", 429)
+        store.sent.append(attempt)
+    try:
+        connector = tenant.connectors.sender("Email")
+        if connector is None:
+            raise LogtoError("connector.not_found", 501, type="Email")
+        delivery = await connector.send(to, template_type, payload)
+    except ConnectorFailure as failure:
+        attempt.error = f"connector.{failure.code}: {failure.message}"
+        tenant.events.record(
+            "message_send_failed",
+            email=to,
+            usage_type=template_type,
+            error=attempt.error,
+            provider=failure.data,
+        )
+        raise _connector_error(failure) from failure
+    except LogtoError as error:
+        attempt.error = error.code
+        raise
+    except BaseException as exc:  # cancelled or a bug: never leave the slot taken
+        attempt.error = f"{type(exc).__name__}: {exc}"
+        raise
+    attempt.delivered = True
+    tenant.events.record(
+        "message_sent", email=to, usage_type=template_type, delivery_status=delivery.status,
+        mailgun_id=delivery.message_id, inbox_url=delivery.inbox_url,
+    )  # fmt: skip
+
+
 def record_type(record: VerificationRecord) -> str:
     """Logto's ``VerificationType`` of an interaction's verification record."""
     if isinstance(

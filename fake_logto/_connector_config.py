@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from ._config import ConfigError
 
-USAGE_TYPES = ("SignIn", "Register", "ForgotPassword", "Generic")
+# The template types a delivery may be keyed by (connector-kit ``TemplateType``, those the fake sends).
+USAGE_TYPES = ("SignIn", "Register", "ForgotPassword", "OrganizationInvitation", "Generic")
 DEFAULT_MAILGUN_ENDPOINT = "http://127.0.0.1:5080/.mailgun.net"
 
 
@@ -41,6 +42,12 @@ def default_mailgun_config(
                 "subject": "{{code}} is your password reset code",
                 "html": "<p>Your password reset code is {{code}}.</p>",
                 "text": "Your password reset code is {{code}}.",
+            },
+            "OrganizationInvitation": {
+                "subject": "You are invited to join {{organization.name}}",
+                "replyTo": f"Bookstore <support@{domain}>",
+                "html": '<p>You are invited to join {{organization.name}}.</p><p><a href="{{link}}">Accept</a></p>',
+                "text": "You are invited to join {{organization.name}}: {{link}}",
             },
             "Generic": {
                 "subject": "{{code}} is your verification code",

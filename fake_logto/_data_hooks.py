@@ -35,9 +35,9 @@ organization/user/index.ts ``POST|PUT   ``Organization.Membership.Updated``: rou
 organization/application/index.ts       ``Organization.Membership.Updated`` with        ``_management_organization
 ``POST|PUT …/applications``, ``DELETE   ``addedApplicationIds``,                        _applications``
 …/applications/:applicationId``         ``removedApplicationIds``
-organization-invitation/index.ts        ``Organization.Membership.Updated``             not served
-``PUT /organization-invitations/:id/
-status``
+organization-invitation/index.ts        ``Organization.Membership.Updated``: route      ``_management_organization
+``PUT /organization-invitations/:id/    context, ``organizationId``, ``addedUserIds``   _invitations.update_status``
+status`` (Accepted)                     (the user unless already a member)
 libraries/trusted-device.ts (from       ``TrustedDevice.Deleted`` (a dev feature), no   not served
 admin-user/trusted-device.ts)           ``ip``
 utils/SchemaRouter.ts relation routes   the ``hookEvent`` option: no router passes it   nothing to do
@@ -108,7 +108,7 @@ REGISTRATION: Mapping[str, str] = {
 
 # Logto's patterns of the routes that append a data hook themselves (not in REGISTRATION): their
 # ``matchedRoute`` and ``params`` names (routes/admin-user/basics.ts, organization/user/index.ts,
-# organization/application/index.ts).
+# organization/application/index.ts, organization-invitation/index.ts).
 EXPLICIT_ROUTES: tuple[str, ...] = (
     "/users/:userId",
     "/users/:userId/logto-configs",
@@ -116,6 +116,7 @@ EXPLICIT_ROUTES: tuple[str, ...] = (
     "/organizations/:id/users/:userId",
     "/organizations/:id/applications",
     "/organizations/:id/applications/:applicationId",
+    "/organization-invitations/:id/status",
 )
 LOGTO_ROUTES: tuple[str, ...] = tuple(
     dict.fromkeys([key.partition(" ")[2] for key in REGISTRATION] + list(EXPLICIT_ROUTES))

@@ -28,6 +28,10 @@ EMAIL_RE = re.compile(r"^\S+@\S+\.\S+\Z")
 PHONE_RE = re.compile(r"^\d+\Z", re.ASCII)
 USERNAME_RE = re.compile(r"^[A-Z_a-z]\w*\Z", re.ASCII)
 EMAIL_MAX = 256  # verificationCodeIdentifierGuard caps the address
+# zod 3's ``.email()`` pattern (``\\Z``: JavaScript's ``$`` without the ``m`` flag).
+ZOD_EMAIL = re.compile(
+    r"^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}\Z", re.IGNORECASE
+)
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SPECIAL_SCHEMES = ("http", "https", "ws", "wss", "ftp", "file")
 _EXPECTED = {str: "string", bool: "boolean", int: "number", float: "number", dict: "object", list: "array"}

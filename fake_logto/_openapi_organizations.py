@@ -1,7 +1,8 @@
 """The OpenAPI operations of fake_logto's organization routes (:mod:`._management_organizations`,
 :mod:`._management_organization_relations`, :mod:`._management_organization_applications`,
 :mod:`._management_organization_roles`, :mod:`._management_organization_jit`,
-:mod:`._management_organization_scopes`), written out as Logto's ``routes/organization/index.openapi.json``,
+:mod:`._management_organization_scopes`, :mod:`._management_organization_invitations`), written out as Logto's
+``routes/organization/index.openapi.json``, ``organization-invitation/index.openapi.json``,
 ``organization/jit/*.openapi.json``,
 ``organization/user/index.openapi.json``, ``organization/application/index.openapi.json``,
 ``organization-role/index.openapi.json``, ``organization-scope/index.openapi.json`` and
@@ -185,6 +186,7 @@ def operations() -> dict[tuple[str, str], Operation]:
             _op("DELETE", param_name, f"DeleteOrganizationRole{name[:-1]}", "Remove a scope from a role", {**NO_CONTENT, **NOT_FOUND}),
         ]  # fmt: skip
     entries += _jit_operations()
+    entries += _invitation_operations()
     return dict(entries)
 
 
@@ -215,4 +217,77 @@ def _jit_operations() -> list[tuple[tuple[str, str], Operation]]:
         _op("POST", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTORS, "CreateOrganizationJitSsoConnector", "Add organization JIT SSO connectors", {**CREATED, **REFUSED}, obj({"ssoConnectorIds": IDS}, "ssoConnectorIds")),
         _op("PUT", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTORS, "ReplaceOrganizationJitSsoConnectors", "Replace organization JIT SSO connectors", {**NO_CONTENT, **REFUSED}, obj({"ssoConnectorIds": IDS}, "ssoConnectorIds")),
         _op("DELETE", p.MANAGEMENT_ORGANIZATION_JIT_SSO_CONNECTOR, "DeleteOrganizationJitSsoConnector", "Remove organization JIT SSO connector", {**NO_CONTENT, **not_found}),
+    ]  # fmt: skip
+
+
+def _invitation_operations() -> list[tuple[tuple[str, str], Operation]]:
+    """:mod:`._management_organization_invitations`, as ``organization-invitation/index.openapi.json``
+    (operation ids by ``buildOperationId``)."""
+    p = paths
+    number = {"type": "number"}
+    status = {"type": "string", "enum": ["Pending", "Accepted", "Expired", "Revoked"]}
+    invitation = obj(
+        {
+            "tenantId": STRING,
+            "id": STRING,
+            "inviterId": NULLABLE,
+            "invitee": STRING,
+            "acceptedUserId": NULLABLE,
+            "organizationId": STRING,
+            "status": status,
+            "createdAt": number,
+            "updatedAt": number,
+            "expiresAt": number,
+            "organizationRoles": ROLE_ENTITIES,
+        },
+        "id",
+        "invitee",
+        "organizationId",
+        "status",
+        "expiresAt",
+        "organizationRoles",
+    )
+    payload = {
+        **obj({"code": STRING, "link": STRING, "locale": STRING, "uiLocales": STRING}),
+        "additionalProperties": True,
+        "description": "``SendMessagePayload``: the template's variables (``{{link}}`` …)",
+    }
+    create = obj(
+        {
+            "inviterId": NULLABLE,
+            "invitee": {"type": "string", "format": "email"},
+            "organizationId": STRING,
+            "expiresAt": {**number, "description": "epoch ms, in the future"},
+            "organizationRoleIds": IDS,
+            "messagePayload": {
+                "description": "the email's payload, or ``false`` (no email)",
+                "oneOf": [payload, {"type": "boolean", "enum": [False]}],
+            },
+        },
+        "invitee",
+        "organizationId",
+        "expiresAt",
+    )
+    update = obj(
+        {"status": {"type": "string", "enum": ["Accepted", "Revoked"]}, "acceptedUserId": NULLABLE}, "status"
+    )
+    refused = {
+        "422": logto_error(
+            "request.invalid_input, entity.unique_integrity_violation, entity.relation_foreign_key_not_found, entity.value_too_long"
+        )
+    }
+    not_found = {"404": logto_error("entity.not_found")}
+    limited = {"429": logto_error("request.message_rate_limited")}
+    no_connector = {"501": logto_error("connector.not_found: no email connector")}
+    query = [
+        param(name, "query", f"only the invitations of this {name}")
+        for name in ("organizationId", "inviterId", "invitee")
+    ]
+    return [
+        _op("GET", p.MANAGEMENT_ORGANIZATION_INVITATIONS, "ListOrganizationInvitations", "Get organization invitations", _json("every invitation matching, newest first (not paged)", {"type": "array", "items": invitation}), None, *query),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_INVITATIONS, "CreateOrganizationInvitation", "Create organization invitation", {**_json("the invitation (Pending)", invitation, "201"), **refused, **limited, **no_connector}, create),
+        _op("GET", p.MANAGEMENT_ORGANIZATION_INVITATION, "GetOrganizationInvitation", "Get organization invitation", {**_json("the invitation", invitation), **not_found}),
+        _op("DELETE", p.MANAGEMENT_ORGANIZATION_INVITATION, "DeleteOrganizationInvitation", "Delete organization invitation", {**NO_CONTENT, **not_found}),
+        _op("PUT", p.MANAGEMENT_ORGANIZATION_INVITATION_STATUS, "ReplaceOrganizationInvitationStatus", "Update organization invitation status", {**_json("the invitation", invitation), **not_found, **refused}, update),
+        _op("POST", p.MANAGEMENT_ORGANIZATION_INVITATION_MESSAGE, "CreateOrganizationInvitationMessage", "Resend invitation message", {**NO_CONTENT, **not_found, **limited, **no_connector}, payload),
     ]  # fmt: skip

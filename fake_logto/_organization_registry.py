@@ -9,6 +9,11 @@ claims and the refresh grant's membership check read, :mod:`._claims`, :mod:`._i
 and the config's ``organization_template`` / ``organizations`` (what :mod:`._rbac` and the reserved
 organizations resource read) by :meth:`template` and :meth:`organizations_view`.
 
+An organization's invitations (``organization_invitations`` with ``organization_invitation_role_relations``,
+:mod:`._management_organization_invitations`) live on it, so they go when it goes (``on delete cascade``), as
+they go with their inviter or accepting user (:meth:`OrganizationRegistry.forget_user`); a deleted role
+drops out of them where they are read.
+
 Ids are stable across resets: a configured organization keeps its config id, a configured organization
 role or scope gets an id derived from its name (:func:`._role_registry.stable_id`). A configured
 organization's ``members`` (emails or usernames) join it when a user with that identifier is created, as
@@ -30,6 +35,27 @@ ROLE_TYPES = {"user": "User", "m2m": "MachineToMachine"}
 
 
 @dataclass
+class StoredInvitation:
+    """An ``organization_invitations`` row and its roles; ``status`` is the stored one (a ``Pending`` row
+    past ``expires_at`` reads as ``Expired`` without being changed, as Logto's ``findEntity`` computes it)."""
+
+    id: str
+    organization_id: str
+    invitee: str
+    inviter_id: str | None
+    expires_at: float  # epoch ms, as given
+    created_at: int  # epoch ms
+    updated_at: int
+    seq: int  # creation order, for equal ``created_at``
+    status: str = "Pending"
+    accepted_user_id: str | None = None
+    role_ids: list[str] = field(default_factory=list)  # organization_invitation_role_relations
+
+    def status_at(self, now_ms: int) -> str:
+        return "Expired" if self.status == "Pending" and self.expires_at < now_ms else self.status
+
+
+@dataclass
 class StoredOrganization:
     id: str
     name: str
@@ -47,6 +73,7 @@ class StoredOrganization:
     jit_email_domains: list[str] = field(default_factory=list)  # organization_jit_email_domains
     jit_roles: list[str] = field(default_factory=list)  # organization_jit_roles: organization role ids
     jit_sso_connectors: list[str] = field(default_factory=list)  # organization_jit_sso_connectors
+    invitations: list[StoredInvitation] = field(default_factory=list)  # organization_invitations
     seed_members: tuple[str, ...] = ()  # the config's member identifiers
     seed_roles: tuple[tuple[str, str], ...] = ()  # (member identifier, role name)
 
@@ -130,10 +157,22 @@ class OrganizationRegistry:
                     org.member_roles.append((user_id, role_id))
 
     def forget_user(self, user_id: str) -> None:
-        """The user's memberships and organization roles cascade away with it (``on delete cascade``)."""
+        """The user's memberships, organization roles and the invitations it sent or accepted cascade away
+        with it (``on delete cascade``)."""
         for org in self.organizations.values():
             org.members = [m for m in org.members if m != user_id]
             org.member_roles = [(u, r) for u, r in org.member_roles if u != user_id]
+            org.invitations = [
+                i for i in org.invitations if user_id not in (i.inviter_id, i.accepted_user_id)
+            ]
+
+    def invitation(self, invitation_id: str) -> StoredInvitation | None:
+        return next(
+            (i for o in self.organizations.values() for i in o.invitations if i.id == invitation_id), None
+        )
+
+    def invitation_roles(self, invitation: StoredInvitation) -> list[StoredOrganizationRole]:
+        return [self.roles[r] for r in invitation.role_ids if r in self.roles]
 
     def user_roles(self, org: StoredOrganization, user_id: str) -> list[StoredOrganizationRole]:
         return [self.roles[r] for u, r in org.member_roles if u == user_id and r in self.roles]

@@ -32,7 +32,6 @@ organization provisioning by SSO connector and token storage.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from starlette.requests import Request
@@ -48,10 +47,6 @@ from ._store import User
 from ._verification_records import EnterpriseSsoVerification, SocialVerification, VerificationRecord
 
 assert _sso_phrases.SSO_MESSAGES  # the phrases are registered on import
-# zod's ``.email()`` pattern.
-ZOD_EMAIL = re.compile(
-    r"^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}$", re.IGNORECASE
-)
 
 
 def _connector_error(exc: SocialError) -> LogtoError:
@@ -125,7 +120,7 @@ async def connectors_by_email(request: Request) -> Response:
     email = request.query_params.get("email")
     if email is None:
         raise _guards.invalid_type("email", "string", None, missing=True, where="query")
-    if not ZOD_EMAIL.match(email):
+    if not _guards.ZOD_EMAIL.match(email):
         raise _guards.invalid("email", "invalid_string", "Invalid email", where="query", validation="email")
     found = enabled_connectors(request.app.state.tenant, email)
     return JSONResponse({"connectorIds": [c.id for c in found]})
