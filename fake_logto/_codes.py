@@ -29,7 +29,7 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
-from ._store import Interaction, SentCode, new_id
+from ._store import Interaction, SentCode, new_id, random_string
 from ._tenant import Tenant
 from ._verification_records import (
     BackupCodeVerification,
@@ -66,7 +66,7 @@ FALLBACK_LANGUAGE = "en"
 
 
 def new_code(length: int) -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(length))
+    return random_string("0123456789", length)
 
 
 def normalize_recipient(value: str) -> str:

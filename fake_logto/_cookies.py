@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 
 from starlette.requests import Request
@@ -43,8 +44,8 @@ SESSION_NOT_FOUND_MESSAGE = "Session not found. Please go back and sign in again
 
 def sign(name: str, value: str) -> str:
     """keygrip's ``sign``: HMAC-SHA1 of ``name=value``, base64 made URL-safe without padding."""
-    digest = hmac.new(_KEY, f"{name}={value}".encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode().replace("/", "_").replace("+", "-").rstrip("=")
+    digest = hmac.digest(_KEY, f"{name}={value}".encode(), hashlib.sha1)
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
 def get(request: Request, name: str) -> str | None:
@@ -56,9 +57,26 @@ def get(request: Request, name: str) -> str | None:
     return value
 
 
+# What ``http.cookies`` writes as it is (no quoting): a non-empty value of these characters only
+# (``http.cookies._LegalChars``), an attribute value without ``;`` or a line break.
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]+")
+_PLAIN_ATTRIBUTE = re.compile(r"[^;\r\n]*")
+
+
+def _set_cookie(response: Response, name: str, value: str, *, max_age: int, path: str) -> None:
+    """``response.set_cookie(name, value, max_age=, path=, httponly=True, samesite="lax")``: the same
+    header, written directly when nothing in it needs quoting (``http.cookies`` writes the attributes in
+    sorted order: HttpOnly, Max-Age, Path, SameSite); anything else goes through starlette."""
+    if _PLAIN_VALUE.fullmatch(value) and _PLAIN_ATTRIBUTE.fullmatch(path):
+        header = f"{name}={value}; HttpOnly; Max-Age={max_age}; Path={path}; SameSite=lax"
+        response.raw_headers.append((b"set-cookie", header.encode("latin-1")))
+    else:
+        response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="lax")
+
+
 def set_signed(response: Response, name: str, value: str, *, max_age: int, path: str = "/") -> None:
     for cookie, content in ((name, value), (name + SIG, sign(name, value))):
-        response.set_cookie(cookie, content, max_age=max_age, path=path, httponly=True, samesite="lax")
+        _set_cookie(response, cookie, content, max_age=max_age, path=path)
 
 
 def clear(response: Response, name: str, *, path: str = "/") -> None:
