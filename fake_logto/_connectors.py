@@ -134,8 +134,10 @@ class MailgunConnector:
         url, headers, body, key = self.request(to, usage_type, payload)
         import httpx  # loaded by the client already: httpx stays out of the fake's start
 
+        from fakekit import kept_post
+
         try:
-            response = await self.client.post(url, headers=headers, content=body)
+            response = await kept_post(self.client, url, headers, body)
         except httpx.HTTPError as exc:
             raise ConnectorFailure("general", f"Mailgun request failed: {exc}", {"error": str(exc)}) from exc
         if not 200 <= response.status_code < 300:

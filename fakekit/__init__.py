@@ -10,7 +10,8 @@ fakekit imports neither:
   :class:`Option`, :class:`SettingError`; for a fake's own command :func:`parse_settings`,
   :func:`add_arguments`, :func:`settings_from`, :func:`cli_fields`);
 - package exports that load on first use (:func:`lazy_exports`);
-- loopback httpx clients (:func:`http_client`, :func:`async_http_client`);
+- loopback httpx clients (:func:`http_client`, :func:`async_http_client`), and a hot path's plain ``POST``
+  through one over connections of its own (:func:`kept_post`; the client closes them);
 - one TOML reader for config files (:func:`read_toml`, :class:`ConfigFileError`);
 - the server-side wait (:class:`Waiters`);
 - fault rules' schedule and a dropped connection (:class:`Rule`, :class:`RuleBook`, :func:`drop_connection`);
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from ._deferred import DeferredApp, http_error_as_fastapi
     from ._faults import Rule, RuleBook, drop_connection, schedule_problem
     from ._http import async_http_client, http_client
+    from ._kept_posts import kept_post
     from ._options import (
         Option,
         Options,
@@ -61,6 +63,7 @@ _HOMES = {
     "schedule_problem": "._faults",
     "async_http_client": "._http",
     "http_client": "._http",
+    "kept_post": "._kept_posts",
     "Option": "._options",
     "Options": "._options",
     "SettingError": "._options",
@@ -104,6 +107,7 @@ __all__ = [
     "http_client",
     "http_error_as_fastapi",
     "install_control_errors",
+    "kept_post",
     "lazy_exports",
     "parse_settings",
     "problems",

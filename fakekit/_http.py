@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from ._kept_posts import KeepingAsyncClient
+
 NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
 
@@ -60,7 +62,8 @@ def http_client(timeout: float) -> httpx.Client:
 
 
 def async_http_client(timeout: float) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+    """An async client whose plain POSTs :func:`~fakekit.kept_post` may send itself."""
+    return KeepingAsyncClient(
         transport=httpx.AsyncHTTPTransport(**_plain_http()),
         mounts={"https://": _LazyAsyncTLS()},
         timeout=timeout,
