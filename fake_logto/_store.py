@@ -263,7 +263,8 @@ class TenantStore:
         self.codes: dict[str, AuthorizationCode] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, AccessToken] = {}
-        self.sent: list[SentCode] = []  # newest last
+        self.sent: list[SentCode] = []  # newest last; appended through add_sent only
+        self._sent_to: dict[str, list[SentCode]] = {}  # the same, by recipient key (add_sent's)
         self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
         self.pushed_requests: dict[str, PushedRequest] = {}
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
@@ -347,6 +348,19 @@ class TenantStore:
                 self.revoke_grant(grant_id)  # its tokens too: introspection must not call them active
             return user
 
+    # --- codes sent ---------------------------------------------------------------------------------
+    def add_sent(self, sent: SentCode, recipient_key: str) -> None:
+        """Log a code handed to the connector (or refused), filed under ``recipient_key`` too (the
+        rate limit's bucket: :func:`._codes.normalize_recipient`)."""
+        with self.lock:
+            self.sent.append(sent)
+            self._sent_to.setdefault(recipient_key, []).append(sent)
+
+    def sent_to(self, recipient_key: str) -> list[SentCode]:
+        """The codes :meth:`add_sent` filed under ``recipient_key``, oldest first."""
+        with self.lock:
+            return list(self._sent_to.get(recipient_key, ()))
+
     # --- lookups that honour expiry -----------------------------------------------------------------
     def live_session(self, session_id: str | None) -> Session | None:
         if not session_id:
@@ -410,6 +424,7 @@ class TenantStore:
             for other in (self.refresh_tokens, self.access_tokens, self.pushed_requests):
                 other.clear()
             self.sent.clear()
+            self._sent_to.clear()
             self.pending_logouts.clear()
             self.one_time_tokens.clear()
             self.clock.reset()
