@@ -51,7 +51,18 @@ def test_random_string_rejects_an_alphabet_it_cannot_draw_from() -> None:
 
 
 def test_sign_is_keygrips_hmac_sha1_url_safe_base64() -> None:
-    for name, value in [("_interaction", "abc"), ("_session", new_id(21)), ("x", "")]:
+    rng = random.Random(7)
+    randoms = [
+        ("_session", "".join(rng.choice(string.printable) for _ in range(rng.randint(0, 200))))
+        for _ in range(200)
+    ]
+    for name, value in [
+        ("_interaction", "abc"),
+        ("_session", new_id(21)),
+        ("x", ""),
+        ("é", "ü" * 70),
+        *randoms,
+    ]:
         digest = hmac.new(_cookies._KEY, f"{name}={value}".encode(), hashlib.sha1).digest()
         expected = base64.b64encode(digest).decode().replace("/", "_").replace("+", "-").rstrip("=")
         assert _cookies.sign(name, value) == expected
