@@ -17,6 +17,7 @@ resume of ``/oidc/auth/<uid>`` (which adds ``iss``, as ``authorization_error_han
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
@@ -49,6 +50,7 @@ _INNER = hashlib.sha1(bytes(b ^ 0x36 for b in _KEY.ljust(64, b"\0")))
 _OUTER = hashlib.sha1(bytes(b ^ 0x5C for b in _KEY.ljust(64, b"\0")))
 
 
+@functools.lru_cache(maxsize=4096)  # a browser sends the same cookie on every request of its flow
 def sign(name: str, value: str) -> str:
     """keygrip's ``sign``: HMAC-SHA1 of ``name=value``, base64 made URL-safe without padding."""
     inner = _INNER.copy()
