@@ -29,7 +29,8 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
-from ._store import Interaction, SentCode, new_id, random_string
+from ._ids import random_string
+from ._store import Interaction, SentCode, new_id
 from ._tenant import Tenant
 from ._verification_records import (
     BackupCodeVerification,

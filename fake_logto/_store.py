@@ -7,9 +7,7 @@ expires codes, interactions, sessions, grants and tokens without sleeping.
 
 from __future__ import annotations
 
-import functools
 import secrets
-import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +15,7 @@ from typing import Any, Literal
 
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
+from ._ids import new_id as new_id  # re-exported: every room makes ids
 from ._mfa_records import PendingMfa, UserMfaVerification, seeded_factors
 from ._one_time_tokens import OneTimeTokens
 from ._organization_registry import OrganizationRegistry
@@ -28,7 +27,6 @@ from ._role_registry import RoleRegistry
 from ._verification_records import VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
-_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 # TTLs in seconds (reference/logto.md, "TTLs").
 AUTHORIZATION_CODE_TTL = 60
@@ -42,35 +40,6 @@ INTERACTION_TTL = 3600
 SESSION_TTL = 14 * 24 * 3600
 GRANT_TTL = 180 * 24 * 3600
 PUSHED_REQUEST_TTL = 60  # node-oidc-provider's pushed_authorization_request_response.js (MAX_TTL)
-
-
-@functools.cache
-def _drawing(alphabet: str) -> tuple[bytes, bytes]:
-    """For :func:`random_string`: the byte table mapping ``b`` to ``alphabet[b % len(alphabet)]``, and the
-    bytes to drop (those at or above the largest multiple of ``len(alphabet)`` that fits in a byte)."""
-    size = len(alphabet)
-    if not 0 < size <= 256 or not alphabet.isascii():
-        raise ValueError("an alphabet of 1 to 256 ASCII characters")
-    kept = 256 - 256 % size
-    table = bytes(ord(alphabet[b % size]) for b in range(256))
-    return table, bytes(range(kept, 256))
-
-
-def random_string(alphabet: str, length: int) -> str:
-    """``length`` characters of ``alphabet``, each drawn uniformly and independently (what as many
-    ``secrets.choice(alphabet)`` give) from one read of the OS's CSPRNG rather than one per character:
-    bytes that would favour the first characters (those past the last whole multiple of the alphabet's
-    size) are dropped and more are read (rejection sampling), the rest map to ``alphabet[b % size]``."""
-    table, dropped = _drawing(alphabet)
-    drawn = b""
-    while len(drawn) < length:
-        drawn += secrets.token_bytes(length - len(drawn) + 2).translate(table, dropped)
-    return drawn[:length].decode("ascii")
-
-
-def new_id(length: int = 12) -> str:
-    """Logto-style ids: lower-case alphanumerics."""
-    return random_string(_ID_ALPHABET, length)
 
 
 def new_token(nbytes: int = 32) -> str:
@@ -348,16 +317,13 @@ class TenantStore:
                 self.revoke_grant(grant_id)  # its tokens too: introspection must not call them active
             return user
 
-    # --- codes sent ---------------------------------------------------------------------------------
     def add_sent(self, sent: SentCode, recipient_key: str) -> None:
-        """Log a code handed to the connector (or refused), filed under ``recipient_key`` too (the
-        rate limit's bucket: :func:`._codes.normalize_recipient`)."""
+        """Log a code sent (or refused), filed under its rate-limit bucket (``_codes.normalize_recipient``)."""
         with self.lock:
             self.sent.append(sent)
             self._sent_to.setdefault(recipient_key, []).append(sent)
 
     def sent_to(self, recipient_key: str) -> list[SentCode]:
-        """The codes :meth:`add_sent` filed under ``recipient_key``, oldest first."""
         with self.lock:
             return list(self._sent_to.get(recipient_key, ()))
 

@@ -16,7 +16,8 @@ from starlette.responses import Response
 
 from fake_logto import _cookies
 from fake_logto._codes import new_code
-from fake_logto._store import new_id, random_string
+from fake_logto._ids import random_string
+from fake_logto._store import new_id
 
 ID_ALPHABET = string.ascii_lowercase + string.digits
 
