@@ -29,6 +29,7 @@ from typing import Any
 
 from ._connectors import ConnectorFailure
 from ._errors import LogtoError
+from ._ids import random_string
 from ._store import Interaction, SentCode, new_id
 from ._tenant import Tenant
 from ._verification_records import (
@@ -66,7 +67,7 @@ FALLBACK_LANGUAGE = "en"
 
 
 def new_code(length: int) -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(length))
+    return random_string("0123456789", length)
 
 
 def normalize_recipient(value: str) -> str:
@@ -124,20 +125,15 @@ def sends_in_window(tenant: Tenant, recipient: str) -> int:
     """Sends to ``recipient`` that count toward its cap now: delivered, suppressed or in flight."""
     policy = tenant.config.code_policy
     since = tenant.clock.now() - policy.send_window
-    key = normalize_recipient(recipient)
-    with tenant.store.lock:
-        return sum(
-            1
-            for s in tenant.store.sent
-            if s.error is None and s.sent_at > since and normalize_recipient(s.to) == key
-        )
+    sent = tenant.store.sent_to(normalize_recipient(recipient))
+    return sum(1 for s in sent if s.error is None and s.sent_at > since)
 
 
 def _record_refusal(tenant: Tenant, to: str, usage_type: str, verification_id: str, error: str) -> None:
-    with tenant.store.lock:
-        tenant.store.sent.append(
-            SentCode(to, usage_type, None, verification_id, tenant.clock.now(), delivered=False, error=error)
-        )
+    refused = SentCode(
+        to, usage_type, None, verification_id, tenant.clock.now(), delivered=False, error=error
+    )
+    tenant.store.add_sent(refused, normalize_recipient(to))
 
 
 def _connector_error(failure: ConnectorFailure) -> LogtoError:
@@ -175,7 +171,7 @@ async def send_code(
         if sends_in_window(tenant, value) >= policy.send_cap:
             _record_refusal(tenant, value, event, verification_id, "request.message_rate_limited")
             raise LogtoError("request.message_rate_limited", 429)
-        store.sent.append(attempt)  # holds a slot of the cap while the send is in flight
+        store.add_sent(attempt, normalize_recipient(value))  # holds a slot of the cap while in flight
     record = record_class(
         id=verification_id,
         identifier_type=identifier_type,

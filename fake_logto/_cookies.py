@@ -17,8 +17,10 @@ resume of ``/oidc/auth/<uid>`` (which adds ``iss``, as ``authorization_error_han
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
+import re
 import secrets
 
 from starlette.requests import Request
@@ -41,10 +43,21 @@ _KEY = secrets.token_bytes(32)
 SESSION_NOT_FOUND_MESSAGE = "Session not found. Please go back and sign in again."
 
 
+# HMAC-SHA1 with _KEY (RFC 2104: H(K ^ opad, H(K ^ ipad, m)), K padded to SHA-1's 64-byte block), its
+# two keyed hash states computed once: a signature copies them instead of keying a new HMAC (several
+# times per request).
+_INNER = hashlib.sha1(bytes(b ^ 0x36 for b in _KEY.ljust(64, b"\0")))
+_OUTER = hashlib.sha1(bytes(b ^ 0x5C for b in _KEY.ljust(64, b"\0")))
+
+
+@functools.lru_cache(maxsize=4096)  # a browser sends the same cookie on every request of its flow
 def sign(name: str, value: str) -> str:
     """keygrip's ``sign``: HMAC-SHA1 of ``name=value``, base64 made URL-safe without padding."""
-    digest = hmac.new(_KEY, f"{name}={value}".encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode().replace("/", "_").replace("+", "-").rstrip("=")
+    inner = _INNER.copy()
+    inner.update(f"{name}={value}".encode())
+    outer = _OUTER.copy()
+    outer.update(inner.digest())
+    return base64.urlsafe_b64encode(outer.digest()).rstrip(b"=").decode()
 
 
 def get(request: Request, name: str) -> str | None:
@@ -56,9 +69,26 @@ def get(request: Request, name: str) -> str | None:
     return value
 
 
+# What ``http.cookies`` writes as it is (no quoting): a non-empty value of these characters only
+# (``http.cookies._LegalChars``), an attribute value without ``;`` or a line break.
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9!#$%&'*+\-.^_`|~:]+")
+_PLAIN_ATTRIBUTE = re.compile(r"[^;\r\n]*")
+
+
+def _set_cookie(response: Response, name: str, value: str, *, max_age: int, path: str) -> None:
+    """``response.set_cookie(name, value, max_age=, path=, httponly=True, samesite="lax")``: the same
+    header, written directly when nothing in it needs quoting (``http.cookies`` writes the attributes in
+    sorted order: HttpOnly, Max-Age, Path, SameSite); anything else goes through starlette."""
+    if _PLAIN_VALUE.fullmatch(value) and _PLAIN_ATTRIBUTE.fullmatch(path):
+        header = f"{name}={value}; HttpOnly; Max-Age={max_age}; Path={path}; SameSite=lax"
+        response.raw_headers.append((b"set-cookie", header.encode("latin-1")))
+    else:
+        response.set_cookie(name, value, max_age=max_age, path=path, httponly=True, samesite="lax")
+
+
 def set_signed(response: Response, name: str, value: str, *, max_age: int, path: str = "/") -> None:
     for cookie, content in ((name, value), (name + SIG, sign(name, value))):
-        response.set_cookie(cookie, content, max_age=max_age, path=path, httponly=True, samesite="lax")
+        _set_cookie(response, cookie, content, max_age=max_age, path=path)
 
 
 def clear(response: Response, name: str, *, path: str = "/") -> None:

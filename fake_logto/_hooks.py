@@ -344,8 +344,10 @@ def with_hooks(tenant: Tenant, handler: Handler) -> Handler:
 
     @functools.wraps(handler)
     async def wrapped(request: Request) -> Response:
+        if not tenant.config.hooks:  # nothing to deliver: no metadata to read either
+            return await handler(request)
         meta = _metadata(tenant, request)
-        if meta is None or not tenant.config.hooks:
+        if meta is None:
             return await handler(request)
         pending = Pending(meta)
         token = _pending.set(pending)

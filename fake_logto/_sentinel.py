@@ -68,7 +68,8 @@ class Sentinel:
     def __init__(self, now: Callable[[], float]) -> None:
         self.now = now  # the tenant clock
         self._lock = threading.Lock()
-        self._activities: list[Activity] = []
+        # By (target type, target hash), oldest first: a report reads its target's rows only.
+        self._activities: dict[tuple[str, str], list[Activity]] = {}
 
     def report(
         self, policy: SentinelPolicy, target_type: str, target: str, action: str, *, failed: bool
@@ -76,8 +77,8 @@ class Sentinel:
         """Record an attempt; the end of the lockout (epoch seconds) if the target is blocked, else None."""
         digest, pool, now = target_hash(target), _pool(action), self.now()
         with self._lock:
-            mine = [a for a in self._activities if (a.target_type, a.target_hash) == (target_type, digest)]
-            mine = [a for a in mine if a.action in pool]
+            rows = self._activities.setdefault((target_type, digest), [])
+            mine = [a for a in rows if a.action in pool]
             blocked_until = max(
                 (a.expires_at for a in mine if a.blocked and a.expires_at > now), default=None
             )
@@ -91,16 +92,15 @@ class Sentinel:
                     blocked_until = now + lockout * 60
             blocked = blocked_until is not None
             expires = blocked_until if blocked_until is not None else now
-            self._activities.append(Activity(target_type, digest, action, failed, blocked, expires, now))
+            rows.append(Activity(target_type, digest, action, failed, blocked, expires, now))
             return blocked_until
 
     def delete(self, target_type: str, targets: list[str]) -> None:
         """``deleteActivities``: forget every activity of these targets."""
         digests = {target_hash(t) for t in targets}
         with self._lock:
-            self._activities = [
-                a for a in self._activities if not (a.target_type == target_type and a.target_hash in digests)
-            ]
+            for digest in digests:
+                self._activities.pop((target_type, digest), None)
 
     def clear(self) -> None:
         with self._lock:

@@ -8,7 +8,6 @@ expires codes, interactions, sessions, grants and tokens without sleeping.
 from __future__ import annotations
 
 import secrets
-import string
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from typing import Any, Literal
 
 from ._clock import Clock
 from ._config import SeedUser, TenantConfig
+from ._ids import new_id as new_id  # re-exported: every room makes ids
 from ._mfa_records import PendingMfa, UserMfaVerification, seeded_factors
 from ._one_time_tokens import OneTimeTokens
 from ._organization_registry import OrganizationRegistry
@@ -27,7 +27,6 @@ from ._role_registry import RoleRegistry
 from ._verification_records import VerificationRecord
 
 InteractionEvent = Literal["SignIn", "Register", "ForgotPassword"]
-_ID_ALPHABET = string.ascii_lowercase + string.digits
 
 # TTLs in seconds (reference/logto.md, "TTLs").
 AUTHORIZATION_CODE_TTL = 60
@@ -41,11 +40,6 @@ INTERACTION_TTL = 3600
 SESSION_TTL = 14 * 24 * 3600
 GRANT_TTL = 180 * 24 * 3600
 PUSHED_REQUEST_TTL = 60  # node-oidc-provider's pushed_authorization_request_response.js (MAX_TTL)
-
-
-def new_id(length: int = 12) -> str:
-    """Logto-style ids: lower-case alphanumerics."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
 
 
 def new_token(nbytes: int = 32) -> str:
@@ -238,7 +232,8 @@ class TenantStore:
         self.codes: dict[str, AuthorizationCode] = {}
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, AccessToken] = {}
-        self.sent: list[SentCode] = []  # newest last
+        self.sent: list[SentCode] = []  # newest last; appended through add_sent only
+        self._sent_to: dict[str, list[SentCode]] = {}  # the same, by recipient key (add_sent's)
         self.pending_logouts: dict[str, dict[str, Any]] = {}  # xsrf token -> end-session request
         self.pushed_requests: dict[str, PushedRequest] = {}
         self.roles = RoleRegistry(config_of, self.now_ms)  # mutable by /api/roles
@@ -322,6 +317,16 @@ class TenantStore:
                 self.revoke_grant(grant_id)  # its tokens too: introspection must not call them active
             return user
 
+    def add_sent(self, sent: SentCode, recipient_key: str) -> None:
+        """Log a code sent (or refused), filed under its rate-limit bucket (``_codes.normalize_recipient``)."""
+        with self.lock:
+            self.sent.append(sent)
+            self._sent_to.setdefault(recipient_key, []).append(sent)
+
+    def sent_to(self, recipient_key: str) -> list[SentCode]:
+        with self.lock:
+            return list(self._sent_to.get(recipient_key, ()))
+
     # --- lookups that honour expiry -----------------------------------------------------------------
     def live_session(self, session_id: str | None) -> Session | None:
         if not session_id:
@@ -385,6 +390,7 @@ class TenantStore:
             for other in (self.refresh_tokens, self.access_tokens, self.pushed_requests):
                 other.clear()
             self.sent.clear()
+            self._sent_to.clear()
             self.pending_logouts.clear()
             self.one_time_tokens.clear()
             self.clock.reset()
