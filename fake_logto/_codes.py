@@ -230,7 +230,7 @@ async def send_message(tenant: Tenant, to: str, template_type: str, payload: dic
                 tenant, to, template_type, attempt.verification_id, "request.message_rate_limited"
             )
             raise LogtoError("request.message_rate_limited", 429)
-        store.sent.append(attempt)
+        store.add_sent(attempt, normalize_recipient(to))  # holds a slot of the cap while in flight
     try:
         connector = tenant.connectors.sender("Email")
         if connector is None:
